@@ -1,0 +1,77 @@
+package chat
+
+import "time"
+
+// Status is where a conversation stands.
+type Status string
+
+const (
+	StatusWaiting  Status = "waiting"  // no agent yet: in the queue
+	StatusAssigned Status = "assigned" // one agent owns the right to reply
+	StatusResolved Status = "resolved" // closed; a visitor message reopens it
+)
+
+// Valid reports whether s is a known status.
+func (s Status) Valid() bool {
+	return s == StatusWaiting || s == StatusAssigned || s == StatusResolved
+}
+
+// Visitor is what we know about the person behind the widget.
+type Visitor struct {
+	Name      string `json:"name"`
+	Phone     string `json:"phone"`
+	PageURL   string `json:"pageUrl"`
+	Referrer  string `json:"referrer"`
+	UserAgent string `json:"userAgent"`
+	IP        string `json:"ip"`
+}
+
+// Preview is the last message of a conversation, for the inbox.
+type Preview struct {
+	Seq        int64      `json:"seq"`
+	Text       string     `json:"text"`
+	SenderType SenderType `json:"senderType"`
+	At         time.Time  `json:"at"`
+}
+
+// Conversation is one chat between a visitor and the support team.
+type Conversation struct {
+	ID           string     `json:"id"`
+	Status       Status     `json:"status"`
+	AssigneeID   string     `json:"assigneeId"`
+	AssigneeName string     `json:"assigneeName"`
+	Answers      []Answer   `json:"answers"`
+	Visitor      Visitor    `json:"visitor"`
+	LastMessage  *Preview   `json:"lastMessage"`
+	UnreadAgent  int64      `json:"unreadByAgent"`   // visitor messages the agent has not read
+	UnreadVisit  int64      `json:"unreadByVisitor"` // agent messages the visitor has not read
+	CreatedAt    time.Time  `json:"createdAt"`
+	UpdatedAt    time.Time  `json:"updatedAt"`
+	AssignedAt   *time.Time `json:"assignedAt"`
+	ResolvedAt   *time.Time `json:"resolvedAt"`
+}
+
+// ConversationFilter selects conversations for the inbox and history search.
+type ConversationFilter struct {
+	Query      string   // name (diacritics-insensitive) or phone fragment
+	Statuses   []Status // empty: any
+	AssigneeID *string  // "" selects unassigned
+	From, To   *time.Time
+	Limit      int
+	Cursor     string // opaque, from a previous page's Next
+}
+
+// MaxPageSize bounds list endpoints.
+const MaxPageSize = 100
+
+// AssignmentChange describes an ownership change for events and system notices.
+type AssignmentChange string
+
+const (
+	ChangeAssigned    AssignmentChange = "assigned"
+	ChangeClaimed     AssignmentChange = "claimed"
+	ChangeTransferred AssignmentChange = "transferred"
+	ChangeUnassigned  AssignmentChange = "unassigned" // owner offline past the grace period
+	ChangeResolved    AssignmentChange = "resolved"
+	ChangeReopened    AssignmentChange = "reopened"
+)

@@ -1,0 +1,69 @@
+package chat
+
+import (
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// SenderType says who wrote a message.
+type SenderType string
+
+const (
+	SenderVisitor SenderType = "visitor"
+	SenderAgent   SenderType = "agent"
+	SenderSystem  SenderType = "system"
+)
+
+// Message is one line of a conversation. Seq is gap-free and increasing per
+// conversation; ClientID is chosen by the sender so a resend is stored once.
+type Message struct {
+	ID             string     `json:"id"`
+	ConversationID string     `json:"conversationId"`
+	Seq            int64      `json:"seq"`
+	ClientID       string     `json:"clientId"`
+	SenderType     SenderType `json:"senderType"`
+	SenderID       string     `json:"senderId"`
+	SenderName     string     `json:"senderName"`
+	Text           string     `json:"text"`
+	CreatedAt      time.Time  `json:"createdAt"`
+}
+
+// MaxMessageLen is the longest message text, in runes.
+const MaxMessageLen = 4000
+
+var clientIDRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// ValidateClientID checks a client-generated message id.
+func ValidateClientID(id string) error {
+	if !clientIDRE.MatchString(id) {
+		return &Error{Code: EINVALID, Message: "Mã tin nhắn không hợp lệ.", Fields: map[string]string{"clientId": "Mã tin nhắn phải gồm 1–64 ký tự chữ, số, - hoặc _."}}
+	}
+	return nil
+}
+
+// CleanMessageText trims text and checks its length and encoding.
+func CleanMessageText(text string) (string, error) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return "", &Error{Code: EINVALID, Message: "Tin nhắn không được để trống.", Fields: map[string]string{"text": "Tin nhắn không được để trống."}}
+	}
+	if !utf8.ValidString(text) || strings.ContainsRune(text, 0) {
+		return "", &Error{Code: EINVALID, Message: "Tin nhắn chứa ký tự không hợp lệ.", Fields: map[string]string{"text": "Tin nhắn chứa ký tự không hợp lệ."}}
+	}
+	if utf8.RuneCountInString(text) > MaxMessageLen {
+		return "", &Error{Code: ETOOLARGE, Message: "Tin nhắn quá dài (tối đa 4000 ký tự).", Fields: map[string]string{"text": "Tin nhắn quá dài (tối đa 4000 ký tự)."}}
+	}
+	return text, nil
+}
+
+// PreviewText shortens a message for the inbox.
+func PreviewText(text string) string {
+	const max = 140
+	if utf8.RuneCountInString(text) <= max {
+		return text
+	}
+	r := []rune(text)
+	return string(r[:max]) + "…"
+}

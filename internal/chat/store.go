@@ -1,0 +1,50 @@
+package chat
+
+import (
+	"errors"
+	"time"
+)
+
+// Storage sentinel errors. They are control flow between the service and the
+// store, never shown to users.
+var (
+	// ErrDuplicateClientID: a message with this (conversation, clientId) is stored already.
+	ErrDuplicateClientID = errors.New("duplicate message client id")
+	// ErrDuplicateSeq: the seq is taken (the sequencer was rebuilt behind an in-flight write).
+	ErrDuplicateSeq = errors.New("duplicate message seq")
+	// ErrDuplicateEmail: an agent with this email exists.
+	ErrDuplicateEmail = errors.New("duplicate agent email")
+	// ErrDuplicateKey: a form field with this key exists.
+	ErrDuplicateKey = errors.New("duplicate form field key")
+)
+
+// ConversationUpdate sets the non-nil fields of a conversation. UpdatedAt is
+// always set.
+type ConversationUpdate struct {
+	Status       *Status
+	AssigneeID   *string
+	AssigneeName *string
+	AssignedAt   *time.Time // zero time clears it
+	ResolvedAt   *time.Time // zero time clears it
+	UpdatedAt    time.Time
+}
+
+// ConversationTouch records activity on a conversation: its newest message and
+// the unread counters. Touches are coalesced and written in bulk; a touch
+// never moves LastMessage backwards (a lower Seq than stored is ignored for
+// the preview, the counters are still written).
+type ConversationTouch struct {
+	ID          string
+	LastMessage *Preview
+	UnreadAgent *int64
+	UnreadVisit *int64
+	UpdatedAt   time.Time
+}
+
+// SortOrder orders conversation lists.
+type SortOrder string
+
+const (
+	SortCreatedDesc SortOrder = "created" // history: newest first by creation
+	SortUpdatedDesc SortOrder = "updated" // inbox: latest activity first
+)

@@ -1,0 +1,82 @@
+package desk
+
+import (
+	"context"
+	"time"
+
+	"github.com/chatdesk/chatdesk/internal/chat"
+)
+
+// The interfaces in this file are what the service needs from durable
+// storage. internal/mongo implements them.
+
+// ConversationStore keeps conversations.
+type ConversationStore interface {
+	CreateConversation(ctx context.Context, c *chat.Conversation) error
+	// Conversation returns chat.ErrNotFound (an *chat.Error) when missing.
+	Conversation(ctx context.Context, id string) (*chat.Conversation, error)
+	UpdateConversation(ctx context.Context, id string, u chat.ConversationUpdate) error
+	TouchConversations(ctx context.Context, touches []chat.ConversationTouch) error
+	// FindConversations pages through conversations matching f, returning the
+	// cursor of the next page ("" at the end).
+	FindConversations(ctx context.Context, f chat.ConversationFilter, order chat.SortOrder) ([]*chat.Conversation, string, error)
+	// WaitingConversations returns up to limit waiting conversations, oldest first.
+	WaitingConversations(ctx context.Context, limit int) ([]*chat.Conversation, error)
+	// AssignedConversations returns the conversations an agent owns (status assigned).
+	AssignedConversations(ctx context.Context, agentID string) ([]*chat.Conversation, error)
+}
+
+// MessageStore keeps messages. InsertMessage goes through a group-commit
+// batcher and returns only once the message is durable (or failed).
+type MessageStore interface {
+	// InsertMessage returns chat.ErrDuplicateClientID or chat.ErrDuplicateSeq
+	// when a unique index refuses the message.
+	InsertMessage(ctx context.Context, m *chat.Message) error
+	MessageByClientID(ctx context.Context, conversationID, clientID string) (*chat.Message, error)
+	// MessagesAfter returns up to limit messages with seq > after, by seq.
+	MessagesAfter(ctx context.Context, conversationID string, after int64, limit int) ([]*chat.Message, error)
+	// MaxSeq returns the highest stored seq of a conversation (0 when none).
+	MaxSeq(ctx context.Context, conversationID string) (int64, error)
+}
+
+// AgentStore keeps agents.
+type AgentStore interface {
+	// CreateAgent returns chat.ErrDuplicateEmail when the email is taken.
+	CreateAgent(ctx context.Context, a *chat.Agent) error
+	Agent(ctx context.Context, id string) (*chat.Agent, error)
+	AgentByEmail(ctx context.Context, email string) (*chat.Agent, error)
+	Agents(ctx context.Context) ([]*chat.Agent, error)
+	UpdateAgent(ctx context.Context, a *chat.Agent) error
+}
+
+// FormStore keeps the pre-chat form definition.
+type FormStore interface {
+	// FormFields returns every field (enabled or not) ordered by Order.
+	FormFields(ctx context.Context) ([]chat.FormField, error)
+	// EnsureFormFields inserts defs only when the collection holds no field.
+	EnsureFormFields(ctx context.Context, defs []chat.FormField) error
+	// CreateFormField returns chat.ErrDuplicateKey when the key is taken.
+	CreateFormField(ctx context.Context, f chat.FormField) error
+	UpdateFormField(ctx context.Context, f chat.FormField) error
+	DeleteFormField(ctx context.Context, key string) error
+}
+
+// SettingsStore keeps installation settings.
+type SettingsStore interface {
+	// Settings returns chat.DefaultSettings() when none were saved.
+	Settings(ctx context.Context) (chat.Settings, error)
+	SaveSettings(ctx context.Context, s chat.Settings) error
+}
+
+// Store is all durable storage.
+type Store interface {
+	ConversationStore
+	MessageStore
+	AgentStore
+	FormStore
+	SettingsStore
+	Ping(ctx context.Context) error
+}
+
+// Clock lets tests control time.
+type Clock func() time.Time
