@@ -20,12 +20,12 @@ func (r Role) Valid() bool { return r == RoleAdmin || r == RoleAgent }
 
 // Agent is a support person (or admin) who logs into the dashboard.
 type Agent struct {
-	ID           string    `json:"id"`
-	Email        string    `json:"email"`
-	Name         string    `json:"name"`
-	Role         Role      `json:"role"`
-	Disabled     bool      `json:"disabled"`
-	PasswordHash string    `json:"-"`
+	ID           string `json:"id"`
+	Email        string `json:"email"`
+	Name         string `json:"name"`
+	Role         Role   `json:"role"`
+	Disabled     bool   `json:"disabled"`
+	PasswordHash string `json:"-"`
 	// TokenVersion is bumped when the password changes or the agent is
 	// disabled, which invalidates every token issued before.
 	TokenVersion int       `json:"-"`

@@ -48,3 +48,8 @@ const (
 	SortCreatedDesc SortOrder = "created" // history: newest first by creation
 	SortUpdatedDesc SortOrder = "updated" // inbox: latest activity first
 )
+
+// ErrSeqUnknown means the coordinator holds no sequence counter for the
+// conversation (new, or forgotten after a Redis restart): seed it from the
+// highest stored seq.
+var ErrSeqUnknown = errors.New("sequence counter missing")

@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -52,6 +53,7 @@ func RedisAddr(t testing.TB) string {
 	}
 	port := FreePort(t)
 	cmd := exec.Command(bin, "--port", fmt.Sprint(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
+	orphanSafe(cmd)
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("testenv: start redis-server: %v", err)
 	}
@@ -84,13 +86,20 @@ func MongoURI(t testing.TB) string {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(bin, "mongo", "-addr", addr, "-dir", dir)
-	cmd.Stderr = os.Stderr
+	orphanSafe(cmd)
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("testenv: start ferretdb: %v", err)
 	}
 	WaitTCP(t, addr, 15*time.Second)
 	mongoURI = "mongodb://" + addr + "/"
 	return mongoURI
+}
+
+// orphanSafe makes a helper process die with the test binary and keeps it
+// off the test's stdout/stderr, which `go test` would otherwise wait for.
+func orphanSafe(cmd *exec.Cmd) {
+	cmd.Stdout, cmd.Stderr = nil, nil
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 }
 
 // RepoRoot finds the directory holding go.mod.

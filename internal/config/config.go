@@ -1,0 +1,139 @@
+// Package config reads chatdesk's configuration from the environment, with
+// safe defaults for development and a refusal to start in production with
+// default or missing secrets.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+)
+
+// DevJWTSecret is the development default; production refuses it.
+const DevJWTSecret = "chatdesk-development-secret-change-me-0000"
+
+// Config is every setting of a node.
+type Config struct {
+	Env            string // "production" or "development"
+	Addr           string
+	NodeID         string
+	MongoURI       string
+	MongoDB        string
+	RedisURL       string
+	RedisPrefix    string
+	JWTSecret      string
+	JWTTTL         time.Duration
+	VisitorTTL     time.Duration
+	AllowedOrigins []string
+	PublicURL      string
+	TrustedProxies []string
+	WidgetFile     string
+	DashboardDir   string
+	LogFormat      string
+	Grace          time.Duration
+	PresenceTTL    time.Duration
+	ShutdownGrace  time.Duration
+	BatchMax       int
+	BatchInterval  time.Duration
+}
+
+// Dev reports whether the node runs in development mode.
+func (c Config) Dev() bool { return c.Env == "development" }
+
+// Vars documents every variable; README's table is generated from the same
+// names.
+var Vars = []struct{ Name, Default, Doc string }{
+	{"CHATDESK_ENV", "production", "`production` or `development` (dev allows the default JWT secret and any embedding origin)"},
+	{"CHATDESK_ADDR", ":8080", "listen address"},
+	{"CHATDESK_NODE_ID", "hostname", "node name in logs, metrics and presence"},
+	{"CHATDESK_MONGO_URI", "mongodb://localhost:27017", "MongoDB (or FerretDB) URI"},
+	{"CHATDESK_MONGO_DB", "chatdesk", "database name"},
+	{"CHATDESK_REDIS_URL", "redis://localhost:6379/0", "Redis URL"},
+	{"CHATDESK_REDIS_PREFIX", "chatdesk", "prefix of every Redis key and channel"},
+	{"CHATDESK_JWT_SECRET", "(none)", "HMAC secret for tokens, ≥ 32 bytes; required in production"},
+	{"CHATDESK_JWT_TTL", "1h", "agent access token lifetime"},
+	{"CHATDESK_VISITOR_TTL", "720h", "visitor token lifetime"},
+	{"CHATDESK_ALLOWED_ORIGINS", "", "comma-separated sites allowed to embed the widget (added to the admin setting)"},
+	{"CHATDESK_PUBLIC_URL", "", "public base URL, e.g. https://chat.example.com"},
+	{"CHATDESK_TRUSTED_PROXIES", "127.0.0.1/32,::1/128", "comma-separated CIDRs whose X-Forwarded-For is trusted"},
+	{"CHATDESK_WIDGET_FILE", "web-widget/dist/widget.js", "built widget bundle"},
+	{"CHATDESK_DASHBOARD_DIR", "web-dashboard/dist", "built dashboard"},
+	{"CHATDESK_LOG_FORMAT", "json", "`json` or `text`"},
+	{"CHATDESK_GRACE_PERIOD", "2m", "how long an owner may be offline before their chats return to the queue"},
+	{"CHATDESK_PRESENCE_TTL", "20s", "an agent whose node stops heartbeating is offline after this (+5 s)"},
+	{"CHATDESK_SHUTDOWN_GRACE", "20s", "time allowed for draining on SIGTERM"},
+	{"CHATDESK_BATCH_MAX", "256", "messages per MongoDB InsertMany"},
+	{"CHATDESK_BATCH_INTERVAL", "2ms", "longest wait before a batch is flushed"},
+}
+
+// FromEnv reads the configuration from getenv.
+func FromEnv(getenv func(string) string) (Config, error) {
+	get := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	host, _ := os.Hostname()
+	c := Config{
+		Env:            get("CHATDESK_ENV", "production"),
+		Addr:           get("CHATDESK_ADDR", ":8080"),
+		NodeID:         get("CHATDESK_NODE_ID", host),
+		MongoURI:       get("CHATDESK_MONGO_URI", "mongodb://localhost:27017"),
+		MongoDB:        get("CHATDESK_MONGO_DB", "chatdesk"),
+		RedisURL:       get("CHATDESK_REDIS_URL", "redis://localhost:6379/0"),
+		RedisPrefix:    get("CHATDESK_REDIS_PREFIX", "chatdesk"),
+		JWTSecret:      getenv("CHATDESK_JWT_SECRET"),
+		AllowedOrigins: list(get("CHATDESK_ALLOWED_ORIGINS", "")),
+		PublicURL:      strings.TrimSuffix(get("CHATDESK_PUBLIC_URL", ""), "/"),
+		TrustedProxies: list(get("CHATDESK_TRUSTED_PROXIES", "127.0.0.1/32,::1/128")),
+		WidgetFile:     get("CHATDESK_WIDGET_FILE", "web-widget/dist/widget.js"),
+		DashboardDir:   get("CHATDESK_DASHBOARD_DIR", "web-dashboard/dist"),
+		LogFormat:      get("CHATDESK_LOG_FORMAT", "json"),
+	}
+	var errs []error
+	dur := func(name, def string) time.Duration {
+		d, err := time.ParseDuration(get(name, def))
+		if err != nil || d <= 0 {
+			errs = append(errs, fmt.Errorf("%s: invalid duration", name))
+		}
+		return d
+	}
+	c.JWTTTL = dur("CHATDESK_JWT_TTL", "1h")
+	c.VisitorTTL = dur("CHATDESK_VISITOR_TTL", "720h")
+	c.Grace = dur("CHATDESK_GRACE_PERIOD", "2m")
+	c.PresenceTTL = dur("CHATDESK_PRESENCE_TTL", "20s")
+	c.ShutdownGrace = dur("CHATDESK_SHUTDOWN_GRACE", "20s")
+	c.BatchInterval = dur("CHATDESK_BATCH_INTERVAL", "2ms")
+	if _, err := fmt.Sscan(get("CHATDESK_BATCH_MAX", "256"), &c.BatchMax); err != nil || c.BatchMax <= 0 {
+		errs = append(errs, errors.New("CHATDESK_BATCH_MAX: invalid number"))
+	}
+	switch c.Env {
+	case "production":
+		if c.JWTSecret == "" || c.JWTSecret == DevJWTSecret || len(c.JWTSecret) < 32 {
+			errs = append(errs, errors.New("CHATDESK_JWT_SECRET must be set to a random value of at least 32 characters in production (e.g. `openssl rand -hex 32`)"))
+		}
+	case "development":
+		if c.JWTSecret == "" {
+			c.JWTSecret = DevJWTSecret
+		}
+	default:
+		errs = append(errs, fmt.Errorf("CHATDESK_ENV must be production or development, not %q", c.Env))
+	}
+	if c.LogFormat != "json" && c.LogFormat != "text" {
+		errs = append(errs, errors.New("CHATDESK_LOG_FORMAT must be json or text"))
+	}
+	return c, errors.Join(errs...)
+}
+
+func list(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

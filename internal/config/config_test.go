@@ -1,0 +1,39 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestProductionRefusesDefaultSecrets(t *testing.T) {
+	tests := []struct {
+		name    string
+		env     map[string]string
+		wantErr string
+	}{
+		{"empty secret", map[string]string{}, "CHATDESK_JWT_SECRET"},
+		{"dev secret", map[string]string{"CHATDESK_JWT_SECRET": DevJWTSecret}, "CHATDESK_JWT_SECRET"},
+		{"short secret", map[string]string{"CHATDESK_JWT_SECRET": "short"}, "CHATDESK_JWT_SECRET"},
+		{"good secret", map[string]string{"CHATDESK_JWT_SECRET": strings.Repeat("k", 40)}, ""},
+		{"dev mode defaults", map[string]string{"CHATDESK_ENV": "development"}, ""},
+		{"unknown env", map[string]string{"CHATDESK_ENV": "staging", "CHATDESK_JWT_SECRET": strings.Repeat("k", 40)}, "CHATDESK_ENV"},
+		{"bad duration", map[string]string{"CHATDESK_JWT_SECRET": strings.Repeat("k", 40), "CHATDESK_JWT_TTL": "soon"}, "CHATDESK_JWT_TTL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := FromEnv(func(k string) string { return tt.env[k] })
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatalf("unexpected error: %v", err)
+				}
+				if c.JWTSecret == "" {
+					t.Fatal("no secret")
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("err = %v, want mention of %s", err, tt.wantErr)
+			}
+		})
+	}
+}

@@ -1,0 +1,67 @@
+package desk
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/chatdesk/chatdesk/internal/chat"
+)
+
+// cache keeps the small, rarely changing documents every request needs (the
+// form, settings, the agent list) for a few seconds. Nodes are stateless:
+// a change made on another node shows here within cacheTTL, and at once on
+// the node that made it.
+type cache struct {
+	store Store
+	mu    sync.Mutex
+	form  cached[[]chat.FormField]
+	sets  cached[chat.Settings]
+	agent cached[[]*chat.Agent]
+}
+
+const cacheTTL = 3 * time.Second
+
+type cached[T any] struct {
+	val T
+	at  time.Time
+}
+
+func newCache(store Store) *cache { return &cache{store: store} }
+
+func load[T any](ctx context.Context, mu *sync.Mutex, c *cached[T], fetch func(context.Context) (T, error)) (T, error) {
+	mu.Lock()
+	if !c.at.IsZero() && time.Since(c.at) < cacheTTL {
+		v := c.val
+		mu.Unlock()
+		return v, nil
+	}
+	mu.Unlock()
+	v, err := fetch(ctx)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	mu.Lock()
+	c.val, c.at = v, time.Now()
+	mu.Unlock()
+	return v, nil
+}
+
+func (c *cache) formFields(ctx context.Context) ([]chat.FormField, error) {
+	return load(ctx, &c.mu, &c.form, c.store.FormFields)
+}
+
+func (c *cache) settings(ctx context.Context) (chat.Settings, error) {
+	return load(ctx, &c.mu, &c.sets, c.store.Settings)
+}
+
+func (c *cache) agents(ctx context.Context) ([]*chat.Agent, error) {
+	return load(ctx, &c.mu, &c.agent, c.store.Agents)
+}
+
+func (c *cache) invalidate() {
+	c.mu.Lock()
+	c.form.at, c.sets.at, c.agent.at = time.Time{}, time.Time{}, time.Time{}
+	c.mu.Unlock()
+}

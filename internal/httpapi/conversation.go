@@ -1,0 +1,242 @@
+package httpapi
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/chatdesk/chatdesk/internal/chat"
+	"github.com/chatdesk/chatdesk/internal/desk"
+)
+
+func (s *Server) getConversation(c *gin.Context) {
+	conv, err := s.svc.Conversation(c.Request.Context(), actorWithIP(c), c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"conversation": conv, "supportOnline": s.svc.SupportOnline(c.Request.Context())})
+}
+
+func (s *Server) listMessages(c *gin.Context) {
+	after, err := intQuery(c, "after", 0)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	limit, err := intQuery(c, "limit", 100)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	ms, err := s.svc.Messages(c.Request.Context(), actorWithIP(c), c.Param("id"), after, int(limit))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var next *int64
+	if len(ms) > 0 && len(ms) == int(min(max(limit, 1), desk.MaxReplay)) {
+		n := ms[len(ms)-1].Seq
+		next = &n
+	}
+	typing, _ := s.svc.IsTyping(c.Request.Context(), actorWithIP(c), c.Param("id"))
+	c.JSON(http.StatusOK, gin.H{"items": ms, "next": next, "typing": typing})
+}
+
+type sendBody struct {
+	Text     string `json:"text"`
+	ClientID string `json:"clientId"`
+}
+
+func (s *Server) sendMessage(c *gin.Context) {
+	var body sendBody
+	if err := bind(c, &body); err != nil {
+		s.fail(c, err)
+		return
+	}
+	m, resent, err := s.svc.SendMessage(c.Request.Context(), actorWithIP(c), c.Param("id"), body.ClientID, body.Text)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	status := http.StatusCreated
+	if resent {
+		status = http.StatusOK
+	}
+	c.JSON(status, gin.H{"message": m})
+}
+
+type typingBody struct {
+	Typing bool `json:"typing"`
+}
+
+func (s *Server) typing(c *gin.Context) {
+	var body typingBody
+	if err := bind(c, &body); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.svc.SetTyping(c.Request.Context(), actorWithIP(c), c.Param("id"), body.Typing); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+type readBody struct {
+	Seq int64 `json:"seq"`
+}
+
+func (s *Server) markRead(c *gin.Context) {
+	var body readBody
+	if err := bind(c, &body); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.svc.MarkRead(c.Request.Context(), actorWithIP(c), c.Param("id")); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+func (s *Server) listConversations(c *gin.Context) {
+	act := actor(c)
+	f, err := parseFilter(c, act)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	items, next, err := s.svc.ListConversations(c.Request.Context(), act, f, chat.SortOrder(c.Query("sort")))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var nextPtr *string
+	if next != "" {
+		nextPtr = &next
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items, "next": nextPtr})
+}
+
+func parseFilter(c *gin.Context, act desk.Actor) (chat.ConversationFilter, error) {
+	f := chat.ConversationFilter{Query: strings.TrimSpace(c.Query("q")), Cursor: c.Query("cursor")}
+	if len(f.Query) > 100 {
+		return f, invalidQuery("q", "Từ khóa tối đa 100 ký tự.")
+	}
+	if st := c.Query("status"); st != "" {
+		for _, p := range strings.Split(st, ",") {
+			f.Statuses = append(f.Statuses, chat.Status(strings.TrimSpace(p)))
+		}
+	}
+	switch a := c.Query("assignee"); a {
+	case "":
+	case "me":
+		id := act.AgentID()
+		f.AssigneeID = &id
+	case "none":
+		empty := ""
+		f.AssigneeID = &empty
+	default:
+		f.AssigneeID = &a
+	}
+	var err error
+	if f.From, err = parseTime(c.Query("from"), false); err != nil {
+		return f, invalidQuery("from", "Ngày bắt đầu không hợp lệ.")
+	}
+	if f.To, err = parseTime(c.Query("to"), true); err != nil {
+		return f, invalidQuery("to", "Ngày kết thúc không hợp lệ.")
+	}
+	limit, err := intQuery(c, "limit", 20)
+	if err != nil {
+		return f, err
+	}
+	f.Limit = int(limit)
+	return f, nil
+}
+
+// parseTime accepts RFC 3339 or a bare date; a bare "to" date includes
+// that whole day (dates are taken in Vietnam time, UTC+7).
+func parseTime(s string, endOfDay bool) (*time.Time, error) {
+	if s == "" {
+		return nil, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return &t, nil
+	}
+	t, err := time.ParseInLocation("2006-01-02", s, vietnam)
+	if err != nil {
+		return nil, err
+	}
+	if endOfDay {
+		t = t.AddDate(0, 0, 1)
+	}
+	t = t.UTC()
+	return &t, nil
+}
+
+var vietnam = time.FixedZone("ICT", 7*3600)
+
+func intQuery(c *gin.Context, name string, def int64) (int64, error) {
+	v := c.Query(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return 0, invalidQuery(name, "Giá trị phải là số nguyên không âm.")
+	}
+	return n, nil
+}
+
+func invalidQuery(field, msg string) error {
+	return &chat.Error{Code: chat.EINVALID, Message: "Tham số không hợp lệ.", Fields: map[string]string{field: msg}}
+}
+
+func (s *Server) claim(c *gin.Context) {
+	s.conversationAction(c, s.svc.Claim)
+}
+
+func (s *Server) resolve(c *gin.Context) {
+	s.conversationAction(c, s.svc.Resolve)
+}
+
+func (s *Server) reopen(c *gin.Context) {
+	s.conversationAction(c, s.svc.Reopen)
+}
+
+type transferBody struct {
+	AgentID string `json:"agentId"`
+}
+
+func (s *Server) transfer(c *gin.Context) {
+	var body transferBody
+	if err := bind(c, &body); err != nil {
+		s.fail(c, err)
+		return
+	}
+	conv, err := s.svc.Transfer(c.Request.Context(), actor(c), c.Param("id"), body.AgentID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"conversation": conv})
+}
+
+func (s *Server) conversationAction(c *gin.Context, do func(ctx ctxT, a desk.Actor, id string) (*chat.Conversation, error)) {
+	conv, err := do(c.Request.Context(), actor(c), c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"conversation": conv})
+}
+
+func actorWithIP(c *gin.Context) desk.Actor {
+	a := actor(c)
+	a.IP = c.ClientIP()
+	return a
+}

@@ -1,0 +1,123 @@
+// Package httpapi is chatdesk's REST transport (gin): routing, strict
+// decoding, authentication of the caller, and the single mapping of
+// application errors to HTTP answers. Business rules live in desk.
+package httpapi
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/chatdesk/chatdesk/internal/desk"
+)
+
+// Config is what the REST layer needs to know about its deployment.
+type Config struct {
+	PublicURL      string   // e.g. https://chat.example.com; same-origin pages are always allowed
+	TrustedProxies []string // CIDRs whose X-Forwarded-For is believed
+	WidgetFile     string
+	DashboardDir   string
+	Version        string
+}
+
+// Server holds the REST handlers.
+type Server struct {
+	svc *desk.Service
+	cfg Config
+	log *slog.Logger
+}
+
+// Extra routes mounted by the caller (WebSocket, metrics).
+type Extra struct {
+	WebSocket http.Handler
+	Metrics   http.Handler
+}
+
+// New builds the gin engine with every route.
+func New(svc *desk.Service, cfg Config, log *slog.Logger, extra Extra) (*gin.Engine, error) {
+	gin.SetMode(gin.ReleaseMode)
+	s := &Server{svc: svc, cfg: cfg, log: log}
+	r := gin.New()
+	r.HandleMethodNotAllowed = false
+	if err := r.SetTrustedProxies(cfg.TrustedProxies); err != nil {
+		return nil, err
+	}
+	r.Use(gin.CustomRecovery(func(c *gin.Context, rec any) {
+		log.Error("panic", "err", rec, "path", c.Request.URL.Path)
+		c.AbortWithStatusJSON(http.StatusInternalServerError, ErrorBody{Error: ErrorDetail{Code: "internal", Message: "Đã có lỗi xảy ra, vui lòng thử lại sau."}})
+	}))
+	r.Use(requestID(), securityHeaders(), accessLog(log))
+
+	r.GET("/healthz", s.healthz)
+	r.GET("/readyz", s.readyz)
+	if extra.Metrics != nil {
+		r.GET("/metrics", gin.WrapH(extra.Metrics))
+	}
+	if extra.WebSocket != nil {
+		r.GET("/ws", gin.WrapH(extra.WebSocket))
+	}
+	s.static(r)
+
+	api := r.Group("/api", s.cors())
+	api.OPTIONS("/*any", func(c *gin.Context) { c.Status(http.StatusNoContent) })
+	api.GET("/widget/config", s.widgetConfig)
+	api.GET("/form-fields", s.formFields)
+	api.POST("/conversations", s.createConversation)
+	api.POST("/auth/login", s.login)
+
+	mixed := api.Group("/conversations/:id", s.anyActor)
+	mixed.GET("", s.getConversation)
+	mixed.GET("/messages", s.listMessages)
+	mixed.POST("/messages", s.sendMessage)
+	mixed.POST("/typing", s.typing)
+	mixed.POST("/read", s.markRead)
+
+	agents := api.Group("", s.agentOnly)
+	agents.POST("/auth/refresh", s.refresh)
+	agents.GET("/auth/me", s.me)
+	agents.GET("/agents", s.listAgents)
+	agents.PUT("/agents/me/status", s.setStatus)
+	agents.GET("/conversations", s.listConversations)
+	agents.POST("/conversations/:id/claim", s.claim)
+	agents.POST("/conversations/:id/transfer", s.transfer)
+	agents.POST("/conversations/:id/resolve", s.resolve)
+	agents.POST("/conversations/:id/reopen", s.reopen)
+
+	admin := api.Group("/admin", s.agentOnly, s.adminOnly)
+	admin.GET("/agents", s.adminAgents)
+	admin.POST("/agents", s.adminCreateAgent)
+	admin.PATCH("/agents/:id", s.adminUpdateAgent)
+	admin.GET("/form-fields", s.adminFormFields)
+	admin.POST("/form-fields", s.adminCreateField)
+	admin.PUT("/form-fields/:key", s.adminUpdateField)
+	admin.DELETE("/form-fields/:key", s.adminDeleteField)
+	admin.PUT("/form-fields-order", s.adminReorderFields)
+	admin.GET("/settings", s.adminSettings)
+	admin.PUT("/settings", s.adminSaveSettings)
+
+	r.NoRoute(func(c *gin.Context) {
+		s.fail(c, errNoRoute)
+	})
+	return r, nil
+}
+
+func (s *Server) healthz(c *gin.Context) {
+	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+}
+
+func (s *Server) readyz(c *gin.Context) {
+	mErr, rErr := s.svc.Ready(c.Request.Context())
+	if mErr != nil || rErr != nil {
+		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "mongo": errText(mErr), "redis": errText(rErr)})
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ok", "mongo": "ok", "redis": "ok"})
+}
+
+func errText(err error) string {
+	if err == nil {
+		return "ok"
+	}
+	return "unreachable"
+}

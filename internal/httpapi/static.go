@@ -1,0 +1,93 @@
+package httpapi
+
+import (
+	"html/template"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+)
+
+// static serves the widget bundle, the dashboard SPA and the demo page.
+func (s *Server) static(r *gin.Engine) {
+	r.GET("/widget.js", s.widgetJS)
+	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/dashboard/") })
+	r.GET("/dashboard", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/dashboard/") })
+	r.GET("/dashboard/*path", s.dashboard)
+	r.GET("/demo", s.demo)
+}
+
+func (s *Server) widgetJS(c *gin.Context) {
+	c.Header("Content-Type", "application/javascript; charset=utf-8")
+	if c.Query("v") != "" {
+		c.Header("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		c.Header("Cache-Control", "public, max-age=300")
+	}
+	if _, err := os.Stat(s.cfg.WidgetFile); err != nil {
+		// Before the widget is built, answer with a script that says so
+		// instead of a 404 that breaks the host page's console silently.
+		c.String(http.StatusOK, "console.warn('chatdesk: widget.js chưa được build (cd web-widget && npm run build)');\n")
+		return
+	}
+	c.File(s.cfg.WidgetFile)
+}
+
+// dashboard serves files from the built SPA and falls back to index.html so
+// client-side routes survive a reload.
+func (s *Server) dashboard(c *gin.Context) {
+	rel := strings.TrimPrefix(filepath.Clean("/"+c.Param("path")), "/")
+	if rel != "" {
+		p := filepath.Join(s.cfg.DashboardDir, rel)
+		if st, err := os.Stat(p); err == nil && !st.IsDir() {
+			if strings.HasPrefix(rel, "assets/") {
+				c.Header("Cache-Control", "public, max-age=31536000, immutable")
+			}
+			c.File(p)
+			return
+		}
+	}
+	index := filepath.Join(s.cfg.DashboardDir, "index.html")
+	if _, err := os.Stat(index); err != nil {
+		c.Data(http.StatusOK, "text/html; charset=utf-8", []byte(`<!doctype html><meta charset="utf-8"><title>chatdesk</title><p>Bảng điều khiển chưa được build: <code>cd web-dashboard &amp;&amp; npm run build</code>.</p>`))
+		return
+	}
+	c.Header("Cache-Control", "no-cache")
+	c.File(index)
+}
+
+var demoPage = template.Must(template.New("demo").Parse(`<!doctype html>
+<html lang="vi">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Cửa hàng mẫu — chatdesk demo</title>
+<style>
+body{font-family:system-ui,sans-serif;max-width:720px;margin:40px auto;padding:0 16px;color:#1f2937;line-height:1.6}
+code,pre{background:#f3f4f6;border-radius:6px;padding:2px 6px}
+pre{padding:12px;overflow:auto}
+</style>
+</head>
+<body>
+<h1>Cửa hàng mẫu</h1>
+<p>Trang này nhúng khung chat chatdesk bằng một thẻ <code>&lt;script&gt;</code>. Nhấn vào bong bóng ở góc dưới bên phải để bắt đầu trò chuyện.</p>
+<pre>&lt;script src="{{.Origin}}/widget.js" async data-server="{{.Origin}}"&gt;&lt;/script&gt;</pre>
+<p>Nhân viên đăng nhập tại <a href="/dashboard/">bảng điều khiển</a>.</p>
+<script src="/widget.js?v={{.Version}}" async data-server="{{.Origin}}"></script>
+</body>
+</html>`))
+
+func (s *Server) demo(c *gin.Context) {
+	origin := s.cfg.PublicURL
+	if origin == "" {
+		scheme := "http"
+		if c.Request.TLS != nil || c.GetHeader("X-Forwarded-Proto") == "https" {
+			scheme = "https"
+		}
+		origin = scheme + "://" + c.Request.Host
+	}
+	c.Header("Content-Type", "text/html; charset=utf-8")
+	_ = demoPage.Execute(c.Writer, map[string]string{"Origin": strings.TrimSuffix(origin, "/"), "Version": s.cfg.Version})
+}

@@ -1,0 +1,366 @@
+package mongo
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/chatdesk/chatdesk/internal/chat"
+)
+
+type visitorDoc struct {
+	Name      string `bson:"name"`
+	Phone     string `bson:"phone"`
+	PageURL   string `bson:"pageUrl"`
+	Referrer  string `bson:"referrer"`
+	UserAgent string `bson:"userAgent"`
+	IP        string `bson:"ip"`
+}
+
+type answerDoc struct {
+	Key   string `bson:"key"`
+	Label string `bson:"label"`
+	Type  string `bson:"type"`
+	Value string `bson:"value"`
+}
+
+type previewDoc struct {
+	Seq        int64     `bson:"seq"`
+	Text       string    `bson:"text"`
+	SenderType string    `bson:"senderType"`
+	At         time.Time `bson:"at"`
+}
+
+// conversationDoc is a conversation as stored. searchName and phoneSearch
+// are derived on create so search is a plain substring match: MongoDB has no
+// diacritics-insensitive regex, and FerretDB has no text index.
+type conversationDoc struct {
+	ID           string      `bson:"_id"`
+	Status       string      `bson:"status"`
+	AssigneeID   string      `bson:"assigneeId"`
+	AssigneeName string      `bson:"assigneeName"`
+	Answers      []answerDoc `bson:"answers"`
+	Visitor      visitorDoc  `bson:"visitor"`
+	SearchName   string      `bson:"searchName"`
+	PhoneSearch  string      `bson:"phoneSearch"`
+	LastMessage  *previewDoc `bson:"lastMessage"`
+	UnreadAgent  int64       `bson:"unreadByAgent"`
+	UnreadVisit  int64       `bson:"unreadByVisitor"`
+	CreatedAt    time.Time   `bson:"createdAt"`
+	UpdatedAt    time.Time   `bson:"updatedAt"`
+	AssignedAt   *time.Time  `bson:"assignedAt"`
+	ResolvedAt   *time.Time  `bson:"resolvedAt"`
+}
+
+func toPreviewDoc(p *chat.Preview) *previewDoc {
+	if p == nil {
+		return nil
+	}
+	return &previewDoc{Seq: p.Seq, Text: p.Text, SenderType: string(p.SenderType), At: p.At}
+}
+
+func toConversationDoc(c *chat.Conversation) conversationDoc {
+	answers := make([]answerDoc, 0, len(c.Answers))
+	for _, a := range c.Answers {
+		answers = append(answers, answerDoc{Key: a.Key, Label: a.Label, Type: string(a.Type), Value: a.Value})
+	}
+	v := c.Visitor
+	return conversationDoc{
+		ID:           c.ID,
+		Status:       string(c.Status),
+		AssigneeID:   c.AssigneeID,
+		AssigneeName: c.AssigneeName,
+		Answers:      answers,
+		Visitor:      visitorDoc{Name: v.Name, Phone: v.Phone, PageURL: v.PageURL, Referrer: v.Referrer, UserAgent: v.UserAgent, IP: v.IP},
+		SearchName:   chat.Fold(v.Name),
+		PhoneSearch:  phoneSearchable(v.Phone),
+		LastMessage:  toPreviewDoc(c.LastMessage),
+		UnreadAgent:  c.UnreadAgent,
+		UnreadVisit:  c.UnreadVisit,
+		CreatedAt:    c.CreatedAt,
+		UpdatedAt:    c.UpdatedAt,
+		AssignedAt:   c.AssignedAt,
+		ResolvedAt:   c.ResolvedAt,
+	}
+}
+
+// phoneSearchable stores the national number without its leading 0. The
+// service stores normalised phones; anything else keeps only its digits so a
+// digit search can still find it.
+func phoneSearchable(phone string) string {
+	if n, ok := chat.NormalizePhone(phone); ok {
+		return chat.PhoneSearchable(n)
+	}
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, phone)
+}
+
+func (d *conversationDoc) toDomain() *chat.Conversation {
+	answers := make([]chat.Answer, 0, len(d.Answers))
+	for _, a := range d.Answers {
+		answers = append(answers, chat.Answer{Key: a.Key, Label: a.Label, Type: chat.FieldType(a.Type), Value: a.Value})
+	}
+	c := &chat.Conversation{
+		ID:           d.ID,
+		Status:       chat.Status(d.Status),
+		AssigneeID:   d.AssigneeID,
+		AssigneeName: d.AssigneeName,
+		Answers:      answers,
+		Visitor: chat.Visitor{Name: d.Visitor.Name, Phone: d.Visitor.Phone, PageURL: d.Visitor.PageURL,
+			Referrer: d.Visitor.Referrer, UserAgent: d.Visitor.UserAgent, IP: d.Visitor.IP},
+		UnreadAgent: d.UnreadAgent,
+		UnreadVisit: d.UnreadVisit,
+		CreatedAt:   d.CreatedAt,
+		UpdatedAt:   d.UpdatedAt,
+		AssignedAt:  d.AssignedAt,
+		ResolvedAt:  d.ResolvedAt,
+	}
+	if p := d.LastMessage; p != nil {
+		c.LastMessage = &chat.Preview{Seq: p.Seq, Text: p.Text, SenderType: chat.SenderType(p.SenderType), At: p.At}
+	}
+	return c
+}
+
+// CreateConversation inserts c, giving it an id when it has none.
+func (db *DB) CreateConversation(ctx context.Context, c *chat.Conversation) error {
+	if c.ID == "" {
+		c.ID = newID()
+	}
+	_, err := db.conversations.InsertOne(ctx, toConversationDoc(c))
+	return wrap(err, "create conversation")
+}
+
+// Conversation returns chat.ErrNotFound when id is unknown.
+func (db *DB) Conversation(ctx context.Context, id string) (*chat.Conversation, error) {
+	var d conversationDoc
+	if err := db.conversations.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d); err != nil {
+		return nil, notFound(err, "find conversation")
+	}
+	return d.toDomain(), nil
+}
+
+// timeOrNull turns the "zero time clears it" convention into BSON null.
+func timeOrNull(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t
+}
+
+// UpdateConversation sets the non-nil fields of u and updatedAt; it returns
+// chat.ErrNotFound when id is unknown.
+func (db *DB) UpdateConversation(ctx context.Context, id string, u chat.ConversationUpdate) error {
+	set := bson.D{{Key: "updatedAt", Value: u.UpdatedAt}}
+	if u.Status != nil {
+		set = append(set, bson.E{Key: "status", Value: string(*u.Status)})
+	}
+	if u.AssigneeID != nil {
+		set = append(set, bson.E{Key: "assigneeId", Value: *u.AssigneeID})
+	}
+	if u.AssigneeName != nil {
+		set = append(set, bson.E{Key: "assigneeName", Value: *u.AssigneeName})
+	}
+	if u.AssignedAt != nil {
+		set = append(set, bson.E{Key: "assignedAt", Value: timeOrNull(*u.AssignedAt)})
+	}
+	if u.ResolvedAt != nil {
+		set = append(set, bson.E{Key: "resolvedAt", Value: timeOrNull(*u.ResolvedAt)})
+	}
+	res, err := db.conversations.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: set}})
+	if err != nil {
+		return wrap(err, "update conversation")
+	}
+	if res.MatchedCount == 0 {
+		return chat.ErrNotFound
+	}
+	return nil
+}
+
+// TouchConversations writes coalesced activity in one unordered bulk write.
+// Each touch is two updates of the same document: counters and updatedAt
+// unconditionally, the preview only when it is newer than the stored one
+// (the filter does the comparison, so no read is needed). updatedAt uses
+// $max so a late touch cannot move it back either. Unknown ids are ignored.
+//
+// On MongoDB each update is atomic. FerretDB v1 evaluates the filter and
+// writes in two steps, so two nodes touching the same conversation at the
+// same instant could still let the older preview win there.
+func (db *DB) TouchConversations(ctx context.Context, touches []chat.ConversationTouch) error {
+	if len(touches) == 0 {
+		return nil
+	}
+	models := make([]mongo.WriteModel, 0, 2*len(touches))
+	for _, t := range touches {
+		byID := bson.D{{Key: "_id", Value: t.ID}}
+		update := bson.D{{Key: "$max", Value: bson.D{{Key: "updatedAt", Value: t.UpdatedAt}}}}
+		var set bson.D
+		if t.UnreadAgent != nil {
+			set = append(set, bson.E{Key: "unreadByAgent", Value: *t.UnreadAgent})
+		}
+		if t.UnreadVisit != nil {
+			set = append(set, bson.E{Key: "unreadByVisitor", Value: *t.UnreadVisit})
+		}
+		if len(set) > 0 {
+			update = append(update, bson.E{Key: "$set", Value: set})
+		}
+		models = append(models, mongo.NewUpdateOneModel().SetFilter(byID).SetUpdate(update))
+		if t.LastMessage != nil {
+			newer := bson.D{
+				{Key: "_id", Value: t.ID},
+				// {lastMessage: null} matches both null and a missing field.
+				{Key: "$or", Value: bson.A{
+					bson.D{{Key: "lastMessage", Value: nil}},
+					bson.D{{Key: "lastMessage.seq", Value: bson.D{{Key: "$lt", Value: t.LastMessage.Seq}}}},
+				}},
+			}
+			models = append(models, mongo.NewUpdateOneModel().SetFilter(newer).SetUpdate(
+				bson.D{{Key: "$set", Value: bson.D{{Key: "lastMessage", Value: toPreviewDoc(t.LastMessage)}}}}))
+		}
+	}
+	_, err := db.conversations.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
+	return wrap(err, "touch conversations")
+}
+
+// Conversation list limits.
+const defaultPageSize = 20
+
+// FindConversations pages through conversations matching f, newest first by
+// creation or by activity, ties broken by _id, both descending.
+func (db *DB) FindConversations(ctx context.Context, f chat.ConversationFilter, order chat.SortOrder) ([]*chat.Conversation, string, error) {
+	var sortField string
+	switch order {
+	case chat.SortCreatedDesc:
+		sortField = "createdAt"
+	case chat.SortUpdatedDesc:
+		sortField = "updatedAt"
+	default:
+		return nil, "", &chat.Error{Code: chat.EINVALID, Message: "Thứ tự sắp xếp không hợp lệ."}
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = defaultPageSize
+	}
+	if limit > chat.MaxPageSize {
+		limit = chat.MaxPageSize
+	}
+	// Clauses are ANDed explicitly because both the search and the cursor
+	// need their own $or.
+	and, ok := conversationFilter(f)
+	if !ok {
+		return []*chat.Conversation{}, "", nil
+	}
+	if f.Cursor != "" {
+		c, err := decodeCursor(f.Cursor, order)
+		if err != nil {
+			return nil, "", err
+		}
+		at := time.UnixMilli(c.At).UTC()
+		and = append(and, bson.D{{Key: "$or", Value: bson.A{
+			bson.D{{Key: sortField, Value: bson.D{{Key: "$lt", Value: at}}}},
+			bson.D{{Key: sortField, Value: at}, {Key: "_id", Value: bson.D{{Key: "$lt", Value: c.ID}}}},
+		}}})
+	}
+	filter := bson.D{}
+	if len(and) > 0 {
+		filter = bson.D{{Key: "$and", Value: and}}
+	}
+	// One extra row tells whether another page exists without a count.
+	opts := options.Find().
+		SetSort(bson.D{{Key: sortField, Value: -1}, {Key: "_id", Value: -1}}).
+		SetLimit(int64(limit + 1))
+	list, err := db.findConversations(ctx, filter, opts)
+	if err != nil {
+		return nil, "", err
+	}
+	if len(list) <= limit {
+		return list, "", nil
+	}
+	list = list[:limit]
+	last := list[limit-1]
+	at := last.CreatedAt
+	if order == chat.SortUpdatedDesc {
+		at = last.UpdatedAt
+	}
+	return list, encodeCursor(order, at, last.ID), nil
+}
+
+// conversationFilter turns f (less its cursor) into AND clauses; ok is false
+// when the query can match nothing. User text only ever reaches a query as a
+// string value or a regexp.QuoteMeta pattern.
+func conversationFilter(f chat.ConversationFilter) (and bson.A, ok bool) {
+	if q := strings.TrimSpace(f.Query); q != "" {
+		var or bson.A
+		// A query of only combining marks folds to "", which as a pattern
+		// would match every name.
+		if name := chat.Fold(q); name != "" {
+			or = append(or, bson.D{{Key: "searchName", Value: bson.D{{Key: "$regex", Value: regexp.QuoteMeta(name)}}}})
+		}
+		for _, k := range chat.PhoneSearchKeys(q) {
+			or = append(or, bson.D{{Key: "phoneSearch", Value: bson.D{{Key: "$regex", Value: regexp.QuoteMeta(k)}}}})
+		}
+		if len(or) == 0 {
+			return nil, false
+		}
+		and = append(and, bson.D{{Key: "$or", Value: or}})
+	}
+	if len(f.Statuses) > 0 {
+		in := make(bson.A, 0, len(f.Statuses))
+		for _, s := range f.Statuses {
+			in = append(in, string(s))
+		}
+		and = append(and, bson.D{{Key: "status", Value: bson.D{{Key: "$in", Value: in}}}})
+	}
+	if f.AssigneeID != nil {
+		and = append(and, bson.D{{Key: "assigneeId", Value: *f.AssigneeID}})
+	}
+	if f.From != nil {
+		and = append(and, bson.D{{Key: "createdAt", Value: bson.D{{Key: "$gte", Value: *f.From}}}})
+	}
+	if f.To != nil {
+		and = append(and, bson.D{{Key: "createdAt", Value: bson.D{{Key: "$lt", Value: *f.To}}}})
+	}
+	return and, true
+}
+
+// WaitingConversations returns up to limit waiting conversations, oldest
+// first (FIFO queue draining). limit <= 0 means 100.
+func (db *DB) WaitingConversations(ctx context.Context, limit int) ([]*chat.Conversation, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	return db.findConversations(ctx,
+		bson.D{{Key: "status", Value: string(chat.StatusWaiting)}},
+		options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(limit)))
+}
+
+// AssignedConversations returns the conversations agentID owns, oldest first.
+func (db *DB) AssignedConversations(ctx context.Context, agentID string) ([]*chat.Conversation, error) {
+	return db.findConversations(ctx,
+		bson.D{{Key: "status", Value: string(chat.StatusAssigned)}, {Key: "assigneeId", Value: agentID}},
+		options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}))
+}
+
+func (db *DB) findConversations(ctx context.Context, filter bson.D, opts *options.FindOptionsBuilder) ([]*chat.Conversation, error) {
+	cur, err := db.conversations.Find(ctx, filter, opts)
+	if err != nil {
+		return nil, wrap(err, "find conversations")
+	}
+	var docs []conversationDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, wrap(err, "read conversations")
+	}
+	out := make([]*chat.Conversation, 0, len(docs))
+	for i := range docs {
+		out = append(out, docs[i].toDomain())
+	}
+	return out, nil
+}

@@ -1,0 +1,199 @@
+// Package mongo implements desk.Store on MongoDB (and on FerretDB v1, which
+// the tests run against). Documents are explicit bson structs of this
+// package: nothing a user sends is ever decoded into an untyped map, so no
+// "$" operator can reach a query.
+package mongo
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
+)
+
+// Collection names.
+const (
+	collConversations = "conversations"
+	collMessages      = "messages"
+	collAgents        = "agents"
+	collFormFields    = "form_fields"
+	collSettings      = "settings"
+)
+
+// Options tunes the message group-commit batcher. Zero values take defaults.
+type Options struct {
+	// MaxBatch flushes as soon as this many messages are queued (default 256).
+	MaxBatch int
+	// FlushInterval flushes this long after the first message of a batch was
+	// queued, full or not (default 2ms).
+	FlushInterval time.Duration
+	// MaxInFlight is how many flushes may run at once, so one slow InsertMany
+	// does not stall every sender (default 4).
+	MaxInFlight int
+	// WriteTimeout bounds one flush, independent of the callers' contexts so
+	// that one sender giving up does not abort the others' writes (default 10s).
+	WriteTimeout time.Duration
+	// OnFlush, when set, is called after every flush with the batch size, the
+	// time the InsertMany took and the error that failed the whole batch (nil
+	// when the batch reached the server, even if some documents were refused
+	// as duplicates). It runs on the flushing goroutine: keep it cheap.
+	OnFlush func(n int, d time.Duration, err error)
+}
+
+func (o Options) withDefaults() Options {
+	if o.MaxBatch <= 0 {
+		o.MaxBatch = 256
+	}
+	if o.FlushInterval <= 0 {
+		o.FlushInterval = 2 * time.Millisecond
+	}
+	if o.MaxInFlight <= 0 {
+		o.MaxInFlight = 4
+	}
+	if o.WriteTimeout <= 0 {
+		o.WriteTimeout = 10 * time.Second
+	}
+	return o
+}
+
+// DB is the MongoDB store. It is safe for concurrent use.
+type DB struct {
+	client        *mongo.Client
+	db            *mongo.Database
+	conversations *mongo.Collection
+	messages      *mongo.Collection
+	agents        *mongo.Collection
+	formFields    *mongo.Collection
+	settings      *mongo.Collection
+	batcher       *batcher
+	closeOnce     sync.Once
+	closeErr      error
+}
+
+// Open connects to uri and uses database. It pings the server so a wrong
+// address fails at start-up rather than on the first message; call
+// EnsureIndexes next.
+func Open(ctx context.Context, uri, database string, opts Options) (*DB, error) {
+	client, err := mongo.Connect(options.Client().ApplyURI(uri))
+	if err != nil {
+		return nil, fmt.Errorf("mongo: connect: %w", err)
+	}
+	if err := client.Ping(ctx, readpref.Primary()); err != nil {
+		_ = client.Disconnect(context.Background())
+		return nil, fmt.Errorf("mongo: ping: %w", err)
+	}
+	return newDB(client, database, opts), nil
+}
+
+func newDB(client *mongo.Client, database string, opts Options) *DB {
+	d := client.Database(database)
+	db := &DB{
+		client:        client,
+		db:            d,
+		conversations: d.Collection(collConversations),
+		messages:      d.Collection(collMessages),
+		agents:        d.Collection(collAgents),
+		formFields:    d.Collection(collFormFields),
+		settings:      d.Collection(collSettings),
+	}
+	db.batcher = newBatcher(opts.withDefaults(), db.insertMessages)
+	return db
+}
+
+// Ping checks that the server answers.
+func (db *DB) Ping(ctx context.Context) error {
+	return wrap(db.client.Ping(ctx, readpref.Primary()), "ping")
+}
+
+// Close flushes the messages already queued, waits for the flushes in flight,
+// then disconnects. Inserts arriving after Close starts fail. If ctx ends
+// first, Close disconnects anyway and the unfinished writes fail.
+func (db *DB) Close(ctx context.Context) error {
+	db.closeOnce.Do(func() {
+		err := db.batcher.close(ctx)
+		if derr := db.client.Disconnect(ctx); err == nil {
+			err = derr
+		}
+		db.closeErr = err
+	})
+	return db.closeErr
+}
+
+// Drop deletes the whole database. It exists for tests, which give each test
+// its own database and drop it afterwards; nothing in the service calls it.
+func (db *DB) Drop(ctx context.Context) error {
+	return wrap(db.db.Drop(ctx), "drop database")
+}
+
+type indexSpec struct {
+	coll   *mongo.Collection
+	name   string
+	keys   bson.D
+	unique bool
+}
+
+func (db *DB) indexSpecs() []indexSpec {
+	return []indexSpec{
+		{db.messages, idxConvClient, bson.D{{Key: "conversationId", Value: 1}, {Key: "clientId", Value: 1}}, true},
+		// Also serves MessagesAfter and MaxSeq.
+		{db.messages, idxConvSeq, bson.D{{Key: "conversationId", Value: 1}, {Key: "seq", Value: 1}}, true},
+		{db.agents, idxEmail, bson.D{{Key: "email", Value: 1}}, true},
+		{db.formFields, idxKey, bson.D{{Key: "key", Value: 1}}, true},
+		{db.conversations, "status_createdAt", bson.D{{Key: "status", Value: 1}, {Key: "createdAt", Value: 1}}, false},
+		{db.conversations, "assigneeId_status", bson.D{{Key: "assigneeId", Value: 1}, {Key: "status", Value: 1}}, false},
+		// The _id suffix matches the keyset pagination's tie-break.
+		{db.conversations, "updatedAt", bson.D{{Key: "updatedAt", Value: -1}, {Key: "_id", Value: -1}}, false},
+		{db.conversations, "createdAt", bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}, false},
+	}
+}
+
+// EnsureIndexes creates the indexes if they are missing. It is idempotent and
+// safe when several nodes start at once: creating an index that exists with
+// the same keys and options succeeds. Indexes are created one by one because
+// FerretDB v1 drops the connection when one createIndexes command lists
+// several indexes that all exist already; single ones are fine, even racing.
+func (db *DB) EnsureIndexes(ctx context.Context) error {
+	for _, s := range db.indexSpecs() {
+		model := mongo.IndexModel{Keys: s.keys, Options: options.Index().SetName(s.name)}
+		if s.unique {
+			model.Options.SetUnique(true)
+		}
+		var err error
+		for attempt := 0; attempt < 3; attempt++ {
+			if _, err = s.coll.Indexes().CreateOne(ctx, model); err == nil || !retryable(err) {
+				break
+			}
+			select {
+			case <-ctx.Done():
+				return wrap(ctx.Err(), "create indexes")
+			case <-time.After(time.Duration(attempt+1) * 50 * time.Millisecond):
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("mongo: create index %s.%s: %w", s.coll.Name(), s.name, err)
+		}
+	}
+	return nil
+}
+
+// retryable reports errors worth one more try at start-up: a dropped
+// connection or a timeout, typically while several nodes race.
+func retryable(err error) bool {
+	return mongo.IsNetworkError(err) || mongo.IsTimeout(err) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// newID returns 24 random hex characters, the length of an ObjectID, for
+// domain objects that arrive without an id.
+func newID() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}

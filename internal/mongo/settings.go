@@ -1,0 +1,78 @@
+package mongo
+
+import (
+	"context"
+	"errors"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/chatdesk/chatdesk/internal/chat"
+)
+
+// settingsID is the _id of the one settings document.
+const settingsID = "global"
+
+type settingsDoc struct {
+	ID             string   `bson:"_id"`
+	AssignmentMode string   `bson:"assignmentMode"`
+	DefaultAgentID string   `bson:"defaultAgentId"`
+	AllowedOrigins []string `bson:"allowedOrigins"`
+	WidgetColor    string   `bson:"widgetColor"`
+	WidgetTitle    string   `bson:"widgetTitle"`
+	WidgetGreeting string   `bson:"widgetGreeting"`
+}
+
+// Settings returns the saved settings, or chat.DefaultSettings() when none
+// were saved yet.
+func (db *DB) Settings(ctx context.Context) (chat.Settings, error) {
+	var d settingsDoc
+	err := db.settings.FindOne(ctx, bson.D{{Key: "_id", Value: settingsID}}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return chat.DefaultSettings(), nil
+	}
+	if err != nil {
+		return chat.Settings{}, wrap(err, "find settings")
+	}
+	origins := d.AllowedOrigins
+	if origins == nil {
+		origins = []string{}
+	}
+	return chat.Settings{
+		AssignmentMode: chat.AssignmentMode(d.AssignmentMode),
+		DefaultAgentID: d.DefaultAgentID,
+		AllowedOrigins: origins,
+		WidgetColor:    d.WidgetColor,
+		WidgetTitle:    d.WidgetTitle,
+		WidgetGreeting: d.WidgetGreeting,
+	}, nil
+}
+
+// SaveSettings replaces the settings document, creating it the first time.
+func (db *DB) SaveSettings(ctx context.Context, s chat.Settings) error {
+	origins := s.AllowedOrigins
+	if origins == nil {
+		origins = []string{}
+	}
+	d := settingsDoc{
+		ID:             settingsID,
+		AssignmentMode: string(s.AssignmentMode),
+		DefaultAgentID: s.DefaultAgentID,
+		AllowedOrigins: origins,
+		WidgetColor:    s.WidgetColor,
+		WidgetTitle:    s.WidgetTitle,
+		WidgetGreeting: s.WidgetGreeting,
+	}
+	replace := func() error {
+		_, err := db.settings.ReplaceOne(ctx, bson.D{{Key: "_id", Value: settingsID}}, d, options.Replace().SetUpsert(true))
+		return err
+	}
+	err := replace()
+	// Two first-time upserts can race to insert the document; the loser gets
+	// a duplicate key, and retrying finds the document and replaces it.
+	if dup, _ := duplicateIndex(err); dup {
+		err = replace()
+	}
+	return wrap(err, "save settings")
+}

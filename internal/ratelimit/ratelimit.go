@@ -1,0 +1,96 @@
+// Package ratelimit enforces chatdesk's request limits with ulule/limiter on
+// Redis, so every node counts against the same buckets.
+package ratelimit
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+	"github.com/ulule/limiter/v3"
+	sredis "github.com/ulule/limiter/v3/drivers/store/redis"
+)
+
+// Rules names the buckets the service uses, with their rates.
+type Rules map[string]limiter.Rate
+
+// DefaultRules are generous enough for Vietnamese mobile carriers, where
+// many visitors share one IP behind carrier-grade NAT, and tight enough to
+// stop scripted floods and password guessing.
+func DefaultRules() Rules {
+	return Rules{
+		"login-ip":      {Period: time.Minute, Limit: 30},
+		"login-fail":    {Period: 15 * time.Minute, Limit: 10}, // per account: lockout after 10 failures
+		"conv-ip":       {Period: 10 * time.Minute, Limit: 60},
+		"msg-visitor":   {Period: time.Minute, Limit: 40},
+		"msg-ip":        {Period: time.Minute, Limit: 600},
+		"typing-sender": {Period: time.Minute, Limit: 120},
+	}
+}
+
+// Limiter counts requests per rule and key.
+type Limiter struct {
+	rules    Rules
+	limiters map[string]*limiter.Limiter
+}
+
+// New builds limiters on the given Redis client under prefix.
+func New(rdb *goredis.Client, prefix string, rules Rules) (*Limiter, error) {
+	store, err := sredis.NewStoreWithOptions(rdb, limiter.StoreOptions{Prefix: prefix + ":rl"})
+	if err != nil {
+		return nil, err
+	}
+	l := &Limiter{rules: rules, limiters: map[string]*limiter.Limiter{}}
+	for name, rate := range rules {
+		l.limiters[name] = limiter.New(store, rate)
+	}
+	return l, nil
+}
+
+// Take consumes one request of rule for key and returns how many seconds to
+// wait when the limit is exceeded (0 when allowed).
+func (l *Limiter) Take(ctx context.Context, rule, key string) (int, error) {
+	lim, ok := l.limiters[rule]
+	if !ok {
+		return 0, fmt.Errorf("ratelimit: unknown rule %q", rule)
+	}
+	c, err := lim.Get(ctx, key)
+	if err != nil {
+		return 0, err
+	}
+	return retryAfter(c), nil
+}
+
+// Peek reports like Take without consuming.
+func (l *Limiter) Peek(ctx context.Context, rule, key string) (int, error) {
+	lim, ok := l.limiters[rule]
+	if !ok {
+		return 0, fmt.Errorf("ratelimit: unknown rule %q", rule)
+	}
+	c, err := lim.Peek(ctx, key)
+	if err != nil {
+		return 0, err
+	}
+	if c.Remaining > 0 {
+		return 0, nil
+	}
+	return max(1, int(time.Until(time.Unix(c.Reset, 0)).Seconds()+0.5)), nil
+}
+
+// Reset clears a bucket (a successful login clears its failures).
+func (l *Limiter) Reset(ctx context.Context, rule, key string) error {
+	lim, ok := l.limiters[rule]
+	if !ok {
+		return fmt.Errorf("ratelimit: unknown rule %q", rule)
+	}
+	_, err := lim.Reset(ctx, key)
+	return err
+}
+
+func retryAfter(c limiter.Context) int {
+	if !c.Reached {
+		return 0
+	}
+	return max(1, int(time.Until(time.Unix(c.Reset, 0)).Seconds()+0.5))
+}

@@ -1,0 +1,319 @@
+// Package realtime is chatdesk's WebSocket transport (melody). A node keeps
+// only its own sockets: an index from conversation to local sessions, the
+// local agent sessions, and one reference-counted Redis subscription per
+// conversation that has local sockets. Events arrive from the bus already
+// encoded and are written to the interested sockets as they are.
+package realtime
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/olahol/melody"
+
+	"github.com/chatdesk/chatdesk/internal/desk"
+)
+
+// Bus is the node's pub/sub connection (internal/redis.Bus).
+type Bus interface {
+	Subscribe(ctx context.Context, topic string) error
+	Unsubscribe(ctx context.Context, topics ...string) error
+}
+
+// Config tunes the hub.
+type Config struct {
+	PublicURL    string
+	HelloTimeout time.Duration
+	// PingEvery is how often the server pings each socket; a socket that
+	// does not answer within 2×PingEvery is closed.
+	PingEvery time.Duration
+	// MaxInFlight bounds concurrent requests per socket.
+	MaxInFlight int
+}
+
+// Metrics receives connection counts.
+type Metrics interface {
+	Connected(role string)
+	Disconnected(role string)
+}
+
+// Hub owns this node's sockets.
+type Hub struct {
+	svc *desk.Service
+	bus Bus
+	cfg Config
+	log *slog.Logger
+	m   *melody.Melody
+	met Metrics
+
+	mu         sync.RWMutex
+	sessions   map[*melody.Session]*session
+	byConv     map[string]map[*melody.Session]struct{}
+	agents     map[*melody.Session]struct{}
+	visitors   map[*melody.Session]struct{}
+	agentCount map[string]int // local sockets per agent id
+	subs       map[string]*topicSub
+	online     int            // agents online anywhere, from presence events
+	draining   bool
+
+	stop chan struct{}
+	wg   sync.WaitGroup
+}
+
+// New creates the hub. Call Start before serving.
+func New(svc *desk.Service, bus Bus, cfg Config, log *slog.Logger, met Metrics) *Hub {
+	if cfg.HelloTimeout == 0 {
+		cfg.HelloTimeout = 10 * time.Second
+	}
+	if cfg.PingEvery == 0 {
+		cfg.PingEvery = 25 * time.Second
+	}
+	if cfg.MaxInFlight == 0 {
+		cfg.MaxInFlight = 8
+	}
+	m := melody.New()
+	m.Config.MaxMessageSize = 16 << 10 // melody's default of 512 bytes closes sockets on long messages
+	m.Config.MessageBufferSize = 64
+	m.Config.PingPeriod = cfg.PingEvery
+	m.Config.PongWait = 2 * cfg.PingEvery
+	m.Config.WriteWait = 10 * time.Second
+	m.Upgrader.ReadBufferSize = 1024
+	m.Upgrader.WriteBufferSize = 1024
+	m.Upgrader.WriteBufferPool = &sync.Pool{}
+	h := &Hub{
+		svc: svc, bus: bus, cfg: cfg, log: log, m: m, met: met,
+		sessions:   map[*melody.Session]*session{},
+		byConv:     map[string]map[*melody.Session]struct{}{},
+		agents:     map[*melody.Session]struct{}{},
+		visitors:   map[*melody.Session]struct{}{},
+		agentCount: map[string]int{},
+		subs:       map[string]*topicSub{},
+		stop:       make(chan struct{}),
+	}
+	m.Upgrader.CheckOrigin = h.checkOrigin
+	m.HandleConnect(h.onConnect)
+	m.HandleDisconnect(h.onDisconnect)
+	m.HandleMessage(h.onMessage)
+	m.HandleError(func(s *melody.Session, err error) {})
+	return h
+}
+
+// Start subscribes to agent-wide events and starts the presence heartbeat.
+func (h *Hub) Start(ctx context.Context) error {
+	if err := h.bus.Subscribe(ctx, desk.AgentsTopic); err != nil {
+		return err
+	}
+	h.online = boolToCount(h.svc.SupportOnline(ctx))
+	h.wg.Add(2)
+	go h.heartbeat()
+	go h.sweeper()
+	return nil
+}
+
+// ServeHTTP upgrades /ws requests.
+func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.mu.RLock()
+	draining := h.draining
+	h.mu.RUnlock()
+	if draining {
+		http.Error(w, "draining", http.StatusServiceUnavailable)
+		return
+	}
+	_ = h.m.HandleRequest(w, r)
+}
+
+func (h *Hub) checkOrigin(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true // not a browser: cross-site WebSocket hijacking needs one
+	}
+	return h.svc.OriginAllowed(r.Context(), origin, h.cfg.PublicURL)
+}
+
+// Connections returns the number of local sockets.
+func (h *Hub) Connections() int {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return len(h.sessions)
+}
+
+// Drain tells every client to reconnect elsewhere and closes the sockets;
+// new upgrades are refused meanwhile. Used on SIGTERM.
+func (h *Hub) Drain(ctx context.Context) {
+	h.mu.Lock()
+	h.draining = true
+	all := make([]*melody.Session, 0, len(h.sessions))
+	for s := range h.sessions {
+		all = append(all, s)
+	}
+	h.mu.Unlock()
+	msg := desk.Encode("server.draining", struct{}{})
+	for _, s := range all {
+		_ = s.Write(msg)
+	}
+	// Give the frames a moment to flush before closing.
+	select {
+	case <-time.After(200 * time.Millisecond):
+	case <-ctx.Done():
+	}
+	_ = h.m.Close()
+	close(h.stop)
+	h.wg.Wait()
+}
+
+func (h *Hub) heartbeat() {
+	defer h.wg.Done()
+	tick := time.NewTicker(time.Second * 5)
+	defer tick.Stop()
+	for {
+		select {
+		case <-h.stop:
+			return
+		case <-tick.C:
+			h.mu.RLock()
+			ids := make([]string, 0, len(h.agentCount))
+			for id := range h.agentCount {
+				ids = append(ids, id)
+			}
+			h.mu.RUnlock()
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+			if err := h.svc.Heartbeat(ctx, ids); err != nil {
+				h.log.Warn("presence heartbeat failed", "err", err)
+			}
+			cancel()
+		}
+	}
+}
+
+// OnBus is the bus handler: it fans an encoded event out to local sockets.
+func (h *Hub) OnBus(topic string, payload []byte) {
+	if topic == desk.AgentsTopic {
+		h.onAgentsEvent(payload)
+		return
+	}
+	if len(topic) < 5 || topic[:5] != "conv:" {
+		return
+	}
+	convID := topic[5:]
+	skipSide := typingSide(payload)
+	h.mu.RLock()
+	targets := make([]*melody.Session, 0, len(h.byConv[convID]))
+	for s := range h.byConv[convID] {
+		if skipSide != "" && h.sessions[s] != nil && h.sessions[s].side() == skipSide {
+			continue // nobody needs to see their own typing indicator
+		}
+		targets = append(targets, s)
+	}
+	h.mu.RUnlock()
+	for _, s := range targets {
+		h.write(s, payload)
+	}
+}
+
+func (h *Hub) onAgentsEvent(payload []byte) {
+	var head struct {
+		Type string          `json:"type"`
+		Data json.RawMessage `json:"data"`
+	}
+	if err := json.Unmarshal(payload, &head); err != nil {
+		return
+	}
+	switch head.Type {
+	case desk.EventAgentPresence:
+		var p desk.AgentPresence
+		if json.Unmarshal(head.Data, &p) == nil {
+			h.updateSupportStatus(p.OnlineCount)
+		}
+	case desk.EventAgentUpdated:
+		var u desk.AgentUpdated
+		if json.Unmarshal(head.Data, &u) == nil {
+			h.kickAgent(u.AgentID, u.Disabled)
+		}
+		return // internal event
+	}
+	h.mu.RLock()
+	targets := make([]*melody.Session, 0, len(h.agents))
+	for s := range h.agents {
+		targets = append(targets, s)
+	}
+	h.mu.RUnlock()
+	for _, s := range targets {
+		h.write(s, payload)
+	}
+}
+
+func (h *Hub) updateSupportStatus(count int) {
+	h.mu.Lock()
+	was := h.online > 0
+	h.online = count
+	now := count > 0
+	var targets []*melody.Session
+	if was != now {
+		for s := range h.visitors {
+			targets = append(targets, s)
+		}
+	}
+	h.mu.Unlock()
+	msg := desk.Encode("support.status", map[string]bool{"online": now})
+	for _, s := range targets {
+		h.write(s, msg)
+	}
+}
+
+// kickAgent closes an agent's local sockets after a disable or a password
+// change: their tokens are revoked.
+func (h *Hub) kickAgent(agentID string, disabled bool) {
+	h.mu.RLock()
+	var targets []*melody.Session
+	for s := range h.agents {
+		if st := h.sessions[s]; st != nil && st.getAgent() != nil && st.getAgent().ID == agentID {
+			targets = append(targets, s)
+		}
+	}
+	h.mu.RUnlock()
+	code, text := closeUnauthorized, "token revoked"
+	if disabled {
+		code, text = closeDisabled, "account disabled"
+	}
+	for _, s := range targets {
+		closeWith(s, code, text)
+	}
+}
+
+// Resync asks every local socket to resync: called when the bus connection
+// was re-established and live events may have been lost.
+func (h *Hub) Resync() {
+	h.mu.RLock()
+	all := make([]*melody.Session, 0, len(h.sessions))
+	for s, st := range h.sessions {
+		if st.ready() {
+			all = append(all, s)
+		}
+	}
+	h.mu.RUnlock()
+	msg := desk.Encode("session.resync", struct{}{})
+	for _, s := range all {
+		h.write(s, msg)
+	}
+}
+
+// write sends a frame; a socket whose buffer is full is closed so that its
+// client reconnects and resumes instead of silently missing events.
+func (h *Hub) write(s *melody.Session, payload []byte) {
+	if err := s.Write(payload); err == melody.ErrMessageBufferFull {
+		h.log.Warn("slow consumer disconnected")
+		closeWith(s, closeTryAgain, "slow consumer")
+	}
+}
+
+func boolToCount(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+

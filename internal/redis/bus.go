@@ -1,0 +1,133 @@
+package redis
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+)
+
+// Bus delivers events between nodes over Redis pub/sub: at most once, in
+// publish order per channel. Durability comes from MongoDB; a subscriber
+// that may have missed events (Redis restarted, connection dropped) is told
+// through OnResubscribe and repairs by replay.
+//
+// A node holds one pub/sub connection and subscribes only to the topics its
+// local sockets need; the caller reference-counts topics.
+type Bus struct {
+	c       *Client
+	ps      *goredis.PubSub
+	handler func(topic string, payload []byte)
+	resub   func()
+
+	mu        sync.Mutex
+	confirmed map[string]bool
+	waiters   map[string][]chan struct{}
+	resubAt   time.Time
+	done      chan struct{}
+}
+
+// NewBus starts the node's pub/sub connection. handler receives every
+// message of the subscribed topics, on one goroutine, in order. onResubscribe
+// is called (at most once per reconnection) when the connection was
+// re-established and live events may have been lost.
+func (c *Client) NewBus(handler func(topic string, payload []byte), onResubscribe func()) *Bus {
+	b := &Bus{
+		c:         c,
+		ps:        c.rdb.Subscribe(context.Background()),
+		handler:   handler,
+		resub:     onResubscribe,
+		confirmed: map[string]bool{},
+		waiters:   map[string][]chan struct{}{},
+		done:      make(chan struct{}),
+	}
+	ch := b.ps.ChannelWithSubscriptions(
+		goredis.WithChannelSize(4096),
+		goredis.WithChannelHealthCheckInterval(3*time.Second),
+	)
+	go b.run(ch)
+	return b
+}
+
+func (b *Bus) topicKey(topic string) string { return b.c.key("bus", topic) }
+
+func (b *Bus) run(ch <-chan any) {
+	defer close(b.done)
+	prefix := b.c.key("bus") + ":"
+	for msg := range ch {
+		switch m := msg.(type) {
+		case *goredis.Message:
+			b.handler(strings.TrimPrefix(m.Channel, prefix), []byte(m.Payload))
+		case *goredis.Subscription:
+			if m.Kind != "subscribe" {
+				continue
+			}
+			b.confirm(m.Channel)
+		}
+	}
+}
+
+func (b *Bus) confirm(channel string) {
+	b.mu.Lock()
+	ws := b.waiters[channel]
+	delete(b.waiters, channel)
+	again := b.confirmed[channel] && len(ws) == 0
+	b.confirmed[channel] = true
+	fire := again && time.Since(b.resubAt) > time.Second
+	if fire {
+		b.resubAt = time.Now()
+	}
+	b.mu.Unlock()
+	for _, w := range ws {
+		close(w)
+	}
+	if fire && b.resub != nil {
+		go b.resub()
+	}
+}
+
+// Subscribe starts delivery of topic and returns once Redis confirmed it,
+// so an event published after Subscribe returns is delivered. On error the
+// topic stays registered and is subscribed when the connection recovers.
+func (b *Bus) Subscribe(ctx context.Context, topic string) error {
+	k := b.topicKey(topic)
+	w := make(chan struct{})
+	b.mu.Lock()
+	b.waiters[k] = append(b.waiters[k], w)
+	b.mu.Unlock()
+	if err := b.ps.Subscribe(ctx, k); err != nil {
+		return err
+	}
+	select {
+	case <-w:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Unsubscribe stops delivery of topics.
+func (b *Bus) Unsubscribe(ctx context.Context, topics ...string) error {
+	keys := make([]string, len(topics))
+	b.mu.Lock()
+	for i, t := range topics {
+		keys[i] = b.topicKey(t)
+		delete(b.confirmed, keys[i])
+	}
+	b.mu.Unlock()
+	return b.ps.Unsubscribe(ctx, keys...)
+}
+
+// Publish sends payload to every node subscribed to topic.
+func (b *Bus) Publish(ctx context.Context, topic string, payload []byte) error {
+	return b.c.rdb.Publish(ctx, b.topicKey(topic), payload).Err()
+}
+
+// Close ends the pub/sub connection.
+func (b *Bus) Close() error {
+	err := b.ps.Close()
+	<-b.done
+	return err
+}

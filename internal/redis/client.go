@@ -1,0 +1,62 @@
+// Package redis holds everything chatdesk nodes share through Redis: the
+// per-conversation reply lock, message sequencing, agent presence, the
+// round-robin rotation, short-lived mutexes and pub/sub delivery between
+// nodes. Every key lives under one prefix so tests and installations can
+// share a server.
+package redis
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+)
+
+// Client wraps a go-redis client with chatdesk's key prefix.
+type Client struct {
+	rdb    *goredis.Client
+	prefix string
+}
+
+// Open connects to the Redis at url ("redis://host:6379/0").
+func Open(ctx context.Context, url, prefix string) (*Client, error) {
+	opt, err := goredis.ParseURL(url)
+	if err != nil {
+		return nil, fmt.Errorf("redis url: %w", err)
+	}
+	// Short timeouts: a send must fail fast with "unavailable" rather than
+	// hang while Redis is away.
+	opt.DialTimeout = 2 * time.Second
+	opt.ReadTimeout = 2 * time.Second
+	opt.WriteTimeout = 2 * time.Second
+	opt.MaxRetries = 2
+	opt.MinRetryBackoff = 20 * time.Millisecond
+	opt.MaxRetryBackoff = 200 * time.Millisecond
+	rdb := goredis.NewClient(opt)
+	c := &Client{rdb: rdb, prefix: strings.TrimSuffix(prefix, ":")}
+	pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	if err := rdb.Ping(pctx).Err(); err != nil {
+		rdb.Close()
+		return nil, fmt.Errorf("redis ping: %w", err)
+	}
+	return c, nil
+}
+
+// Raw exposes the go-redis client (rate limiter store, tests).
+func (c *Client) Raw() *goredis.Client { return c.rdb }
+
+// Prefix is the key prefix every key of this installation starts with.
+func (c *Client) Prefix() string { return c.prefix }
+
+// Ping checks the server answers.
+func (c *Client) Ping(ctx context.Context) error { return c.rdb.Ping(ctx).Err() }
+
+// Close closes the connection pool.
+func (c *Client) Close() error { return c.rdb.Close() }
+
+func (c *Client) key(parts ...string) string {
+	return c.prefix + ":" + strings.Join(parts, ":")
+}
