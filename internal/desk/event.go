@@ -85,4 +85,3 @@ func (s *Service) publishConversation(ctx context.Context, c *chat.Conversation,
 		s.publish(ctx, ConversationTopic(c.ID), typ, data)
 	}
 }
-

@@ -57,7 +57,7 @@ type Hub struct {
 	visitors   map[*melody.Session]struct{}
 	agentCount map[string]int // local sockets per agent id
 	subs       map[string]*topicSub
-	online     int            // agents online anywhere, from presence events
+	online     int // agents online anywhere, from presence events
 	draining   bool
 
 	stop chan struct{}
@@ -316,4 +316,3 @@ func boolToCount(b bool) int {
 	}
 	return 0
 }
-

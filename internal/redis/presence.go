@@ -97,8 +97,9 @@ return out`)
 
 // OnlineAgents returns the ids of agents with a live socket anywhere.
 func (c *Client) OnlineAgents(ctx context.Context) ([]string, error) {
-	live, err := c.rdb.ZRangeByScore(ctx, c.key("presence"), &goredis.ZRangeBy{
-		Min: strconv.FormatInt(time.Now().UnixMilli(), 10), Max: "+inf"}).Result()
+	live, err := c.rdb.ZRangeArgs(ctx, goredis.ZRangeArgs{
+		Key: c.key("presence"), ByScore: true,
+		Start: strconv.FormatInt(time.Now().UnixMilli(), 10), Stop: "+inf"}).Result()
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,75 @@
+# chatdesk — see README.md. Two commands matter: `make run` and `make test`.
+SHELL := /bin/bash
+GO    ?= go
+VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X main.version=$(VERSION)
+GOFILES := $(shell find cmd internal loadtest -name '*.go' 2>/dev/null)
+STATICCHECK_VERSION := 2026.2.2
+
+.PHONY: all build run test test-go test-web test-e2e test-deploy lint lint-go lint-web web web-deps bench clean tools
+
+all: build
+
+## build: production binary + both front-end bundles (what the Dockerfile does)
+build: bin/chatdesk web
+
+bin/chatdesk: $(GOFILES) go.mod go.sum
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $@ ./cmd/chatdesk
+
+# The development binary embeds FerretDB; it is never shipped.
+bin/chatdesk-dev: $(GOFILES) go.mod go.sum
+	$(GO) build -o $@ ./cmd/chatdesk-dev
+
+web-widget/node_modules: web-widget/package-lock.json
+	cd web-widget && npm ci --no-audit --no-fund && touch node_modules
+web-dashboard/node_modules: web-dashboard/package-lock.json
+	cd web-dashboard && npm ci --no-audit --no-fund && touch node_modules
+web-deps: web-widget/node_modules web-dashboard/node_modules
+
+web: web-deps
+	cd web-widget && npm run build
+	cd web-dashboard && npm run build
+
+## run: a working system on http://localhost:8080 with embedded MongoDB-wire server and Redis
+run: bin/chatdesk-dev web
+	./bin/chatdesk-dev
+
+## test: linters, unit and integration tests, browser and cluster end-to-end tests
+test: lint test-go test-web test-deploy test-e2e
+
+tools:
+	@command -v staticcheck >/dev/null || $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+lint: lint-go lint-web
+
+lint-go: tools
+	@out=$$(gofmt -l cmd internal loadtest 2>/dev/null); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	PATH="$$PATH:$$($(GO) env GOPATH)/bin" staticcheck ./...
+
+lint-web: web-deps
+	cd web-widget && npm run lint
+	cd web-dashboard && npm run lint
+
+# Integration tests start their own redis-server and FerretDB (bin/chatdesk-dev mongo).
+test-go: bin/chatdesk-dev
+	$(GO) test -count=1 -timeout 15m ./...
+
+test-web: web-deps
+	cd web-widget && npm test
+	cd web-dashboard && npm test
+	cd web-widget && npm run size
+
+test-deploy:
+	bash test/deploy/run.sh
+
+test-e2e: bin/chatdesk bin/chatdesk-dev web
+	cd test/widget && npm ci --no-audit --no-fund && npm test
+	cd test/dashboard && npm ci --no-audit --no-fund && npm test
+
+## bench: load tests and benchmarks (never part of `make test`)
+bench: bin/chatdesk bin/chatdesk-dev
+	$(GO) test -run '^$$' -bench . -benchtime 2s ./internal/...
+
+clean:
+	rm -rf bin web-widget/dist web-dashboard/dist artifacts
