@@ -31,6 +31,7 @@ type Preview struct {
 	Seq        int64      `json:"seq"`
 	Text       string     `json:"text"`
 	SenderType SenderType `json:"senderType"`
+	SenderName string     `json:"senderName"`
 	At         time.Time  `json:"at"`
 }
 

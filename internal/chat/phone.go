@@ -1,6 +1,9 @@
 package chat
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+)
 
 // NormalizePhone turns a Vietnamese phone number as people type it
 // ("0912 345 678", "+84 912.345.678", "84912345678", "(024) 3825 1234") into
@@ -41,19 +44,22 @@ func NormalizePhone(s string) (string, bool) {
 // PhoneSearchKeys turns what an agent typed into a phone search ("0912 345",
 // "+84912345", "912345678") into digit strings to look for inside the stored
 // national significant number (the number without its leading 0). It returns
-// nil when the query has no digits.
+// nil when the query holds letters or fewer than three digits.
 func PhoneSearchKeys(q string) []string {
 	q = strings.TrimSpace(q)
 	plus := strings.HasPrefix(q, "+")
 	var b strings.Builder
 	for _, r := range q {
-		if r >= '0' && r <= '9' {
+		switch {
+		case r >= '0' && r <= '9':
 			b.WriteRune(r)
+		case unicode.IsLetter(r):
+			return nil // "lan 1" is a name search, not any phone with a 1
 		}
 	}
 	d := b.String()
-	if d == "" {
-		return nil
+	if len(d) < 3 {
+		return nil // fewer digits would match nearly every phone
 	}
 	switch {
 	case plus && strings.HasPrefix(d, "84"):

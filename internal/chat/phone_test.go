@@ -44,6 +44,8 @@ func TestPhoneSearchKeys(t *testing.T) {
 		{"912345678", []string{"912345678"}},
 		{"84912", []string{"84912", "912"}},
 		{"Bình", nil},
+		{"lan 1", nil},
+		{"09", nil},
 	}
 	for _, tt := range tests {
 		if got := PhoneSearchKeys(tt.in); fmt.Sprint(got) != fmt.Sprint(tt.want) {

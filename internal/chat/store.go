@@ -30,9 +30,9 @@ type ConversationUpdate struct {
 }
 
 // ConversationTouch records activity on a conversation: its newest message and
-// the unread counters. Touches are coalesced and written in bulk; a touch
-// never moves LastMessage backwards (a lower Seq than stored is ignored for
-// the preview, the counters are still written).
+// the unread counters. Touches are coalesced per node and written in bulk,
+// last writer wins: two nodes flushing the same conversation in the same
+// instant may briefly show the older preview until its next message.
 type ConversationTouch struct {
 	ID          string
 	LastMessage *Preview

@@ -37,6 +37,15 @@ type Config struct {
 	ShutdownGrace  time.Duration
 	BatchMax       int
 	BatchInterval  time.Duration
+	// RateLimits overrides rate-limit rules: "rule=N/period,..." e.g.
+	// "msg-ip=1200/1m,conv-ip=100/10m".
+	RateLimits map[string]RateLimit
+}
+
+// RateLimit is N requests per Period.
+type RateLimit struct {
+	Limit  int64
+	Period time.Duration
 }
 
 // Dev reports whether the node runs in development mode.
@@ -66,6 +75,7 @@ var Vars = []struct{ Name, Default, Doc string }{
 	{"CHATDESK_SHUTDOWN_GRACE", "20s", "time allowed for draining on SIGTERM"},
 	{"CHATDESK_BATCH_MAX", "256", "messages per MongoDB InsertMany"},
 	{"CHATDESK_BATCH_INTERVAL", "2ms", "longest wait before a batch is flushed"},
+	{"CHATDESK_RATE_LIMITS", "", "overrides of rate limits, e.g. `msg-ip=1200/1m,conv-ip=100/10m` (rules: login-ip, login-fail, conv-ip, msg-visitor, msg-ip, typing-sender)"},
 }
 
 // FromEnv reads the configuration from getenv.
@@ -110,6 +120,11 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	if _, err := fmt.Sscan(get("CHATDESK_BATCH_MAX", "256"), &c.BatchMax); err != nil || c.BatchMax <= 0 {
 		errs = append(errs, errors.New("CHATDESK_BATCH_MAX: invalid number"))
 	}
+	if rl, err := parseRateLimits(get("CHATDESK_RATE_LIMITS", "")); err != nil {
+		errs = append(errs, err)
+	} else {
+		c.RateLimits = rl
+	}
 	switch c.Env {
 	case "production":
 		if c.JWTSecret == "" || c.JWTSecret == DevJWTSecret || len(c.JWTSecret) < 32 {
@@ -136,4 +151,20 @@ func list(s string) []string {
 		}
 	}
 	return out
+}
+
+func parseRateLimits(s string) (map[string]RateLimit, error) {
+	out := map[string]RateLimit{}
+	for _, item := range list(s) {
+		name, spec, ok := strings.Cut(item, "=")
+		n, per, ok2 := strings.Cut(spec, "/")
+		var limit int64
+		_, err := fmt.Sscan(n, &limit)
+		d, derr := time.ParseDuration(per)
+		if !ok || !ok2 || err != nil || derr != nil || limit <= 0 || d <= 0 {
+			return nil, fmt.Errorf("CHATDESK_RATE_LIMITS: cannot read %q (want rule=N/period, e.g. msg-ip=1200/1m)", item)
+		}
+		out[strings.TrimSpace(name)] = RateLimit{Limit: limit, Period: d}
+	}
+	return out, nil
 }

@@ -17,6 +17,8 @@ func TestProductionRefusesDefaultSecrets(t *testing.T) {
 		{"good secret", map[string]string{"CHATDESK_JWT_SECRET": strings.Repeat("k", 40)}, ""},
 		{"dev mode defaults", map[string]string{"CHATDESK_ENV": "development"}, ""},
 		{"unknown env", map[string]string{"CHATDESK_ENV": "staging", "CHATDESK_JWT_SECRET": strings.Repeat("k", 40)}, "CHATDESK_ENV"},
+		{"bad rate limit", map[string]string{"CHATDESK_JWT_SECRET": strings.Repeat("k", 40), "CHATDESK_RATE_LIMITS": "msg-ip=lots"}, "CHATDESK_RATE_LIMITS"},
+		{"rate limits", map[string]string{"CHATDESK_JWT_SECRET": strings.Repeat("k", 40), "CHATDESK_RATE_LIMITS": "msg-ip=1200/1m, conv-ip=5/10s"}, ""},
 		{"bad duration", map[string]string{"CHATDESK_JWT_SECRET": strings.Repeat("k", 40), "CHATDESK_JWT_TTL": "soon"}, "CHATDESK_JWT_TTL"},
 	}
 	for _, tt := range tests {

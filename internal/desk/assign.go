@@ -141,6 +141,10 @@ func (s *Service) availableAgents(ctx context.Context) ([]*chat.Agent, error) {
 	return out, nil
 }
 
+// settleFor is how long the queue drain leaves a freshly changed waiting
+// conversation to the request that changed it.
+const settleFor = 3 * time.Second
+
 // drain assigns waiting conversations, oldest first, while agents are
 // available. One node drains at a time so the rotation stays fair.
 func (s *Service) drain(ctx context.Context) {
@@ -160,6 +164,12 @@ func (s *Service) drain(ctx context.Context) {
 		}
 		progress := false
 		for _, c := range waiting {
+			if s.now().Sub(c.UpdatedAt) < settleFor {
+				// Created or requeued a moment ago: the node handling it is
+				// assigning it right now. Taking it here would spend a
+				// rotation turn on a claim that then loses.
+				continue
+			}
 			agent, err := s.pickAgent(ctx)
 			if err != nil || agent == nil {
 				return
@@ -214,6 +224,9 @@ func (s *Service) requeue(ctx context.Context, agentID string) {
 		c.Status, c.AssigneeID, c.AssigneeName, c.AssignedAt, c.UpdatedAt = status, "", "", nil, now
 		s.systemMessage(ctx, c, fmt.Sprintf("%s hiện không trực tuyến. Cuộc trò chuyện đang chờ nhân viên khác.", name))
 		s.publishConversation(ctx, c, EventConversationUpdated, string(chat.ChangeUnassigned))
+		if err := s.assign(ctx, c); err != nil {
+			s.log.Warn("requeue: reassignment failed; left in the queue", "conversation", c.ID, "err", err)
+		}
 	}
 }
 

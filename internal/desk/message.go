@@ -154,8 +154,11 @@ func (s *Service) nextSeq(ctx context.Context, conversationID, clientID string) 
 // afterStore publishes a stored message and records the activity.
 func (s *Service) afterStore(ctx context.Context, c *chat.Conversation, m *chat.Message) {
 	s.publish(ctx, ConversationTopic(c.ID), EventMessageCreated, MessageCreated{Message: m})
-	touch := chat.ConversationTouch{ID: c.ID, UpdatedAt: m.CreatedAt,
-		LastMessage: &chat.Preview{Seq: m.Seq, Text: chat.PreviewText(m.Text), SenderType: m.SenderType, At: m.CreatedAt}}
+	touch := chat.ConversationTouch{ID: c.ID, UpdatedAt: m.CreatedAt}
+	if m.SenderType != chat.SenderSystem {
+		// The inbox previews what people wrote, not "An đã tham gia...".
+		touch.LastMessage = &chat.Preview{Seq: m.Seq, Text: chat.PreviewText(m.Text), SenderType: m.SenderType, SenderName: m.SenderName, At: m.CreatedAt}
+	}
 	var side string
 	switch m.SenderType {
 	case chat.SenderVisitor:
@@ -170,7 +173,10 @@ func (s *Service) afterStore(ctx context.Context, c *chat.Conversation, m *chat.
 		}
 	}
 	s.touches.add(touch)
-	c.LastMessage, c.UpdatedAt = touch.LastMessage, m.CreatedAt
+	if touch.LastMessage != nil {
+		c.LastMessage = touch.LastMessage
+	}
+	c.UpdatedAt = m.CreatedAt
 	s.publish(ctx, AgentsTopic, EventConversationUpdated, ConversationChanged{Conversation: c, Change: "message"})
 }
 

@@ -43,7 +43,11 @@ func (s *Service) AgentOffline(ctx context.Context, agent *chat.Agent) {
 	}
 }
 
-// Heartbeat keeps this node's agents online; call it every PresenceTTL/4.
+// HeartbeatEvery is how often nodes must refresh their agents' presence:
+// a quarter of the TTL, so three missed beats still keep an agent online.
+func (s *Service) HeartbeatEvery() time.Duration { return s.cfg.PresenceTTL / 4 }
+
+// Heartbeat keeps this node's agents online; call it every HeartbeatEvery.
 func (s *Service) Heartbeat(ctx context.Context, agentIDs []string) error {
 	return s.coord.Heartbeat(ctx, s.cfg.NodeID, agentIDs, s.cfg.PresenceTTL)
 }

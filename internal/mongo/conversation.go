@@ -33,6 +33,7 @@ type previewDoc struct {
 	Seq        int64     `bson:"seq"`
 	Text       string    `bson:"text"`
 	SenderType string    `bson:"senderType"`
+	SenderName string    `bson:"senderName"`
 	At         time.Time `bson:"at"`
 }
 
@@ -61,7 +62,7 @@ func toPreviewDoc(p *chat.Preview) *previewDoc {
 	if p == nil {
 		return nil
 	}
-	return &previewDoc{Seq: p.Seq, Text: p.Text, SenderType: string(p.SenderType), At: p.At}
+	return &previewDoc{Seq: p.Seq, Text: p.Text, SenderType: string(p.SenderType), SenderName: p.SenderName, At: p.At}
 }
 
 func toConversationDoc(c *chat.Conversation) conversationDoc {
@@ -125,7 +126,7 @@ func (d *conversationDoc) toDomain() *chat.Conversation {
 		ResolvedAt:  d.ResolvedAt,
 	}
 	if p := d.LastMessage; p != nil {
-		c.LastMessage = &chat.Preview{Seq: p.Seq, Text: p.Text, SenderType: chat.SenderType(p.SenderType), At: p.At}
+		c.LastMessage = &chat.Preview{Seq: p.Seq, Text: p.Text, SenderType: chat.SenderType(p.SenderType), SenderName: p.SenderName, At: p.At}
 	}
 	return c
 }
@@ -195,39 +196,37 @@ func (db *DB) UpdateConversation(ctx context.Context, id string, u chat.Conversa
 // writes in two steps, so two nodes touching the same conversation at the
 // same instant could still let the older preview win there.
 func (db *DB) TouchConversations(ctx context.Context, touches []chat.ConversationTouch) error {
-	if len(touches) == 0 {
-		return nil
-	}
-	models := make([]mongo.WriteModel, 0, 2*len(touches))
+	models := make([]mongo.WriteModel, 0, len(touches))
 	for _, t := range touches {
-		byID := bson.D{{Key: "_id", Value: t.ID}}
-		update := bson.D{{Key: "$max", Value: bson.D{{Key: "updatedAt", Value: t.UpdatedAt}}}}
-		var set bson.D
+		// Filter on _id alone and $set only: FerretDB resolves that with one
+		// primary-key lookup, while any other predicate or operator ($max, a
+		// condition on lastMessage.seq) scans the collection per statement.
+		// The service coalesces touches per conversation and per node, so
+		// the newest preview is what each flush carries.
+		set := bson.D{{Key: "updatedAt", Value: t.UpdatedAt}}
 		if t.UnreadAgent != nil {
 			set = append(set, bson.E{Key: "unreadByAgent", Value: *t.UnreadAgent})
 		}
 		if t.UnreadVisit != nil {
 			set = append(set, bson.E{Key: "unreadByVisitor", Value: *t.UnreadVisit})
 		}
-		if len(set) > 0 {
-			update = append(update, bson.E{Key: "$set", Value: set})
-		}
-		models = append(models, mongo.NewUpdateOneModel().SetFilter(byID).SetUpdate(update))
 		if t.LastMessage != nil {
-			newer := bson.D{
-				{Key: "_id", Value: t.ID},
-				// {lastMessage: null} matches both null and a missing field.
-				{Key: "$or", Value: bson.A{
-					bson.D{{Key: "lastMessage", Value: nil}},
-					bson.D{{Key: "lastMessage.seq", Value: bson.D{{Key: "$lt", Value: t.LastMessage.Seq}}}},
-				}},
-			}
-			models = append(models, mongo.NewUpdateOneModel().SetFilter(newer).SetUpdate(
-				bson.D{{Key: "$set", Value: bson.D{{Key: "lastMessage", Value: toPreviewDoc(t.LastMessage)}}}}))
+			set = append(set, bson.E{Key: "lastMessage", Value: toPreviewDoc(t.LastMessage)})
+		}
+		models = append(models, mongo.NewUpdateOneModel().
+			SetFilter(bson.D{{Key: "_id", Value: t.ID}}).
+			SetUpdate(bson.D{{Key: "$set", Value: set}}))
+	}
+	// FerretDB v1 stalls on update commands with about a hundred
+	// statements; small chunks are as fast and safe on MongoDB too.
+	const chunk = 20
+	for i := 0; i < len(models); i += chunk {
+		end := min(i+chunk, len(models))
+		if _, err := db.conversations.BulkWrite(ctx, models[i:end], options.BulkWrite().SetOrdered(false)); err != nil {
+			return wrap(err, "touch conversations")
 		}
 	}
-	_, err := db.conversations.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
-	return wrap(err, "touch conversations")
+	return nil
 }
 
 // Conversation list limits.

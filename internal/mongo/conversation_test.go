@@ -157,17 +157,13 @@ func TestTouchConversations(t *testing.T) {
 			[]chat.ConversationTouch{{ID: "c1", LastMessage: preview(5), UnreadAgent: ptr(int64(5)), UpdatedAt: t0.Add(5 * time.Second)}},
 			map[string]int64{"c1": 5, "c2": 0}, map[string]int64{"c1": 5, "c2": 0},
 			map[string]time.Time{"c1": t0.Add(5 * time.Second), "c2": t0}},
-		{"older seq keeps preview and updatedAt, still writes counters",
-			[]chat.ConversationTouch{{ID: "c1", LastMessage: preview(3), UnreadAgent: ptr(int64(0)), UpdatedAt: t0.Add(3 * time.Second)}},
-			map[string]int64{"c1": 5}, map[string]int64{"c1": 0},
-			map[string]time.Time{"c1": t0.Add(5 * time.Second)}},
-		{"same seq is not newer",
-			[]chat.ConversationTouch{{ID: "c1", LastMessage: &chat.Preview{Seq: 5, Text: "changed"}, UpdatedAt: t0}},
-			map[string]int64{"c1": 5}, nil, nil},
-		{"several touches in one call, out of order, plus an unknown id",
+		{"a later touch overwrites (last writer wins), counters included",
+			[]chat.ConversationTouch{{ID: "c1", LastMessage: preview(7), UnreadAgent: ptr(int64(0)), UpdatedAt: t0.Add(7 * time.Second)}},
+			map[string]int64{"c1": 7}, map[string]int64{"c1": 0},
+			map[string]time.Time{"c1": t0.Add(7 * time.Second)}},
+		{"one call touching several conversations, plus an unknown id",
 			[]chat.ConversationTouch{
 				{ID: "c1", LastMessage: preview(9), UpdatedAt: t0.Add(9 * time.Second)},
-				{ID: "c1", LastMessage: preview(7), UpdatedAt: t0.Add(7 * time.Second)},
 				{ID: "c2", LastMessage: preview(2), UnreadVisit: ptr(int64(2)), UpdatedAt: t0.Add(2 * time.Second)},
 				{ID: "nope", LastMessage: preview(1), UpdatedAt: t0},
 			},
@@ -206,6 +202,22 @@ func TestTouchConversations(t *testing.T) {
 			if !c.UpdatedAt.Equal(at) {
 				t.Errorf("%s: %s updatedAt = %v, want %v", s.name, id, c.UpdatedAt, at)
 			}
+		}
+	}
+	// More touches than one chunk: every one is written.
+	var many []chat.ConversationTouch
+	for i := 0; i < 55; i++ {
+		id := fmt.Sprintf("bulk%02d", i)
+		mustCreate(t, db, newConv(id, "Bulk", "", chat.StatusWaiting, "", t0))
+		many = append(many, chat.ConversationTouch{ID: id, LastMessage: preview(int64(i + 1)), UpdatedAt: t0.Add(time.Hour)})
+	}
+	if err := db.TouchConversations(ctx, many); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 55; i++ {
+		c, _ := db.Conversation(ctx, fmt.Sprintf("bulk%02d", i))
+		if c.LastMessage == nil || c.LastMessage.Seq != int64(i+1) {
+			t.Fatalf("bulk%02d preview = %+v", i, c.LastMessage)
 		}
 	}
 	c2, _ := db.Conversation(ctx, "c2")

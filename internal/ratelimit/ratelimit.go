@@ -29,6 +29,18 @@ func DefaultRules() Rules {
 	}
 }
 
+// Override replaces the rate of named rules; unknown names are an error so
+// a typo in configuration does not silently leave a limit in place.
+func (r Rules) Override(limits map[string]limiter.Rate) error {
+	for name, rate := range limits {
+		if _, ok := r[name]; !ok {
+			return fmt.Errorf("ratelimit: unknown rule %q", name)
+		}
+		r[name] = rate
+	}
+	return nil
+}
+
 // Limiter counts requests per rule and key.
 type Limiter struct {
 	rules    Rules

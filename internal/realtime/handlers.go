@@ -107,15 +107,18 @@ func (h *Hub) handleHello(ctx context.Context, s *melody.Session, st *session, i
 	if h.met != nil {
 		h.met.Connected("agent")
 	}
-	if first {
-		h.svc.AgentOnline(ctx, actor.Agent)
-		// Re-read so the agent sees itself online.
-		if fresh, err := h.svc.Agents(ctx, actor); err == nil {
-			agents = fresh
+	// session.ready goes first, with the agent already shown online; the
+	// presence event that AgentOnline publishes then follows it.
+	for i := range agents {
+		if agents[i].ID == actor.Agent.ID && !agents[i].Online {
+			agents[i].Online, agents[i].Status = true, "online"
 		}
 	}
 	r.Role, r.Agent, r.Agents = string(actor.Agent.Role), actor.Agent, agents
 	h.send(s, desk.Envelope{Type: "session.ready", ID: in.ID, Data: r})
+	if first {
+		h.svc.AgentOnline(ctx, actor.Agent)
+	}
 }
 
 // replay sends every stored message after `after`, in seq order, then

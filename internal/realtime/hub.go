@@ -167,7 +167,7 @@ func (h *Hub) Drain(ctx context.Context) {
 
 func (h *Hub) heartbeat() {
 	defer h.wg.Done()
-	tick := time.NewTicker(time.Second * 5)
+	tick := time.NewTicker(h.svc.HeartbeatEvery())
 	defer tick.Stop()
 	for {
 		select {

@@ -13,6 +13,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/ulule/limiter/v3"
+
 	"github.com/chatdesk/chatdesk/internal/auth"
 	"github.com/chatdesk/chatdesk/internal/config"
 	"github.com/chatdesk/chatdesk/internal/desk"
@@ -83,7 +85,15 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, hooks Hooks) 
 		NodeID: cfg.NodeID, PresenceTTL: cfg.PresenceTTL, Grace: cfg.Grace,
 		EnvOrigins: cfg.AllowedOrigins, AllowAnyOrigin: cfg.Dev(),
 	}, log, reg)
-	lim, err := ratelimit.New(rc.Raw(), rc.Prefix(), ratelimit.DefaultRules())
+	rules := ratelimit.DefaultRules()
+	overrides := map[string]limiter.Rate{}
+	for name, rl := range cfg.RateLimits {
+		overrides[name] = limiter.Rate{Limit: rl.Limit, Period: rl.Period}
+	}
+	if err := rules.Override(overrides); err != nil {
+		return err
+	}
+	lim, err := ratelimit.New(rc.Raw(), rc.Prefix(), rules)
 	if err != nil {
 		return err
 	}
