@@ -82,7 +82,14 @@ type DB struct {
 // address fails at start-up rather than on the first message; call
 // EnsureIndexes next.
 func Open(ctx context.Context, uri, database string, opts Options) (*DB, error) {
-	client, err := mongo.Connect(options.Client().ApplyURI(uri))
+	// Fail fast when MongoDB is away: a send must be refused with
+	// "unavailable" in seconds, not wait out the driver's 30 s default.
+	// Values in the URI (serverSelectionTimeoutMS...) still win.
+	co := options.Client().
+		SetServerSelectionTimeout(3 * time.Second).
+		SetConnectTimeout(3 * time.Second).
+		ApplyURI(uri)
+	client, err := mongo.Connect(co)
 	if err != nil {
 		return nil, fmt.Errorf("mongo: connect: %w", err)
 	}

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"sync"
@@ -34,6 +35,16 @@ func TestCluster(t *testing.T) {
 			t.Logf("redis-server restarted without persistence")
 		}, func() {})
 	})
+	t.Run("GracefulShutdownDrains", func(t *testing.T) {
+		reconnects := traffic(t, c, func() {
+			c.nodes[0].terminate()
+			t.Logf("node1 stopped with SIGTERM")
+		}, func() { c.restartNode(0) })
+		if reconnects == 0 {
+			t.Fatal("no client was moved off the draining node")
+		}
+	})
+	t.Run("MongoDownRefusesThenRecovers", func(t *testing.T) { mongoDown(t, c) })
 	t.Run("AgentNodeKilledShowsOffline", func(t *testing.T) { agentNodeKilled(t, c) })
 }
 
@@ -202,7 +213,7 @@ func fairness(t *testing.T, c *cluster) {
 // messages flow, then checks that every acknowledged message is stored
 // exactly once, in a gap-free seq order, and that every client holds the
 // same transcript after resuming.
-func traffic(t *testing.T, c *cluster, disrupt, repair func()) {
+func traffic(t *testing.T, c *cluster, disrupt, repair func()) int {
 	const visitors, perVisitor, agentEvery = 12, 30, 3
 	anTok, an := login(t, c.edge, "an@chatdesk.local")
 	binhTok, _ := login(t, c.edge, "binh@chatdesk.local")
@@ -317,6 +328,53 @@ func traffic(t *testing.T, c *cluster, disrupt, repair func()) {
 		}
 	}
 	t.Logf("%d visitors × %d messages (+ agent replies) verified; %d visitor reconnects", visitors, perVisitor, reconnects)
+	return reconnects
+}
+
+// MongoDB unreachable: a send is refused with "unavailable" and is not
+// stored later; readiness reports it; once MongoDB is back the same
+// clientId is stored exactly once.
+func mongoDown(t *testing.T, c *cluster) {
+	conv := newConversation(t, c.edge, "Mongo down")
+	visitor := dial(t, c.edge, conv.VisitorToken, nil)
+	defer visitor.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if _, err := visitor.Send(ctx, "", "trước sự cố"); err != nil {
+		t.Fatal(err)
+	}
+	c.mongo.kill()
+	start := time.Now()
+	_, err := visitor.Request(ctx, "message.send", map[string]any{"clientId": "during-outage", "text": "trong sự cố"})
+	var se *wsclient.ServerError
+	if !errors.As(err, &se) || se.Code != "unavailable" || se.Message == "" {
+		t.Fatalf("send while MongoDB is down: %v", err)
+	}
+	t.Logf("refused with %q after %.1fs", se.Message, time.Since(start).Seconds())
+	if st := do(t, "GET", c.nodeURL(0)+"/readyz", "", nil, nil); st != 503 {
+		t.Fatalf("readyz with MongoDB down = %d", st)
+	}
+	c.mongo.start(t)
+	for _, a := range c.nodeAddrs {
+		c.waitReady("http://" + a)
+	}
+	m, err := visitor.SendWithID(ctx, "", "during-outage", "trong sự cố")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := storedMessages(t, c.edge, conv.VisitorToken, conv.Conversation.ID)
+	count := 0
+	for i, sm := range stored {
+		if sm.Seq != int64(i+1) {
+			t.Fatalf("gap after recovery: %+v", stored)
+		}
+		if sm.ClientID == "during-outage" {
+			count++
+		}
+	}
+	if count != 1 || m.Seq != int64(len(stored)) {
+		t.Fatalf("refused message stored %d times; seq %d of %d", count, m.Seq, len(stored))
+	}
 }
 
 // An's node dies: Bình, on another node, sees An offline within the bound
