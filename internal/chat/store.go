@@ -38,7 +38,7 @@ type ConversationTouch struct {
 	LastMessage *Preview
 	UnreadAgent *int64
 	UnreadVisit *int64
-	UpdatedAt   time.Time
+	UpdatedAt   time.Time // zero: not activity (a read); updatedAt is left alone
 }
 
 // SortOrder orders conversation lists.

@@ -66,8 +66,30 @@ func (s *Service) recordOwner(ctx context.Context, c *chat.Conversation, to *cha
 }
 
 // assign gives a waiting conversation to an agent according to the
-// settings, or leaves it waiting when nobody is available.
+// settings, or leaves it waiting when nobody is available. A short lock per
+// conversation makes the creating request and a concurrent queue drain take
+// turns, so no rotation turn is spent on a claim that then loses.
 func (s *Service) assign(ctx context.Context, c *chat.Conversation) error {
+	unlock, err := s.coord.TryLock(ctx, "assign:"+c.ID, s.cfg.NodeID, 10*time.Second)
+	if err != nil || unlock == nil {
+		return err // someone else is assigning it right now
+	}
+	defer unlock()
+	if owner, found, err := s.coord.Owner(ctx, c.ID); err != nil {
+		return err
+	} else if found {
+		// Owned already. Normally that claim recorded itself; if its mirror
+		// write failed the document still says waiting: repair it.
+		cur, err := s.store.Conversation(ctx, c.ID)
+		if err != nil || cur.Status != chat.StatusWaiting {
+			return err
+		}
+		if a, err := s.store.Agent(ctx, owner); err == nil {
+			_, err = s.recordOwner(ctx, cur, a, chat.ChangeAssigned, "")
+			return err
+		}
+		return nil
+	}
 	agent, err := s.pickAgent(ctx)
 	if err != nil || agent == nil {
 		return err
@@ -77,7 +99,7 @@ func (s *Service) assign(ctx context.Context, c *chat.Conversation) error {
 		return err
 	}
 	if won != agent.ID {
-		return nil // someone claimed it meanwhile; that claim recorded itself
+		return nil // a manual claim won the race
 	}
 	_, err = s.recordOwner(ctx, c, agent, chat.ChangeAssigned, "")
 	return err
@@ -141,10 +163,6 @@ func (s *Service) availableAgents(ctx context.Context) ([]*chat.Agent, error) {
 	return out, nil
 }
 
-// settleFor is how long the queue drain leaves a freshly changed waiting
-// conversation to the request that changed it.
-const settleFor = 3 * time.Second
-
 // drain assigns waiting conversations, oldest first, while agents are
 // available. One node drains at a time so the rotation stays fair.
 func (s *Service) drain(ctx context.Context) {
@@ -153,45 +171,28 @@ func (s *Service) drain(ctx context.Context) {
 		return
 	}
 	defer unlock()
+	seen := map[string]bool{}
 	for {
 		waiting, err := s.store.WaitingConversations(ctx, 50)
 		if err != nil {
 			s.log.Warn("drain: listing waiting conversations failed", "err", err)
 			return
 		}
-		if len(waiting) == 0 {
-			return
-		}
-		progress := false
+		fresh := 0
 		for _, c := range waiting {
-			if s.now().Sub(c.UpdatedAt) < settleFor {
-				// Created or requeued a moment ago: the node handling it is
-				// assigning it right now. Taking it here would spend a
-				// rotation turn on a claim that then loses.
+			if seen[c.ID] {
 				continue
 			}
-			agent, err := s.pickAgent(ctx)
-			if err != nil || agent == nil {
+			seen[c.ID] = true
+			fresh++
+			if agents, err := s.availableAgents(ctx); err != nil || len(agents) == 0 {
 				return
 			}
-			won, err := s.coord.Claim(ctx, c.ID, agent.ID)
-			if err != nil {
+			if err := s.assign(ctx, c); err != nil {
 				return
 			}
-			if won == agent.ID {
-				if _, err := s.recordOwner(ctx, c, agent, chat.ChangeAssigned, ""); err != nil {
-					return
-				}
-			} else if c.Status == chat.StatusWaiting {
-				// The lock says someone owns it but the mirror says waiting:
-				// a claim is mid-flight or its mirror write failed. Repair.
-				if owner, err := s.store.Agent(ctx, won); err == nil {
-					_, _ = s.recordOwner(ctx, c, owner, chat.ChangeAssigned, "")
-				}
-			}
-			progress = true
 		}
-		if !progress || len(waiting) < 50 {
+		if fresh == 0 || len(waiting) < 50 {
 			return
 		}
 	}

@@ -299,7 +299,8 @@ func (s *Service) MarkRead(ctx context.Context, actor Actor, conversationID stri
 	if err != nil {
 		return s.unavailable(err)
 	}
-	s.touches.add(chat.ConversationTouch{ID: conversationID, UnreadAgent: &ua, UnreadVisit: &uv, UpdatedAt: s.now().UTC()})
+	// Reading is not activity: no UpdatedAt, so the inbox order is kept.
+	s.touches.add(chat.ConversationTouch{ID: conversationID, UnreadAgent: &ua, UnreadVisit: &uv})
 	if actor.IsAgent() {
 		if c, err := s.store.Conversation(ctx, conversationID); err == nil {
 			c.UnreadAgent, c.UnreadVisit = ua, uv

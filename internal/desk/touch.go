@@ -39,6 +39,9 @@ func (t *toucher) add(u chat.ConversationTouch) {
 		if u.UnreadVisit == nil {
 			u.UnreadVisit = cur.UnreadVisit
 		}
+		if cur.UpdatedAt.After(u.UpdatedAt) {
+			u.UpdatedAt = cur.UpdatedAt
+		}
 	}
 	t.pending[u.ID] = u
 }
@@ -96,6 +99,9 @@ func (t *toucher) readd(batch []chat.ConversationTouch) {
 		}
 		if cur.UnreadVisit == nil {
 			cur.UnreadVisit = old.UnreadVisit
+		}
+		if old.UpdatedAt.After(cur.UpdatedAt) {
+			cur.UpdatedAt = old.UpdatedAt
 		}
 		t.pending[old.ID] = cur
 	}

@@ -203,7 +203,10 @@ func (db *DB) TouchConversations(ctx context.Context, touches []chat.Conversatio
 		// condition on lastMessage.seq) scans the collection per statement.
 		// The service coalesces touches per conversation and per node, so
 		// the newest preview is what each flush carries.
-		set := bson.D{{Key: "updatedAt", Value: t.UpdatedAt}}
+		var set bson.D
+		if !t.UpdatedAt.IsZero() { // zero: not activity (a read), keep the order
+			set = append(set, bson.E{Key: "updatedAt", Value: t.UpdatedAt})
+		}
 		if t.UnreadAgent != nil {
 			set = append(set, bson.E{Key: "unreadByAgent", Value: *t.UnreadAgent})
 		}
@@ -212,6 +215,9 @@ func (db *DB) TouchConversations(ctx context.Context, touches []chat.Conversatio
 		}
 		if t.LastMessage != nil {
 			set = append(set, bson.E{Key: "lastMessage", Value: toPreviewDoc(t.LastMessage)})
+		}
+		if len(set) == 0 {
+			continue
 		}
 		models = append(models, mongo.NewUpdateOneModel().
 			SetFilter(bson.D{{Key: "_id", Value: t.ID}}).

@@ -1,0 +1,71 @@
+import { useState } from 'react';
+import { Navigate, useLocation, useNavigate } from 'react-router';
+import { login } from '../api/auth.js';
+import { authStore } from '../auth-store.js';
+import { useAuth } from '../hooks/useAuth.js';
+import { Alert, Button, Field, Spinner, inputClass } from '../../../components/ui/index.jsx';
+
+export function LoginPage() {
+  const { session, notice } = useAuth();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+
+  if (session) return <Navigate to={location.state?.from || '/'} replace />;
+
+  const onSubmit = async (e) => {
+    e.preventDefault();
+    setError(null);
+    setBusy(true);
+    try {
+      const res = await login(email.trim(), password);
+      authStore.setSession({ token: res.token, expiresAt: res.expiresAt, agent: res.agent });
+      navigate(location.state?.from || '/', { replace: true });
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const errorText = error
+    ? error.code === 'unauthorized'
+      ? 'Email hoặc mật khẩu không đúng.'
+      : error.message
+    : null;
+
+  return (
+    <div className="flex min-h-screen items-center justify-center bg-gradient-to-br from-slate-100 to-blue-50 px-4">
+      <div className="w-full max-w-sm">
+        <div className="mb-6 flex items-center justify-center gap-2">
+          <span className="inline-flex h-10 w-10 items-center justify-center rounded-xl bg-blue-600 text-white shadow">
+            <svg viewBox="0 0 24 24" className="h-6 w-6" fill="currentColor"><path d="M4 5h16v11H9l-5 4z" /></svg>
+          </span>
+          <span className="text-2xl font-bold tracking-tight text-slate-900">chatdesk</span>
+        </div>
+        <form onSubmit={onSubmit} className="space-y-4 rounded-xl bg-white p-6 shadow-lg ring-1 ring-slate-200" aria-label="Đăng nhập">
+          <div>
+            <h1 className="text-lg font-semibold text-slate-900">Đăng nhập</h1>
+            <p className="text-sm text-slate-500">Dành cho nhân viên hỗ trợ và quản trị viên.</p>
+          </div>
+          {notice && !error && <Alert tone="warn">{notice}</Alert>}
+          {errorText && <Alert>{errorText}{error?.retryAfter ? ` (thử lại sau ${error.retryAfter} giây)` : ''}</Alert>}
+          <Field label="Email" htmlFor="email" error={error?.fields?.email}>
+            <input id="email" name="email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} className={inputClass} placeholder="ban@congty.vn" />
+          </Field>
+          <Field label="Mật khẩu" htmlFor="password" error={error?.fields?.password}>
+            <input id="password" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} className={inputClass} />
+          </Field>
+          <Button type="submit" className="w-full" disabled={busy}>
+            {busy && <Spinner />} Đăng nhập
+          </Button>
+        </form>
+      </div>
+    </div>
+  );
+}
+
+export default LoginPage;

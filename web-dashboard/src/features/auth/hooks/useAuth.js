@@ -1,0 +1,13 @@
+import { useSyncExternalStore } from 'react';
+import { authStore } from '../auth-store.js';
+
+export function useAuth() {
+  const { session, notice } = useSyncExternalStore(authStore.subscribe, authStore.getSnapshot);
+  return {
+    session,
+    agent: session?.agent || null,
+    isAdmin: session?.agent?.role === 'admin',
+    notice,
+    logout: authStore.logout,
+  };
+}

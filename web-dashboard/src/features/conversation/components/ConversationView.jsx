@@ -1,0 +1,148 @@
+import { useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { Alert, Avatar, Badge } from '../../../components/ui/index.jsx';
+import { STATUS_LABELS } from '../../../lib/format/index.js';
+import { useRealtime } from '../../../lib/realtime/react.js';
+import { useConversation } from '../hooks/useConversation.js';
+import { useTypingSender } from '../hooks/useTypingSender.js';
+import { getConversation } from '../api/conversation.js';
+import { claimConversation, reopenConversation, resolveConversation, transferConversation } from '../api/assignment.js';
+import { MessageList } from './MessageList.jsx';
+import { VisitorPanel } from './VisitorPanel.jsx';
+import { OwnerBanner } from './OwnerBanner.jsx';
+import { Composer } from './Composer.jsx';
+import { ConversationActions } from './ConversationActions.jsx';
+
+export function ConversationView() {
+  const { conversationId } = useParams();
+  return <ConversationScreen key={conversationId} id={conversationId} />;
+}
+
+function ConversationScreen({ id }) {
+  const client = useRealtime();
+  const { conversation, thread, loading, error, visitorTyping, send, retry, discard, me, agents, upsertConversation } = useConversation(id);
+  const [busy, setBusy] = useState(false);
+  const [actionError, setActionError] = useState(null);
+  const [showInfo, setShowInfo] = useState(false);
+
+  // A refusal stays until it is moot: I become the owner, or it is resolved/reopened.
+  const stateKey = conversation ? `${conversation.assigneeId === me.id}|${conversation.status === 'resolved'}` : '';
+  const [errorKey, setErrorKey] = useState(stateKey);
+  if (errorKey !== stateKey) {
+    setErrorKey(stateKey);
+    if (actionError && errorKey) setActionError(null);
+  }
+
+  const canReply = !!conversation && conversation.status !== 'resolved' && conversation.assigneeId === me.id;
+  const typing = useTypingSender(client, id, canReply);
+
+  const run = async (fn) => {
+    setBusy(true);
+    setActionError(null);
+    try {
+      const res = await fn();
+      if (res?.conversation) upsertConversation(res.conversation, true);
+      return true;
+    } catch (err) {
+      setActionError(err.message);
+      // lost a race (someone else claimed / changed it): show the current state
+      if (err.code === 'already_assigned' || err.code === 'conflict' || err.code === 'not_assigned') {
+        getConversation(id).then((res) => res?.conversation && upsertConversation(res.conversation, true), () => {});
+      }
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (error && !conversation) {
+    return (
+      <div className="p-6">
+        <Alert>{error.code === 'not_found' ? 'Không tìm thấy cuộc trò chuyện.' : error.message}</Alert>
+      </div>
+    );
+  }
+  if (!conversation) {
+    return <div className="flex flex-1 items-center justify-center text-sm text-slate-400">Đang tải…</div>;
+  }
+
+  const owner = conversation.assigneeName;
+  let reason = '';
+  if (conversation.status === 'resolved') reason = 'Cuộc trò chuyện đã kết thúc. Mở lại để tiếp tục trả lời.';
+  else if (!conversation.assigneeId) reason = 'Chưa có ai phụ trách. Nhận cuộc trò chuyện để trả lời.';
+  else if (!canReply) reason = `Chỉ ${owner} mới có thể trả lời cuộc trò chuyện này`;
+
+  const claim = () => run(() => claimConversation(id));
+  const v = conversation.visitor || {};
+
+  return (
+    <div className="flex min-h-0 flex-1" data-testid="conversation-view" data-conversation-id={id}>
+      <div className="flex min-w-0 flex-1 flex-col">
+        <header className="flex flex-wrap items-center justify-between gap-2 border-b border-slate-200 bg-white px-4 py-2.5">
+          <div className="flex min-w-0 items-center gap-3">
+            <Link to="/inbox" className="text-slate-500 hover:text-slate-800 md:hidden" aria-label="Quay lại">←</Link>
+            <Avatar name={v.name || 'Khách'} colorKey={conversation.id} />
+            <div className="min-w-0">
+              <div className="flex items-center gap-2">
+                <h2 className="truncate text-base font-semibold text-slate-900" data-testid="visitor-name">{v.name || 'Khách'}</h2>
+                <Badge tone={conversation.status}>{STATUS_LABELS[conversation.status]}</Badge>
+              </div>
+              <p className="text-xs text-slate-500">{v.phone}</p>
+            </div>
+          </div>
+          <div className="flex items-center gap-2">
+            <ConversationActions
+              conversation={conversation}
+              me={me}
+              agents={agents}
+              busy={busy}
+              onClaim={claim}
+              onTransfer={(agentId) => run(() => transferConversation(id, agentId))}
+              onResolve={() => run(() => resolveConversation(id))}
+              onReopen={() => run(() => reopenConversation(id))}
+            />
+            <button type="button" className="rounded p-1.5 text-slate-500 hover:bg-slate-100 xl:hidden" onClick={() => setShowInfo((s) => !s)} aria-label="Thông tin khách">
+              <svg viewBox="0 0 20 20" className="h-5 w-5" fill="currentColor"><path d="M10 2a8 8 0 100 16 8 8 0 000-16zm1 12H9V9h2v5zm0-7H9V5h2v2z" /></svg>
+            </button>
+          </div>
+        </header>
+        <OwnerBanner conversation={conversation} meId={me.id} />
+        {actionError && (
+          <div className="px-4 pt-2">
+            <Alert className="flex items-start justify-between gap-2">
+              <span data-testid="action-error">{actionError}</span>
+              <button type="button" onClick={() => setActionError(null)} className="text-red-700 hover:text-red-900" aria-label="Đóng thông báo">×</button>
+            </Alert>
+          </div>
+        )}
+        <MessageList
+          messages={thread.messages}
+          pending={thread.pending}
+          meId={me.id}
+          meName={me.name}
+          typing={visitorTyping}
+          loading={loading}
+          onRetry={retry}
+          onDiscard={discard}
+        />
+        <Composer
+          canReply={canReply}
+          reason={reason}
+          onSend={(text) => {
+            typing.stop();
+            send(text);
+          }}
+          onTyping={typing.onInput}
+          onStopTyping={typing.stop}
+          onClaim={!conversation.assigneeId && conversation.status !== 'resolved' ? claim : null}
+          claiming={busy}
+        />
+      </div>
+      <aside className={`${showInfo ? 'block' : 'hidden'} w-72 shrink-0 overflow-y-auto border-l border-slate-200 bg-white xl:block`}>
+        <VisitorPanel conversation={conversation} />
+      </aside>
+    </div>
+  );
+}
+
+export default ConversationView;

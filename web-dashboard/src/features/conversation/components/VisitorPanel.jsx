@@ -1,0 +1,48 @@
+import { formatDateTime } from '../../../lib/format/index.js';
+
+function answerText(a) {
+  if (a.type === 'checkbox') return a.value === true || a.value === 'true' ? 'Có' : 'Không';
+  if (a.value === null || a.value === undefined || a.value === '') return '—';
+  return String(a.value);
+}
+
+function Row({ label, children, mono }) {
+  return (
+    <div className="py-1.5">
+      <dt className="text-[11px] font-medium uppercase tracking-wide text-slate-500">{label}</dt>
+      <dd className={`break-words text-sm text-slate-900 ${mono ? 'font-mono text-xs' : ''}`}>{children || '—'}</dd>
+    </div>
+  );
+}
+
+/** Form answers (default + custom) and visitor metadata. */
+export function VisitorPanel({ conversation }) {
+  const v = conversation?.visitor || {};
+  const answers = conversation?.answers || [];
+  return (
+    <div className="space-y-4 p-4 text-sm" data-testid="visitor-panel">
+      <section>
+        <h3 className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-700">Thông tin khách điền</h3>
+        <dl className="divide-y divide-slate-100" data-testid="answers">
+          {answers.length === 0 && <p className="text-slate-400">Không có.</p>}
+          {answers.map((a) => (
+            <Row key={a.key} label={a.label || a.key}>{answerText(a)}</Row>
+          ))}
+        </dl>
+      </section>
+      <section>
+        <h3 className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-700">Thông tin truy cập</h3>
+        <dl className="divide-y divide-slate-100">
+          <Row label="Trang">
+            {v.pageUrl ? <a href={v.pageUrl} target="_blank" rel="noreferrer noopener" className="text-blue-600 hover:underline">{v.pageUrl}</a> : null}
+          </Row>
+          {v.referrer && <Row label="Nguồn giới thiệu">{v.referrer}</Row>}
+          <Row label="Trình duyệt" mono>{v.userAgent}</Row>
+          <Row label="Địa chỉ IP" mono>{v.ip}</Row>
+          <Row label="Bắt đầu lúc">{formatDateTime(conversation?.createdAt)}</Row>
+          {conversation?.resolvedAt && <Row label="Kết thúc lúc">{formatDateTime(conversation.resolvedAt)}</Row>}
+        </dl>
+      </section>
+    </div>
+  );
+}

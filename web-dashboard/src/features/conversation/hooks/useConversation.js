@@ -1,0 +1,115 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useRealtime } from '../../../lib/realtime/react.js';
+import { createThreadFeed } from '../../../lib/realtime/feed.js';
+import { emptyThread } from '../../../lib/realtime/thread.js';
+import { EVT, TYPING_EXPIRE_MS } from '../../../lib/realtime/protocol.js';
+import { newClientId } from '../../../lib/format/index.js';
+import { useInbox } from '../../inbox/hooks/useInbox.js';
+import { getConversation, markRead } from '../api/conversation.js';
+import { listAllMessages } from '../api/messages.js';
+
+/** Everything the conversation view needs: the live conversation, its thread, typing and sending. */
+export function useConversation(id) {
+  const client = useRealtime();
+  const { state, me, upsertConversation, markReadLocal } = useInbox();
+  const [thread, setThread] = useState(emptyThread);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState(null);
+  const [visitorTyping, setVisitorTyping] = useState(false);
+  const feedRef = useRef(null);
+  const conversation = state.conversations[id] || null;
+
+  // Load the conversation + transcript, then follow it live.
+  useEffect(() => {
+    if (!client) return undefined;
+    // The screen is keyed by conversation id, so state starts fresh for each conversation.
+    let cancelled = false;
+    const feed = createThreadFeed(client, id, { onChange: (s) => { if (!cancelled) setThread(s); } });
+    feedRef.current = feed;
+    (async () => {
+      try {
+        const res = await getConversation(id);
+        if (cancelled) return;
+        if (res?.conversation) upsertConversation(res.conversation);
+        const messages = await listAllMessages(id);
+        if (cancelled) return;
+        feed.seed(messages);
+      } catch (err) {
+        if (!cancelled) setError(err);
+      } finally {
+        if (!cancelled) {
+          setLoading(false);
+          feed.start(); // join with afterSeq = gap-free seq (again after every reconnect)
+        }
+      }
+    })();
+    return () => {
+      cancelled = true;
+      feed.dispose();
+      if (feedRef.current === feed) feedRef.current = null;
+    };
+  }, [client, id, upsertConversation]);
+
+  // After a reconnect, refresh the conversation itself (status/owner may have changed while offline).
+  useEffect(() => {
+    if (!client) return undefined;
+    return client.on('ready', (_data, { reconnected } = {}) => {
+      if (!reconnected) return;
+      getConversation(id).then((res) => res?.conversation && upsertConversation(res.conversation), () => {});
+    });
+  }, [client, id, upsertConversation]);
+
+  // Visitor typing indicator (cleared 6 s after the last typing:true).
+  useEffect(() => {
+    if (!client) return undefined;
+    let timer = null;
+    const off = client.on(EVT.TYPING, (data) => {
+      if (data?.conversationId !== id || data.senderType !== 'visitor') return;
+      if (timer) clearTimeout(timer);
+      setVisitorTyping(!!data.typing);
+      if (data.typing) timer = setTimeout(() => setVisitorTyping(false), TYPING_EXPIRE_MS);
+    });
+    const offMsg = client.on(EVT.MESSAGE_CREATED, (data) => {
+      if (data?.message?.conversationId === id && data.message.senderType === 'visitor') setVisitorTyping(false);
+    });
+    return () => {
+      off();
+      offMsg();
+      if (timer) clearTimeout(timer);
+    };
+  }, [client, id]);
+
+  // Mark read (conversation.read) when new messages are visible.
+  const lastReadRef = useRef(0);
+  useEffect(() => {
+    lastReadRef.current = 0;
+  }, [id]);
+  const unread = conversation?.unreadByAgent || 0;
+  useEffect(() => {
+    if (!client || loading) return undefined;
+    const send = () => {
+      if (document.hidden) return;
+      const seq = thread.maxSeq;
+      if (!seq || (seq <= lastReadRef.current && !unread)) return;
+      lastReadRef.current = seq;
+      markReadLocal(id);
+      client.markRead(id, seq).then((ok) => {
+        if (!ok) markRead(id, seq).catch(() => {});
+      });
+    };
+    send();
+    document.addEventListener('visibilitychange', send);
+    return () => document.removeEventListener('visibilitychange', send);
+  }, [client, id, loading, thread.maxSeq, unread, markReadLocal]);
+
+  const send = useCallback((text) => {
+    const feed = feedRef.current;
+    if (!feed) return Promise.resolve(null);
+    return feed.send(text, newClientId(), me?.name).catch(() => null);
+  }, [me]);
+
+  const retry = useCallback((clientId) => feedRef.current?.retry(clientId).catch(() => null), []);
+  const discard = useCallback((clientId) => feedRef.current?.discard(clientId), []);
+
+  return { conversation, thread, loading, error, visitorTyping, send, retry, discard, me, agents: state.agents, upsertConversation };
+}

@@ -1,0 +1,64 @@
+import { useEffect, useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { Alert, Badge } from '../../../components/ui/index.jsx';
+import { STATUS_LABELS, formatDateTime } from '../../../lib/format/index.js';
+import { getConversation } from '../../conversation/api/conversation.js';
+import { listAllMessages } from '../../conversation/api/messages.js';
+import { MessageList } from '../../conversation/components/MessageList.jsx';
+import { VisitorPanel } from '../../conversation/components/VisitorPanel.jsx';
+import { useAuth } from '../../auth/hooks/useAuth.js';
+
+/** Read-only full transcript (GET /api/conversations/:id + every messages page). */
+export function TranscriptPage() {
+  const { conversationId } = useParams();
+  const { agent } = useAuth();
+  const [data, setData] = useState({ conversation: null, messages: [], loading: true, error: null });
+
+  useEffect(() => {
+    let cancelled = false;
+    Promise.all([getConversation(conversationId), listAllMessages(conversationId)])
+      .then(([c, messages]) => { if (!cancelled) setData({ conversation: c?.conversation, messages, loading: false, error: null }); })
+      .catch((error) => { if (!cancelled) setData({ conversation: null, messages: [], loading: false, error }); });
+    return () => { cancelled = true; };
+  }, [conversationId]);
+
+  const c = data.conversation;
+  return (
+    <div className="flex min-h-0 flex-1 flex-col">
+      <header className="flex flex-wrap items-center justify-between gap-2 border-b border-slate-200 bg-white px-4 py-3">
+        <div className="flex items-center gap-3">
+          <Link to=".." relative="path" className="text-sm text-blue-700 hover:underline">← Lịch sử</Link>
+          {c && (
+            <>
+              <h1 className="text-base font-semibold text-slate-900">{c.visitor?.name || 'Khách'}</h1>
+              <span className="text-sm text-slate-500">{c.visitor?.phone}</span>
+              <Badge tone={c.status}>{STATUS_LABELS[c.status]}</Badge>
+            </>
+          )}
+        </div>
+        {c && (
+          <div className="flex items-center gap-3 text-xs text-slate-500">
+            <span>Phụ trách: {c.assigneeName || '—'}</span>
+            <span>Bắt đầu: {formatDateTime(c.createdAt)}</span>
+            {c.status !== 'resolved' && (
+              <Link to={`/inbox/${c.id}`} className="rounded-md bg-white px-2.5 py-1 text-xs font-medium text-slate-700 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50">Mở trong hộp thư</Link>
+            )}
+          </div>
+        )}
+      </header>
+      {data.error && <div className="p-4"><Alert>{data.error.message}</Alert></div>}
+      <div className="flex min-h-0 flex-1">
+        <div className="flex min-w-0 flex-1 flex-col" data-testid="transcript">
+          <MessageList messages={data.messages} meId={agent?.id} loading={data.loading} />
+        </div>
+        {c && (
+          <aside className="hidden w-72 shrink-0 overflow-y-auto border-l border-slate-200 bg-white lg:block">
+            <VisitorPanel conversation={c} />
+          </aside>
+        )}
+      </div>
+    </div>
+  );
+}
+
+export default TranscriptPage;

@@ -1,0 +1,132 @@
+// Live inbox state: conversations (from REST + conversation.* events) and
+// agents' presence (GET /api/agents, session.ready, agent.presence).
+
+export const initialInbox = { conversations: {}, agents: {}, presenceAt: {}, loaded: false };
+
+function time(v) {
+  const t = v ? new Date(v).getTime() : NaN;
+  return Number.isFinite(t) ? t : 0;
+}
+
+/** True when `a` is strictly newer than `b` (events may arrive out of order across nodes). */
+export function isNewer(a, b) {
+  const ta = time(a.updatedAt);
+  const tb = time(b.updatedAt);
+  if (ta !== tb) return ta > tb;
+  const sa = a.lastMessage?.seq || 0;
+  const sb = b.lastMessage?.seq || 0;
+  return sa > sb;
+}
+
+function upsert(map, c) {
+  const cur = map[c.id];
+  if (cur && isNewer(cur, c)) return map;
+  return { ...map, [c.id]: cur ? { ...cur, ...c, stale: false } : c };
+}
+
+export function inboxReducer(state, action) {
+  switch (action.type) {
+    case 'conversations/loaded': {
+      const next = {};
+      for (const c of action.items) {
+        if (!c || !c.id) continue;
+        const cur = state.conversations[c.id];
+        next[c.id] = cur && isNewer(cur, c) ? cur : c;
+      }
+      // Conversations missing from the (open-only) list: keep those that changed
+      // after the request started (events raced the fetch); keep the others as
+      // `stale` (probably resolved meanwhile): out of the sections, but still
+      // there for an open conversation view until it refetches them.
+      for (const [id, c] of Object.entries(state.conversations)) {
+        if (next[id]) continue;
+        next[id] = action.since && time(c.updatedAt) >= action.since ? c : { ...c, stale: true };
+      }
+      return { ...state, conversations: next, loaded: true };
+    }
+    case 'conversation/upsert': {
+      if (!action.conversation || !action.conversation.id) return state;
+      const c = action.conversation;
+      const conversations = action.fresh
+        ? { ...state.conversations, [c.id]: { ...state.conversations[c.id], ...c, stale: false } }
+        : upsert(state.conversations, c);
+      return conversations === state.conversations ? state : { ...state, conversations };
+    }
+    case 'conversation/read': {
+      const cur = state.conversations[action.id];
+      if (!cur || !cur.unreadByAgent) return state;
+      return { ...state, conversations: { ...state.conversations, [action.id]: { ...cur, unreadByAgent: 0 } } };
+    }
+    case 'agents/loaded': {
+      // `since`: when the snapshot was requested; presence events received
+      // after that are newer than the snapshot and win.
+      const agents = {};
+      for (const a of action.items || []) {
+        if (!a || !a.id) continue;
+        const cur = state.agents[a.id];
+        const newer = action.since && cur && (state.presenceAt[a.id] || 0) > action.since;
+        agents[a.id] = newer ? { ...cur, ...a, online: cur.online, status: cur.status } : { ...cur, ...a };
+      }
+      return { ...state, agents };
+    }
+    case 'agent/presence': {
+      const { agentId, name, online, status } = action;
+      if (!agentId) return state;
+      const cur = state.agents[agentId] || { id: agentId };
+      return {
+        ...state,
+        agents: { ...state.agents, [agentId]: { ...cur, name: name || cur.name, online: !!online, status: status || (online ? 'online' : 'offline') } },
+        presenceAt: { ...state.presenceAt, [agentId]: action.at || Date.now() },
+      };
+    }
+    default:
+      return state;
+  }
+}
+
+function activity(c) {
+  return time(c.lastMessage?.at) || time(c.updatedAt) || time(c.createdAt);
+}
+
+/** Splits open conversations into the three inbox sections. */
+export function selectSections(state, meId) {
+  const waiting = [];
+  const mine = [];
+  const others = [];
+  for (const c of Object.values(state.conversations)) {
+    if (c.status === 'resolved' || c.stale) continue;
+    if (c.status === 'waiting' || !c.assigneeId) waiting.push(c);
+    else if (c.assigneeId === meId) mine.push(c);
+    else others.push(c);
+  }
+  waiting.sort((a, b) => time(a.createdAt) - time(b.createdAt)); // first come, first served
+  mine.sort((a, b) => activity(b) - activity(a));
+  others.sort((a, b) => activity(b) - activity(a));
+  return { waiting, mine, others };
+}
+
+/** Unread visitor messages that concern me: waiting + mine. */
+export function selectUnreadTotal(state, meId) {
+  let n = 0;
+  for (const c of Object.values(state.conversations)) {
+    if (c.status === 'resolved' || c.stale) continue;
+    if (c.status === 'waiting' || !c.assigneeId || c.assigneeId === meId) n += c.unreadByAgent || 0;
+  }
+  return n;
+}
+
+/** Agents sorted: online first, then away, then offline; by name. */
+export function selectAgents(state) {
+  const rank = (a) => (a.online ? (a.status === 'away' ? 1 : 0) : 2);
+  return Object.values(state.agents).sort((a, b) => rank(a) - rank(b) || String(a.name).localeCompare(String(b.name), 'vi'));
+}
+
+/** Should this event make noise? New conversation, or a visitor message in a conversation that is mine or waiting. */
+export function shouldNotify(type, data, meId) {
+  const c = data?.conversation;
+  if (!c) return false;
+  if (type === 'conversation.created') return true;
+  if (type === 'conversation.updated' && data.change === 'message') {
+    return c.lastMessage?.senderType === 'visitor' && (!c.assigneeId || c.assigneeId === meId);
+  }
+  return false;
+}

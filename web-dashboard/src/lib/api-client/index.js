@@ -1,0 +1,142 @@
+// Fetch wrapper for the chatdesk REST API (docs/api.md).
+// - adds `Authorization: Bearer <token>` when a token is configured
+// - maps every failure to an ApiError with the server's {error:{code,message,fields}}
+// - a 401 on an authenticated request logs the user out with a Vietnamese message
+
+export const SESSION_EXPIRED_MESSAGE = 'Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại.';
+export const ACCOUNT_DISABLED_MESSAGE = 'Tài khoản của bạn đã bị vô hiệu hoá.';
+
+const FALLBACK_MESSAGES = {
+  invalid_input: 'Dữ liệu không hợp lệ.',
+  unauthorized: 'Bạn cần đăng nhập.',
+  forbidden: 'Bạn không có quyền thực hiện thao tác này.',
+  account_disabled: 'Tài khoản đã bị vô hiệu hoá.',
+  not_assigned: 'Chỉ nhân viên đang phụ trách cuộc trò chuyện mới được trả lời.',
+  not_found: 'Không tìm thấy dữ liệu.',
+  already_assigned: 'Cuộc trò chuyện đã có người khác nhận.',
+  conflict: 'Dữ liệu vừa thay đổi, vui lòng thử lại.',
+  too_large: 'Nội dung quá dài.',
+  rate_limited: 'Bạn thao tác quá nhanh, vui lòng thử lại sau.',
+  account_locked: 'Tài khoản tạm thời bị khoá do đăng nhập sai nhiều lần.',
+  unavailable: 'Hệ thống đang bận, vui lòng thử lại.',
+  internal: 'Đã xảy ra lỗi, vui lòng thử lại.',
+  network: 'Không kết nối được máy chủ. Kiểm tra mạng và thử lại.',
+};
+
+export class ApiError extends Error {
+  constructor({ status = 0, code = 'internal', message, fields = null, retryAfter = null }) {
+    super(message || FALLBACK_MESSAGES[code] || FALLBACK_MESSAGES.internal);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.fields = fields;
+    this.retryAfter = retryAfter;
+  }
+}
+
+const CODE_BY_STATUS = {
+  400: 'invalid_input',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'too_large',
+  429: 'rate_limited',
+  503: 'unavailable',
+};
+
+/** Turns a non-2xx response status + parsed body into an ApiError. */
+export function toApiError(status, body, headers) {
+  const e = body && typeof body === 'object' && body.error && typeof body.error === 'object' ? body.error : null;
+  const code = (e && typeof e.code === 'string' && e.code) || CODE_BY_STATUS[status] || 'internal';
+  let retryAfter = e && typeof e.retryAfter === 'number' ? e.retryAfter : null;
+  if (retryAfter == null && headers && typeof headers.get === 'function') {
+    const h = Number(headers.get('Retry-After'));
+    if (Number.isFinite(h) && h > 0) retryAfter = h;
+  }
+  return new ApiError({
+    status,
+    code,
+    message: e && typeof e.message === 'string' ? e.message : undefined,
+    fields: e && e.fields && typeof e.fields === 'object' ? e.fields : null,
+    retryAfter,
+  });
+}
+
+const config = {
+  baseUrl: '/api',
+  getToken: () => null,
+  onUnauthorized: () => {},
+  fetch: (...args) => globalThis.fetch(...args),
+};
+
+/** Configure the shared client (called once by the auth provider). */
+export function configureApiClient(opts) {
+  Object.assign(config, opts);
+}
+
+function buildUrl(path, query) {
+  let url = config.baseUrl + path;
+  if (query) {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) {
+      if (v === undefined || v === null || v === '') continue;
+      params.set(k, String(v));
+    }
+    const s = params.toString();
+    if (s) url += (url.includes('?') ? '&' : '?') + s;
+  }
+  return url;
+}
+
+/**
+ * request('GET', '/conversations', {query, body, auth, token})
+ * auth=false: no bearer token and a 401 does not log out (login form).
+ */
+export async function request(method, path, { query, body, auth = true, token, signal } = {}) {
+  const headers = { Accept: 'application/json' };
+  const bearer = token || (auth ? config.getToken() : null);
+  if (bearer) headers.Authorization = `Bearer ${bearer}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let res;
+  try {
+    res = await config.fetch(buildUrl(path, query), {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
+    });
+  } catch (err) {
+    if (err && err.name === 'AbortError') throw err;
+    throw new ApiError({ status: 0, code: 'network' });
+  }
+  let data = null;
+  if (res.status !== 204) {
+    const text = await res.text();
+    if (text) {
+      try {
+        data = JSON.parse(text);
+      } catch {
+        data = null;
+      }
+    }
+  }
+  if (!res.ok) {
+    const error = toApiError(res.status, data, res.headers);
+    if (res.status === 401 && auth && bearer) {
+      config.onUnauthorized(SESSION_EXPIRED_MESSAGE, error);
+    } else if (error.code === 'account_disabled' && auth && bearer) {
+      config.onUnauthorized(ACCOUNT_DISABLED_MESSAGE, error);
+    }
+    throw error;
+  }
+  return data;
+}
+
+export const api = {
+  get: (path, opts) => request('GET', path, opts),
+  post: (path, body, opts) => request('POST', path, { ...opts, body: body === undefined ? {} : body }),
+  put: (path, body, opts) => request('PUT', path, { ...opts, body }),
+  patch: (path, body, opts) => request('PATCH', path, { ...opts, body }),
+  delete: (path, opts) => request('DELETE', path, opts),
+};
