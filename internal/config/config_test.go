@@ -1,6 +1,7 @@
 package config
 
 import (
+	"os"
 	"strings"
 	"testing"
 )
@@ -37,5 +38,18 @@ func TestProductionRefusesDefaultSecrets(t *testing.T) {
 				t.Fatalf("err = %v, want mention of %s", err, tt.wantErr)
 			}
 		})
+	}
+}
+
+// The README's configuration table must list every variable.
+func TestReadmeListsEveryVariable(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range Vars {
+		if !strings.Contains(string(b), "`"+v.Name+"`") {
+			t.Errorf("README.md does not document %s", v.Name)
+		}
 	}
 }
