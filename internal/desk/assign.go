@@ -65,14 +65,41 @@ func (s *Service) recordOwner(ctx context.Context, c *chat.Conversation, to *cha
 	return c, nil
 }
 
+// lockConversation serialises ownership changes of one conversation across
+// nodes (assignment, drain, claim, transfer, resolve, reopen), waiting up to
+// a few seconds for a concurrent change to finish. The reply lock alone
+// decides who may send; this lock keeps the changes and their mirror writes
+// and system notices from interleaving.
+func (s *Service) lockConversation(ctx context.Context, id string) (func(), error) {
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		unlock, err := s.coord.TryLock(ctx, "conv:"+id, s.cfg.NodeID+"/"+chat.NewID(), 10*time.Second)
+		if err != nil {
+			return nil, s.unavailable(err)
+		}
+		if unlock != nil {
+			return unlock, nil
+		}
+		if time.Now().After(deadline) {
+			return nil, &chat.Error{Code: chat.ECONFLICT, Message: "Cuộc trò chuyện đang được cập nhật, vui lòng thử lại."}
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(15 * time.Millisecond):
+		}
+	}
+}
+
 // assign gives a waiting conversation to an agent according to the
-// settings, or leaves it waiting when nobody is available. A short lock per
-// conversation makes the creating request and a concurrent queue drain take
-// turns, so no rotation turn is spent on a claim that then loses.
+// settings, or leaves it waiting when nobody is available. It skips a
+// conversation whose ownership is being changed right now (the creating
+// request and a queue drain take turns, so no rotation turn is spent on a
+// claim that then loses).
 func (s *Service) assign(ctx context.Context, c *chat.Conversation) error {
-	unlock, err := s.coord.TryLock(ctx, "assign:"+c.ID, s.cfg.NodeID, 10*time.Second)
+	unlock, err := s.coord.TryLock(ctx, "conv:"+c.ID, s.cfg.NodeID+"/"+chat.NewID(), 10*time.Second)
 	if err != nil || unlock == nil {
-		return err // someone else is assigning it right now
+		return err // someone else is changing it right now
 	}
 	defer unlock()
 	if owner, found, err := s.coord.Owner(ctx, c.ID); err != nil {
@@ -207,28 +234,43 @@ func (s *Service) requeue(ctx context.Context, agentID string) {
 	}
 	name := s.agentName(ctx, agentID)
 	for _, c := range convs {
-		ok, err := s.coord.Release(ctx, c.ID, agentID)
-		if err != nil {
-			return
-		}
-		if !ok {
-			if o, found, _ := s.coord.Owner(ctx, c.ID); found && o != agentID {
-				continue // moved on meanwhile
+		if requeued := s.requeueOne(ctx, c.ID, agentID, name); requeued != nil {
+			if err := s.assign(ctx, requeued); err != nil {
+				s.log.Warn("requeue: reassignment failed; left in the queue", "conversation", c.ID, "err", err)
 			}
 		}
-		now := s.now().UTC()
-		status, empty, zero := chat.StatusWaiting, "", time.Time{}
-		if err := s.store.UpdateConversation(ctx, c.ID, chat.ConversationUpdate{Status: &status, AssigneeID: &empty, AssigneeName: &empty, AssignedAt: &zero, UpdatedAt: now}); err != nil {
-			s.log.Warn("requeue: update failed", "conversation", c.ID, "err", err)
-			continue
-		}
-		c.Status, c.AssigneeID, c.AssigneeName, c.AssignedAt, c.UpdatedAt = status, "", "", nil, now
-		s.systemMessage(ctx, c, fmt.Sprintf("%s hiện không trực tuyến. Cuộc trò chuyện đang chờ nhân viên khác.", name))
-		s.publishConversation(ctx, c, EventConversationUpdated, string(chat.ChangeUnassigned))
-		if err := s.assign(ctx, c); err != nil {
-			s.log.Warn("requeue: reassignment failed; left in the queue", "conversation", c.ID, "err", err)
+	}
+}
+
+// requeueOne releases one conversation of an offline agent, under the
+// conversation lock, and returns it waiting (nil when it moved on meanwhile).
+func (s *Service) requeueOne(ctx context.Context, id, agentID, name string) *chat.Conversation {
+	unlock, err := s.lockConversation(ctx, id)
+	if err != nil {
+		return nil
+	}
+	defer unlock()
+	c, err := s.store.Conversation(ctx, id)
+	if err != nil || c.Status != chat.StatusAssigned || c.AssigneeID != agentID {
+		return nil
+	}
+	if ok, err := s.coord.Release(ctx, id, agentID); err != nil {
+		return nil
+	} else if !ok {
+		if o, found, _ := s.coord.Owner(ctx, id); found && o != agentID {
+			return nil // moved on meanwhile
 		}
 	}
+	now := s.now().UTC()
+	status, empty, zero := chat.StatusWaiting, "", time.Time{}
+	if err := s.store.UpdateConversation(ctx, id, chat.ConversationUpdate{Status: &status, AssigneeID: &empty, AssigneeName: &empty, AssignedAt: &zero, UpdatedAt: now}); err != nil {
+		s.log.Warn("requeue: update failed", "conversation", id, "err", err)
+		return nil
+	}
+	c.Status, c.AssigneeID, c.AssigneeName, c.AssignedAt, c.UpdatedAt = status, "", "", nil, now
+	s.systemMessage(ctx, c, fmt.Sprintf("%s hiện không trực tuyến. Cuộc trò chuyện đang chờ nhân viên khác.", name))
+	s.publishConversation(ctx, c, EventConversationUpdated, string(chat.ChangeUnassigned))
+	return c
 }
 
 func (s *Service) agentName(ctx context.Context, id string) string {

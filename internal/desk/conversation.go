@@ -135,6 +135,11 @@ func (s *Service) Claim(ctx context.Context, actor Actor, id string) (*chat.Conv
 	if !actor.IsAgent() {
 		return nil, chat.ErrForbidden
 	}
+	unlock, err := s.lockConversation(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	c, err := s.store.Conversation(ctx, id)
 	if err != nil {
 		return nil, s.unavailable(err)
@@ -177,6 +182,11 @@ func (s *Service) Transfer(ctx context.Context, actor Actor, id, toAgentID strin
 	if err != nil || to.Disabled {
 		return nil, &chat.Error{Code: chat.EINVALID, Message: "Nhân viên nhận không hợp lệ.", Fields: map[string]string{"agentId": "Nhân viên nhận không hợp lệ."}}
 	}
+	unlock, err := s.lockConversation(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	c, err := s.store.Conversation(ctx, id)
 	if err != nil {
 		return nil, s.unavailable(err)
@@ -212,6 +222,11 @@ func (s *Service) Resolve(ctx context.Context, actor Actor, id string) (*chat.Co
 	if !actor.IsAgent() {
 		return nil, chat.ErrForbidden
 	}
+	unlock, err := s.lockConversation(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	c, err := s.store.Conversation(ctx, id)
 	if err != nil {
 		return nil, s.unavailable(err)
@@ -250,6 +265,11 @@ func (s *Service) Reopen(ctx context.Context, actor Actor, id string) (*chat.Con
 	if !actor.IsAgent() {
 		return nil, chat.ErrForbidden
 	}
+	unlock, err := s.lockConversation(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	c, err := s.store.Conversation(ctx, id)
 	if err != nil {
 		return nil, s.unavailable(err)

@@ -197,19 +197,24 @@ func (s *Service) reopenForVisitor(id string) {
 	if err != nil || c.Status != chat.StatusResolved {
 		return
 	}
-	unlock, err := s.coord.TryLock(ctx, "reopen:"+id, s.cfg.NodeID, 10*time.Second)
-	if err != nil || unlock == nil {
+	unlock, err := s.lockConversation(ctx, id)
+	if err != nil {
 		return
 	}
-	defer unlock()
+	if c, err = s.store.Conversation(ctx, id); err != nil || c.Status != chat.StatusResolved {
+		unlock()
+		return
+	}
 	now := s.now().UTC()
 	status, empty, zero := chat.StatusWaiting, "", time.Time{}
 	if err := s.store.UpdateConversation(ctx, id, chat.ConversationUpdate{Status: &status, AssigneeID: &empty, AssigneeName: &empty, ResolvedAt: &zero, AssignedAt: &zero, UpdatedAt: now}); err != nil {
+		unlock()
 		return
 	}
 	c.Status, c.AssigneeID, c.AssigneeName, c.ResolvedAt, c.AssignedAt, c.UpdatedAt = status, "", "", nil, nil, now
 	s.systemMessage(ctx, c, "Khách đã nhắn lại, cuộc trò chuyện được mở lại.")
 	s.publishConversation(ctx, c, EventConversationUpdated, string(chat.ChangeReopened))
+	unlock()
 	if err := s.assign(ctx, c); err != nil {
 		s.log.Warn("assign after reopen failed", "conversation", id, "err", err)
 	}

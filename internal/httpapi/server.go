@@ -23,9 +23,10 @@ type Config struct {
 
 // Server holds the REST handlers.
 type Server struct {
-	svc *desk.Service
-	cfg Config
-	log *slog.Logger
+	svc      *desk.Service
+	cfg      Config
+	log      *slog.Logger
+	gzWidget gzipCache
 }
 
 // Extra routes mounted by the caller (WebSocket, metrics).

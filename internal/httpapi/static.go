@@ -1,11 +1,15 @@
 package httpapi
 
 import (
+	"bytes"
+	"compress/gzip"
 	"html/template"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/gin-gonic/gin"
 )
@@ -13,6 +17,7 @@ import (
 // static serves the widget bundle, the dashboard SPA and the demo page.
 func (s *Server) static(r *gin.Engine) {
 	r.GET("/widget.js", s.widgetJS)
+	r.HEAD("/widget.js", s.widgetJS)
 	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/dashboard/") })
 	r.GET("/dashboard", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/dashboard/") })
 	r.GET("/dashboard/*path", s.dashboard)
@@ -32,7 +37,47 @@ func (s *Server) widgetJS(c *gin.Context) {
 		c.String(http.StatusOK, "console.warn('chatdesk: widget.js chưa được build (cd web-widget && npm run build)');\n")
 		return
 	}
+	if strings.Contains(c.GetHeader("Accept-Encoding"), "gzip") {
+		if gz, err := s.gzWidget.get(s.cfg.WidgetFile); err == nil {
+			c.Header("Content-Encoding", "gzip")
+			c.Header("Vary", "Accept-Encoding")
+			c.Data(http.StatusOK, "application/javascript; charset=utf-8", gz)
+			return
+		}
+	}
 	c.File(s.cfg.WidgetFile)
+}
+
+// gzipCache keeps the compressed widget (≈ 28 KB instead of ≈ 82 KB) for
+// nodes serving it without Nginx in front; rebuilt when the file changes.
+type gzipCache struct {
+	mu      sync.Mutex
+	modTime time.Time
+	data    []byte
+}
+
+func (g *gzipCache) get(path string) ([]byte, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.data != nil && st.ModTime().Equal(g.modTime) {
+		return g.data, nil
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	_, _ = zw.Write(raw)
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	g.modTime, g.data = st.ModTime(), buf.Bytes()
+	return g.data, nil
 }
 
 // dashboard serves files from the built SPA and falls back to index.html so

@@ -67,7 +67,7 @@ func (l *Limiter) Take(ctx context.Context, rule, key string) (int, error) {
 	if !ok {
 		return 0, fmt.Errorf("ratelimit: unknown rule %q", rule)
 	}
-	c, err := lim.Get(ctx, key)
+	c, err := lim.Get(ctx, bucket(rule, key))
 	if err != nil {
 		return 0, err
 	}
@@ -80,7 +80,7 @@ func (l *Limiter) Peek(ctx context.Context, rule, key string) (int, error) {
 	if !ok {
 		return 0, fmt.Errorf("ratelimit: unknown rule %q", rule)
 	}
-	c, err := lim.Peek(ctx, key)
+	c, err := lim.Peek(ctx, bucket(rule, key))
 	if err != nil {
 		return 0, err
 	}
@@ -96,7 +96,7 @@ func (l *Limiter) Reset(ctx context.Context, rule, key string) error {
 	if !ok {
 		return fmt.Errorf("ratelimit: unknown rule %q", rule)
 	}
-	_, err := lim.Reset(ctx, key)
+	_, err := lim.Reset(ctx, bucket(rule, key))
 	return err
 }
 
@@ -106,3 +106,7 @@ func retryAfter(c limiter.Context) int {
 	}
 	return max(1, int(time.Until(time.Unix(c.Reset, 0)).Seconds()+0.5))
 }
+
+// bucket namespaces a key by rule: every limiter shares one store, and
+// "login-ip" must not count against "conv-ip" for the same address.
+func bucket(rule, key string) string { return rule + ":" + key }

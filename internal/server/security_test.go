@@ -1,0 +1,142 @@
+package server
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/chatdesk/chatdesk/internal/config"
+)
+
+func production(origins ...string) func(*config.Config) {
+	return func(c *config.Config) {
+		c.Env = "production"
+		c.AllowedOrigins = origins
+		c.PublicURL = "https://chat.example.vn"
+	}
+}
+
+func TestOriginsAreCheckedInProduction(t *testing.T) {
+	n := startNode(t, production("https://shop.example.vn"))
+	admin, _ := n.login("admin@chatdesk.local")
+	// The admin setting adds another site.
+	if st := n.do("PUT", "/api/admin/settings", admin, map[string]any{"assignmentMode": "round_robin", "allowedOrigins": []string{"https://blog.example.vn"}, "widgetColor": "#2563eb", "widgetTitle": "Hỗ trợ"}, nil); st != 200 {
+		t.Fatalf("settings: %d", st)
+	}
+	time.Sleep(10 * time.Millisecond)
+	tests := []struct {
+		origin string
+		ok     bool
+	}{
+		{"https://shop.example.vn", true},           // environment
+		{"https://blog.example.vn", true},           // admin setting
+		{"https://chat.example.vn", true},           // same origin (dashboard, /demo)
+		{"https://evil.example.com", false},         // anyone else
+		{"https://shop.example.vn.evil.com", false}, // prefix tricks
+		{"null", false},
+	}
+	url := "ws" + strings.TrimPrefix(n.base, "http") + "/ws"
+	for _, tt := range tests {
+		req, _ := http.NewRequest("OPTIONS", n.base+"/api/conversations", nil)
+		req.Header.Set("Origin", tt.origin)
+		req.Header.Set("Access-Control-Request-Method", "POST")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := resp.Header.Get("Access-Control-Allow-Origin") == tt.origin; got != tt.ok {
+			t.Errorf("CORS for %s: allowed=%v, want %v", tt.origin, got, tt.ok)
+		}
+		conn, resp, err := websocket.DefaultDialer.Dial(url, http.Header{"Origin": {tt.origin}})
+		if tt.ok && err != nil {
+			t.Errorf("WebSocket from %s refused: %v", tt.origin, err)
+		}
+		if !tt.ok && (err == nil || resp == nil || resp.StatusCode != http.StatusForbidden) {
+			t.Errorf("WebSocket from %s accepted", tt.origin)
+		}
+		if conn != nil {
+			conn.Close()
+		}
+	}
+}
+
+func TestLoginLockoutAndRateLimits(t *testing.T) {
+	n := startNode(t, func(c *config.Config) {
+		c.RateLimits = map[string]config.RateLimit{"conv-ip": {Limit: 3, Period: time.Minute}}
+	})
+	// Ten wrong passwords lock the account, even for the right password.
+	for i := 0; i < 10; i++ {
+		n.do("POST", "/api/auth/login", "", map[string]string{"email": "binh@chatdesk.local", "password": "doan-mo"}, nil)
+	}
+	var e errorAnswer
+	st := n.do("POST", "/api/auth/login", "", map[string]string{"email": "binh@chatdesk.local", "password": "matkhau123"}, &e)
+	if st != 429 || e.Error.Code != "account_locked" || !strings.Contains(e.Error.Message, "khóa") {
+		t.Fatalf("after 10 failures: %d %+v", st, e.Error)
+	}
+	// Other accounts are unaffected.
+	n.login("an@chatdesk.local")
+	// Conversation creation per IP: the fourth is refused with a clear message.
+	for i := 0; i < 3; i++ {
+		n.newConversation("Khách", "0912000999", "")
+	}
+	req, _ := http.NewRequest("POST", n.base+"/api/conversations", strings.NewReader(`{"fields":{"name":"Khách","phone":"0912000999"}}`))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 429 || resp.Header.Get("Retry-After") == "" || !strings.Contains(string(body), `"rate_limited"`) || !strings.Contains(string(body), "thử lại") {
+		t.Fatalf("4th conversation: %d %s (Retry-After %q)", resp.StatusCode, body, resp.Header.Get("Retry-After"))
+	}
+}
+
+func TestInputLimits(t *testing.T) {
+	n := startNode(t)
+	big := bytes.Repeat([]byte("a"), 70<<10)
+	resp, err := http.Post(n.base+"/api/conversations", "application/json", bytes.NewReader(append(append([]byte(`{"fields":{"name":"`), big...), []byte(`"}}`)...)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 413 {
+		t.Fatalf("70 KiB body: %d, want 413", resp.StatusCode)
+	}
+	for _, body := range []string{`[]`, `{"fields":{"name":"a"}} {"x":1}`, `{"fields":"name"}`, `not json`} {
+		var e errorAnswer
+		req, _ := http.NewRequest("POST", n.base+"/api/conversations", strings.NewReader(body))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 400 || !strings.Contains(string(raw), "invalid_input") {
+			t.Errorf("body %q: %d %s %v", body, resp.StatusCode, raw, e)
+		}
+	}
+}
+
+func TestMetricsExposition(t *testing.T) {
+	n := startNode(t)
+	c := n.newConversation("Đo", "0912001000", "xin chào")
+	ws, _ := n.dial(c.VisitorToken, 0)
+	ws.messagesUntilReplayDone()
+	resp, err := http.Get(n.base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{`chatdesk_connections{node=`, `role="visitor"} 1`, "chatdesk_messages_stored_total", "chatdesk_batch_flush_seconds_bucket", "chatdesk_batch_size_count", "chatdesk_redis_errors_total", "chatdesk_mongo_errors_total"} {
+		if !strings.Contains(string(raw), want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+}

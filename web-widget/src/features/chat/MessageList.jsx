@@ -1,0 +1,118 @@
+import { useEffect, useLayoutEffect, useRef } from 'react';
+import { Avatar } from '../../ui/Avatar.jsx';
+import { formatTime } from '../../lib/format.js';
+import { AlertIcon } from '../../ui/icons.jsx';
+
+const GROUP_MS = 5 * 60 * 1000;
+
+function senderKey(m) {
+  if (m.local || m.senderType === 'visitor') return 'visitor';
+  if (m.senderType === 'system') return 'system';
+  return 'agent:' + (m.senderId || m.senderName || '');
+}
+
+function sameGroup(a, b) {
+  if (!a || !b) return false;
+  if (senderKey(a) !== senderKey(b) || senderKey(a) === 'system') return false;
+  return Math.abs(new Date(b.createdAt).getTime() - new Date(a.createdAt).getTime()) < GROUP_MS;
+}
+
+/**
+ * The transcript. Messages are grouped by sender; the first of a group shows
+ * the agent's name, the last shows avatar and time. New messages are
+ * announced through the aria-live log.
+ */
+export function MessageList({ items, visitorName, typing, onRetry, children }) {
+  const ref = useRef(null);
+  const stick = useRef(true);
+  const count = items.length;
+
+  // Keep the view pinned to the newest message unless the visitor scrolled up.
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (el && stick.current) el.scrollTop = el.scrollHeight;
+  }, [count, typing, children]);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return undefined;
+    const onScroll = () => {
+      stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+    };
+    el.addEventListener('scroll', onScroll, { passive: true });
+    return () => el.removeEventListener('scroll', onScroll);
+  }, []);
+
+  return (
+    <div ref={ref} className="flex-1 min-h-0 overflow-y-auto cd-scroll cd-safe-x bg-gray-50 px-3 py-3">
+      <ol role="log" aria-live="polite" aria-relevant="additions" aria-label="Tin nhắn" className="m-0 p-0 list-none" data-testid="messages">
+        {items.map((m, i) => {
+          const prev = items[i - 1];
+          const next = items[i + 1];
+          const key = m.id || 'local-' + m.clientId;
+          if (m.senderType === 'system') {
+            return (
+              <li key={key} className="my-3 flex justify-center" data-testid="system-message">
+                <span className="max-w-[85%] rounded-full bg-gray-200/80 px-3 py-1 text-center text-xs text-gray-700">
+                  {m.text}
+                </span>
+              </li>
+            );
+          }
+          const mine = m.local || m.senderType === 'visitor';
+          const first = !sameGroup(prev, m);
+          const last = !sameGroup(m, next);
+          return (
+            <li
+              key={key}
+              className={`flex items-end gap-2 ${mine ? 'flex-row-reverse' : ''} ${first ? 'mt-3' : 'mt-1'}`}
+              data-testid={mine ? 'visitor-message' : 'agent-message'}
+              data-status={m.local ? m.status : 'sent'}
+            >
+              {last ? <Avatar kind={mine ? 'visitor' : 'agent'} name={mine ? visitorName : m.senderName} /> : <span aria-hidden="true" className="w-7 shrink-0" />}
+              <div className={`flex min-w-0 max-w-[78%] flex-col ${mine ? 'items-end' : 'items-start'}`}>
+                {!mine && first && m.senderName && (
+                  <span className="mb-0.5 ml-1 text-xs font-medium text-gray-600" data-testid="agent-name">{m.senderName}</span>
+                )}
+                <span className="sr-only">{mine ? 'Bạn: ' : (m.senderName || 'Nhân viên') + ': '}</span>
+                <div
+                  className={
+                    'whitespace-pre-wrap break-words rounded-2xl px-3 py-2 text-sm leading-snug ' +
+                    (mine
+                      ? `bg-primary text-on-primary ${last ? 'rounded-br-md' : ''} ${m.local && m.status === 'pending' ? 'opacity-70' : ''}`
+                      : `bg-white text-gray-900 ring-1 ring-gray-200 ${last ? 'rounded-bl-md' : ''}`) +
+                    (m.local && m.status === 'failed' ? ' ring-2 ring-red-500' : '')
+                  }
+                >
+                  {m.text}
+                </div>
+                {m.local && m.status === 'pending' && (
+                  <span className="mt-0.5 mr-1 text-[11px] text-gray-600" data-testid="pending">Đang gửi...</span>
+                )}
+                {m.local && m.status === 'failed' && (
+                  <span className="mt-1 mr-1 flex items-center gap-1.5 text-xs text-red-700" data-testid="failed">
+                    <AlertIcon className="w-3.5 h-3.5" />
+                    <span>{m.error || 'Chưa gửi được.'}</span>
+                    <button
+                      type="button"
+                      onClick={() => onRetry(m.clientId)}
+                      className="whitespace-nowrap rounded border-0 bg-transparent p-0 font-semibold text-red-800 underline underline-offset-2"
+                      data-testid="retry"
+                    >
+                      Thử lại
+                    </button>
+                  </span>
+                )}
+                {!m.local && last && (
+                  <time dateTime={m.createdAt} className={`mt-0.5 text-[11px] text-gray-600 ${mine ? 'mr-1' : 'ml-1'}`}>
+                    {formatTime(m.createdAt)}
+                  </time>
+                )}
+              </div>
+            </li>
+          );
+        })}
+      </ol>
+      {children}
+    </div>
+  );
+}

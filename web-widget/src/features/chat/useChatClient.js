@@ -1,0 +1,46 @@
+import { useEffect, useRef, useState } from 'react';
+import { ChatClient } from '../../lib/connection/client.js';
+
+/**
+ * Runs one ChatClient for the visitor's session and exposes its snapshot.
+ * A new token (new conversation, another tab's session) replaces the client.
+ * @param {{server: string, api: import('../../lib/api.js').Api, session: any, onMessage: (m: any) => void, onUnauthorized: () => void}} opts
+ */
+export function useChatClient({ server, api, session, onMessage, onUnauthorized }) {
+  const [state, setState] = useState({ client: null, snap: null });
+  const handlers = useRef({ onMessage, onUnauthorized });
+  handlers.current = { onMessage, onUnauthorized };
+  const token = session && session.token;
+
+  useEffect(() => {
+    if (!session || !token) {
+      setState({ client: null, snap: null });
+      return undefined;
+    }
+    const c = new ChatClient({ server, api, token, conversationId: session.conversationId });
+    if (session.conversation) c.conversation = session.conversation;
+    setState({ client: c, snap: c.snapshot() });
+    const offs = [
+      c.on('change', (snap) => setState({ client: c, snap })),
+      c.on('message', (m) => handlers.current.onMessage(m)),
+      c.on('unauthorized', () => handlers.current.onUnauthorized()),
+    ];
+    c.start();
+    // Back online, or back to a tab whose socket the browser froze: connect
+    // now instead of waiting out the backoff.
+    const wake = () => {
+      if (!document.hidden) c.wake();
+    };
+    window.addEventListener('online', wake);
+    document.addEventListener('visibilitychange', wake);
+    return () => {
+      offs.forEach((off) => off());
+      window.removeEventListener('online', wake);
+      document.removeEventListener('visibilitychange', wake);
+      c.stop();
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- one client per token
+  }, [token, server, api]);
+
+  return state;
+}

@@ -1,0 +1,154 @@
+import { useEffect, useRef, useState } from 'react';
+import { validateForm, validateField } from '../../lib/validation.js';
+import { SpinnerIcon, AlertIcon } from '../../ui/icons.jsx';
+import { Field } from './Field.jsx';
+
+/**
+ * The pre-chat form, built from GET /api/form-fields. Validates like the
+ * server, then POST /api/conversations; server errors land under each field.
+ * @param {{api: import('../../lib/api.js').Api, greeting: string, notice?: string, visible: boolean, onStarted: (r: {token: string, conversationId: string}) => void}} props
+ */
+export function PrechatForm({ api, greeting, notice, onStarted, visible }) {
+  const [fields, setFields] = useState(null);
+  const [loadError, setLoadError] = useState('');
+  const [values, setValues] = useState({});
+  const [errors, setErrors] = useState({});
+  const [submitted, setSubmitted] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [formError, setFormError] = useState('');
+  const formRef = useRef(null);
+
+  const load = () => {
+    setLoadError('');
+    api.formFields().then(
+      (r) => setFields(((r && r.items) || []).filter((f) => f && f.enabled !== false && typeof f.key === 'string')),
+      (e) => setLoadError(e.message || 'Không tải được biểu mẫu.'),
+    );
+  };
+  useEffect(load, [api]);
+
+  // Focus the first field when the form appears (the panel just opened).
+  useEffect(() => {
+    if (!visible || !fields || !formRef.current) return;
+    const first = formRef.current.querySelector('input,select,textarea');
+    if (first) first.focus({ preventScroll: true });
+  }, [fields, visible]);
+
+  const focusFirstError = (errs) => {
+    const key = fields.find((f) => errs[f.key])?.key;
+    if (!key || !formRef.current) return;
+    const el = formRef.current.querySelector(`[data-field="${key}"]`);
+    if (el) el.focus();
+  };
+
+  const setValue = (f, v) => {
+    setValues((old) => ({ ...old, [f.key]: v }));
+    if (submitted || errors[f.key]) setErrors((old) => ({ ...old, [f.key]: validateField(f, v) }));
+  };
+
+  const onSubmit = async (e) => {
+    e.preventDefault();
+    if (busy) return;
+    setSubmitted(true);
+    setFormError('');
+    const { errors: errs, payload } = validateForm(fields, values);
+    setErrors(errs);
+    if (Object.keys(errs).length) {
+      focusFirstError(errs);
+      return;
+    }
+    setBusy(true);
+    try {
+      const r = await api.createConversation({
+        fields: payload,
+        pageUrl: location.href.slice(0, 2000),
+        referrer: document.referrer.slice(0, 2000),
+      });
+      if (!r || !r.visitorToken || !r.conversation || !r.conversation.id) throw { message: 'Phản hồi không hợp lệ từ máy chủ.' };
+      onStarted({ token: r.visitorToken, conversationId: r.conversation.id, conversation: r.conversation });
+    } catch (err) {
+      setBusy(false);
+      if (err && err.fields && Object.keys(err.fields).length) {
+        const known = {};
+        let other = '';
+        for (const [k, msg] of Object.entries(err.fields)) {
+          if (fields.some((f) => f.key === k)) known[k] = msg;
+          else other = msg;
+        }
+        setErrors(known);
+        setFormError(other || (Object.keys(known).length ? '' : err.message));
+        focusFirstError(known);
+      } else {
+        setFormError((err && err.message) || 'Đã có lỗi xảy ra. Vui lòng thử lại.');
+      }
+    }
+  };
+
+  return (
+    <form
+      ref={formRef}
+      noValidate
+      onSubmit={onSubmit}
+      aria-label="Thông tin liên hệ"
+      className="flex flex-1 min-h-0 flex-col bg-gray-50"
+      data-testid="prechat"
+    >
+      <div className="flex-1 min-h-0 overflow-y-auto cd-scroll cd-safe-x p-4">
+        {greeting && (
+          <p className="mb-4 rounded-xl bg-white px-3.5 py-3 text-sm text-gray-800 ring-1 ring-gray-200 whitespace-pre-line">{greeting}</p>
+        )}
+        {notice && (
+          <p role="status" className="mb-3 rounded-lg bg-amber-50 px-3 py-2 text-[13px] text-amber-900 ring-1 ring-amber-200">{notice}</p>
+        )}
+        {!fields && !loadError && (
+          <p className="flex items-center gap-2 py-6 justify-center text-sm text-gray-600" role="status">
+            <SpinnerIcon /> Đang tải...
+          </p>
+        )}
+        {loadError && (
+          <div role="alert" className="py-4 text-center text-sm text-gray-700">
+            <p className="mb-3">{loadError}</p>
+            <button type="button" onClick={load} className="rounded-lg border border-gray-300 bg-white px-3 py-1.5 text-sm font-medium text-gray-800 hover:bg-gray-100">
+              Thử lại
+            </button>
+          </div>
+        )}
+        {fields && (
+          <div data-testid="prechat-form">
+            {fields.map((f) => (
+              <Field
+                key={f.key}
+                field={f}
+                idPrefix="cd-f"
+                value={values[f.key]}
+                error={errors[f.key]}
+                onChange={(v) => setValue(f, v)}
+                onBlur={() => submitted && setErrors((old) => ({ ...old, [f.key]: validateField(f, values[f.key]) }))}
+              />
+            ))}
+          </div>
+        )}
+      </div>
+      {fields && (
+        <div className="cd-safe-bottom cd-safe-x shrink-0 border-t border-gray-200 bg-white px-4 pt-3 pb-3">
+          {formError && (
+            <p role="alert" className="mb-2.5 flex items-start gap-2 rounded-lg bg-red-50 px-3 py-2 text-[13px] text-red-800 ring-1 ring-red-200" data-testid="form-error">
+              <AlertIcon className="w-4 h-4 mt-0.5 shrink-0" />
+              <span>{formError}</span>
+            </p>
+          )}
+          <button
+            type="submit"
+            disabled={busy}
+            className="w-full inline-flex items-center justify-center gap-2 rounded-lg bg-primary px-4 py-2.5 text-base font-semibold text-on-primary border-0 hover:opacity-95 disabled:opacity-70"
+            data-testid="prechat-submit"
+          >
+            {busy && <SpinnerIcon />}
+            {busy ? 'Đang gửi...' : 'Bắt đầu trò chuyện'}
+          </button>
+          <p className="mt-2 text-center text-xs text-gray-600">Thông tin chỉ dùng để liên hệ lại với bạn.</p>
+        </div>
+      )}
+    </form>
+  );
+}

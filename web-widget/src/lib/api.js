@@ -1,0 +1,83 @@
+// REST calls the widget makes (docs/api.md). fetch is injected so the
+// connection client can be tested without a browser.
+
+import { toApiError } from './protocol.js';
+
+const NETWORK_MESSAGE = 'Không thể kết nối tới máy chủ. Vui lòng kiểm tra mạng và thử lại.';
+
+/**
+ * @typedef {import('./protocol.js').ApiError & {status: number}} HttpError
+ */
+
+/**
+ * Creates the REST client for one server origin.
+ * @param {string} server e.g. "https://chat.example.com"
+ * @param {typeof fetch} [fetchImpl]
+ */
+export function createApi(server, fetchImpl) {
+  const f = fetchImpl || ((...a) => globalThis.fetch(...a));
+  const base = server.replace(/\/+$/, '');
+
+  /**
+   * @param {string} method
+   * @param {string} path
+   * @param {{body?: any, token?: string}} [opts]
+   * @returns {Promise<any>} the JSON body; rejects with an HttpError
+   */
+  async function request(method, path, opts = {}) {
+    /** @type {Record<string,string>} */
+    const headers = { Accept: 'application/json' };
+    if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+    if (opts.token) headers.Authorization = 'Bearer ' + opts.token;
+    let res;
+    try {
+      res = await f(base + path, {
+        method,
+        headers,
+        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+        credentials: 'omit',
+        mode: 'cors',
+      });
+    } catch {
+      throw { status: 0, code: 'network', message: NETWORK_MESSAGE };
+    }
+    let data = null;
+    if (res.status !== 204) {
+      try {
+        data = await res.json();
+      } catch {
+        data = null;
+      }
+    }
+    if (!res.ok) {
+      const e = toApiError(data && data.error, res.status >= 500 ? NETWORK_MESSAGE : undefined);
+      if (e.retryAfter === undefined && res.headers && res.headers.get) {
+        const ra = Number(res.headers.get('Retry-After'));
+        if (ra > 0) e.retryAfter = ra;
+      }
+      throw { ...e, status: res.status };
+    }
+    return data;
+  }
+
+  const enc = encodeURIComponent;
+  return {
+    request,
+    /** @returns {Promise<{title?: string, greeting?: string, color?: string, supportOnline?: boolean}>} */
+    widgetConfig: () => request('GET', '/api/widget/config'),
+    /** @returns {Promise<{items: any[]}>} */
+    formFields: () => request('GET', '/api/form-fields'),
+    /** @returns {Promise<{conversation: any, visitorToken: string}>} */
+    createConversation: (body) => request('POST', '/api/conversations', { body }),
+    getConversation: (id, token) => request('GET', `/api/conversations/${enc(id)}`, { token }),
+    /** @returns {Promise<{items: any[], next: number|null}>} */
+    listMessages: (id, token, after, limit = 100) =>
+      request('GET', `/api/conversations/${enc(id)}/messages?after=${after}&limit=${limit}`, { token }),
+    sendMessage: (id, token, text, clientId) =>
+      request('POST', `/api/conversations/${enc(id)}/messages`, { token, body: { text, clientId } }),
+    typing: (id, token, typing) => request('POST', `/api/conversations/${enc(id)}/typing`, { token, body: { typing } }),
+    read: (id, token, seq) => request('POST', `/api/conversations/${enc(id)}/read`, { token, body: { seq } }),
+  };
+}
+
+/** @typedef {ReturnType<typeof createApi>} Api */

@@ -1,0 +1,77 @@
+// Small presentation helpers.
+
+/**
+ * Initials for an avatar: first letter of the first and the last word
+ * ("Nguyễn Văn Bình" → "NB", "An" → "A").
+ * @param {string|undefined} name
+ */
+export function initials(name) {
+  const words = String(name || '').trim().split(/\s+/).filter(Boolean);
+  if (!words.length) return '?';
+  const first = [...words[0]][0] || '';
+  const last = words.length > 1 ? [...words[words.length - 1]][0] || '' : '';
+  return (first + last).toLocaleUpperCase('vi');
+}
+
+/**
+ * "14:05" today, "21/11 14:05" on another day.
+ * @param {string} iso
+ * @param {Date} [now]
+ */
+export function formatTime(iso, now = new Date()) {
+  const d = new Date(iso);
+  if (isNaN(d.getTime())) return '';
+  const p = (n) => String(n).padStart(2, '0');
+  const hm = p(d.getHours()) + ':' + p(d.getMinutes());
+  if (d.toDateString() === now.toDateString()) return hm;
+  return p(d.getDate()) + '/' + p(d.getMonth() + 1) + ' ' + hm;
+}
+
+/** Accepts "#rgb" or "#rrggbb" only; anything else gives null. */
+export function parseColor(c) {
+  if (typeof c !== 'string') return null;
+  const s = c.trim();
+  if (/^#[0-9a-fA-F]{6}$/.test(s)) return s.toLowerCase();
+  if (/^#[0-9a-fA-F]{3}$/.test(s)) return ('#' + s[1] + s[1] + s[2] + s[2] + s[3] + s[3]).toLowerCase();
+  return null;
+}
+
+function luminance(hex) {
+  const ch = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255)
+    .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+  return 0.2126 * ch[0] + 0.7152 * ch[1] + 0.0722 * ch[2];
+}
+
+/** Contrast ratio of two #rrggbb colours. */
+export function contrast(a, b) {
+  const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p);
+  return (x + 0.05) / (y + 0.05);
+}
+
+/** White or near-black, whichever reads better on `bg`. */
+export function textOn(bg) {
+  return contrast(bg, '#ffffff') >= 4.5 || contrast(bg, '#ffffff') >= contrast(bg, '#111827') ? '#ffffff' : '#111827';
+}
+
+function mix(hex, other, t) {
+  const a = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  const b = [1, 3, 5].map((i) => parseInt(other.slice(i, i + 2), 16));
+  return '#' + a.map((v, i) => Math.round(v + (b[i] - v) * t).toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * CSS custom properties for a brand colour: the colour, readable text on
+ * it, a soft tint and a strong shade that reads on the tint (≥ 4.5:1).
+ * @param {string} color #rrggbb
+ */
+export function palette(color) {
+  const soft = mix(color, '#ffffff', 0.86);
+  let strong = color;
+  for (let t = 0; t <= 1 && contrast(strong, soft) < 4.5; t += 0.1) strong = mix(color, '#000000', t);
+  return {
+    '--cd-primary': color,
+    '--cd-on-primary': textOn(color),
+    '--cd-primary-soft': soft,
+    '--cd-primary-strong': strong,
+  };
+}

@@ -1,0 +1,127 @@
+// The chatdesk wire protocol as the widget speaks it (docs/protocol.md).
+// Every frame is one JSON object {type, id?, data}. This module is the only
+// place that knows frame names and payload shapes.
+
+/**
+ * @typedef {{type: string, id?: string, data: Record<string, any>}} Envelope
+ *
+ * @typedef {object} Message
+ * @property {string} id
+ * @property {string} conversationId
+ * @property {number} seq
+ * @property {string} [clientId]
+ * @property {'visitor'|'agent'|'system'} senderType
+ * @property {string} [senderId]
+ * @property {string} [senderName]
+ * @property {string} text
+ * @property {string} createdAt
+ *
+ * @typedef {object} Conversation
+ * @property {string} id
+ * @property {'waiting'|'assigned'|'resolved'} status
+ * @property {string} [assigneeId]
+ * @property {string} [assigneeName]
+ * @property {number} [unreadByVisitor]
+ *
+ * @typedef {{code: string, message: string, fields?: Record<string,string>, retryAfter?: number}} ApiError
+ */
+
+/** Requests (client → server). */
+export const REQ = {
+  hello: 'hello',
+  send: 'message.send',
+  typing: 'typing',
+  read: 'conversation.read',
+  sync: 'sync',
+};
+
+/** Events and replies (server → client). */
+export const EVT = {
+  ack: 'ack',
+  error: 'error',
+  ready: 'session.ready',
+  message: 'message.created',
+  replayDone: 'replay.done',
+  typing: 'typing',
+  conversationUpdated: 'conversation.updated',
+  supportStatus: 'support.status',
+  resync: 'session.resync',
+  draining: 'server.draining',
+};
+
+/** Close codes after which the client must not retry with the same token. */
+export const CLOSE_UNAUTHORIZED = 4401;
+export const CLOSE_DISABLED = 4403;
+
+/** Message text limit (characters after trimming); frames stay under 16 KiB. */
+export const MAX_MESSAGE_LEN = 4000;
+
+/**
+ * @param {string} type
+ * @param {Record<string, any>} data
+ * @param {string} [id]
+ * @returns {string}
+ */
+export function encode(type, data, id) {
+  /** @type {Envelope} */
+  const env = { type, data: data || {} };
+  if (id) env.id = id;
+  return JSON.stringify(env);
+}
+
+/**
+ * Parses one frame; returns null for anything that is not an envelope.
+ * @param {unknown} raw
+ * @returns {Envelope|null}
+ */
+export function decode(raw) {
+  if (typeof raw !== 'string') return null;
+  let v;
+  try {
+    v = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  if (!v || typeof v !== 'object' || typeof v.type !== 'string') return null;
+  if (!v.data || typeof v.data !== 'object') v.data = {};
+  return v;
+}
+
+/**
+ * Is m a well-formed message we can store?
+ * @param {any} m
+ * @returns {m is Message}
+ */
+export function isMessage(m) {
+  return !!m && typeof m === 'object' && typeof m.id === 'string' && Number.isInteger(m.seq) && m.seq > 0 &&
+    typeof m.text === 'string';
+}
+
+/** WebSocket URL for an http(s) server origin. */
+export function wsURL(server) {
+  const u = new URL(server.replace(/\/+$/, '') + '/ws');
+  u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
+  return u.toString();
+}
+
+let clientSeq = 0;
+
+/** A new client id: 1–64 chars of [A-Za-z0-9_-], unique per page and random across pages. */
+export function newClientId(random = Math.random) {
+  const c = globalThis.crypto;
+  if (c && typeof c.randomUUID === 'function') return 'c-' + c.randomUUID();
+  let s = 'c-' + Date.now().toString(36) + '-' + (++clientSeq).toString(36) + '-';
+  for (let i = 0; i < 12; i++) s += Math.floor(random() * 36).toString(36);
+  return s;
+}
+
+/** Normalises an error payload (WS `error` data or REST `{error}`) to ApiError. */
+export function toApiError(data, fallbackMessage) {
+  const e = data && typeof data === 'object' ? data : {};
+  return {
+    code: typeof e.code === 'string' ? e.code : 'internal',
+    message: typeof e.message === 'string' && e.message ? e.message : fallbackMessage || 'Đã có lỗi xảy ra. Vui lòng thử lại.',
+    fields: e.fields && typeof e.fields === 'object' ? e.fields : undefined,
+    retryAfter: typeof e.retryAfter === 'number' ? e.retryAfter : undefined,
+  };
+}

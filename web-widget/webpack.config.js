@@ -1,0 +1,57 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EsbuildPlugin } from 'esbuild-loader';
+
+const dir = path.dirname(fileURLToPath(import.meta.url));
+
+/** @type {import('webpack').Configuration} */
+export default (env, argv) => {
+  const prod = argv.mode !== 'development';
+  return {
+    mode: prod ? 'production' : 'development',
+    entry: './src/index.js',
+    target: ['web', 'es2019'],
+    devtool: prod ? false : 'cheap-source-map',
+    output: {
+      path: path.join(dir, 'dist'),
+      filename: 'widget.js',
+      iife: true, // no globals but window.ChatDesk
+      clean: true,
+      chunkLoading: false,
+      publicPath: '',
+    },
+    resolve: {
+      extensions: ['.js', '.jsx'],
+      alias: {
+        react: 'preact/compat',
+        'react-dom/test-utils': 'preact/test-utils',
+        'react-dom': 'preact/compat',
+        'react/jsx-runtime': 'preact/jsx-runtime',
+      },
+    },
+    module: {
+      rules: [
+        {
+          test: /\.jsx?$/,
+          exclude: /node_modules/,
+          loader: 'esbuild-loader',
+          options: { loader: 'jsx', target: 'es2019', jsx: 'automatic', jsxImportSource: 'preact' },
+        },
+        {
+          // Tailwind → one minified CSS string, injected into the shadow root.
+          test: /\.css$/,
+          type: 'asset/source',
+          use: ['postcss-loader'],
+        },
+      ],
+    },
+    optimization: {
+      splitChunks: false,
+      runtimeChunk: false,
+      minimize: prod,
+      minimizer: [new EsbuildPlugin({ target: 'es2019', legalComments: 'none', css: false })],
+    },
+    performance: { hints: false },
+    stats: 'errors-warnings',
+  };
+};
