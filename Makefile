@@ -6,7 +6,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 GOFILES := $(shell find cmd internal loadtest -name '*.go' 2>/dev/null)
 STATICCHECK_VERSION := 2026.2.2
 
-.PHONY: all build run test test-go test-web test-e2e test-deploy lint lint-go lint-web web web-deps bench clean tools
+.PHONY: all build run test test-go test-fuzz test-web test-e2e test-deploy lint lint-go lint-web web web-deps bench clean tools
 
 all: build
 
@@ -35,7 +35,7 @@ run: bin/chatdesk-dev web
 	./bin/chatdesk-dev
 
 ## test: linters, unit and integration tests, browser and cluster end-to-end tests
-test: lint test-go test-web test-deploy test-e2e
+test: lint test-go test-fuzz test-web test-deploy test-e2e
 
 tools:
 	@command -v staticcheck >/dev/null || $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
@@ -55,6 +55,13 @@ lint-web: web-deps
 test-go: bin/chatdesk-dev
 	$(GO) test -count=1 -timeout 15m ./...
 
+# Short fuzzing runs of the decoders that face the internet.
+FUZZTIME ?= 10s
+test-fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzValidateSubmission$$' -fuzztime $(FUZZTIME) ./internal/chat
+	$(GO) test -run '^$$' -fuzz '^FuzzNormalizePhone$$' -fuzztime $(FUZZTIME) ./internal/chat
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeFrame$$' -fuzztime $(FUZZTIME) ./internal/realtime
+
 test-web: web-deps
 	cd web-widget && npm test
 	cd web-dashboard && npm test
@@ -67,9 +74,9 @@ test-e2e: bin/chatdesk bin/chatdesk-dev web
 	cd test/widget && npm ci --no-audit --no-fund && npm test
 	cd test/dashboard && npm ci --no-audit --no-fund && npm test
 
-## bench: load tests and benchmarks (never part of `make test`)
+## bench: load tests and benchmarks (never part of `make test`); see docs/benchmarks.md
 bench: bin/chatdesk bin/chatdesk-dev
-	$(GO) test -run '^$$' -bench . -benchtime 2s ./internal/...
+	bash loadtest/bench.sh
 
 clean:
 	rm -rf bin web-widget/dist web-dashboard/dist artifacts
