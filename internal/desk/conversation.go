@@ -132,39 +132,29 @@ func (s *Service) ListConversations(ctx context.Context, actor Actor, f chat.Con
 // Claim gives an unowned conversation to the calling agent. Exactly one of
 // several racing claims wins, on any node.
 func (s *Service) Claim(ctx context.Context, actor Actor, id string) (*chat.Conversation, error) {
-	if !actor.IsAgent() {
-		return nil, chat.ErrForbidden
-	}
-	unlock, err := s.lockConversation(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	defer unlock()
-	c, err := s.store.Conversation(ctx, id)
-	if err != nil {
-		return nil, s.unavailable(err)
-	}
-	if c.Status == chat.StatusResolved {
-		return nil, &chat.Error{Code: chat.ECONFLICT, Message: "Cuộc trò chuyện đã kết thúc. Hãy mở lại trước khi nhận."}
-	}
-	owner, err := s.owner(ctx, c)
-	if err != nil {
-		return nil, err
-	}
-	if owner == actor.AgentID() {
-		return c, nil
-	}
-	if owner != "" {
-		return nil, s.alreadyAssigned(ctx, owner)
-	}
-	won, err := s.coord.Claim(ctx, id, actor.AgentID())
-	if err != nil {
-		return nil, s.unavailable(err)
-	}
-	if won != actor.AgentID() {
-		return nil, s.alreadyAssigned(ctx, won)
-	}
-	return s.recordOwner(ctx, c, actor.Agent, chat.ChangeClaimed, "")
+	return s.changeConversation(ctx, actor, id, func(c *chat.Conversation) (*chat.Conversation, error) {
+		if c.Status == chat.StatusResolved {
+			return nil, &chat.Error{Code: chat.ECONFLICT, Message: "Cuộc trò chuyện đã kết thúc. Hãy mở lại trước khi nhận."}
+		}
+		owner, err := s.owner(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		if owner == actor.AgentID() {
+			return c, nil
+		}
+		if owner != "" {
+			return nil, s.alreadyAssigned(ctx, owner)
+		}
+		won, err := s.coord.Claim(ctx, id, actor.AgentID())
+		if err != nil {
+			return nil, s.unavailable(err)
+		}
+		if won != actor.AgentID() {
+			return nil, s.alreadyAssigned(ctx, won)
+		}
+		return s.recordOwner(ctx, c, actor.Agent, chat.ChangeClaimed, "")
+	})
 }
 
 func (s *Service) alreadyAssigned(ctx context.Context, owner string) error {
@@ -182,86 +172,87 @@ func (s *Service) Transfer(ctx context.Context, actor Actor, id, toAgentID strin
 	if err != nil || to.Disabled {
 		return nil, &chat.Error{Code: chat.EINVALID, Message: "Nhân viên nhận không hợp lệ.", Fields: map[string]string{"agentId": "Nhân viên nhận không hợp lệ."}}
 	}
-	unlock, err := s.lockConversation(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	defer unlock()
-	c, err := s.store.Conversation(ctx, id)
-	if err != nil {
-		return nil, s.unavailable(err)
-	}
-	owner, err := s.owner(ctx, c)
-	if err != nil {
-		return nil, err
-	}
-	if owner != actor.AgentID() && !actor.IsAdmin() {
-		return nil, chat.ErrNotAssigned
-	}
-	if owner == to.ID {
-		return c, nil
-	}
-	var got string
-	if owner == "" {
-		got, err = s.coord.Claim(ctx, id, to.ID)
-	} else {
-		got, err = s.coord.Transfer(ctx, id, owner, to.ID)
-	}
-	if err != nil {
-		return nil, s.unavailable(err)
-	}
-	if got != to.ID {
-		return nil, &chat.Error{Code: chat.ECONFLICT, Message: "Người phụ trách vừa thay đổi, vui lòng thử lại."}
-	}
-	return s.recordOwner(ctx, c, to, chat.ChangeTransferred, owner)
+	return s.changeConversation(ctx, actor, id, func(c *chat.Conversation) (*chat.Conversation, error) {
+		owner, err := s.owner(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		if owner != actor.AgentID() && !actor.IsAdmin() {
+			return nil, chat.ErrNotAssigned
+		}
+		if owner == to.ID {
+			return c, nil
+		}
+		var got string
+		if owner == "" {
+			got, err = s.coord.Claim(ctx, id, to.ID)
+		} else {
+			got, err = s.coord.Transfer(ctx, id, owner, to.ID)
+		}
+		if err != nil {
+			return nil, s.unavailable(err)
+		}
+		if got != to.ID {
+			return nil, &chat.Error{Code: chat.ECONFLICT, Message: "Người phụ trách vừa thay đổi, vui lòng thử lại."}
+		}
+		return s.recordOwner(ctx, c, to, chat.ChangeTransferred, owner)
+	})
 }
 
 // Resolve closes a conversation: the lock is released and nobody may reply
 // until it is reopened (by an agent, or by the visitor writing again).
 func (s *Service) Resolve(ctx context.Context, actor Actor, id string) (*chat.Conversation, error) {
-	if !actor.IsAgent() {
-		return nil, chat.ErrForbidden
-	}
-	unlock, err := s.lockConversation(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	defer unlock()
-	c, err := s.store.Conversation(ctx, id)
-	if err != nil {
-		return nil, s.unavailable(err)
-	}
-	if c.Status == chat.StatusResolved {
-		return c, nil
-	}
-	owner, err := s.owner(ctx, c)
-	if err != nil {
-		return nil, err
-	}
-	if owner != actor.AgentID() && !actor.IsAdmin() && owner != "" {
-		return nil, chat.ErrNotAssigned
-	}
-	if owner != "" {
-		if ok, err := s.coord.Release(ctx, id, owner); err != nil {
-			return nil, s.unavailable(err)
-		} else if !ok {
-			return nil, &chat.Error{Code: chat.ECONFLICT, Message: "Người phụ trách vừa thay đổi, vui lòng thử lại."}
+	return s.changeConversation(ctx, actor, id, func(c *chat.Conversation) (*chat.Conversation, error) {
+		if c.Status == chat.StatusResolved {
+			return c, nil
 		}
-	}
-	now := s.now().UTC()
-	status := chat.StatusResolved
-	if err := s.store.UpdateConversation(ctx, id, chat.ConversationUpdate{Status: &status, ResolvedAt: &now, UpdatedAt: now}); err != nil {
-		return nil, s.unavailable(err)
-	}
-	c.Status, c.ResolvedAt, c.UpdatedAt = status, &now, now
-	s.systemMessage(ctx, c, fmt.Sprintf("%s đã kết thúc cuộc trò chuyện.", actor.Agent.Name))
-	s.publishConversation(ctx, c, EventConversationUpdated, string(chat.ChangeResolved))
-	return c, nil
+		owner, err := s.owner(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		if owner != actor.AgentID() && !actor.IsAdmin() && owner != "" {
+			return nil, chat.ErrNotAssigned
+		}
+		if owner != "" {
+			if ok, err := s.coord.Release(ctx, id, owner); err != nil {
+				return nil, s.unavailable(err)
+			} else if !ok {
+				return nil, &chat.Error{Code: chat.ECONFLICT, Message: "Người phụ trách vừa thay đổi, vui lòng thử lại."}
+			}
+		}
+		now := s.now().UTC()
+		status := chat.StatusResolved
+		if err := s.store.UpdateConversation(ctx, id, chat.ConversationUpdate{Status: &status, ResolvedAt: &now, UpdatedAt: now}); err != nil {
+			return nil, s.unavailable(err)
+		}
+		c.Status, c.ResolvedAt, c.UpdatedAt = status, &now, now
+		s.systemMessage(ctx, c, fmt.Sprintf("%s đã kết thúc cuộc trò chuyện.", actor.Agent.Name))
+		s.publishConversation(ctx, c, EventConversationUpdated, string(chat.ChangeResolved))
+		return c, nil
+	})
 }
 
 // Reopen puts a resolved conversation back in play: the agent who reopens
 // it takes it.
 func (s *Service) Reopen(ctx context.Context, actor Actor, id string) (*chat.Conversation, error) {
+	return s.changeConversation(ctx, actor, id, func(c *chat.Conversation) (*chat.Conversation, error) {
+		if c.Status != chat.StatusResolved {
+			return c, nil
+		}
+		won, err := s.coord.Claim(ctx, id, actor.AgentID())
+		if err != nil {
+			return nil, s.unavailable(err)
+		}
+		if won != actor.AgentID() {
+			return nil, s.alreadyAssigned(ctx, won)
+		}
+		return s.recordOwner(ctx, c, actor.Agent, chat.ChangeReopened, "")
+	})
+}
+
+// changeConversation runs an agent's ownership change on the current state
+// of a conversation, under the conversation lock.
+func (s *Service) changeConversation(ctx context.Context, actor Actor, id string, change func(c *chat.Conversation) (*chat.Conversation, error)) (*chat.Conversation, error) {
 	if !actor.IsAgent() {
 		return nil, chat.ErrForbidden
 	}
@@ -274,17 +265,7 @@ func (s *Service) Reopen(ctx context.Context, actor Actor, id string) (*chat.Con
 	if err != nil {
 		return nil, s.unavailable(err)
 	}
-	if c.Status != chat.StatusResolved {
-		return c, nil
-	}
-	won, err := s.coord.Claim(ctx, id, actor.AgentID())
-	if err != nil {
-		return nil, s.unavailable(err)
-	}
-	if won != actor.AgentID() {
-		return nil, s.alreadyAssigned(ctx, won)
-	}
-	return s.recordOwner(ctx, c, actor.Agent, chat.ChangeReopened, "")
+	return change(c)
 }
 
 func truncate(s string, n int) string {
