@@ -65,6 +65,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"GET", "/api/admin/form-fields", nil, adminOnly},
 		{"POST", "/api/admin/form-fields", map[string]any{"key": "f_KEY", "label": "Trường", "type": "text", "enabled": true}, adminOnlyCreate},
 		{"PUT", "/api/admin/form-fields/address", map[string]any{"label": "Địa chỉ", "enabled": true}, adminOnly},
+		{"PUT", "/api/admin/form-fields-order", map[string]any{"keys": []string{"name", "phone", "address", "message"}}, adminOnlyReorder},
+		{"DELETE", "/api/admin/form-fields/nonexistent", nil, adminOnlyMissing},
 		{"GET", "/api/admin/settings", nil, adminOnly},
 		{"PUT", "/api/admin/settings", map[string]any{"assignmentMode": "round_robin", "widgetColor": "#2563eb", "widgetTitle": "Hỗ trợ", "widgetGreeting": ""}, adminOnly},
 	}
@@ -107,6 +109,22 @@ func TestAuthorizationMatrix(t *testing.T) {
 var adminOnly = map[string]int{"anonymous": 401, "expired": 401, "disabled agent": 403, "visitor of another conversation": 403, "visitor": 403, "non-assigned agent": 403, "assigned agent": 403}
 
 var adminOnlyCreate = adminOnly
+
+// Reordering must name every field; custom fields created above make this
+// list incomplete, so even the admin gets invalid_input — after the
+// authorization check, which is what this matrix is about.
+var adminOnlyReorder = withAdmin(400)
+
+// Deleting a field that does not exist: authorised callers reach not_found.
+var adminOnlyMissing = withAdmin(404)
+
+func withAdmin(status int) map[string]int {
+	m := map[string]int{"admin": status}
+	for k, v := range adminOnly {
+		m[k] = v
+	}
+	return m
+}
 
 // TestWebSocketAuthorization checks every WebSocket action's refusals.
 func TestWebSocketAuthorization(t *testing.T) {
