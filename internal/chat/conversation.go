@@ -50,6 +50,15 @@ type Conversation struct {
 	UpdatedAt    time.Time  `json:"updatedAt"`
 	AssignedAt   *time.Time `json:"assignedAt"`
 	ResolvedAt   *time.Time `json:"resolvedAt"`
+	// Priority and Tags are set by agents during triage.
+	Priority Priority `json:"priority"`
+	Tags     []string `json:"tags"`
+	// FirstResponseAt is when the first agent message was stored.
+	FirstResponseAt *time.Time `json:"firstResponseAt"`
+	// FirstResolvedAt survives reopening (ResolvedAt does not): it is what
+	// lets a visitor rate a conversation that was reopened since.
+	FirstResolvedAt *time.Time `json:"firstResolvedAt"`
+	Rating          *Rating    `json:"rating"`
 }
 
 // ConversationFilter selects conversations for the inbox and history search.
@@ -58,6 +67,8 @@ type ConversationFilter struct {
 	Statuses   []Status // empty: any
 	AssigneeID *string  // "" selects unassigned
 	From, To   *time.Time
+	Priorities []Priority // empty: any
+	Tag        string     // "": any; else conversations carrying this tag
 	Limit      int
 	Cursor     string // opaque, from a previous page's Next
 }
@@ -75,4 +86,11 @@ const (
 	ChangeUnassigned  AssignmentChange = "unassigned" // owner offline past the grace period
 	ChangeResolved    AssignmentChange = "resolved"
 	ChangeReopened    AssignmentChange = "reopened"
+)
+
+// Changes of conversation.updated that are not ownership changes.
+const (
+	ChangePriority = "priority"
+	ChangeTags     = "tags"
+	ChangeRated    = "rated"
 )

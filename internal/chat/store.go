@@ -19,14 +19,19 @@ var (
 )
 
 // ConversationUpdate sets the non-nil fields of a conversation. UpdatedAt is
-// always set.
+// set unless zero: triage, ratings and first-response stamps are not
+// activity and must not move a conversation up the inbox.
 type ConversationUpdate struct {
-	Status       *Status
-	AssigneeID   *string
-	AssigneeName *string
-	AssignedAt   *time.Time // zero time clears it
-	ResolvedAt   *time.Time // zero time clears it
-	UpdatedAt    time.Time
+	Status          *Status
+	AssigneeID      *string
+	AssigneeName    *string
+	AssignedAt      *time.Time // zero time clears it
+	ResolvedAt      *time.Time // zero time clears it
+	FirstResolvedAt *time.Time
+	Priority        *Priority
+	Tags            *[]string
+	Rating          *Rating
+	UpdatedAt       time.Time
 }
 
 // ConversationTouch records activity on a conversation: its newest message and
@@ -39,6 +44,9 @@ type ConversationTouch struct {
 	UnreadAgent *int64
 	UnreadVisit *int64
 	UpdatedAt   time.Time // zero: not activity (a read); updatedAt is left alone
+	// FirstResponseAt, when set, stamps the conversation's first agent
+	// message; the earliest of the coalesced touches wins.
+	FirstResponseAt *time.Time
 }
 
 // SortOrder orders conversation lists.
@@ -47,6 +55,9 @@ type SortOrder string
 const (
 	SortCreatedDesc SortOrder = "created" // history: newest first by creation
 	SortUpdatedDesc SortOrder = "updated" // inbox: latest activity first
+	// SortPriority: urgent first, then high, normal, low; ties by latest
+	// activity.
+	SortPriority SortOrder = "priority"
 )
 
 // ErrSeqUnknown means the coordinator holds no sequence counter for the

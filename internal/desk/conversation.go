@@ -53,6 +53,8 @@ func (s *Service) CreateConversation(ctx context.Context, in NewConversation) (*
 		},
 		CreatedAt: now,
 		UpdatedAt: now,
+		Priority:  chat.PriorityNormal,
+		Tags:      []string{},
 	}
 	if err := s.store.CreateConversation(ctx, c); err != nil {
 		return nil, s.unavailable(err)
@@ -116,7 +118,19 @@ func (s *Service) ListConversations(ctx context.Context, actor Actor, f chat.Con
 			return nil, "", &chat.Error{Code: chat.EINVALID, Message: "Trạng thái không hợp lệ.", Fields: map[string]string{"status": "Trạng thái không hợp lệ."}}
 		}
 	}
-	if order != chat.SortCreatedDesc {
+	for _, p := range f.Priorities {
+		if !p.Valid() {
+			return nil, "", &chat.Error{Code: chat.EINVALID, Message: "Mức ưu tiên không hợp lệ.", Fields: map[string]string{"priority": "Mức ưu tiên phải là low, normal, high hoặc urgent."}}
+		}
+	}
+	if f.Tag != "" {
+		tag, err := chat.CleanTag(f.Tag)
+		if err != nil {
+			return nil, "", &chat.Error{Code: chat.EINVALID, Message: "Nhãn không hợp lệ.", Fields: map[string]string{"tag": "Nhãn không hợp lệ."}}
+		}
+		f.Tag = tag
+	}
+	if order != chat.SortCreatedDesc && order != chat.SortPriority {
 		order = chat.SortUpdatedDesc
 	}
 	items, next, err := s.store.FindConversations(ctx, f, order)
@@ -222,7 +236,13 @@ func (s *Service) Resolve(ctx context.Context, actor Actor, id string) (*chat.Co
 		}
 		now := s.now().UTC()
 		status := chat.StatusResolved
-		if err := s.store.UpdateConversation(ctx, id, chat.ConversationUpdate{Status: &status, ResolvedAt: &now, UpdatedAt: now}); err != nil {
+		u := chat.ConversationUpdate{Status: &status, ResolvedAt: &now, UpdatedAt: now}
+		if c.FirstResolvedAt == nil {
+			// Kept through reopening: the visitor may still rate.
+			u.FirstResolvedAt = &now
+			c.FirstResolvedAt = &now
+		}
+		if err := s.store.UpdateConversation(ctx, id, u); err != nil {
 			return nil, s.unavailable(err)
 		}
 		c.Status, c.ResolvedAt, c.UpdatedAt = status, &now, now

@@ -35,6 +35,8 @@ type Coordinator interface {
 
 	NextInRotation(ctx context.Context, candidates []string) (string, error)
 	TryLock(ctx context.Context, name, holder string, ttl time.Duration) (func(), error)
+	TryLockMany(ctx context.Context, names []string, holder string, ttl time.Duration) ([]bool, error)
+	UnlockMany(ctx context.Context, names []string, holder string) error
 	SetTyping(ctx context.Context, conversationID, side string, typing bool) error
 	IsTyping(ctx context.Context, conversationID, side string) (bool, error)
 	Ping(ctx context.Context) error

@@ -172,6 +172,19 @@ func (s *Service) afterStore(ctx context.Context, c *chat.Conversation, m *chat.
 			c.UnreadAgent, c.UnreadVisit = ua, uv
 		}
 	}
+	if m.SenderType == chat.SenderAgent && c.FirstResponseAt == nil {
+		// The first agent answer, for the response-time statistics. c was
+		// read for this send, so this rides on the activity write (no write
+		// of its own) and stops once the stamp is stored. It goes through
+		// the toucher rather than a separate update because FerretDB
+		// applies updates as read-modify-write of the whole document: two
+		// writers racing on one conversation can lose a field. Two nodes
+		// answering first in the same flush period are last writer wins,
+		// milliseconds apart: good enough for a median.
+		at := m.CreatedAt
+		touch.FirstResponseAt = &at
+		c.FirstResponseAt = &at
+	}
 	s.touches.add(touch)
 	if touch.LastMessage != nil {
 		c.LastMessage = touch.LastMessage

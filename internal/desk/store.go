@@ -68,6 +68,28 @@ type SettingsStore interface {
 	SaveSettings(ctx context.Context, s chat.Settings) error
 }
 
+// CannedReplyStore keeps canned replies.
+type CannedReplyStore interface {
+	// CannedReplies returns the replies owned by any of ownerIDs ("" is
+	// the shared scope), sorted by shortcut.
+	CannedReplies(ctx context.Context, ownerIDs []string) ([]*chat.CannedReply, error)
+	// CannedReply returns chat.ErrNotFound when missing.
+	CannedReply(ctx context.Context, id string) (*chat.CannedReply, error)
+	// CreateCannedReply and UpdateCannedReply return
+	// chat.ErrDuplicateShortcut when the scope has that shortcut already.
+	CreateCannedReply(ctx context.Context, r *chat.CannedReply) error
+	UpdateCannedReply(ctx context.Context, r *chat.CannedReply) error
+	DeleteCannedReply(ctx context.Context, id string) error
+}
+
+// StatsStore reads what the admin statistics are computed from.
+type StatsStore interface {
+	// ConversationsCreatedBetween returns conversations created in
+	// [from, to); answers, visitor and preview may be left empty.
+	ConversationsCreatedBetween(ctx context.Context, from, to time.Time) ([]*chat.Conversation, error)
+	CountWaiting(ctx context.Context) (int, error)
+}
+
 // Store is all durable storage.
 type Store interface {
 	ConversationStore
@@ -75,6 +97,8 @@ type Store interface {
 	AgentStore
 	FormStore
 	SettingsStore
+	CannedReplyStore
+	StatsStore
 	Ping(ctx context.Context) error
 }
 

@@ -14,6 +14,8 @@ import (
 // costs one write per period instead of one per message.
 type toucher struct {
 	store   ConversationStore
+	locks   bulkLocker
+	holder  string
 	log     *slog.Logger
 	mu      sync.Mutex
 	pending map[string]chat.ConversationTouch
@@ -21,8 +23,14 @@ type toucher struct {
 
 const touchEvery = 200 * time.Millisecond
 
-func newToucher(store ConversationStore, log *slog.Logger) *toucher {
-	return &toucher{store: store, log: log, pending: map[string]chat.ConversationTouch{}}
+// bulkLocker takes the per-conversation locks of many conversations at once.
+type bulkLocker interface {
+	TryLockMany(ctx context.Context, names []string, holder string, ttl time.Duration) ([]bool, error)
+	UnlockMany(ctx context.Context, names []string, holder string) error
+}
+
+func newToucher(store ConversationStore, locks bulkLocker, holder string, log *slog.Logger) *toucher {
+	return &toucher{store: store, locks: locks, holder: holder, log: log, pending: map[string]chat.ConversationTouch{}}
 }
 
 func (t *toucher) add(u chat.ConversationTouch) {
@@ -42,6 +50,7 @@ func (t *toucher) add(u chat.ConversationTouch) {
 		if cur.UpdatedAt.After(u.UpdatedAt) {
 			u.UpdatedAt = cur.UpdatedAt
 		}
+		u.FirstResponseAt = earliest(u.FirstResponseAt, cur.FirstResponseAt)
 	}
 	t.pending[u.ID] = u
 }
@@ -74,9 +83,41 @@ func (t *toucher) flush() {
 	t.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := t.store.TouchConversations(ctx, batch); err != nil {
-		t.log.Warn("conversation touch failed; will retry", "n", len(batch), "err", err)
+	// Each conversation is written under its conversation lock, like
+	// ownership changes: FerretDB rewrites whole documents, so two updates
+	// racing on one conversation (even on different fields) would lose one.
+	// A conversation busy right now waits for the next flush.
+	names := make([]string, len(batch))
+	for i, u := range batch {
+		names[i] = "conv:" + u.ID
+	}
+	got, err := t.locks.TryLockMany(ctx, names, t.holder, 10*time.Second)
+	if err != nil {
+		t.log.Warn("conversation touch: locks unavailable; will retry", "n", len(batch), "err", err)
 		t.readd(batch)
+		return
+	}
+	var mine, busy []chat.ConversationTouch
+	var locked []string
+	for i, u := range batch {
+		if got[i] {
+			mine = append(mine, u)
+			locked = append(locked, names[i])
+		} else {
+			busy = append(busy, u)
+		}
+	}
+	t.readd(busy)
+	if len(mine) > 0 {
+		if err := t.store.TouchConversations(ctx, mine); err != nil {
+			t.log.Warn("conversation touch failed; will retry", "n", len(mine), "err", err)
+			t.readd(mine)
+		}
+	}
+	if len(locked) > 0 {
+		if err := t.locks.UnlockMany(context.Background(), locked, t.holder); err != nil {
+			t.log.Warn("conversation touch: unlock failed (locks expire in 10 s)", "err", err)
+		}
 	}
 }
 
@@ -103,6 +144,14 @@ func (t *toucher) readd(batch []chat.ConversationTouch) {
 		if old.UpdatedAt.After(cur.UpdatedAt) {
 			cur.UpdatedAt = old.UpdatedAt
 		}
+		cur.FirstResponseAt = earliest(cur.FirstResponseAt, old.FirstResponseAt)
 		t.pending[old.ID] = cur
 	}
+}
+
+func earliest(a, b *time.Time) *time.Time {
+	if a == nil || (b != nil && b.Before(*a)) {
+		return b
+	}
+	return a
 }

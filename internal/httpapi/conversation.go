@@ -132,6 +132,12 @@ func parseFilter(c *gin.Context, act desk.Actor) (chat.ConversationFilter, error
 			f.Statuses = append(f.Statuses, chat.Status(strings.TrimSpace(p)))
 		}
 	}
+	if pr := c.Query("priority"); pr != "" {
+		for _, p := range strings.Split(pr, ",") {
+			f.Priorities = append(f.Priorities, chat.Priority(strings.TrimSpace(p)))
+		}
+	}
+	f.Tag = c.Query("tag")
 	switch a := c.Query("assignee"); a {
 	case "":
 	case "me":
@@ -178,7 +184,7 @@ func parseTime(s string, endOfDay bool) (*time.Time, error) {
 	return &t, nil
 }
 
-var vietnam = time.FixedZone("ICT", 7*3600)
+var vietnam = chat.Vietnam
 
 func intQuery(c *gin.Context, name string, def int64) (int64, error) {
 	v := c.Query(name)

@@ -73,6 +73,7 @@ func New(svc *desk.Service, cfg Config, log *slog.Logger, extra Extra) (*gin.Eng
 	mixed.POST("/messages", s.sendMessage)
 	mixed.POST("/typing", s.typing)
 	mixed.POST("/read", s.markRead)
+	mixed.POST("/rating", s.rate)
 
 	agents := api.Group("", s.agentOnly)
 	agents.POST("/auth/refresh", s.refresh)
@@ -84,6 +85,11 @@ func New(svc *desk.Service, cfg Config, log *slog.Logger, extra Extra) (*gin.Eng
 	agents.POST("/conversations/:id/transfer", s.transfer)
 	agents.POST("/conversations/:id/resolve", s.resolve)
 	agents.POST("/conversations/:id/reopen", s.reopen)
+	agents.PATCH("/conversations/:id", s.triage)
+	agents.GET("/canned-replies", s.listCanned)
+	agents.POST("/canned-replies", s.createCanned)
+	agents.PUT("/canned-replies/:id", s.updateCanned)
+	agents.DELETE("/canned-replies/:id", s.deleteCanned)
 
 	admin := api.Group("/admin", s.agentOnly, s.adminOnly)
 	admin.GET("/agents", s.adminAgents)
@@ -96,6 +102,11 @@ func New(svc *desk.Service, cfg Config, log *slog.Logger, extra Extra) (*gin.Eng
 	admin.PUT("/form-fields-order", s.adminReorderFields)
 	admin.GET("/settings", s.adminSettings)
 	admin.PUT("/settings", s.adminSaveSettings)
+	admin.GET("/canned-replies", s.adminListCanned)
+	admin.POST("/canned-replies", s.adminCreateCanned)
+	admin.PUT("/canned-replies/:id", s.adminUpdateCanned)
+	admin.DELETE("/canned-replies/:id", s.adminDeleteCanned)
+	admin.GET("/stats", s.adminStats)
 
 	r.NoRoute(func(c *gin.Context) {
 		s.fail(c, errNoRoute)

@@ -56,6 +56,35 @@ type conversationDoc struct {
 	UpdatedAt    time.Time   `bson:"updatedAt"`
 	AssignedAt   *time.Time  `bson:"assignedAt"`
 	ResolvedAt   *time.Time  `bson:"resolvedAt"`
+	// priorityRank (chat.Priority.Rank) is what sort=priority orders by:
+	// the names do not sort in urgency order.
+	Priority        string     `bson:"priority"`
+	PriorityRank    int        `bson:"priorityRank"`
+	Tags            []string   `bson:"tags"`
+	FirstResponseAt *time.Time `bson:"firstResponseAt"`
+	FirstResolvedAt *time.Time `bson:"firstResolvedAt"`
+	Rating          *ratingDoc `bson:"rating"`
+}
+
+type ratingDoc struct {
+	Stars   int       `bson:"stars"`
+	Comment string    `bson:"comment"`
+	At      time.Time `bson:"at"`
+}
+
+func toRatingDoc(r *chat.Rating) *ratingDoc {
+	if r == nil {
+		return nil
+	}
+	return &ratingDoc{Stars: r.Stars, Comment: r.Comment, At: r.At}
+}
+
+// nonNilTags stores tags as [] so clients always get a list.
+func nonNilTags(t []string) []string {
+	if t == nil {
+		return []string{}
+	}
+	return t
 }
 
 func toPreviewDoc(p *chat.Preview) *previewDoc {
@@ -87,6 +116,13 @@ func toConversationDoc(c *chat.Conversation) conversationDoc {
 		UpdatedAt:    c.UpdatedAt,
 		AssignedAt:   c.AssignedAt,
 		ResolvedAt:   c.ResolvedAt,
+
+		Priority:        string(c.Priority),
+		PriorityRank:    c.Priority.Rank(),
+		Tags:            nonNilTags(c.Tags),
+		FirstResponseAt: c.FirstResponseAt,
+		FirstResolvedAt: c.FirstResolvedAt,
+		Rating:          toRatingDoc(c.Rating),
 	}
 }
 
@@ -124,6 +160,14 @@ func (d *conversationDoc) toDomain() *chat.Conversation {
 		UpdatedAt:   d.UpdatedAt,
 		AssignedAt:  d.AssignedAt,
 		ResolvedAt:  d.ResolvedAt,
+		// Documents written before priorities existed read as normal.
+		Priority:        chat.Priority(d.Priority).OrDefault(),
+		Tags:            nonNilTags(d.Tags),
+		FirstResponseAt: d.FirstResponseAt,
+		FirstResolvedAt: d.FirstResolvedAt,
+	}
+	if r := d.Rating; r != nil {
+		c.Rating = &chat.Rating{Stars: r.Stars, Comment: r.Comment, At: r.At}
 	}
 	if p := d.LastMessage; p != nil {
 		c.LastMessage = &chat.Preview{Seq: p.Seq, Text: p.Text, SenderType: chat.SenderType(p.SenderType), SenderName: p.SenderName, At: p.At}
@@ -131,11 +175,14 @@ func (d *conversationDoc) toDomain() *chat.Conversation {
 	return c
 }
 
-// CreateConversation inserts c, giving it an id when it has none.
+// CreateConversation inserts c, giving it an id when it has none and the
+// default priority when it has none.
 func (db *DB) CreateConversation(ctx context.Context, c *chat.Conversation) error {
 	if c.ID == "" {
 		c.ID = newID()
 	}
+	c.Priority = c.Priority.OrDefault()
+	c.Tags = nonNilTags(c.Tags)
 	_, err := db.conversations.InsertOne(ctx, toConversationDoc(c))
 	return wrap(err, "create conversation")
 }
@@ -160,7 +207,10 @@ func timeOrNull(t time.Time) any {
 // UpdateConversation sets the non-nil fields of u and updatedAt; it returns
 // chat.ErrNotFound when id is unknown.
 func (db *DB) UpdateConversation(ctx context.Context, id string, u chat.ConversationUpdate) error {
-	set := bson.D{{Key: "updatedAt", Value: u.UpdatedAt}}
+	var set bson.D
+	if !u.UpdatedAt.IsZero() {
+		set = append(set, bson.E{Key: "updatedAt", Value: u.UpdatedAt})
+	}
 	if u.Status != nil {
 		set = append(set, bson.E{Key: "status", Value: string(*u.Status)})
 	}
@@ -175,6 +225,22 @@ func (db *DB) UpdateConversation(ctx context.Context, id string, u chat.Conversa
 	}
 	if u.ResolvedAt != nil {
 		set = append(set, bson.E{Key: "resolvedAt", Value: timeOrNull(*u.ResolvedAt)})
+	}
+	if u.FirstResolvedAt != nil {
+		set = append(set, bson.E{Key: "firstResolvedAt", Value: timeOrNull(*u.FirstResolvedAt)})
+	}
+	if u.Priority != nil {
+		p := u.Priority.OrDefault()
+		set = append(set, bson.E{Key: "priority", Value: string(p)}, bson.E{Key: "priorityRank", Value: p.Rank()})
+	}
+	if u.Tags != nil {
+		set = append(set, bson.E{Key: "tags", Value: nonNilTags(*u.Tags)})
+	}
+	if u.Rating != nil {
+		set = append(set, bson.E{Key: "rating", Value: toRatingDoc(u.Rating)})
+	}
+	if len(set) == 0 {
+		return nil
 	}
 	res, err := db.conversations.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: set}})
 	if err != nil {
@@ -216,6 +282,9 @@ func (db *DB) TouchConversations(ctx context.Context, touches []chat.Conversatio
 		if t.LastMessage != nil {
 			set = append(set, bson.E{Key: "lastMessage", Value: toPreviewDoc(t.LastMessage)})
 		}
+		if t.FirstResponseAt != nil {
+			set = append(set, bson.E{Key: "firstResponseAt", Value: *t.FirstResponseAt})
+		}
 		if len(set) == 0 {
 			continue
 		}
@@ -239,13 +308,14 @@ func (db *DB) TouchConversations(ctx context.Context, touches []chat.Conversatio
 const defaultPageSize = 20
 
 // FindConversations pages through conversations matching f, newest first by
-// creation or by activity, ties broken by _id, both descending.
+// creation or by activity, ties broken by _id, both descending. The priority
+// order puts priorityRank first (urgent first), then activity, then _id.
 func (db *DB) FindConversations(ctx context.Context, f chat.ConversationFilter, order chat.SortOrder) ([]*chat.Conversation, string, error) {
 	var sortField string
 	switch order {
 	case chat.SortCreatedDesc:
 		sortField = "createdAt"
-	case chat.SortUpdatedDesc:
+	case chat.SortUpdatedDesc, chat.SortPriority:
 		sortField = "updatedAt"
 	default:
 		return nil, "", &chat.Error{Code: chat.EINVALID, Message: "Thứ tự sắp xếp không hợp lệ."}
@@ -257,8 +327,8 @@ func (db *DB) FindConversations(ctx context.Context, f chat.ConversationFilter, 
 	if limit > chat.MaxPageSize {
 		limit = chat.MaxPageSize
 	}
-	// Clauses are ANDed explicitly because both the search and the cursor
-	// need their own $or.
+	// Clauses are ANDed explicitly because the search, the priority filter
+	// and the cursor each need their own $or.
 	and, ok := conversationFilter(f)
 	if !ok {
 		return []*chat.Conversation{}, "", nil
@@ -269,19 +339,30 @@ func (db *DB) FindConversations(ctx context.Context, f chat.ConversationFilter, 
 			return nil, "", err
 		}
 		at := time.UnixMilli(c.At).UTC()
-		and = append(and, bson.D{{Key: "$or", Value: bson.A{
+		after := bson.A{
 			bson.D{{Key: sortField, Value: bson.D{{Key: "$lt", Value: at}}}},
 			bson.D{{Key: sortField, Value: at}, {Key: "_id", Value: bson.D{{Key: "$lt", Value: c.ID}}}},
-		}}})
+		}
+		if order == chat.SortPriority {
+			// Same rank and later in (updatedAt, _id), or any lower rank.
+			after = bson.A{
+				bson.D{{Key: "priorityRank", Value: bson.D{{Key: "$lt", Value: c.Rank}}}},
+				bson.D{{Key: "priorityRank", Value: c.Rank}, {Key: sortField, Value: bson.D{{Key: "$lt", Value: at}}}},
+				bson.D{{Key: "priorityRank", Value: c.Rank}, {Key: sortField, Value: at}, {Key: "_id", Value: bson.D{{Key: "$lt", Value: c.ID}}}},
+			}
+		}
+		and = append(and, bson.D{{Key: "$or", Value: after}})
 	}
 	filter := bson.D{}
 	if len(and) > 0 {
 		filter = bson.D{{Key: "$and", Value: and}}
 	}
+	sortBy := bson.D{{Key: sortField, Value: -1}, {Key: "_id", Value: -1}}
+	if order == chat.SortPriority {
+		sortBy = append(bson.D{{Key: "priorityRank", Value: -1}}, sortBy...)
+	}
 	// One extra row tells whether another page exists without a count.
-	opts := options.Find().
-		SetSort(bson.D{{Key: sortField, Value: -1}, {Key: "_id", Value: -1}}).
-		SetLimit(int64(limit + 1))
+	opts := options.Find().SetSort(sortBy).SetLimit(int64(limit + 1))
 	list, err := db.findConversations(ctx, filter, opts)
 	if err != nil {
 		return nil, "", err
@@ -292,10 +373,10 @@ func (db *DB) FindConversations(ctx context.Context, f chat.ConversationFilter, 
 	list = list[:limit]
 	last := list[limit-1]
 	at := last.CreatedAt
-	if order == chat.SortUpdatedDesc {
+	if order != chat.SortCreatedDesc {
 		at = last.UpdatedAt
 	}
-	return list, encodeCursor(order, at, last.ID), nil
+	return list, encodeCursor(order, last.Priority.Rank(), at, last.ID), nil
 }
 
 // conversationFilter turns f (less its cursor) into AND clauses; ok is false
@@ -332,6 +413,24 @@ func conversationFilter(f chat.ConversationFilter) (and bson.A, ok bool) {
 	}
 	if f.To != nil {
 		and = append(and, bson.D{{Key: "createdAt", Value: bson.D{{Key: "$lt", Value: *f.To}}}})
+	}
+	if len(f.Priorities) > 0 {
+		in := make(bson.A, 0, len(f.Priorities))
+		or := bson.A{}
+		for _, p := range f.Priorities {
+			in = append(in, string(p))
+			if p == chat.PriorityNormal {
+				// Documents from before priorities existed count as normal
+				// (EnsureIndexes backfills them; this covers a rolling update).
+				or = append(or, bson.D{{Key: "priority", Value: bson.D{{Key: "$exists", Value: false}}}})
+			}
+		}
+		or = append(or, bson.D{{Key: "priority", Value: bson.D{{Key: "$in", Value: in}}}})
+		and = append(and, bson.D{{Key: "$or", Value: or}})
+	}
+	if f.Tag != "" {
+		// Equality on an array field matches documents holding that element.
+		and = append(and, bson.D{{Key: "tags", Value: f.Tag}})
 	}
 	return and, true
 }

@@ -13,7 +13,8 @@ import (
 // any depth, unlike skip, and does not repeat rows when new ones arrive.
 type pageCursor struct {
 	Order chat.SortOrder `json:"o"`
-	At    int64          `json:"t"` // sort key, Unix milliseconds (BSON dates are ms)
+	Rank  int            `json:"r,omitempty"` // priority rank, for the priority order
+	At    int64          `json:"t"`           // sort key, Unix milliseconds (BSON dates are ms)
 	ID    string         `json:"i"`
 }
 
@@ -21,8 +22,11 @@ var errBadCursor = &chat.Error{Code: chat.EINVALID, Message: "Con trỏ phân tr
 
 // encodeCursor makes the opaque token handed to clients. It is not signed:
 // a forged cursor can only select a different page of what the filter allows.
-func encodeCursor(order chat.SortOrder, at time.Time, id string) string {
-	b, _ := json.Marshal(pageCursor{Order: order, At: at.UnixMilli(), ID: id})
+func encodeCursor(order chat.SortOrder, rank int, at time.Time, id string) string {
+	if order != chat.SortPriority {
+		rank = 0
+	}
+	b, _ := json.Marshal(pageCursor{Order: order, Rank: rank, At: at.UnixMilli(), ID: id})
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
@@ -37,7 +41,7 @@ func decodeCursor(s string, order chat.SortOrder) (pageCursor, error) {
 	if err != nil {
 		return c, errBadCursor
 	}
-	if err := json.Unmarshal(b, &c); err != nil || c.Order != order || c.ID == "" {
+	if err := json.Unmarshal(b, &c); err != nil || c.Order != order || c.ID == "" || c.Rank < 0 || c.Rank > 3 {
 		return pageCursor{}, errBadCursor
 	}
 	return c, nil

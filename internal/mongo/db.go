@@ -26,6 +26,7 @@ const (
 	collAgents        = "agents"
 	collFormFields    = "form_fields"
 	collSettings      = "settings"
+	collCanned        = "canned_replies"
 )
 
 // Options tunes the message group-commit batcher. Zero values take defaults.
@@ -73,6 +74,7 @@ type DB struct {
 	agents        *mongo.Collection
 	formFields    *mongo.Collection
 	settings      *mongo.Collection
+	canned        *mongo.Collection
 	batcher       *batcher
 	closeOnce     sync.Once
 	closeErr      error
@@ -110,6 +112,7 @@ func newDB(client *mongo.Client, database string, opts Options) *DB {
 		agents:        d.Collection(collAgents),
 		formFields:    d.Collection(collFormFields),
 		settings:      d.Collection(collSettings),
+		canned:        d.Collection(collCanned),
 	}
 	db.batcher = newBatcher(opts.withDefaults(), db.insertMessages)
 	return db
@@ -159,6 +162,9 @@ func (db *DB) indexSpecs() []indexSpec {
 		// The _id suffix matches the keyset pagination's tie-break.
 		{db.conversations, "updatedAt", bson.D{{Key: "updatedAt", Value: -1}, {Key: "_id", Value: -1}}, false},
 		{db.conversations, "createdAt", bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}, false},
+		{db.conversations, "priority_updatedAt", bson.D{{Key: "priorityRank", Value: -1}, {Key: "updatedAt", Value: -1}, {Key: "_id", Value: -1}}, false},
+		// A shortcut is unique per scope: ownerId "" (shared) or one agent.
+		{db.canned, idxOwnerShortcut, bson.D{{Key: "ownerId", Value: 1}, {Key: "shortcut", Value: 1}}, true},
 	}
 }
 
@@ -188,7 +194,19 @@ func (db *DB) EnsureIndexes(ctx context.Context) error {
 			return fmt.Errorf("mongo: create index %s.%s: %w", s.coll.Name(), s.name, err)
 		}
 	}
-	return nil
+	return db.backfillPriority(ctx)
+}
+
+// backfillPriority gives conversations stored before priorities existed the
+// default priority, so sort=priority (which orders by priorityRank) places
+// them with the normal ones instead of below low. It touches only documents
+// missing the field: after the first start it matches nothing, and racing
+// nodes write the same values.
+func (db *DB) backfillPriority(ctx context.Context) error {
+	_, err := db.conversations.UpdateMany(ctx,
+		bson.D{{Key: "priorityRank", Value: bson.D{{Key: "$exists", Value: false}}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "priority", Value: "normal"}, {Key: "priorityRank", Value: 1}}}})
+	return wrap(err, "backfill priority")
 }
 
 // retryable reports errors worth one more try at start-up: a dropped

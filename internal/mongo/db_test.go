@@ -98,7 +98,8 @@ func TestEnsureIndexesIdempotentAndConcurrent(t *testing.T) {
 		collMessages:      {"_id_", idxConvClient, idxConvSeq},
 		collAgents:        {"_id_", idxEmail},
 		collFormFields:    {"_id_", idxKey},
-		collConversations: {"_id_", "assigneeId_status", "createdAt", "status_createdAt", "updatedAt"},
+		collConversations: {"_id_", "assigneeId_status", "createdAt", "priority_updatedAt", "status_createdAt", "updatedAt"},
+		collCanned:        {"_id_", idxOwnerShortcut},
 	}
 	for coll, names := range want {
 		specs, err := first.db.Collection(coll).Indexes().ListSpecifications(ctxT(t))
@@ -108,7 +109,7 @@ func TestEnsureIndexesIdempotentAndConcurrent(t *testing.T) {
 		var got []string
 		for _, s := range specs {
 			got = append(got, s.Name)
-			if slices.Contains([]string{idxConvClient, idxConvSeq, idxEmail, idxKey}, s.Name) &&
+			if slices.Contains([]string{idxConvClient, idxConvSeq, idxEmail, idxKey, idxOwnerShortcut}, s.Name) &&
 				(s.Unique == nil || !*s.Unique) {
 				t.Errorf("%s.%s is not unique", coll, s.Name)
 			}

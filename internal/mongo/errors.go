@@ -15,11 +15,12 @@ import (
 // failed update ("UNIQUE constraint failed: index 'agents_9f21b24f_uniq_email'"),
 // and a substring match finds it in both.
 const (
-	idxConvClient = "uniq_conv_client"
-	idxConvSeq    = "uniq_conv_seq"
-	idxEmail      = "uniq_email"
-	idxKey        = "uniq_key"
-	idxID         = "_id_"
+	idxConvClient    = "uniq_conv_client"
+	idxConvSeq       = "uniq_conv_seq"
+	idxEmail         = "uniq_email"
+	idxKey           = "uniq_key"
+	idxOwnerShortcut = "uniq_owner_shortcut"
+	idxID            = "_id_"
 )
 
 // isDuplicateCode: 11000 is MongoDB's duplicate-key error code; 11001 and 12582 are
@@ -38,7 +39,7 @@ func isDuplicateMessage(msg string) bool {
 // "E11000 duplicate key error collection: db.coll", so "" is a normal answer
 // there and callers must disambiguate another way.
 func duplicateIndexOf(msg string) string {
-	for _, name := range []string{idxConvClient, idxConvSeq, idxEmail, idxKey} {
+	for _, name := range []string{idxConvClient, idxConvSeq, idxEmail, idxKey, idxOwnerShortcut} {
 		if strings.Contains(msg, name) {
 			return name
 		}

@@ -68,3 +68,31 @@ func (c *Client) IsTyping(ctx context.Context, conversationID, side string) (boo
 	}
 	return err == nil, err
 }
+
+// TryLockMany takes several named mutexes in one round trip and reports,
+// for each, whether it was taken. Release them with UnlockMany.
+func (c *Client) TryLockMany(ctx context.Context, names []string, holder string, ttl time.Duration) ([]bool, error) {
+	pipe := c.rdb.Pipeline()
+	cmds := make([]*goredis.BoolCmd, len(names))
+	for i, n := range names {
+		cmds[i] = pipe.SetNX(ctx, c.key("mutex", n), holder, ttl)
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, err
+	}
+	out := make([]bool, len(names))
+	for i, cmd := range cmds {
+		out[i] = cmd.Val()
+	}
+	return out, nil
+}
+
+// UnlockMany releases mutexes taken by holder.
+func (c *Client) UnlockMany(ctx context.Context, names []string, holder string) error {
+	pipe := c.rdb.Pipeline()
+	for _, n := range names {
+		releaseScript.Run(ctx, pipe, []string{c.key("mutex", n)}, holder)
+	}
+	_, err := pipe.Exec(ctx)
+	return err
+}

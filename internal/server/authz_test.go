@@ -67,6 +67,18 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"PUT", "/api/admin/form-fields/address", map[string]any{"label": "Địa chỉ", "enabled": true}, adminOnly},
 		{"PUT", "/api/admin/form-fields-order", map[string]any{"keys": []string{"name", "phone", "address", "message"}}, adminOnlyReorder},
 		{"DELETE", "/api/admin/form-fields/nonexistent", nil, adminOnlyMissing},
+		{"PATCH", "/api/conversations/" + id, map[string]any{"priority": "high", "tags": []string{"vip"}}, agentsOnly},
+		// The visitor reaches the resolve check: this conversation is open.
+		{"POST", "/api/conversations/" + id + "/rating", map[string]any{"stars": 5}, map[string]int{"anonymous": 401, "expired": 401, "disabled agent": 403, "visitor of another conversation": 404, "visitor": 409, "non-assigned agent": 403, "assigned agent": 403, "admin": 403}},
+		{"GET", "/api/canned-replies", nil, agentsOnly},
+		{"POST", "/api/canned-replies", map[string]any{"shortcut": "s_KEY", "title": "Mẫu", "text": "Nội dung"}, agentsOnly},
+		{"PUT", "/api/canned-replies/nonexistent", map[string]any{"shortcut": "s_KEY", "title": "Mẫu", "text": "Nội dung"}, agentsMissing},
+		{"DELETE", "/api/canned-replies/nonexistent", nil, agentsMissing},
+		{"GET", "/api/admin/canned-replies", nil, adminOnly},
+		{"POST", "/api/admin/canned-replies", map[string]any{"shortcut": "s_KEY", "title": "Mẫu", "text": "Nội dung"}, adminOnlyCreate},
+		{"PUT", "/api/admin/canned-replies/nonexistent", map[string]any{"shortcut": "s_KEY", "title": "Mẫu", "text": "Nội dung"}, adminOnlyMissing},
+		{"DELETE", "/api/admin/canned-replies/nonexistent", nil, adminOnlyMissing},
+		{"GET", "/api/admin/stats?from=2026-01-01&to=2026-01-31", nil, adminOnly},
 		{"GET", "/api/admin/settings", nil, adminOnly},
 		{"PUT", "/api/admin/settings", map[string]any{"assignmentMode": "round_robin", "widgetColor": "#2563eb", "widgetTitle": "Hỗ trợ", "widgetGreeting": ""}, adminOnly},
 	}
@@ -109,6 +121,13 @@ func TestAuthorizationMatrix(t *testing.T) {
 var adminOnly = map[string]int{"anonymous": 401, "expired": 401, "disabled agent": 403, "visitor of another conversation": 403, "visitor": 403, "non-assigned agent": 403, "assigned agent": 403}
 
 var adminOnlyCreate = adminOnly
+
+// agentsOnly: any agent or admin; visitors and the unauthenticated are refused.
+var agentsOnly = map[string]int{"anonymous": 401, "expired": 401, "disabled agent": 403, "visitor of another conversation": 403, "visitor": 403}
+
+// agentsMissing: as agentsOnly, and authorised callers reach not_found.
+var agentsMissing = map[string]int{"anonymous": 401, "expired": 401, "disabled agent": 403, "visitor of another conversation": 403, "visitor": 403,
+	"non-assigned agent": 404, "assigned agent": 404, "admin": 404}
 
 // Reordering must name every field; custom fields created above make this
 // list incomplete, so even the admin gets invalid_input — after the

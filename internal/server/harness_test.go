@@ -39,6 +39,18 @@ var testAccounts = []desk.AgentInput{
 
 func startNode(t *testing.T, tweak ...func(*config.Config)) *node {
 	t.Helper()
+	return runNode(t, nodeConfig(t, tweak...))
+}
+
+// startNodeWithClock starts a node whose service reads time from clock
+// (installed before the node serves), to write data at chosen times.
+func startNodeWithClock(t *testing.T, clock desk.Clock) *node {
+	t.Helper()
+	return runNode(t, nodeConfig(t), func(svc *desk.Service) { svc.SetClock(clock) })
+}
+
+func nodeConfig(t *testing.T, tweak ...func(*config.Config)) config.Config {
+	t.Helper()
 	env := map[string]string{
 		"CHATDESK_ENV":          "development",
 		"CHATDESK_ADDR":         "127.0.0.1:0",
@@ -56,10 +68,10 @@ func startNode(t *testing.T, tweak ...func(*config.Config)) *node {
 	for _, f := range tweak {
 		f(&cfg)
 	}
-	return runNode(t, cfg)
+	return cfg
 }
 
-func runNode(t *testing.T, cfg config.Config) *node {
+func runNode(t *testing.T, cfg config.Config, setup ...func(*desk.Service)) *node {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	n := &node{t: t, cancel: cancel, done: make(chan error, 1), cfg: cfg}
@@ -72,6 +84,9 @@ func runNode(t *testing.T, cfg config.Config) *node {
 					if _, err := svc.CreateAgentUnchecked(ctx, a); err != nil && chat.ErrorCode(err) != chat.ECONFLICT {
 						return err
 					}
+				}
+				for _, f := range setup {
+					f(svc)
 				}
 				return nil
 			},

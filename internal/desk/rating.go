@@ -1,0 +1,49 @@
+package desk
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/chatdesk/chatdesk/internal/chat"
+)
+
+// Rate records the visitor's rating of their conversation, once it has been
+// resolved at least once; rating again replaces the previous one (a plain
+// $set, last writer wins). Only the visitor may rate: an agent rating their
+// own work would skew the statistics.
+func (s *Service) Rate(ctx context.Context, actor Actor, id string, stars int, comment string) (*chat.Conversation, error) {
+	if err := canRead(actor, id); err != nil {
+		return nil, err
+	}
+	if !actor.Visitor {
+		return nil, &chat.Error{Code: chat.EFORBIDDEN, Message: "Chỉ khách hàng mới có thể đánh giá cuộc trò chuyện."}
+	}
+	stars, comment, err := chat.CleanRating(stars, comment)
+	if err != nil {
+		return nil, err
+	}
+	// Each rating writes a system message: bound it like visitor messages.
+	if err := s.limit(ctx, "msg-visitor", id); err != nil {
+		return nil, err
+	}
+	unlock, err := s.lockConversation(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	c, err := s.store.Conversation(ctx, id)
+	if err != nil {
+		return nil, s.unavailable(err)
+	}
+	if !c.CanRate() {
+		return nil, chat.ErrRateTooEarly
+	}
+	r := &chat.Rating{Stars: stars, Comment: comment, At: s.stamp()}
+	if err := s.store.UpdateConversation(ctx, id, chat.ConversationUpdate{Rating: r}); err != nil {
+		return nil, s.unavailable(err)
+	}
+	c.Rating = r
+	s.systemMessage(ctx, c, fmt.Sprintf("Khách đã đánh giá %d sao.", stars))
+	s.publishConversation(ctx, c, EventConversationUpdated, chat.ChangeRated)
+	return c, nil
+}
