@@ -276,6 +276,13 @@ func (s *Service) changeConversation(ctx context.Context, actor Actor, id string
 	if !actor.IsAgent() {
 		return nil, chat.ErrForbidden
 	}
+	return s.withConversation(ctx, id, change)
+}
+
+// withConversation runs change on the current state of a conversation while
+// holding its lock: every writer of a conversation document goes through
+// here (or holds the lock otherwise), see lockConversation.
+func (s *Service) withConversation(ctx context.Context, id string, change func(c *chat.Conversation) (*chat.Conversation, error)) (*chat.Conversation, error) {
 	unlock, err := s.lockConversation(ctx, id)
 	if err != nil {
 		return nil, err

@@ -26,24 +26,17 @@ func (s *Service) Rate(ctx context.Context, actor Actor, id string, stars int, c
 	if err := s.limit(ctx, "msg-visitor", id); err != nil {
 		return nil, err
 	}
-	unlock, err := s.lockConversation(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	defer unlock()
-	c, err := s.store.Conversation(ctx, id)
-	if err != nil {
-		return nil, s.unavailable(err)
-	}
-	if !c.CanRate() {
-		return nil, chat.ErrRateTooEarly
-	}
-	r := &chat.Rating{Stars: stars, Comment: comment, At: s.stamp()}
-	if err := s.store.UpdateConversation(ctx, id, chat.ConversationUpdate{Rating: r}); err != nil {
-		return nil, s.unavailable(err)
-	}
-	c.Rating = r
-	s.systemMessage(ctx, c, fmt.Sprintf("Khách đã đánh giá %d sao.", stars))
-	s.publishConversation(ctx, c, EventConversationUpdated, chat.ChangeRated)
-	return c, nil
+	return s.withConversation(ctx, id, func(c *chat.Conversation) (*chat.Conversation, error) {
+		if !c.CanRate() {
+			return nil, chat.ErrRateTooEarly
+		}
+		r := &chat.Rating{Stars: stars, Comment: comment, At: s.stamp()}
+		if err := s.store.UpdateConversation(ctx, id, chat.ConversationUpdate{Rating: r}); err != nil {
+			return nil, s.unavailable(err)
+		}
+		c.Rating = r
+		s.systemMessage(ctx, c, fmt.Sprintf("Khách đã đánh giá %d sao.", stars))
+		s.publishConversation(ctx, c, EventConversationUpdated, chat.ChangeRated)
+		return c, nil
+	})
 }

@@ -37,38 +37,31 @@ func (s *Service) TriageConversation(ctx context.Context, actor Actor, id string
 	if len(fields) > 0 {
 		return nil, &chat.Error{Code: chat.EINVALID, Message: "Vui lòng kiểm tra lại mức ưu tiên và nhãn.", Fields: fields}
 	}
-	unlock, err := s.lockConversation(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	defer unlock()
-	c, err := s.store.Conversation(ctx, id)
-	if err != nil {
-		return nil, s.unavailable(err)
-	}
-	var u chat.ConversationUpdate
-	var changes []string
-	if t.Priority != nil && *t.Priority != c.Priority {
-		u.Priority = t.Priority
-		c.Priority = *t.Priority
-		changes = append(changes, chat.ChangePriority)
-	}
-	if t.Tags != nil && !slices.Equal(tags, c.Tags) {
-		u.Tags = &tags
-		c.Tags = tags
-		changes = append(changes, chat.ChangeTags)
-	}
-	if len(changes) == 0 {
+	return s.withConversation(ctx, id, func(c *chat.Conversation) (*chat.Conversation, error) {
+		var u chat.ConversationUpdate
+		var changes []string
+		if t.Priority != nil && *t.Priority != c.Priority {
+			u.Priority = t.Priority
+			c.Priority = *t.Priority
+			changes = append(changes, chat.ChangePriority)
+		}
+		if t.Tags != nil && !slices.Equal(tags, c.Tags) {
+			u.Tags = &tags
+			c.Tags = tags
+			changes = append(changes, chat.ChangeTags)
+		}
+		if len(changes) == 0 {
+			return c, nil
+		}
+		// No UpdatedAt: triage is not activity and must not reorder the inbox.
+		if err := s.store.UpdateConversation(ctx, id, u); err != nil {
+			return nil, s.unavailable(err)
+		}
+		for _, ch := range changes {
+			s.publishConversation(ctx, c, EventConversationUpdated, ch)
+		}
 		return c, nil
-	}
-	// No UpdatedAt: triage is not activity and must not reorder the inbox.
-	if err := s.store.UpdateConversation(ctx, id, u); err != nil {
-		return nil, s.unavailable(err)
-	}
-	for _, ch := range changes {
-		s.publishConversation(ctx, c, EventConversationUpdated, ch)
-	}
-	return c, nil
+	})
 }
 
 func mergeFields(dst map[string]string, err error) {
