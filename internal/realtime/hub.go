@@ -73,7 +73,7 @@ func New(svc *desk.Service, bus Bus, cfg Config, log *slog.Logger, met Metrics) 
 		cfg.PingEvery = 25 * time.Second
 	}
 	if cfg.MaxInFlight == 0 {
-		cfg.MaxInFlight = 8
+		cfg.MaxInFlight = 32
 	}
 	m := melody.New()
 	m.Config.MaxMessageSize = 16 << 10 // melody's default of 512 bytes closes sockets on long messages

@@ -27,7 +27,11 @@ type session struct {
 	hello  bool
 	joined map[string]bool // conversations an agent follows
 	timer  *time.Timer
-	ip     string
+	// sends holds, per conversation, the message.send requests waiting to
+	// be stored; inflight bounds how many a socket may have pending.
+	sends    map[string]*sendQueue
+	inflight chan struct{}
+	ip       string
 }
 
 func (st *session) ready() bool {
@@ -60,7 +64,7 @@ func closeWith(s *melody.Session, code int, text string) {
 }
 
 func (h *Hub) onConnect(s *melody.Session) {
-	st := &session{joined: map[string]bool{}, ip: clientIP(s)}
+	st := &session{joined: map[string]bool{}, ip: clientIP(s), sends: map[string]*sendQueue{}, inflight: make(chan struct{}, h.cfg.MaxInFlight)}
 	st.timer = time.AfterFunc(h.cfg.HelloTimeout, func() {
 		if !st.ready() {
 			h.sendError(s, "", &chat.Error{Code: chat.EUNAUTHORIZED, Message: "Chưa xác thực kết nối."})
@@ -180,7 +184,8 @@ func (h *Hub) onMessage(s *melody.Session, raw []byte) {
 	var err error
 	switch in.Type {
 	case "message.send":
-		reply, err = h.handleSend(ctx, actor, in.Data)
+		h.enqueueSend(s, st, actor, in)
+		return
 	case "typing":
 		err = h.handleTyping(ctx, actor, in.Data)
 	case "conversation.read":
