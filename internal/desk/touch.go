@@ -36,21 +36,8 @@ func newToucher(store ConversationStore, locks bulkLocker, holder string, log *s
 func (t *toucher) add(u chat.ConversationTouch) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	cur, ok := t.pending[u.ID]
-	if ok {
-		if u.LastMessage == nil || (cur.LastMessage != nil && cur.LastMessage.Seq > u.LastMessage.Seq) {
-			u.LastMessage = cur.LastMessage
-		}
-		if u.UnreadAgent == nil {
-			u.UnreadAgent = cur.UnreadAgent
-		}
-		if u.UnreadVisit == nil {
-			u.UnreadVisit = cur.UnreadVisit
-		}
-		if cur.UpdatedAt.After(u.UpdatedAt) {
-			u.UpdatedAt = cur.UpdatedAt
-		}
-		u.FirstResponseAt = earliest(u.FirstResponseAt, cur.FirstResponseAt)
+	if cur, ok := t.pending[u.ID]; ok {
+		u = mergeTouch(u, cur)
 	}
 	t.pending[u.ID] = u
 }
@@ -127,26 +114,31 @@ func (t *toucher) readd(batch []chat.ConversationTouch) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for _, old := range batch {
-		cur, ok := t.pending[old.ID]
-		if !ok {
-			t.pending[old.ID] = old
-			continue
+		if cur, ok := t.pending[old.ID]; ok {
+			old = mergeTouch(cur, old)
 		}
-		if cur.LastMessage == nil || (old.LastMessage != nil && old.LastMessage.Seq > cur.LastMessage.Seq) {
-			cur.LastMessage = old.LastMessage
-		}
-		if cur.UnreadAgent == nil {
-			cur.UnreadAgent = old.UnreadAgent
-		}
-		if cur.UnreadVisit == nil {
-			cur.UnreadVisit = old.UnreadVisit
-		}
-		if old.UpdatedAt.After(cur.UpdatedAt) {
-			cur.UpdatedAt = old.UpdatedAt
-		}
-		cur.FirstResponseAt = earliest(cur.FirstResponseAt, old.FirstResponseAt)
-		t.pending[old.ID] = cur
+		t.pending[old.ID] = old
 	}
+}
+
+// mergeTouch folds an older touch of the same conversation into a newer one:
+// the preview with the highest seq, the newer counters where set, the latest
+// activity time and the earliest first response.
+func mergeTouch(newer, older chat.ConversationTouch) chat.ConversationTouch {
+	if newer.LastMessage == nil || (older.LastMessage != nil && older.LastMessage.Seq > newer.LastMessage.Seq) {
+		newer.LastMessage = older.LastMessage
+	}
+	if newer.UnreadAgent == nil {
+		newer.UnreadAgent = older.UnreadAgent
+	}
+	if newer.UnreadVisit == nil {
+		newer.UnreadVisit = older.UnreadVisit
+	}
+	if older.UpdatedAt.After(newer.UpdatedAt) {
+		newer.UpdatedAt = older.UpdatedAt
+	}
+	newer.FirstResponseAt = earliest(newer.FirstResponseAt, older.FirstResponseAt)
+	return newer
 }
 
 func earliest(a, b *time.Time) *time.Time {

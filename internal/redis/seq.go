@@ -84,22 +84,20 @@ func (c *Client) ForgetClientID(ctx context.Context, conversationID, clientID st
 
 // IncrUnread adds one to side's counter ("agent" or "visitor") and returns both.
 func (c *Client) IncrUnread(ctx context.Context, conversationID, side string) (agent, visitor int64, err error) {
-	k := c.key("unread", conversationID)
-	pipe := c.rdb.TxPipeline()
-	pipe.HIncrBy(ctx, k, side, 1)
-	get := pipe.HMGet(ctx, k, "agent", "visitor")
-	pipe.Expire(ctx, k, seqTTL)
-	if _, err := pipe.Exec(ctx); err != nil {
-		return 0, 0, err
-	}
-	return unreadPair(get.Val())
+	return c.changeUnread(ctx, conversationID, func(pipe goredis.Pipeliner, k string) { pipe.HIncrBy(ctx, k, side, 1) })
 }
 
 // ResetUnread sets side's counter to zero and returns both.
 func (c *Client) ResetUnread(ctx context.Context, conversationID, side string) (agent, visitor int64, err error) {
+	return c.changeUnread(ctx, conversationID, func(pipe goredis.Pipeliner, k string) { pipe.HSet(ctx, k, side, 0) })
+}
+
+// changeUnread applies change to a conversation's counters and reads both
+// back in the same transaction.
+func (c *Client) changeUnread(ctx context.Context, conversationID string, change func(pipe goredis.Pipeliner, k string)) (int64, int64, error) {
 	k := c.key("unread", conversationID)
 	pipe := c.rdb.TxPipeline()
-	pipe.HSet(ctx, k, side, 0)
+	change(pipe, k)
 	get := pipe.HMGet(ctx, k, "agent", "visitor")
 	pipe.Expire(ctx, k, seqTTL)
 	if _, err := pipe.Exec(ctx); err != nil {
