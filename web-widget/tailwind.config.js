@@ -16,6 +16,13 @@ export default {
   },
   corePlugins: {
     // Inside a shadow root nothing of these is used; keep the CSS small.
+    // Each plugin left out also drops its --tw-* defaults from the base layer.
     container: false,
+    ...Object.fromEntries([
+      'borderSpacing', 'touchAction', 'scrollSnapType', 'gradientColorStops', 'fontVariantNumeric', 'contain',
+      'filter', 'blur', 'brightness', 'contrast', 'dropShadow', 'grayscale', 'hueRotate', 'invert', 'saturate', 'sepia',
+      'backdropFilter', 'backdropBlur', 'backdropBrightness', 'backdropContrast', 'backdropGrayscale', 'backdropHueRotate',
+      'backdropInvert', 'backdropOpacity', 'backdropSaturate', 'backdropSepia',
+    ].map((k) => [k, false])),
   },
 };

@@ -22,10 +22,12 @@ export default (env, argv) => {
     },
     resolve: {
       extensions: ['.js', '.jsx'],
+      // Components import hooks from 'react': preact/hooks on preact core.
+      // No preact/compat (≈ 2 KB gzipped): so no forwardRef (pass refs as
+      // props), onChange is the native change event (text fields use
+      // onInput) and SVG attributes keep their real names (stroke-width).
       alias: {
-        react: 'preact/compat',
-        'react-dom/test-utils': 'preact/test-utils',
-        'react-dom': 'preact/compat',
+        react$: 'preact/hooks',
         'react/jsx-runtime': 'preact/jsx-runtime',
       },
     },

@@ -147,7 +147,7 @@ export function App({ local, controller, api, store }) {
       )}
       {shown && (
         <Launcher
-          ref={launcher}
+          innerRef={launcher}
           open={open}
           unread={unread}
           panelId={PANEL_ID}

@@ -1,7 +1,7 @@
 // REST calls the widget makes (docs/api.md). fetch is injected so the
 // connection client can be tested without a browser.
 
-import { toApiError } from './protocol.js';
+import { toApiError, MSG_TOO_LARGE } from './protocol.js';
 
 const NETWORK_MESSAGE = 'Không thể kết nối tới máy chủ. Vui lòng kiểm tra mạng và thử lại.';
 
@@ -77,6 +77,52 @@ export function createApi(server, fetchImpl) {
       request('POST', `/api/conversations/${enc(id)}/messages`, { token, body: { text, clientId } }),
     typing: (id, token, typing) => request('POST', `/api/conversations/${enc(id)}/typing`, { token, body: { typing } }),
     read: (id, token, seq) => request('POST', `/api/conversations/${enc(id)}/read`, { token, body: { seq } }),
+    /** @returns {Promise<{conversation: any}>} */
+    rate: (id, token, stars, comment) =>
+      request('POST', `/api/conversations/${enc(id)}/rating`, { token, body: { stars, comment } }),
+    /** @returns {Promise<{conversation: any}>} */
+    handoff: (id, token) => request('POST', `/api/conversations/${enc(id)}/handoff`, { token }),
+    /**
+     * Downloads with the Authorization header (attachments are not public).
+     * @returns {Promise<Blob>}
+     */
+    async blob(path, token) {
+      const res = await f(base + path, { headers: { Authorization: 'Bearer ' + token }, credentials: 'omit', mode: 'cors' });
+      if (!res.ok) throw { status: res.status };
+      return res.blob();
+    },
+    /**
+     * Sends a file as a message: multipart (clientId first, then text, file)
+     * through XMLHttpRequest for the upload progress.
+     * @param {{clientId: string, file: Blob & {name?: string}, text?: string}} p
+     * @param {(percent: number) => void} onProgress
+     * @returns {Promise<{message: any}>} rejects with an HttpError
+     */
+    upload: (id, token, p, onProgress) => new Promise((resolve, reject) => {
+      const x = new XMLHttpRequest();
+      const fd = new FormData();
+      fd.append('clientId', p.clientId);
+      if (p.text) fd.append('text', p.text);
+      fd.append('file', p.file, p.file.name || 'file');
+      x.open('POST', `${base}/api/conversations/${enc(id)}/attachments`);
+      x.setRequestHeader('Authorization', 'Bearer ' + token);
+      x.setRequestHeader('Accept', 'application/json');
+      x.upload.onprogress = (e) => e.lengthComputable && onProgress(Math.floor((100 * e.loaded) / e.total));
+      x.onload = () => {
+        let data = null;
+        try {
+          data = JSON.parse(x.responseText);
+        } catch {
+          /* not JSON */
+        }
+        if (x.status < 300) return resolve(data);
+        const e = toApiError(data && data.error, x.status >= 500 ? NETWORK_MESSAGE : undefined);
+        if (x.status === 413 && !(data && data.error)) e.message = MSG_TOO_LARGE; // a proxy's own 413
+        reject({ ...e, status: x.status });
+      };
+      x.onerror = x.onabort = x.ontimeout = () => reject({ status: 0, code: 'network', message: NETWORK_MESSAGE });
+      x.send(fd);
+    }),
   };
 }
 

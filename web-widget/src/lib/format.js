@@ -27,6 +27,17 @@ export function formatTime(iso, now = new Date()) {
   return p(d.getDate()) + '/' + p(d.getMonth() + 1) + ' ' + hm;
 }
 
+/**
+ * Human file size, Vietnamese style: "350 KB", "1,2 MB", "10 MB".
+ * @param {number} n bytes
+ */
+export function formatSize(n) {
+  if (!(n >= 0)) return '';
+  if (n < 1024) return n + ' B';
+  if (n < 1024 * 1024) return Math.round(n / 1024) + ' KB';
+  return (Math.round(n / 104857.6) / 10).toString().replace('.', ',') + ' MB';
+}
+
 /** Accepts "#rgb" or "#rrggbb" only; anything else gives null. */
 export function parseColor(c) {
   if (typeof c !== 'string') return null;

@@ -10,11 +10,15 @@
  * @property {string} conversationId
  * @property {number} seq
  * @property {string} [clientId]
- * @property {'visitor'|'agent'|'system'} senderType
+ * @property {'visitor'|'agent'|'bot'|'system'} senderType
  * @property {string} [senderId]
  * @property {string} [senderName]
- * @property {string} text
+ * @property {string} text                 may be empty with an attachment
  * @property {string} createdAt
+ * @property {'text'|'image'|'file'} [kind]  absent on older messages: text
+ * @property {Attachment} [attachment]
+ *
+ * @typedef {{id: string, name: string, size: number, contentType: string, width?: number, height?: number, thumbnail: boolean}} Attachment
  *
  * @typedef {object} Conversation
  * @property {string} id
@@ -22,6 +26,9 @@
  * @property {string} [assigneeId]
  * @property {string} [assigneeName]
  * @property {number} [unreadByVisitor]
+ * @property {string|null} [resolvedAt]
+ * @property {{stars: number, comment: string, at: string}|null} [rating]
+ * @property {string|null} [handoffAt]   the visitor asked for a person (bot stops)
  *
  * @typedef {{code: string, message: string, fields?: Record<string,string>, retryAfter?: number}} ApiError
  */
@@ -55,6 +62,10 @@ export const CLOSE_DISABLED = 4403;
 
 /** Message text limit (characters after trimming); frames stay under 16 KiB. */
 export const MAX_MESSAGE_LEN = 4000;
+
+/** Client-side pre-check of an attachment (the server's limit is the authority). */
+export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+export const MSG_TOO_LARGE = 'Tệp quá lớn (tối đa 10 MB).';
 
 /**
  * @param {string} type
@@ -93,8 +104,10 @@ export function decode(raw) {
  * @returns {m is Message}
  */
 export function isMessage(m) {
-  return !!m && typeof m === 'object' && typeof m.id === 'string' && Number.isInteger(m.seq) && m.seq > 0 &&
-    typeof m.text === 'string';
+  if (!m || typeof m !== 'object' || typeof m.id !== 'string' || !Number.isInteger(m.seq) || m.seq < 1) return false;
+  // A message with an attachment may come without text.
+  if (m.text === undefined && m.attachment) m.text = '';
+  return typeof m.text === 'string';
 }
 
 /** WebSocket URL for an http(s) server origin. */

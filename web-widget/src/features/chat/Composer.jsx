@@ -1,14 +1,16 @@
-import { forwardRef, useRef, useState } from 'react';
-import { SendIcon } from '../../ui/icons.jsx';
+import { useRef, useState } from 'react';
+import { SendIcon, ClipIcon } from '../../ui/icons.jsx';
 import { MAX_MESSAGE_LEN } from '../../lib/protocol.js';
 
 /**
  * Message input: Enter sends, Shift+Enter adds a line. Reports typing.
+ * Files come from the paperclip (hidden file input) or a paste.
  */
-export const Composer = forwardRef(function Composer({ onSend, onTyping }, ref) {
+export function Composer({ onSend, onTyping, onFiles, innerRef }) {
   const [text, setText] = useState('');
   const local = useRef(null);
-  const input = ref || local;
+  const picker = useRef(null);
+  const input = innerRef || local;
 
   const resize = (el) => {
     el.style.height = 'auto';
@@ -36,6 +38,28 @@ export const Composer = forwardRef(function Composer({ onSend, onTyping }, ref) 
         submit();
       }}
     >
+      <input
+        ref={picker}
+        type="file"
+        multiple
+        hidden
+        tabIndex={-1}
+        onChange={(e) => {
+          onFiles(e.currentTarget.files);
+          e.currentTarget.value = '';
+        }}
+        data-testid="file-input"
+      />
+      <button
+        type="button"
+        aria-label="Đính kèm tệp"
+        title="Đính kèm tệp"
+        onClick={() => picker.current.click()}
+        className="inline-flex h-10 w-8 shrink-0 items-center justify-center rounded-full border-0 bg-transparent text-gray-600 hover:text-gray-900"
+        data-testid="attach"
+      >
+        <ClipIcon />
+      </button>
       <label htmlFor="cd-composer" className="sr-only">Nhập tin nhắn</label>
       <textarea
         ref={input}
@@ -50,6 +74,13 @@ export const Composer = forwardRef(function Composer({ onSend, onTyping }, ref) 
           setText(v);
           resize(e.currentTarget);
           onTyping(v.trim().length > 0);
+        }}
+        onPaste={(e) => {
+          const f = e.clipboardData && e.clipboardData.files;
+          if (f && f.length) {
+            e.preventDefault();
+            onFiles(f);
+          }
         }}
         onKeyDown={(e) => {
           if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
@@ -70,4 +101,4 @@ export const Composer = forwardRef(function Composer({ onSend, onTyping }, ref) 
       </button>
     </form>
   );
-});
+}

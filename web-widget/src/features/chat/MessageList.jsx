@@ -2,6 +2,9 @@ import { useEffect, useLayoutEffect, useRef } from 'react';
 import { Avatar } from '../../ui/Avatar.jsx';
 import { formatTime } from '../../lib/format.js';
 import { AlertIcon } from '../../ui/icons.jsx';
+import { ImageAttachment, FileAttachment, Upload } from '../attachments/Attachment.jsx';
+
+const BOT = 'Trợ lý ảo';
 
 const GROUP_MS = 5 * 60 * 1000;
 
@@ -22,7 +25,7 @@ function sameGroup(a, b) {
  * the agent's name, the last shows avatar and time. New messages are
  * announced through the aria-live log.
  */
-export function MessageList({ items, visitorName, typing, onRetry, children }) {
+export function MessageList({ items, visitorName, typing, client, children }) {
   const ref = useRef(null);
   const stick = useRef(true);
   const count = items.length;
@@ -59,21 +62,27 @@ export function MessageList({ items, visitorName, typing, onRetry, children }) {
             );
           }
           const mine = m.local || m.senderType === 'visitor';
+          const bot = m.senderType === 'bot';
           const first = !sameGroup(prev, m);
           const last = !sameGroup(m, next);
+          const a = m.attachment;
           return (
             <li
               key={key}
               className={`flex items-end gap-2 ${mine ? 'flex-row-reverse' : ''} ${first ? 'mt-3' : 'mt-1'}`}
-              data-testid={mine ? 'visitor-message' : 'agent-message'}
+              data-testid={mine ? 'visitor-message' : bot ? 'bot-message' : 'agent-message'}
               data-status={m.local ? m.status : 'sent'}
+              data-kind={m.kind || 'text'}
             >
-              {last ? <Avatar kind={mine ? 'visitor' : 'agent'} name={mine ? visitorName : m.senderName} /> : <span aria-hidden="true" className="w-7 shrink-0" />}
+              {last ? <Avatar kind={mine ? 'visitor' : 'agent'} name={mine ? visitorName : m.senderName || (bot ? BOT : '')} /> : <span aria-hidden="true" className="w-7 shrink-0" />}
               <div className={`flex min-w-0 max-w-[78%] flex-col ${mine ? 'items-end' : 'items-start'}`}>
-                {!mine && first && m.senderName && (
-                  <span className="mb-0.5 ml-1 text-xs font-medium text-gray-600" data-testid="agent-name">{m.senderName}</span>
+                {!mine && first && (m.senderName || bot) && (
+                  <span className="mb-0.5 ml-1 flex items-center gap-1.5 text-xs font-medium text-gray-600" data-testid="agent-name">
+                    {m.senderName !== BOT && m.senderName}
+                    {bot && <span className="rounded bg-primary-soft px-1.5 text-[11px] font-semibold text-primary-strong" data-testid="bot-badge">{BOT}</span>}
+                  </span>
                 )}
-                <span className="sr-only">{mine ? 'Bạn: ' : (m.senderName || 'Nhân viên') + ': '}</span>
+                <span className="sr-only">{mine ? 'Bạn: ' : (m.senderName || (bot ? BOT : 'Nhân viên')) + ': '}</span>
                 <div
                   className={
                     'whitespace-pre-wrap break-words rounded-2xl px-3 py-2 text-sm leading-snug ' +
@@ -83,7 +92,8 @@ export function MessageList({ items, visitorName, typing, onRetry, children }) {
                     (m.local && m.status === 'failed' ? ' ring-2 ring-red-500' : '')
                   }
                 >
-                  {m.text}
+                  {m.local && m.file ? <Upload m={m} /> : a && m.kind === 'image' ? <ImageAttachment client={client} a={a} /> : a && <FileAttachment client={client} a={a} />}
+                  {a && m.text ? <span className="mt-1.5 block">{m.text}</span> : m.text}
                 </div>
                 {m.local && m.status === 'pending' && (
                   <span className="mt-0.5 mr-1 text-[11px] text-gray-600" data-testid="pending">Đang gửi...</span>
@@ -94,7 +104,7 @@ export function MessageList({ items, visitorName, typing, onRetry, children }) {
                     <span>{m.error || 'Chưa gửi được.'}</span>
                     <button
                       type="button"
-                      onClick={() => onRetry(m.clientId)}
+                      onClick={() => client.retry(m.clientId)}
                       className="whitespace-nowrap rounded border-0 bg-transparent p-0 font-semibold text-red-800 underline underline-offset-2"
                       data-testid="retry"
                     >

@@ -1,16 +1,15 @@
-import { forwardRef } from 'react';
 import { ChatIcon, ChevronDownIcon } from '../../ui/icons.jsx';
 
 /**
  * The round button at the bottom corner, with the unread badge.
  */
-export const Launcher = forwardRef(function Launcher({ open, unread, onClick, panelId }, ref) {
+export function Launcher({ open, unread, onClick, panelId, innerRef }) {
   const label = open
     ? 'Đóng cửa sổ trò chuyện'
     : 'Mở cửa sổ trò chuyện' + (unread > 0 ? ` (${unread} tin nhắn mới)` : '');
   return (
     <button
-      ref={ref}
+      ref={innerRef}
       type="button"
       className="cd-launcher z-10 rounded-full bg-primary text-on-primary shadow-lg shadow-black/20 inline-flex items-center justify-center border-0 p-0"
       aria-label={label}
@@ -30,4 +29,4 @@ export const Launcher = forwardRef(function Launcher({ open, unread, onClick, pa
       )}
     </button>
   );
-});
+}

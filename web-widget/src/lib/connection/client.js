@@ -6,7 +6,7 @@
 // runs in plain Node for the unit tests.
 
 import {
-  REQ, EVT, CLOSE_UNAUTHORIZED, CLOSE_DISABLED, MAX_MESSAGE_LEN,
+  REQ, EVT, CLOSE_UNAUTHORIZED, CLOSE_DISABLED, MAX_MESSAGE_LEN, MAX_UPLOAD_BYTES, MSG_TOO_LARGE,
   encode, decode, wsURL, newClientId, toApiError,
 } from '../protocol.js';
 import { backoffDelay, DRAIN_CAP_MS, CAP_MS } from './backoff.js';
@@ -324,10 +324,7 @@ export class ChatClient {
         this._onTyping(d);
         return;
       case EVT.conversationUpdated:
-        if (d.conversation && typeof d.conversation === 'object') {
-          this.conversation = d.conversation;
-          this._changed();
-        }
+        this._setConversation(d);
         return;
       case EVT.supportStatus:
         this.supportOnline = !!d.online;
@@ -437,15 +434,20 @@ export class ChatClient {
     this._sendFailed(r.clientId, err);
   }
 
+  /** Shows a notice above the composer for `secs` seconds. */
+  _notice(code, message, secs) {
+    this.notice = { code, message };
+    this._timer('notice', Math.min(secs, 120) * 1000, () => {
+      this.notice = null;
+      this._changed();
+    });
+    this._changed();
+  }
+
   _sendFailed(clientId, err) {
     if (err.code === 'rate_limited') {
       // The explanation goes in one notice; each message just says it failed.
-      this.notice = { code: err.code, message: err.message || MSG_RATE_LIMITED };
-      const secs = typeof err.retryAfter === 'number' && err.retryAfter > 0 ? err.retryAfter : 10;
-      this._timer('notice', Math.min(secs, 120) * 1000, () => {
-        this.notice = null;
-        this._changed();
-      });
+      this._notice(err.code, err.message || MSG_RATE_LIMITED, err.retryAfter > 0 ? err.retryAfter : 10);
       this.transcript.mark(clientId, 'failed', MSG_SEND_FAILED);
     } else {
       this.transcript.mark(clientId, 'failed', err.message || MSG_SEND_FAILED);
@@ -495,7 +497,9 @@ export class ChatClient {
   }
 
   _dispatch(clientId) {
-    if (this.status === 'online' && !this.replaying) this._sendWS(clientId);
+    const p = this.transcript.pending.get(clientId);
+    if (p && p.file) this._upload(clientId); // files always go over REST
+    else if (this.status === 'online' && !this.replaying) this._sendWS(clientId);
     else if (this.fallback && this.restOk) this._sendREST(clientId);
     // otherwise it stays pending and goes out after the next (re)connect
   }
@@ -541,6 +545,75 @@ export class ChatClient {
       else this._sendFailed(clientId, e);
     } finally {
       this.restInflight.delete(clientId);
+    }
+  }
+
+  /**
+   * Sends a file as a message (POST …/attachments, in every mode) with an
+   * optimistic pending item that shows the upload progress.
+   * @param {File} file
+   * @param {string} [text] caption
+   * @returns {string|null} the clientId, or null if refused before upload
+   */
+  sendFile(file, text = '') {
+    if (!file) return null;
+    if (file.size > MAX_UPLOAD_BYTES) {
+      this._notice('too_large', MSG_TOO_LARGE, 8);
+      return null;
+    }
+    const clientId = newClientId(this.random);
+    this.transcript.addPending(clientId, text, new Date(this.now()).toISOString(), {
+      file, kind: /^image\//.test(file.type) ? 'image' : 'file', attachment: { name: file.name, size: file.size }, progress: 0,
+    });
+    this._changed();
+    this._upload(clientId);
+    return clientId;
+  }
+
+  async _upload(clientId) {
+    const p = this.transcript.pending.get(clientId);
+    if (!p || this.restInflight.has(clientId)) return;
+    this.restInflight.add(clientId);
+    try {
+      const res = await this.api.upload(this.conversationId, this.token, { clientId, file: p.file, text: p.text }, (progress) => {
+        const cur = this.transcript.pending.get(clientId);
+        if (cur && cur.progress !== progress && this.transcript.mark(clientId, 'pending', undefined, { progress })) this._changed();
+      });
+      if (res && res.message) this._addMessage(res.message);
+    } catch (e) {
+      if (this.stopped) return;
+      if (isTokenRejected(e)) this._unauthorized();
+      else this._sendFailed(clientId, e); // the server's reason (413/415/400) or the network; "Thử lại" re-uploads
+    } finally {
+      this.restInflight.delete(clientId);
+    }
+  }
+
+  /** Fetches an attachment (or its thumbnail) with the visitor token. @returns {Promise<Blob>} */
+  attachment(id, thumb) {
+    return this.api.blob(`/api/conversations/${encodeURIComponent(this.conversationId)}/attachments/${encodeURIComponent(id)}${thumb ? '?thumb=1' : ''}`, this.token);
+  }
+
+  _setConversation(res) {
+    if (res && res.conversation && typeof res.conversation === 'object') {
+      this.conversation = res.conversation;
+      this._changed();
+    }
+  }
+
+  /** Rates the resolved conversation; rejects with the server's error. */
+  async rate(stars, comment) {
+    this._setConversation(await this.api.rate(this.conversationId, this.token, stars, comment));
+  }
+
+  /** Asks for a person instead of the bot; an error becomes a notice. */
+  async handoff() {
+    try {
+      this._setConversation(await this.api.handoff(this.conversationId, this.token));
+      return true;
+    } catch (e) {
+      if (!this.stopped) this._notice(e.code, e.message, 10);
+      return false;
     }
   }
 

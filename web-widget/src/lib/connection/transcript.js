@@ -7,7 +7,9 @@ import { isMessage } from '../protocol.js';
 
 /**
  * @typedef {import('../protocol.js').Message} Message
- * @typedef {{clientId: string, text: string, status: 'pending'|'failed', error?: string, createdAt: string, local: true}} Pending
+ * @typedef {{clientId: string, text: string, status: 'pending'|'failed', error?: string, createdAt: string, local: true,
+ *   file?: File, kind?: 'image'|'file', attachment?: {name: string, size: number}, progress?: number}} Pending
+ *   (file uploads carry the File, its kind, name/size and the upload progress in percent)
  */
 
 export class Transcript {
@@ -80,10 +82,11 @@ export class Transcript {
    * @param {string} clientId
    * @param {string} text
    * @param {string} createdAt
+   * @param {object} [extra] file upload fields
    */
-  addPending(clientId, text, createdAt) {
+  addPending(clientId, text, createdAt, extra) {
     /** @type {Pending} */
-    const p = { clientId, text, status: 'pending', createdAt, local: true };
+    const p = { ...extra, clientId, text, status: 'pending', createdAt, local: true };
     this.pending.set(clientId, p);
     return p;
   }
@@ -97,11 +100,12 @@ export class Transcript {
    * @param {string} clientId
    * @param {'pending'|'failed'} status
    * @param {string} [error]
+   * @param {object} [extra] e.g. {progress}
    */
-  mark(clientId, status, error) {
+  mark(clientId, status, error, extra) {
     const p = this.pending.get(clientId);
     if (!p) return false;
-    this.pending.set(clientId, { ...p, status, error });
+    this.pending.set(clientId, { ...p, ...extra, status, error });
     return true;
   }
 
