@@ -41,8 +41,11 @@ function Header() {
           Hộp thư{unread > 0 && <span className="ml-1.5 rounded-full bg-red-500 px-1.5 py-px text-[11px] text-white" data-testid="nav-unread">{unread}</span>}
         </NavLink>
         <NavLink to="/history" className={linkClass}>Lịch sử</NavLink>
+        <NavLink to="/canned" end className={linkClass}>Trả lời nhanh</NavLink>
         {isAdmin && (
           <>
+            <NavLink to="/admin/stats" className={linkClass}>Thống kê</NavLink>
+            <NavLink to="/admin/canned" className={linkClass}>Trả lời chung</NavLink>
             <NavLink to="/admin/agents" className={linkClass}>Nhân viên</NavLink>
             <NavLink to="/admin/form-fields" className={linkClass}>Biểu mẫu</NavLink>
             <NavLink to="/admin/settings" className={linkClass}>Cài đặt</NavLink>

@@ -31,6 +31,7 @@ export const routes = [
         ],
       },
       { path: 'history', lazy: page(() => import('../features/history/components/HistoryPage.jsx'), 'HistoryPage') },
+      { path: 'canned', lazy: page(() => import('../features/canned/components/CannedRepliesPage.jsx'), 'CannedRepliesPage') },
       { path: 'history/:conversationId', lazy: page(() => import('../features/history/components/TranscriptPage.jsx'), 'TranscriptPage') },
       {
         path: 'admin',
@@ -44,6 +45,8 @@ export const routes = [
           { path: 'agents', lazy: page(() => import('../features/admin/components/AgentsPage.jsx'), 'AgentsPage') },
           { path: 'form-fields', lazy: page(() => import('../features/admin/components/FormFieldsPage.jsx'), 'FormFieldsPage') },
           { path: 'settings', lazy: page(() => import('../features/admin/components/SettingsPage.jsx'), 'SettingsPage') },
+          { path: 'stats', lazy: page(() => import('../features/admin/components/StatsPage.jsx'), 'StatsPage') },
+          { path: 'canned', lazy: page(() => import('../features/canned/components/CannedRepliesPage.jsx'), 'AdminCannedRepliesPage') },
         ],
       },
       { path: '*', element: <Navigate to="/inbox" replace /> },

@@ -90,8 +90,8 @@ export function Field({ label, error, children, hint, htmlFor }) {
   );
 }
 
-export function Card({ className = '', children }) {
-  return <div className={`rounded-lg bg-white shadow-sm ring-1 ring-slate-200 ${className}`}>{children}</div>;
+export function Card({ className = '', children, ...rest }) {
+  return <div className={`rounded-lg bg-white shadow-sm ring-1 ring-slate-200 ${className}`} {...rest}>{children}</div>;
 }
 
 export function EmptyState({ children }) {

@@ -87,20 +87,42 @@ function activity(c) {
   return time(c.lastMessage?.at) || time(c.updatedAt) || time(c.createdAt);
 }
 
-/** Splits open conversations into the three inbox sections. */
-export function selectSections(state, meId) {
+function normTag(s) {
+  return String(s || '').normalize('NFC').trim().toLowerCase().replace(/\s+/g, ' ');
+}
+
+const PRIORITY_RANK = { urgent: 0, high: 1, normal: 2, low: 3 };
+const rankOf = (c) => PRIORITY_RANK[c.priority || 'normal'] ?? 2;
+
+/** Does the conversation pass the inbox filters ({priority: 'high' | '', tag: 'vip' | ''})? */
+export function matchesFilters(c, { priority = '', tag = '' } = {}) {
+  if (priority && (c.priority || 'normal') !== priority) return false;
+  const t = normTag(tag);
+  if (t && !(c.tags || []).includes(t)) return false;
+  return true;
+}
+
+/**
+ * Splits open conversations into the three inbox sections.
+ * opts: {priority, tag} filters; sort 'recent' (waiting: first come first
+ * served, others: latest activity) or 'priority' (urgent first, then that order).
+ */
+export function selectSections(state, meId, opts = {}) {
   const waiting = [];
   const mine = [];
   const others = [];
   for (const c of Object.values(state.conversations)) {
     if (c.status === 'resolved' || c.stale) continue;
+    if (!matchesFilters(c, opts)) continue;
     if (c.status === 'waiting' || !c.assigneeId) waiting.push(c);
     else if (c.assigneeId === meId) mine.push(c);
     else others.push(c);
   }
-  waiting.sort((a, b) => time(a.createdAt) - time(b.createdAt)); // first come, first served
-  mine.sort((a, b) => activity(b) - activity(a));
-  others.sort((a, b) => activity(b) - activity(a));
+  const byPriority = opts.sort === 'priority';
+  const first = (cmp) => (a, b) => (byPriority ? rankOf(a) - rankOf(b) : 0) || cmp(a, b);
+  waiting.sort(first((a, b) => time(a.createdAt) - time(b.createdAt))); // first come, first served
+  mine.sort(first((a, b) => activity(b) - activity(a)));
+  others.sort(first((a, b) => activity(b) - activity(a)));
   return { waiting, mine, others };
 }
 
@@ -125,6 +147,7 @@ export function shouldNotify(type, data, meId) {
   const c = data?.conversation;
   if (!c) return false;
   if (type === 'conversation.created') return true;
+  if (type === 'conversation.updated' && data.change === 'handoff') return true;
   if (type === 'conversation.updated' && data.change === 'message') {
     return c.lastMessage?.senderType === 'visitor' && (!c.assigneeId || c.assigneeId === meId);
   }

@@ -1,19 +1,61 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Button } from '../../../components/ui/index.jsx';
 import { MAX_TEXT_CHARS } from '../../../lib/realtime/protocol.js';
+import { filterCanned, findSlashQuery, insertCanned } from '../../canned/canned.js';
+import { useCannedReplies } from '../../canned/hooks/useCannedReplies.js';
+import { CannedPicker } from '../../canned/components/CannedPicker.jsx';
 
 /**
  * Message input. Enabled only for the owner; everybody else sees why
  * (`reason`) and, when nobody owns the conversation, a claim button.
  */
-export function Composer({ canReply, reason, onSend, onTyping, onStopTyping, onClaim, claiming }) {
+export function Composer({ canReply, reason, onSend, onTyping, onStopTyping, onClaim, claiming, attachButton, onPasteFiles }) {
   const [text, setText] = useState('');
+  const [caret, setCaret] = useState(0);
+  const [active, setActive] = useState(0);
+  const [dismissedAt, setDismissedAt] = useState(null); // "/" position closed with Esc
+  const inputRef = useRef(null);
+  const canned = useCannedReplies(canReply);
+
+  const slash = canReply ? findSlashQuery(text, caret) : null;
+  const pickerOpen = !!slash && dismissedAt !== slash.start;
+  const matches = pickerOpen ? filterCanned(canned.items, slash.query) : [];
+  const activeIndex = Math.min(active, Math.max(0, matches.length - 1));
+
+  const track = (el) => setCaret(el.selectionStart ?? el.value.length);
+  const change = (value, el) => {
+    setText(value);
+    const pos = el.selectionStart ?? value.length;
+    setCaret(pos);
+    const q = findSlashQuery(value, pos);
+    if (q && !findSlashQuery(text, caret)) canned.refresh(); // picker opening: get fresh replies
+    if (!q || q.start !== dismissedAt) setDismissedAt(null);
+    setActive(0);
+    onTyping?.(value);
+  };
+  const pick = (r) => {
+    if (!slash) return;
+    const next = insertCanned(text, slash.start, caret, r.text);
+    setText(next.text);
+    setCaret(next.caret);
+    setActive(0);
+    onTyping?.(next.text);
+    requestAnimationFrame(() => {
+      const el = inputRef.current;
+      if (el) {
+        el.focus();
+        el.setSelectionRange(next.caret, next.caret);
+      }
+    });
+  };
+
   const submit = (e) => {
     e?.preventDefault();
     const t = text.trim();
     if (!t || !canReply) return;
     onSend(t);
     setText('');
+    setCaret(0);
     onStopTyping?.();
   };
   return (
@@ -29,8 +71,13 @@ export function Composer({ canReply, reason, onSend, onTyping, onStopTyping, onC
           )}
         </div>
       )}
-      <div className="flex items-end gap-2">
+      <div className="relative flex items-end gap-2">
+        {pickerOpen && (
+          <CannedPicker items={matches} active={activeIndex} onPick={pick} onHover={setActive} query={slash.query} />
+        )}
+        {attachButton}
         <textarea
+          ref={inputRef}
           aria-label="Nội dung tin nhắn"
           data-testid="composer-input"
           rows={2}
@@ -38,12 +85,45 @@ export function Composer({ canReply, reason, onSend, onTyping, onStopTyping, onC
           disabled={!canReply}
           value={text}
           placeholder={canReply ? 'Nhập tin nhắn… (Enter để gửi, Shift+Enter xuống dòng)' : 'Bạn không thể trả lời cuộc trò chuyện này'}
-          onChange={(e) => {
-            setText(e.target.value);
-            onTyping?.(e.target.value);
+          aria-autocomplete="list"
+          aria-expanded={pickerOpen}
+          onChange={(e) => change(e.target.value, e.target)}
+          onSelect={(e) => track(e.target)}
+          onClick={(e) => track(e.target)}
+          onPaste={(e) => {
+            const files = [...(e.clipboardData?.files || [])];
+            if (files.length && onPasteFiles) {
+              e.preventDefault();
+              onPasteFiles(files);
+            }
           }}
           onKeyDown={(e) => {
-            if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) submit(e);
+            if (e.nativeEvent.isComposing) return;
+            if (pickerOpen) {
+              if (e.key === 'Escape') {
+                e.preventDefault();
+                setDismissedAt(slash.start);
+                return;
+              }
+              if (matches.length > 0) {
+                if (e.key === 'ArrowDown') {
+                  e.preventDefault();
+                  setActive((activeIndex + 1) % matches.length);
+                  return;
+                }
+                if (e.key === 'ArrowUp') {
+                  e.preventDefault();
+                  setActive((activeIndex - 1 + matches.length) % matches.length);
+                  return;
+                }
+                if ((e.key === 'Enter' && !e.shiftKey) || e.key === 'Tab') {
+                  e.preventDefault();
+                  pick(matches[activeIndex]);
+                  return;
+                }
+              }
+            }
+            if (e.key === 'Enter' && !e.shiftKey) submit(e);
           }}
           className="block max-h-40 min-h-[2.75rem] flex-1 resize-y rounded-md border-0 px-3 py-2 text-sm text-slate-900 ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-blue-600 disabled:cursor-not-allowed disabled:bg-slate-100"
         />

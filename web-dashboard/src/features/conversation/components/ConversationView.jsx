@@ -12,6 +12,8 @@ import { VisitorPanel } from './VisitorPanel.jsx';
 import { OwnerBanner } from './OwnerBanner.jsx';
 import { Composer } from './Composer.jsx';
 import { ConversationActions } from './ConversationActions.jsx';
+import { TriagePanel } from './TriagePanel.jsx';
+import { PriorityBadge, Stars, TagList } from '../../../components/ui/support.jsx';
 
 export function ConversationView() {
   const { conversationId } = useParams();
@@ -86,8 +88,10 @@ function ConversationScreen({ id }) {
               <div className="flex items-center gap-2">
                 <h2 className="truncate text-base font-semibold text-slate-900" data-testid="visitor-name">{v.name || 'Khách'}</h2>
                 <Badge tone={conversation.status}>{STATUS_LABELS[conversation.status]}</Badge>
+                <PriorityBadge priority={conversation.priority} />
+                {conversation.rating && <Stars stars={conversation.rating.stars} />}
               </div>
-              <p className="text-xs text-slate-500">{v.phone}</p>
+              <p className="flex flex-wrap items-center gap-2 text-xs text-slate-500"><span>{v.phone}</span><TagList tags={conversation.tags} /></p>
             </div>
           </div>
           <div className="flex items-center gap-2">
@@ -139,6 +143,9 @@ function ConversationScreen({ id }) {
         />
       </div>
       <aside className={`${showInfo ? 'block' : 'hidden'} w-72 shrink-0 overflow-y-auto border-l border-slate-200 bg-white xl:block`}>
+        <div className="border-b border-slate-200 p-4">
+          <TriagePanel conversation={conversation} onUpdated={(c) => upsertConversation(c, true)} />
+        </div>
         <VisitorPanel conversation={conversation} />
       </aside>
     </div>

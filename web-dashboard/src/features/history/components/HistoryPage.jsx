@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { Alert, Badge, Button, Card, EmptyState, Spinner, inputClass } from '../../../components/ui/index.jsx';
-import { formatDateTime, STATUS_LABELS } from '../../../lib/format/index.js';
+import { PriorityBadge, Stars, TagList } from '../../../components/ui/support.jsx';
+import { formatDateTime, PRIORITIES, PRIORITY_LABELS, STATUS_LABELS } from '../../../lib/format/index.js';
 import { useHistorySearch } from '../hooks/useHistorySearch.js';
 
 const STATUS_OPTIONS = [
@@ -18,6 +19,9 @@ export function HistoryPage() {
     status: params.get('status') || '',
     from: params.get('from') || '',
     to: params.get('to') || '',
+    priority: params.get('priority') || '',
+    tag: params.get('tag') || '',
+    sort: params.get('sort') || '',
   };
   const pageSize = Math.min(100, Math.max(1, Number(params.get('limit')) || 20));
   const [form, setForm] = useState(filters);
@@ -31,7 +35,7 @@ export function HistoryPage() {
     setParams(next);
   };
   const reset = () => {
-    setForm({ q: '', status: '', from: '', to: '' });
+    setForm({ q: '', status: '', from: '', to: '', priority: '', tag: '', sort: '' });
     setParams({});
   };
   const set = (k) => (e) => setForm((f) => ({ ...f, [k]: e.target.value }));
@@ -43,7 +47,7 @@ export function HistoryPage() {
         <p className="text-sm text-slate-500">Tìm theo tên hoặc một phần số điện thoại, trạng thái và khoảng ngày bắt đầu.</p>
       </div>
       <Card className="p-4">
-        <form onSubmit={submit} className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-[2fr_1fr_1fr_1fr_auto]" aria-label="Bộ lọc tìm kiếm">
+        <form onSubmit={submit} className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4" aria-label="Bộ lọc tìm kiếm">
           <label className="space-y-1">
             <span className="block text-xs font-medium text-slate-600">Tên hoặc số điện thoại</span>
             <input name="q" type="search" value={form.q} onChange={set('q')} placeholder="VD: Bình hoặc 0912 345" className={inputClass} />
@@ -62,6 +66,24 @@ export function HistoryPage() {
             <span className="block text-xs font-medium text-slate-600">Đến ngày</span>
             <input name="to" type="date" value={form.to} onChange={set('to')} className={inputClass} />
           </label>
+          <label className="space-y-1">
+            <span className="block text-xs font-medium text-slate-600">Mức ưu tiên</span>
+            <select name="priority" value={form.priority} onChange={set('priority')} className={inputClass}>
+              <option value="">Tất cả mức ưu tiên</option>
+              {PRIORITIES.map((p) => <option key={p} value={p}>{PRIORITY_LABELS[p]}</option>)}
+            </select>
+          </label>
+          <label className="space-y-1">
+            <span className="block text-xs font-medium text-slate-600">Nhãn</span>
+            <input name="tag" value={form.tag} onChange={set('tag')} placeholder="VD: vip" className={inputClass} />
+          </label>
+          <label className="space-y-1">
+            <span className="block text-xs font-medium text-slate-600">Sắp xếp</span>
+            <select name="sort" value={form.sort} onChange={set('sort')} className={inputClass}>
+              <option value="">Mới nhất</option>
+              <option value="priority">Ưu tiên</option>
+            </select>
+          </label>
           <div className="flex items-end gap-2">
             <Button type="submit" data-testid="history-search">Tìm kiếm</Button>
             <Button variant="ghost" onClick={reset}>Xoá lọc</Button>
@@ -77,6 +99,8 @@ export function HistoryPage() {
                 <th className="px-4 py-2.5">Khách</th>
                 <th className="px-4 py-2.5">Số điện thoại</th>
                 <th className="px-4 py-2.5">Trạng thái</th>
+                <th className="px-4 py-2.5">Ưu tiên &amp; nhãn</th>
+                <th className="px-4 py-2.5">Đánh giá</th>
                 <th className="px-4 py-2.5">Phụ trách</th>
                 <th className="px-4 py-2.5">Bắt đầu</th>
                 <th className="px-4 py-2.5">Tin nhắn cuối</th>
@@ -90,6 +114,8 @@ export function HistoryPage() {
                   </td>
                   <td className="whitespace-nowrap px-4 py-2.5 text-slate-700">{c.visitor?.phone || '—'}</td>
                   <td className="px-4 py-2.5"><Badge tone={c.status}>{STATUS_LABELS[c.status] || c.status}</Badge></td>
+                  <td className="px-4 py-2.5"><span className="flex flex-wrap items-center gap-1"><PriorityBadge priority={c.priority} always /><TagList tags={c.tags} /></span></td>
+                  <td className="px-4 py-2.5" title={c.rating?.comment || undefined}>{c.rating ? <Stars stars={c.rating.stars} /> : <span className="text-slate-400">—</span>}</td>
                   <td className="px-4 py-2.5 text-slate-700">{c.assigneeName || '—'}</td>
                   <td className="whitespace-nowrap px-4 py-2.5 text-slate-600">{formatDateTime(c.createdAt)}</td>
                   <td className="max-w-xs truncate px-4 py-2.5 text-slate-500">{c.lastMessage?.text || ''}</td>

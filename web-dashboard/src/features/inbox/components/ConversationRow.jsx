@@ -1,10 +1,14 @@
 import { NavLink } from 'react-router';
 import { Avatar, Badge } from '../../../components/ui/index.jsx';
+import { PriorityBadge, Stars, TagList } from '../../../components/ui/support.jsx';
 import { formatShortTime, STATUS_LABELS } from '../../../lib/format/index.js';
 
 export function lastMessagePreview(c, meId) {
   const lm = c.lastMessage;
-  if (!lm || !lm.text) return 'Chưa có tin nhắn';
+  if (!lm || (!lm.text && !lm.attachment && !lm.kind)) return 'Chưa có tin nhắn';
+  if (!lm.text && lm.kind === 'image') return '[Hình ảnh]';
+  if (!lm.text && lm.kind === 'file') return `[Tệp] ${lm.attachment?.name || ''}`.trim();
+  if (lm.senderType === 'bot') return `${lm.senderName || 'Trợ lý ảo'}: ${lm.text}`;
   if (lm.senderType === 'agent') {
     if (lm.senderId && lm.senderId === meId) return `Bạn: ${lm.text}`;
     return lm.senderName ? `${lm.senderName}: ${lm.text}` : `↩ ${lm.text}`;
@@ -39,12 +43,18 @@ export function ConversationRow({ c, meId }) {
             </span>
           )}
         </div>
-        <div className="mt-1 flex items-center gap-1.5">
+        {c.handoffAt && !c.assigneeId && c.status !== 'resolved' && (
+          <div className="mt-1 text-[11px] font-semibold text-rose-700" data-testid="handoff-flag">Khách muốn gặp nhân viên</div>
+        )}
+        <div className="mt-1 flex flex-wrap items-center gap-1.5">
+          <PriorityBadge priority={c.priority} />
           <Badge tone={c.status}>{STATUS_LABELS[c.status] || c.status}</Badge>
+          {c.rating && <Stars stars={c.rating.stars} size="text-[11px]" />}
           <span className="truncate text-[11px] text-slate-500">
             {c.assigneeName ? (c.assigneeId === meId ? 'Bạn phụ trách' : `${c.assigneeName} phụ trách`) : 'Chưa có ai phụ trách'}
           </span>
         </div>
+        <TagList tags={c.tags} className="mt-1" />
       </div>
     </NavLink>
   );

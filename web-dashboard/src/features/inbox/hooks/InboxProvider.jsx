@@ -49,9 +49,10 @@ export function InboxProvider({ me, children }) {
       if (!shouldNotify(type, data, meRef.current?.id)) return;
       const c = data.conversation;
       const who = c.visitor?.name || 'Khách';
+      const handoff = data.change === 'handoff';
       notifyIfHidden({
-        title: type === 'conversation.created' ? 'Cuộc trò chuyện mới' : `Tin nhắn mới từ ${who}`,
-        body: type === 'conversation.created' ? `${who}: ${c.lastMessage?.text || ''}` : c.lastMessage?.text || '',
+        title: type === 'conversation.created' ? 'Cuộc trò chuyện mới' : handoff ? `${who} muốn gặp nhân viên` : `Tin nhắn mới từ ${who}`,
+        body: type === 'conversation.created' ? `${who}: ${c.lastMessage?.text || ''}` : handoff ? 'Khách muốn gặp nhân viên hỗ trợ.' : c.lastMessage?.text || '',
         tag: c.id,
         onClick: () => navigate(`/inbox/${c.id}`),
       });
