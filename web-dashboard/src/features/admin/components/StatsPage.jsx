@@ -28,7 +28,7 @@ function RatingDistribution({ ratings }) {
         const n = dist[String(s)] || 0;
         const pct = total ? (n / total) * 100 : 0;
         return (
-          <div key={s} className="flex items-center gap-2 text-sm" data-stars={s} data-count={n}>
+          <div key={s} className="flex items-center gap-2 text-sm" data-dist-stars={s} data-count={n}>
             <span className="w-20 shrink-0"><Stars stars={s} size="text-xs" /></span>
             <svg viewBox="0 0 100 8" preserveAspectRatio="none" className="h-3 flex-1" role="img" aria-label={`${s} sao: ${n} lượt`}>
               <rect x="0" y="0" width="100" height="8" rx="2" className="fill-slate-100" />

@@ -13,12 +13,12 @@ export function Composer({ canReply, reason, onSend, onTyping, onStopTyping, onC
   const [text, setText] = useState('');
   const [caret, setCaret] = useState(0);
   const [active, setActive] = useState(0);
-  const [dismissedAt, setDismissedAt] = useState(null); // "/" position closed with Esc
+  const [dismissed, setDismissed] = useState(null); // "start:query" closed with Esc (typing reopens)
   const inputRef = useRef(null);
   const canned = useCannedReplies(canReply);
 
   const slash = canReply ? findSlashQuery(text, caret) : null;
-  const pickerOpen = !!slash && dismissedAt !== slash.start;
+  const pickerOpen = !!slash && dismissed !== `${slash.start}:${slash.query}`;
   const matches = pickerOpen ? filterCanned(canned.items, slash.query) : [];
   const activeIndex = Math.min(active, Math.max(0, matches.length - 1));
 
@@ -29,7 +29,7 @@ export function Composer({ canReply, reason, onSend, onTyping, onStopTyping, onC
     setCaret(pos);
     const q = findSlashQuery(value, pos);
     if (q && !findSlashQuery(text, caret)) canned.refresh(); // picker opening: get fresh replies
-    if (!q || q.start !== dismissedAt) setDismissedAt(null);
+    if (dismissed && (!q || dismissed !== `${q.start}:${q.query}`)) setDismissed(null);
     setActive(0);
     onTyping?.(value);
   };
@@ -102,7 +102,7 @@ export function Composer({ canReply, reason, onSend, onTyping, onStopTyping, onC
             if (pickerOpen) {
               if (e.key === 'Escape') {
                 e.preventDefault();
-                setDismissedAt(slash.start);
+                setDismissed(`${slash.start}:${slash.query}`);
                 return;
               }
               if (matches.length > 0) {
