@@ -59,6 +59,9 @@ type Conversation struct {
 	// lets a visitor rate a conversation that was reopened since.
 	FirstResolvedAt *time.Time `json:"firstResolvedAt"`
 	Rating          *Rating    `json:"rating"`
+	// HandoffAt is when the visitor asked for a person: the bot stays
+	// silent in this conversation from then on.
+	HandoffAt *time.Time `json:"handoffAt"`
 }
 
 // ConversationFilter selects conversations for the inbox and history search.
@@ -93,4 +96,5 @@ const (
 	ChangePriority = "priority"
 	ChangeTags     = "tags"
 	ChangeRated    = "rated"
+	ChangeHandoff  = "handoff"
 )

@@ -22,6 +22,7 @@ const (
 	ERATELIMITED  = "rate_limited"
 	EUNAVAILABLE  = "unavailable" // a dependency (MongoDB, Redis) is down: retry later
 	ETOOLARGE     = "too_large"
+	EUNSUPPORTED  = "unsupported_type" // a file whose content is not an accepted type
 	EDISABLED     = "account_disabled"
 	ELOCKED       = "account_locked"
 )

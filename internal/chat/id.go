@@ -15,3 +15,13 @@ func NewID() string {
 	_, _ = rand.Read(b[4:])
 	return hex.EncodeToString(b[:])
 }
+
+// ValidID reports whether id has the shape NewID produces, so a hand-typed
+// or hostile id is refused before it reaches a query.
+func ValidID(id string) bool {
+	if len(id) != 24 {
+		return false
+	}
+	_, err := hex.DecodeString(id)
+	return err == nil
+}

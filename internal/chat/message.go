@@ -14,20 +14,25 @@ const (
 	SenderVisitor SenderType = "visitor"
 	SenderAgent   SenderType = "agent"
 	SenderSystem  SenderType = "system"
+	// SenderBot marks the answers of the optional assistant that speaks
+	// while no agent can.
+	SenderBot SenderType = "bot"
 )
 
 // Message is one line of a conversation. Seq is gap-free and increasing per
 // conversation; ClientID is chosen by the sender so a resend is stored once.
 type Message struct {
-	ID             string     `json:"id"`
-	ConversationID string     `json:"conversationId"`
-	Seq            int64      `json:"seq"`
-	ClientID       string     `json:"clientId"`
-	SenderType     SenderType `json:"senderType"`
-	SenderID       string     `json:"senderId"`
-	SenderName     string     `json:"senderName"`
-	Text           string     `json:"text"`
-	CreatedAt      time.Time  `json:"createdAt"`
+	ID             string      `json:"id"`
+	ConversationID string      `json:"conversationId"`
+	Seq            int64       `json:"seq"`
+	ClientID       string      `json:"clientId"`
+	SenderType     SenderType  `json:"senderType"`
+	SenderID       string      `json:"senderId"`
+	SenderName     string      `json:"senderName"`
+	Text           string      `json:"text"`
+	Kind           MessageKind `json:"kind"`
+	Attachment     *Attachment `json:"attachment,omitempty"`
+	CreatedAt      time.Time   `json:"createdAt"`
 }
 
 // MaxMessageLen is the longest message text, in runes.

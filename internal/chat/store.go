@@ -31,6 +31,7 @@ type ConversationUpdate struct {
 	Priority        *Priority
 	Tags            *[]string
 	Rating          *Rating
+	HandoffAt       *time.Time
 	UpdatedAt       time.Time
 }
 

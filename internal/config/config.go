@@ -37,6 +37,8 @@ type Config struct {
 	ShutdownGrace  time.Duration
 	BatchMax       int
 	BatchInterval  time.Duration
+	// MaxUploadBytes bounds one attachment.
+	MaxUploadBytes int64
 	// RateLimits overrides rate-limit rules: "rule=N/period,..." e.g.
 	// "msg-ip=1200/1m,conv-ip=100/10m".
 	RateLimits map[string]RateLimit
@@ -75,6 +77,7 @@ var Vars = []struct{ Name, Default, Doc string }{
 	{"CHATDESK_SHUTDOWN_GRACE", "20s", "time allowed for draining on SIGTERM"},
 	{"CHATDESK_BATCH_MAX", "256", "messages per MongoDB InsertMany"},
 	{"CHATDESK_BATCH_INTERVAL", "2ms", "longest wait before a batch is flushed"},
+	{"CHATDESK_MAX_UPLOAD_BYTES", "10485760", "largest attachment accepted, in bytes (10 MiB); Nginx's `client_max_body_size` must allow it"},
 	{"CHATDESK_RATE_LIMITS", "", "overrides of rate limits, e.g. `msg-ip=1200/1m,conv-ip=100/10m` (rules: login-ip, login-fail, conv-ip, msg-visitor, msg-ip, typing-sender)"},
 }
 
@@ -119,6 +122,9 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	c.BatchInterval = dur("CHATDESK_BATCH_INTERVAL", "2ms")
 	if _, err := fmt.Sscan(get("CHATDESK_BATCH_MAX", "256"), &c.BatchMax); err != nil || c.BatchMax <= 0 {
 		errs = append(errs, errors.New("CHATDESK_BATCH_MAX: invalid number"))
+	}
+	if _, err := fmt.Sscan(get("CHATDESK_MAX_UPLOAD_BYTES", "10485760"), &c.MaxUploadBytes); err != nil || c.MaxUploadBytes <= 0 || c.MaxUploadBytes > 1<<30 {
+		errs = append(errs, errors.New("CHATDESK_MAX_UPLOAD_BYTES: invalid number (1 to 1073741824)"))
 	}
 	if rl, err := parseRateLimits(get("CHATDESK_RATE_LIMITS", "")); err != nil {
 		errs = append(errs, err)

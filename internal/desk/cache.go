@@ -17,6 +17,7 @@ type cache struct {
 	mu    sync.Mutex
 	form  cached[[]chat.FormField]
 	sets  cached[chat.Settings]
+	bot   cached[chat.BotSettings]
 	agent cached[[]*chat.Agent]
 }
 
@@ -56,12 +57,16 @@ func (c *cache) settings(ctx context.Context) (chat.Settings, error) {
 	return load(ctx, &c.mu, &c.sets, c.store.Settings)
 }
 
+func (c *cache) botSettings(ctx context.Context) (chat.BotSettings, error) {
+	return load(ctx, &c.mu, &c.bot, c.store.BotSettings)
+}
+
 func (c *cache) agents(ctx context.Context) ([]*chat.Agent, error) {
 	return load(ctx, &c.mu, &c.agent, c.store.Agents)
 }
 
 func (c *cache) invalidate() {
 	c.mu.Lock()
-	c.form.at, c.sets.at, c.agent.at = time.Time{}, time.Time{}, time.Time{}
+	c.form.at, c.sets.at, c.agent.at, c.bot.at = time.Time{}, time.Time{}, time.Time{}, time.Time{}
 	c.mu.Unlock()
 }

@@ -32,6 +32,8 @@ type Config struct {
 	EnvOrigins []string
 	// AllowAnyOrigin is for development only.
 	AllowAnyOrigin bool
+	// MaxUploadBytes bounds one attachment (default chat.DefaultMaxUploadBytes).
+	MaxUploadBytes int64
 }
 
 // Metrics receives counters; nil-safe wrapper below.
@@ -67,6 +69,9 @@ func New(store Store, coord Coordinator, pub Publisher, tokens *auth.Tokens, cfg
 	}
 	if cfg.Grace == 0 {
 		cfg.Grace = 2 * time.Minute
+	}
+	if cfg.MaxUploadBytes <= 0 {
+		cfg.MaxUploadBytes = chat.DefaultMaxUploadBytes
 	}
 	if cfg.JanitorEvery == 0 {
 		cfg.JanitorEvery = 5 * time.Second

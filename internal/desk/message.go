@@ -3,6 +3,7 @@ package desk
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/chatdesk/chatdesk/internal/chat"
@@ -20,31 +21,48 @@ func (s *Service) SendMessage(ctx context.Context, actor Actor, conversationID, 
 	if err != nil {
 		return nil, false, err
 	}
-	if err := canRead(actor, conversationID); err != nil {
+	c, err := s.senderConversation(ctx, actor, conversationID)
+	if err != nil {
 		return nil, false, err
+	}
+	m, err = s.appendMessage(ctx, c, actor, clientID, text)
+	return s.sent(c, actor, m, err)
+}
+
+// senderConversation loads the conversation a message is sent to, once the
+// sender is known to be its visitor or its owning agent and within the
+// rate limits. Every way of sending goes through it.
+func (s *Service) senderConversation(ctx context.Context, actor Actor, conversationID string) (*chat.Conversation, error) {
+	if err := canRead(actor, conversationID); err != nil {
+		return nil, err
 	}
 	if actor.Visitor {
 		if err := s.limit(ctx, "msg-visitor", conversationID); err != nil {
-			return nil, false, err
+			return nil, err
 		}
 		if err := s.limit(ctx, "msg-ip", actor.IP); err != nil {
-			return nil, false, err
+			return nil, err
 		}
 	}
 	c, err := s.store.Conversation(ctx, conversationID)
 	if err != nil {
-		return nil, false, s.unavailable(err)
+		return nil, s.unavailable(err)
 	}
 	if actor.IsAgent() {
 		owner, err := s.owner(ctx, c)
 		if err != nil {
-			return nil, false, err
+			return nil, err
 		}
 		if owner != actor.AgentID() {
-			return nil, false, chat.ErrNotAssigned
+			return nil, chat.ErrNotAssigned
 		}
 	}
-	m, err = s.appendMessage(ctx, c, actor, clientID, text)
+	return c, nil
+}
+
+// sent finishes a send: a resend is reported as such, and a visitor writing
+// to a resolved conversation reopens it.
+func (s *Service) sent(c *chat.Conversation, actor Actor, m *chat.Message, err error) (*chat.Message, bool, error) {
 	if errors.Is(err, errResent) {
 		return m, true, nil
 	}
@@ -63,11 +81,25 @@ var errResent = errors.New("resent")
 // the batcher, then publish. It returns errResent with the stored message
 // for a known clientId.
 func (s *Service) appendMessage(ctx context.Context, c *chat.Conversation, actor Actor, clientID, text string) (*chat.Message, error) {
+	return s.appendContent(ctx, c, actor, clientID, text, nil)
+}
+
+// appendContent is appendMessage for a message that may carry an
+// attachment (stored already).
+func (s *Service) appendContent(ctx context.Context, c *chat.Conversation, actor Actor, clientID, text string, att *chat.Attachment) (*chat.Message, error) {
 	m := &chat.Message{
 		ID:             chat.NewID(),
 		ConversationID: c.ID,
 		ClientID:       clientID,
 		Text:           text,
+		Kind:           chat.KindText,
+		Attachment:     att,
+	}
+	if att != nil {
+		m.Kind = chat.KindFile
+		if strings.HasPrefix(att.ContentType, "image/") {
+			m.Kind = chat.KindImage
+		}
 	}
 	switch {
 	case actor.IsAgent():
@@ -157,7 +189,7 @@ func (s *Service) afterStore(ctx context.Context, c *chat.Conversation, m *chat.
 	touch := chat.ConversationTouch{ID: c.ID, UpdatedAt: m.CreatedAt}
 	if m.SenderType != chat.SenderSystem {
 		// The inbox previews what people wrote, not "An đã tham gia...".
-		touch.LastMessage = &chat.Preview{Seq: m.Seq, Text: chat.PreviewText(m.Text), SenderType: m.SenderType, SenderName: m.SenderName, At: m.CreatedAt}
+		touch.LastMessage = &chat.Preview{Seq: m.Seq, Text: chat.PreviewText(chat.AttachmentPreview(m)), SenderType: m.SenderType, SenderName: m.SenderName, At: m.CreatedAt}
 	}
 	var side string
 	switch m.SenderType {

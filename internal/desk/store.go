@@ -66,6 +66,9 @@ type SettingsStore interface {
 	// Settings returns chat.DefaultSettings() when none were saved.
 	Settings(ctx context.Context) (chat.Settings, error)
 	SaveSettings(ctx context.Context, s chat.Settings) error
+	// BotSettings returns chat.DefaultBotSettings() when none were saved.
+	BotSettings(ctx context.Context) (chat.BotSettings, error)
+	SaveBotSettings(ctx context.Context, b chat.BotSettings) error
 }
 
 // CannedReplyStore keeps canned replies.
@@ -99,7 +102,20 @@ type Store interface {
 	SettingsStore
 	CannedReplyStore
 	StatsStore
+	AttachmentStore
 	Ping(ctx context.Context) error
+}
+
+// AttachmentStore keeps the bytes of attachments, readable from every node.
+type AttachmentStore interface {
+	// SaveAttachment stores data under a.ID and, when thumb is not nil, a
+	// thumbnail beside it.
+	SaveAttachment(ctx context.Context, conversationID string, a *chat.Attachment, data, thumb []byte, thumbType string) error
+	// OpenAttachment returns chat.ErrNotFound when the file is missing or
+	// belongs to another conversation.
+	OpenAttachment(ctx context.Context, conversationID, id string, thumbnail bool) (*chat.StoredFile, error)
+	// DeleteAttachment removes a file and its thumbnail; missing is fine.
+	DeleteAttachment(ctx context.Context, id string) error
 }
 
 // Clock lets tests control time.

@@ -21,6 +21,7 @@ var statusOf = map[string]int{
 	chat.EASSIGNED:     http.StatusConflict,
 	chat.ECONFLICT:     http.StatusConflict,
 	chat.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	chat.EUNSUPPORTED:  http.StatusUnsupportedMediaType,
 	chat.ERATELIMITED:  http.StatusTooManyRequests,
 	chat.ELOCKED:       http.StatusTooManyRequests,
 	chat.EUNAVAILABLE:  http.StatusServiceUnavailable,

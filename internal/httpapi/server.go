@@ -74,6 +74,8 @@ func New(svc *desk.Service, cfg Config, log *slog.Logger, extra Extra) (*gin.Eng
 	mixed.POST("/typing", s.typing)
 	mixed.POST("/read", s.markRead)
 	mixed.POST("/rating", s.rate)
+	mixed.POST("/attachments", s.uploadAttachment)
+	mixed.GET("/attachments/:attachmentId", s.downloadAttachment)
 
 	agents := api.Group("", s.agentOnly)
 	agents.POST("/auth/refresh", s.refresh)

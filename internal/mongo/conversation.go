@@ -64,6 +64,7 @@ type conversationDoc struct {
 	FirstResponseAt *time.Time `bson:"firstResponseAt"`
 	FirstResolvedAt *time.Time `bson:"firstResolvedAt"`
 	Rating          *ratingDoc `bson:"rating"`
+	HandoffAt       *time.Time `bson:"handoffAt,omitempty"`
 }
 
 type ratingDoc struct {
@@ -123,6 +124,7 @@ func toConversationDoc(c *chat.Conversation) conversationDoc {
 		FirstResponseAt: c.FirstResponseAt,
 		FirstResolvedAt: c.FirstResolvedAt,
 		Rating:          toRatingDoc(c.Rating),
+		HandoffAt:       c.HandoffAt,
 	}
 }
 
@@ -165,6 +167,7 @@ func (d *conversationDoc) toDomain() *chat.Conversation {
 		Tags:            nonNilTags(d.Tags),
 		FirstResponseAt: d.FirstResponseAt,
 		FirstResolvedAt: d.FirstResolvedAt,
+		HandoffAt:       d.HandoffAt,
 	}
 	if r := d.Rating; r != nil {
 		c.Rating = &chat.Rating{Stars: r.Stars, Comment: r.Comment, At: r.At}
@@ -235,6 +238,9 @@ func (db *DB) UpdateConversation(ctx context.Context, id string, u chat.Conversa
 	}
 	if u.Tags != nil {
 		set = append(set, bson.E{Key: "tags", Value: nonNilTags(*u.Tags)})
+	}
+	if u.HandoffAt != nil {
+		set = append(set, bson.E{Key: "handoffAt", Value: timeOrNull(*u.HandoffAt)})
 	}
 	if u.Rating != nil {
 		set = append(set, bson.E{Key: "rating", Value: toRatingDoc(u.Rating)})

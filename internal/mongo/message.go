@@ -13,15 +13,27 @@ import (
 )
 
 type messageDoc struct {
-	ID             string    `bson:"_id"`
-	ConversationID string    `bson:"conversationId"`
-	Seq            int64     `bson:"seq"`
-	ClientID       string    `bson:"clientId"`
-	SenderType     string    `bson:"senderType"`
-	SenderID       string    `bson:"senderId"`
-	SenderName     string    `bson:"senderName"`
-	Text           string    `bson:"text"`
-	CreatedAt      time.Time `bson:"createdAt"`
+	ID             string         `bson:"_id"`
+	ConversationID string         `bson:"conversationId"`
+	Seq            int64          `bson:"seq"`
+	ClientID       string         `bson:"clientId"`
+	SenderType     string         `bson:"senderType"`
+	SenderID       string         `bson:"senderId"`
+	SenderName     string         `bson:"senderName"`
+	Text           string         `bson:"text"`
+	Kind           string         `bson:"kind,omitempty"`
+	Attachment     *attachmentDoc `bson:"attachment,omitempty"`
+	CreatedAt      time.Time      `bson:"createdAt"`
+}
+
+type attachmentDoc struct {
+	ID          string `bson:"id"`
+	Name        string `bson:"name"`
+	Size        int64  `bson:"size"`
+	ContentType string `bson:"contentType"`
+	Width       int    `bson:"width,omitempty"`
+	Height      int    `bson:"height,omitempty"`
+	Thumbnail   bool   `bson:"thumbnail,omitempty"`
 }
 
 func toMessageDoc(m *chat.Message) messageDoc {
@@ -34,12 +46,33 @@ func toMessageDoc(m *chat.Message) messageDoc {
 		SenderID:       m.SenderID,
 		SenderName:     m.SenderName,
 		Text:           m.Text,
+		Kind:           string(m.Kind),
+		Attachment:     toAttachmentDoc(m.Attachment),
 		CreatedAt:      m.CreatedAt,
 	}
 }
 
+func toAttachmentDoc(a *chat.Attachment) *attachmentDoc {
+	if a == nil {
+		return nil
+	}
+	d := attachmentDoc(*a)
+	return &d
+}
+
 func (d *messageDoc) toDomain() *chat.Message {
+	kind := chat.MessageKind(d.Kind)
+	if kind == "" {
+		kind = chat.KindText // stored before attachments existed
+	}
+	var att *chat.Attachment
+	if d.Attachment != nil {
+		a := chat.Attachment(*d.Attachment)
+		att = &a
+	}
 	return &chat.Message{
+		Kind:           kind,
+		Attachment:     att,
 		ID:             d.ID,
 		ConversationID: d.ConversationID,
 		Seq:            d.Seq,

@@ -18,6 +18,7 @@ func newMsg(conv string, seq int64, clientID string) *chat.Message {
 		SenderID:       "v1",
 		SenderName:     "Bình",
 		Text:           fmt.Sprintf("tin nhắn %d", seq),
+		Kind:           chat.KindText,
 		CreatedAt:      t0.Add(time.Duration(seq) * time.Second),
 	}
 }

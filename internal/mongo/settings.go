@@ -76,3 +76,45 @@ func (db *DB) SaveSettings(ctx context.Context, s chat.Settings) error {
 	}
 	return wrap(err, "save settings")
 }
+
+// botID is the _id of the bot settings document, beside the settings.
+const botID = "bot"
+
+type botDoc struct {
+	ID             string `bson:"_id"`
+	Enabled        bool   `bson:"enabled"`
+	Name           string `bson:"name"`
+	BaseURL        string `bson:"baseUrl"`
+	Model          string `bson:"model"`
+	APIKey         string `bson:"apiKey"`
+	SystemPrompt   string `bson:"systemPrompt"`
+	Knowledge      string `bson:"knowledge"`
+	WaitSeconds    int    `bson:"waitSeconds"`
+	TimeoutSeconds int    `bson:"timeoutSeconds"`
+}
+
+// BotSettings returns the saved bot settings, or chat.DefaultBotSettings().
+func (db *DB) BotSettings(ctx context.Context) (chat.BotSettings, error) {
+	var d botDoc
+	err := db.settings.FindOne(ctx, bson.D{{Key: "_id", Value: botID}}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return chat.DefaultBotSettings(), nil
+	}
+	if err != nil {
+		return chat.BotSettings{}, wrap(err, "find bot settings")
+	}
+	return chat.BotSettings{
+		Enabled: d.Enabled, Name: d.Name, BaseURL: d.BaseURL, Model: d.Model, APIKey: d.APIKey,
+		SystemPrompt: d.SystemPrompt, Knowledge: d.Knowledge, WaitSeconds: d.WaitSeconds, TimeoutSeconds: d.TimeoutSeconds,
+	}, nil
+}
+
+// SaveBotSettings replaces the bot settings document.
+func (db *DB) SaveBotSettings(ctx context.Context, b chat.BotSettings) error {
+	d := botDoc{
+		ID: botID, Enabled: b.Enabled, Name: b.Name, BaseURL: b.BaseURL, Model: b.Model, APIKey: b.APIKey,
+		SystemPrompt: b.SystemPrompt, Knowledge: b.Knowledge, WaitSeconds: b.WaitSeconds, TimeoutSeconds: b.TimeoutSeconds,
+	}
+	_, err := db.settings.ReplaceOne(ctx, bson.D{{Key: "_id", Value: botID}}, d, options.Replace().SetUpsert(true))
+	return wrap(err, "save bot settings")
+}

@@ -83,7 +83,7 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, hooks Hooks) 
 
 	svc := desk.New(db, rc, bus, tokens, desk.Config{
 		NodeID: cfg.NodeID, PresenceTTL: cfg.PresenceTTL, Grace: cfg.Grace,
-		EnvOrigins: cfg.AllowedOrigins, AllowAnyOrigin: cfg.Dev(),
+		EnvOrigins: cfg.AllowedOrigins, AllowAnyOrigin: cfg.Dev(), MaxUploadBytes: cfg.MaxUploadBytes,
 	}, log, reg)
 	rules := ratelimit.DefaultRules()
 	overrides := map[string]limiter.Rate{}

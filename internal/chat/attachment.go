@@ -1,0 +1,133 @@
+package chat
+
+import (
+	"fmt"
+	"io"
+	"path"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// MessageKind says what a message carries besides its text.
+type MessageKind string
+
+const (
+	KindText  MessageKind = "text"
+	KindImage MessageKind = "image"
+	KindFile  MessageKind = "file"
+)
+
+// Attachment describes the one file a message may carry. The bytes live in
+// the attachment store; ContentType is what sniffing decided, never what the
+// sender claimed.
+type Attachment struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Size        int64  `json:"size"`
+	ContentType string `json:"contentType"`
+	Width       int    `json:"width,omitempty"`
+	Height      int    `json:"height,omitempty"`
+	Thumbnail   bool   `json:"thumbnail"`
+}
+
+// StoredFile is an attachment (or its thumbnail) being read back. The
+// caller closes Body.
+type StoredFile struct {
+	ConversationID string
+	Name           string
+	ContentType    string
+	Size           int64
+	Body           io.ReadCloser
+}
+
+// DefaultMaxUploadBytes is the largest attachment accepted unless
+// configured otherwise.
+const DefaultMaxUploadBytes = 10 << 20
+
+// MaxImagePixels bounds the images accepted: decoding one for its thumbnail
+// costs 4 bytes per pixel.
+const MaxImagePixels = 40_000_000
+
+// ErrUnsupportedType refuses a file whose content is not an accepted type.
+var ErrUnsupportedType = &Error{Code: EUNSUPPORTED, Message: "Loại tệp này không được hỗ trợ. Chỉ nhận ảnh (JPG, PNG, WebP, GIF), PDF, Office, ZIP và tệp văn bản."}
+
+// ErrEmptyFile refuses an upload without content.
+var ErrEmptyFile = &Error{Code: EINVALID, Message: "Tệp trống.", Fields: map[string]string{"file": "Vui lòng chọn một tệp có nội dung."}}
+
+// ErrBrokenImage refuses an image that cannot be read or is too large to open.
+var ErrBrokenImage = &Error{Code: EINVALID, Message: "Ảnh bị hỏng hoặc quá lớn để hiển thị.", Fields: map[string]string{"file": "Ảnh bị hỏng hoặc quá lớn để hiển thị."}}
+
+// TooLargeFile is the refusal of a file above max bytes, in the unit the
+// limit is best read in.
+func TooLargeFile(max int64) *Error {
+	msg := fmt.Sprintf("Tệp quá lớn (tối đa %s).", HumanSize(max))
+	return &Error{Code: ETOOLARGE, Message: msg, Fields: map[string]string{"file": msg}}
+}
+
+// HumanSize writes a byte count the Vietnamese way: "10 MB", "1,5 MB", "350 KB".
+func HumanSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return trimDecimal(float64(n)/(1<<20)) + " MB"
+	case n >= 1<<10:
+		return trimDecimal(float64(n)/(1<<10)) + " KB"
+	default:
+		return fmt.Sprintf("%d B", n)
+	}
+}
+
+func trimDecimal(f float64) string {
+	s := fmt.Sprintf("%.1f", f)
+	s = strings.TrimSuffix(s, ".0")
+	return strings.Replace(s, ".", ",", 1)
+}
+
+// MaxFileNameLen bounds a stored file name, in runes.
+const MaxFileNameLen = 200
+
+// CleanFileName keeps a display name from what the sender's browser gave:
+// the last path element, without control or bidi-override characters,
+// trimmed to MaxFileNameLen runes. It is only ever displayed and put in a
+// Content-Disposition header, never used as a path.
+func CleanFileName(name string) string {
+	name = strings.ReplaceAll(name, "\\", "/")
+	name = path.Base(strings.TrimSpace(name))
+	if !utf8.ValidString(name) {
+		name = strings.ToValidUTF8(name, "")
+	}
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == '"' {
+			return -1
+		}
+		return r
+	}, name)
+	name = strings.TrimSpace(name)
+	if name == "" || name == "." || name == "/" {
+		name = "tep"
+	}
+	if utf8.RuneCountInString(name) > MaxFileNameLen {
+		r := []rune(name)
+		name = string(r[:MaxFileNameLen])
+	}
+	return name
+}
+
+// CleanCaption checks the optional text sent with an attachment.
+func CleanCaption(text string) (string, error) {
+	if strings.TrimSpace(text) == "" {
+		return "", nil
+	}
+	return CleanMessageText(text)
+}
+
+// AttachmentPreview is the inbox line of a message whose text is empty.
+func AttachmentPreview(m *Message) string {
+	if m.Text != "" || m.Attachment == nil {
+		return m.Text
+	}
+	if m.Kind == KindImage {
+		return "[Hình ảnh]"
+	}
+	return "[Tệp] " + m.Attachment.Name
+}

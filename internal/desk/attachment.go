@@ -1,0 +1,99 @@
+package desk
+
+import (
+	"context"
+	"errors"
+	"path"
+	"time"
+
+	"github.com/chatdesk/chatdesk/internal/chat"
+	"github.com/chatdesk/chatdesk/internal/media"
+)
+
+// Upload is a file as the sender gave it.
+type Upload struct {
+	Name string
+	Data []byte
+}
+
+// MaxUploadBytes is the configured attachment limit; transports read no
+// more than this (plus their own framing) from a request.
+func (s *Service) MaxUploadBytes() int64 { return s.cfg.MaxUploadBytes }
+
+// SendAttachment stores a file and the message carrying it, under the same
+// rules as SendMessage: only the visitor or the owning agent, acknowledged
+// once MongoDB has both, and a resend with a known clientId stores nothing.
+func (s *Service) SendAttachment(ctx context.Context, actor Actor, conversationID, clientID, caption string, up Upload) (*chat.Message, bool, error) {
+	if err := chat.ValidateClientID(clientID); err != nil {
+		return nil, false, err
+	}
+	caption, err := chat.CleanCaption(caption)
+	if err != nil {
+		return nil, false, err
+	}
+	if int64(len(up.Data)) > s.cfg.MaxUploadBytes {
+		return nil, false, chat.TooLargeFile(s.cfg.MaxUploadBytes)
+	}
+	c, err := s.senderConversation(ctx, actor, conversationID)
+	if err != nil {
+		return nil, false, err
+	}
+	// A resend after a lost answer: the message (and its file) is stored.
+	if prev, err := s.store.MessageByClientID(ctx, c.ID, clientID); err == nil {
+		return prev, true, nil
+	}
+	typ, err := media.Sniff(up.Data)
+	if err != nil {
+		return nil, false, err
+	}
+	att := &chat.Attachment{ID: chat.NewID(), Name: chat.CleanFileName(up.Name), Size: int64(len(up.Data)), ContentType: typ.ContentType}
+	if path.Ext(att.Name) == "" {
+		att.Name += typ.Ext
+	}
+	var thumb []byte
+	var thumbType string
+	if typ.Kind == chat.KindImage {
+		img, err := media.Inspect(up.Data, typ.ContentType)
+		if err != nil {
+			return nil, false, err
+		}
+		att.Width, att.Height = img.Width, img.Height
+		thumb, thumbType, att.Thumbnail = img.Thumbnail, img.ThumbnailContentType, img.Thumbnail != nil
+	}
+	if err := s.store.SaveAttachment(ctx, c.ID, att, up.Data, thumb, thumbType); err != nil {
+		s.metrics.mongoError()
+		s.log.Warn("attachment not stored", "conversation", c.ID, "err", err)
+		return nil, false, chat.ErrUnavailable
+	}
+	m, err := s.appendContent(ctx, c, actor, clientID, caption, att)
+	if err != nil && (!errors.Is(err, errResent) || m.Attachment == nil || m.Attachment.ID != att.ID) {
+		// Not stored, or a concurrent resend won: this copy of the file
+		// belongs to no message.
+		s.dropAttachment(att.ID)
+	}
+	return s.sent(c, actor, m, err)
+}
+
+func (s *Service) dropAttachment(id string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := s.store.DeleteAttachment(ctx, id); err != nil {
+		s.log.Warn("orphan attachment not deleted", "attachment", id, "err", err)
+	}
+}
+
+// OpenAttachment returns a file of a conversation for its visitor or any
+// agent (agents may read every conversation); the caller closes Body.
+func (s *Service) OpenAttachment(ctx context.Context, actor Actor, conversationID, attachmentID string, thumbnail bool) (*chat.StoredFile, error) {
+	if err := canRead(actor, conversationID); err != nil {
+		return nil, err
+	}
+	if !chat.ValidID(attachmentID) {
+		return nil, chat.ErrNotFound
+	}
+	f, err := s.store.OpenAttachment(ctx, conversationID, attachmentID, thumbnail)
+	if err != nil {
+		return nil, s.unavailable(err)
+	}
+	return f, nil
+}
