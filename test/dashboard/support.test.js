@@ -5,6 +5,9 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import http from 'node:http';
+import zlib from 'node:zlib';
+import { randomBytes } from 'node:crypto';
 import { chromium } from 'playwright-core';
 import { startServer, ensureDashboardBuilt, ARTIFACTS } from './lib/server.js';
 import { apiClient, eventually } from './lib/api.js';
@@ -56,6 +59,66 @@ async function ownByAn(id) {
     else await api.call('POST', `/conversations/${id}/transfer`, { token: ctx.tokens.admin, body: { agentId: ctx.agents.an.id } });
     return false;
   }, { message: `An owns ${id}` });
+}
+
+// --- a real PNG (random pixels: incompressible, so the upload takes a while) ---
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k += 1) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+function crc32(buf) {
+  let c = 0xffffffff;
+  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+function chunk(type, data) {
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(data.length);
+  const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(td));
+  return Buffer.concat([len, td, crc]);
+}
+function randomPng(width, height) {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 2; // RGB
+  const raw = Buffer.alloc((width * 3 + 1) * height);
+  const px = randomBytes(width * 3 * height);
+  for (let y = 0; y < height; y += 1) px.copy(raw, y * (width * 3 + 1) + 1, y * width * 3, (y + 1) * width * 3);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(raw, { level: 1 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+/** Multipart upload from node (to learn the server's own answer). */
+async function restUpload(id, token, bytes, name) {
+  const form = new FormData();
+  form.append('clientId', `t-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+  form.append('file', new Blob([bytes]), name);
+  const res = await fetch(`${server.baseUrl}/api/conversations/${id}/attachments`, { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: form });
+  return { status: res.status, body: await res.json().catch(() => null) };
+}
+
+/** Drops files on a selector through a real DataTransfer built in the page. */
+async function dropFiles(page, selector, files) {
+  const dt = await page.evaluateHandle((list) => {
+    const d = new DataTransfer();
+    for (const f of list) {
+      const bin = atob(f.b64);
+      d.items.add(new File([Uint8Array.from(bin, (ch) => ch.charCodeAt(0))], f.name, { type: f.type }));
+    }
+    return d;
+  }, files.map((f) => ({ ...f, b64: f.bytes.toString('base64') })));
+  await page.dispatchEvent(selector, 'dragenter', { dataTransfer: dt });
+  await page.dispatchEvent(selector, 'dragover', { dataTransfer: dt });
+  await page.dispatchEvent(selector, 'drop', { dataTransfer: dt });
 }
 
 const visibleRowIds = (page) =>
@@ -290,5 +353,184 @@ describe('dashboard support features', { timeout: 5 * 60 * 1000 }, () => {
     const shown = await page.locator('[role="alert"]').textContent();
     assert.ok(shown.includes(bad.body.error.message), shown);
     for (const f of Object.values(bad.body.error.fields || {})) assert.ok(shown.includes(f), `field error "${f}" shown`);
+  });
+
+  it('attachments: file input upload shows progress and the thumbnail (lightbox closes on Esc); a refused type dropped on the thread shows the server message', async (t) => {
+    const { conversation } = await createConversation('Khách Gửi Ảnh');
+    await ownByAn(conversation.id);
+    const probe = await api.call('POST', `/conversations/${conversation.id}/attachments`, { token: ctx.tokens.an, body: {} });
+    if (probe.status === 404 || probe.status === 405) {
+      t.skip(`server has no attachments endpoint yet (POST …/attachments → ${probe.status})`);
+      return;
+    }
+    const page = ctx.pageAn;
+    await page.goto(`${server.baseUrl}/dashboard/inbox/${conversation.id}`);
+    await eventually(async () => !(await page.locator('[data-testid="composer-input"]').isDisabled()), { message: 'composer enabled' });
+    const thumbRequests = [];
+    page.on('request', (req) => {
+      if (req.url().includes(`/conversations/${conversation.id}/attachments/`)) thumbRequests.push({ url: req.url(), auth: req.headers().authorization || '' });
+    });
+    // record every progress value shown (the bar may live only a moment on localhost)
+    await page.evaluate(() => {
+      window.__progress = [];
+      new MutationObserver(() => {
+        for (const el of document.querySelectorAll('[data-testid="upload-progress"]')) window.__progress.push(Number(el.getAttribute('aria-valuenow')));
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-valuenow'] });
+    });
+    const png = randomPng(640, 480); // ~0.9 MB
+    await page.setInputFiles('[data-testid="attach-input"]', { name: 'anh-san-pham.png', mimeType: 'image/png', buffer: png });
+    const img = page.locator('[data-testid="message"][data-sender="agent"] [data-testid="image-thumb"]');
+    await img.waitFor({ timeout: 20000 });
+    assert.match(await img.getAttribute('src'), /^blob:/);
+    const progress = await page.evaluate(() => window.__progress);
+    assert.ok(progress.length > 0, 'a progress bar was shown while uploading');
+    assert.equal(await page.locator('[data-testid="upload-item"]').count(), 0);
+    const thumbReq = thumbRequests.find((r) => r.url.includes('thumb=1'));
+    assert.ok(thumbReq, 'thumbnail fetched with ?thumb=1');
+    assert.match(thumbReq.auth, /^Bearer /);
+    const msgs = await api.call('GET', `/conversations/${conversation.id}/messages?after=0`, { token: ctx.tokens.an });
+    const stored = msgs.body.items.find((m) => m.kind === 'image');
+    assert.ok(stored, 'image message stored');
+    assert.equal(stored.attachment.name, 'anh-san-pham.png');
+    assert.equal(stored.attachment.size, png.length);
+    // lightbox with the full image; Esc closes it
+    await page.click('[data-testid="image-attachment"]');
+    await page.locator('[data-testid="lightbox-image"]').waitFor();
+    await shot(page, 'support-attachment-lightbox');
+    await page.keyboard.press('Escape');
+    await page.locator('[data-testid="lightbox"]').waitFor({ state: 'detached' });
+
+    // an executable renamed .png, dropped on the thread: the server's 415 message; Bỏ removes it
+    const exe = Buffer.concat([Buffer.from('MZ\x90\x00\x03\x00\x00\x00', 'latin1'), randomBytes(2048)]);
+    const refused = await restUpload(conversation.id, ctx.tokens.an, exe, 'virus.png');
+    assert.equal(refused.status, 415, JSON.stringify(refused.body));
+    await dropFiles(page, '[data-testid="thread"]', [{ name: 'virus.png', type: 'image/png', bytes: exe }]);
+    const err = page.locator('[data-testid="upload-item"][data-status="failed"] [data-testid="upload-error"]');
+    await err.waitFor();
+    assert.equal((await err.textContent()).trim(), refused.body.error.message);
+    await page.locator('[data-testid="upload-item"]', { hasText: 'virus.png' }).getByText('Thử lại').click();
+    await page.locator('[data-testid="upload-item"][data-status="failed"]').waitFor();
+    await page.locator('[data-testid="upload-item"]').getByText('Bỏ').click();
+    await page.locator('[data-testid="upload-item"]').waitFor({ state: 'detached' });
+
+    // a file: name + human size, downloaded through fetch-with-header
+    const text = Buffer.from('Mã đơn,Số tiền\nDH001,120000\n', 'utf8');
+    await page.setInputFiles('[data-testid="attach-input"]', { name: 'don-hang.csv', mimeType: 'text/csv', buffer: text });
+    const file = page.locator('[data-testid="message"][data-sender="agent"] [data-testid="file-attachment"]');
+    await file.waitFor({ timeout: 15000 });
+    assert.equal((await file.locator('[data-testid="file-name"]').textContent()).trim(), 'don-hang.csv');
+    assert.equal((await file.locator('[data-testid="file-size"]').textContent()).trim(), `${text.length} B`);
+    const [download] = await Promise.all([page.waitForEvent('download'), file.click()]);
+    assert.equal(download.suggestedFilename(), 'don-hang.csv');
+  });
+
+  it('bot: settings save and reload (API key never echoed); bot messages are badged; a handoff flags the inbox row and rings', async (t) => {
+    const probe = await api.call('GET', '/admin/bot', { token: ctx.tokens.admin });
+    if (probe.status === 404 || probe.status === 405) {
+      t.skip(`server has no bot endpoint yet (GET /api/admin/bot → ${probe.status})`);
+      return;
+    }
+    assert.equal(probe.status, 200, JSON.stringify(probe.body));
+    // a stand-in for the external OpenAI-compatible API the server calls
+    const llmCalls = [];
+    const llm = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => { body += c; });
+      req.on('end', () => {
+        llmCalls.push({ url: req.url, auth: req.headers.authorization, body });
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ id: 'x', object: 'chat.completion', choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'Dạ, cửa hàng mở cửa từ 8 giờ đến 21 giờ ạ.' } }] }));
+      });
+    });
+    await new Promise((r) => llm.listen(0, '127.0.0.1', r));
+    t.after(() => new Promise((r) => llm.close(r)));
+    const llmUrl = `http://127.0.0.1:${llm.address().port}/v1`;
+
+    const page = ctx.pageAdmin;
+    await page.click('nav >> text=Trợ lý ảo');
+    await page.waitForURL(/\/admin\/bot/);
+    await page.locator('[data-testid="bot-form"]').waitFor();
+    // a field error from the server
+    await page.fill('#bot-timeoutSeconds', '0');
+    await page.click('[data-testid="bot-save"]');
+    const badTimeout = await api.call('PUT', '/admin/bot', { token: ctx.tokens.admin, body: { ...probe.body.bot, timeoutSeconds: 0 } });
+    assert.equal(badTimeout.status, 400);
+    await page.locator('[data-testid="bot-form"]', { hasText: badTimeout.body.error.fields.timeoutSeconds }).waitFor();
+
+    if (!(await page.locator('[data-testid="bot-enabled"]').isChecked())) await page.locator('[data-testid="bot-enabled"]').check({ force: true });
+    await page.fill('#bot-name', 'Bé Na');
+    await page.fill('#bot-baseUrl', llmUrl);
+    await page.fill('#bot-model', 'gia-lap-1');
+    await page.fill('#bot-apiKey', 'sk-bi-mat-123');
+    await page.fill('#bot-systemPrompt', 'Bạn là trợ lý của cửa hàng.');
+    await page.fill('#bot-knowledge', 'Giờ mở cửa: 8 giờ – 21 giờ.');
+    await page.fill('#bot-waitSeconds', '1');
+    await page.fill('#bot-timeoutSeconds', '10');
+    await page.click('[data-testid="bot-save"]');
+    await page.locator('[role="status"]', { hasText: 'Đã lưu cài đặt trợ lý ảo.' }).waitFor();
+    await page.reload();
+    await page.locator('[data-testid="bot-form"]').waitFor();
+    assert.equal(await page.inputValue('#bot-name'), 'Bé Na');
+    assert.equal(await page.inputValue('#bot-baseUrl'), llmUrl);
+    assert.equal(await page.inputValue('#bot-model'), 'gia-lap-1');
+    assert.equal(await page.inputValue('#bot-apiKey'), '');
+    assert.equal(await page.getAttribute('#bot-apiKey', 'type'), 'password');
+    await page.locator('[data-testid="bot-key-saved"]', { hasText: 'Đã lưu khóa' }).waitFor();
+    assert.equal(await page.inputValue('#bot-waitSeconds'), '1');
+    assert.equal(await page.locator('[data-testid="bot-enabled"]').isChecked(), true);
+    const saved = (await api.call('GET', '/admin/bot', { token: ctx.tokens.admin })).body.bot;
+    assert.equal(saved.apiKey, '');
+    assert.equal(saved.apiKeySet, true);
+    assert.equal(saved.knowledge, 'Giờ mở cửa: 8 giờ – 21 giờ.');
+    await shot(page, 'support-bot-settings');
+
+    // nobody takes new conversations (away), so the bot answers one that waited 1 s
+    for (const k of ['an', 'admin']) await api.call('PUT', '/agents/me/status', { token: ctx.tokens[k], body: { status: 'away' } });
+    try {
+      const { conversation, visitorToken } = await createConversation('Khách Hỏi Trợ Lý', '');
+      const an = ctx.pageAn;
+      await an.goto(`${server.baseUrl}/dashboard/inbox/${conversation.id}`);
+      await an.locator('[data-testid="conversation-view"]').waitFor();
+      await eventually(async () => Date.now() - Date.parse(conversation.createdAt) > 1200, { interval: 100, message: 'waited 1 s' });
+      const sent = await api.call('POST', `/conversations/${conversation.id}/messages`, { token: visitorToken, body: { text: 'Shop mở cửa mấy giờ?', clientId: 'v-bot-1' } });
+      assert.ok(sent.status === 201 || sent.status === 200, JSON.stringify(sent.body));
+      const botMsg = an.locator('[data-testid="message"][data-sender="bot"]');
+      await botMsg.waitFor({ timeout: 20000 });
+      assert.match(await botMsg.textContent(), /mở cửa từ 8 giờ/);
+      assert.match(await botMsg.locator('[data-testid="bot-badge"]').textContent(), /Trợ lý ảo/);
+      assert.ok(llmCalls.some((c) => c.auth === 'Bearer sk-bi-mat-123'), 'the server called the configured API with the stored key');
+
+      // handoff: the row says so, and a hidden tab rings
+      await an.evaluate(() => {
+        window.__notes = [];
+        window.__beeps = 0;
+        class FakeNotification {
+          constructor(title, opts) { window.__notes.push({ title, body: opts && opts.body }); }
+          close() {}
+        }
+        FakeNotification.permission = 'granted';
+        FakeNotification.requestPermission = () => Promise.resolve('granted');
+        window.Notification = FakeNotification;
+        const Real = window.AudioContext;
+        window.AudioContext = class extends Real {
+          createOscillator() { window.__beeps += 1; return super.createOscillator(); }
+        };
+        Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+      });
+      try {
+        const h = await api.call('POST', `/conversations/${conversation.id}/handoff`, { token: visitorToken });
+        assert.equal(h.status, 200, JSON.stringify(h.body));
+        await an.locator(`${rowSel(conversation.id)} [data-testid="handoff-flag"]`, { hasText: 'Khách muốn gặp nhân viên' }).waitFor();
+        await an.waitForFunction(() => window.__notes.some((n) => /muốn gặp nhân viên/.test(n.title)), null, { timeout: 10000 });
+        assert.ok((await an.evaluate(() => window.__beeps)) > 0, 'a WebAudio beep was played');
+      } finally {
+        await an.evaluate(() => { delete document.hidden; });
+      }
+      await an.locator('[data-testid="message"][data-sender="system"]', { hasText: 'Khách muốn gặp nhân viên hỗ trợ.' }).waitFor();
+      await shot(an, 'support-bot-handoff');
+    } finally {
+      for (const k of ['an', 'admin']) await api.call('PUT', '/agents/me/status', { token: ctx.tokens[k], body: { status: 'online' } });
+      await api.call('PUT', '/admin/bot', { token: ctx.tokens.admin, body: { ...saved, enabled: false } });
+    }
   });
 });

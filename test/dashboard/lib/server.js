@@ -81,9 +81,10 @@ async function waitReady(baseUrl, proc, timeoutMs) {
  * start() after stop() keeps the port and the data dir (resilience test).
  */
 export async function startServer({ port, dataDir } = {}) {
+  const fixedPort = !!port;
   port = port || (await freePort());
   dataDir = dataDir || mkdtempSync(path.join(tmpdir(), 'chatdesk-dash-'));
-  const baseUrl = `http://127.0.0.1:${port}`;
+  let baseUrl = `http://127.0.0.1:${port}`;
   mkdirSync(ARTIFACTS, { recursive: true });
 
   if (process.env.CHATDESK_TEST_MOCK) {
@@ -121,6 +122,17 @@ export async function startServer({ port, dataDir } = {}) {
       });
       proc.kill('SIGTERM');
     });
-  await launch();
+  // Another process on this shared machine may grab the free port between
+  // freePort() and the server's bind: try again on a new port.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await launch();
+      break;
+    } catch (err) {
+      if (fixedPort || attempt >= 3 || proc.exitCode === null) throw err;
+      port = await freePort();
+      baseUrl = `http://127.0.0.1:${port}`;
+    }
+  }
   return { baseUrl, port, dataDir, mock: false, stop, start: launch };
 }

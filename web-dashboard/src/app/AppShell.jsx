@@ -48,6 +48,7 @@ function Header() {
             <NavLink to="/admin/canned" className={linkClass}>Trả lời chung</NavLink>
             <NavLink to="/admin/agents" className={linkClass}>Nhân viên</NavLink>
             <NavLink to="/admin/form-fields" className={linkClass}>Biểu mẫu</NavLink>
+            <NavLink to="/admin/bot" className={linkClass}>Trợ lý ảo</NavLink>
             <NavLink to="/admin/settings" className={linkClass}>Cài đặt</NavLink>
           </>
         )}

@@ -46,6 +46,7 @@ export const routes = [
           { path: 'form-fields', lazy: page(() => import('../features/admin/components/FormFieldsPage.jsx'), 'FormFieldsPage') },
           { path: 'settings', lazy: page(() => import('../features/admin/components/SettingsPage.jsx'), 'SettingsPage') },
           { path: 'stats', lazy: page(() => import('../features/admin/components/StatsPage.jsx'), 'StatsPage') },
+          { path: 'bot', lazy: page(() => import('../features/admin/components/BotPage.jsx'), 'BotPage') },
           { path: 'canned', lazy: page(() => import('../features/canned/components/CannedRepliesPage.jsx'), 'AdminCannedRepliesPage') },
         ],
       },

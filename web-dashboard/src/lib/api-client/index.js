@@ -16,6 +16,7 @@ const FALLBACK_MESSAGES = {
   already_assigned: 'Cuộc trò chuyện đã có người khác nhận.',
   conflict: 'Dữ liệu vừa thay đổi, vui lòng thử lại.',
   too_large: 'Nội dung quá dài.',
+  unsupported_type: 'Loại tệp này không được hỗ trợ.',
   rate_limited: 'Bạn thao tác quá nhanh, vui lòng thử lại sau.',
   account_locked: 'Tài khoản tạm thời bị khoá do đăng nhập sai nhiều lần.',
   unavailable: 'Hệ thống đang bận, vui lòng thử lại.',
@@ -41,6 +42,7 @@ const CODE_BY_STATUS = {
   404: 'not_found',
   409: 'conflict',
   413: 'too_large',
+  415: 'unsupported_type',
   429: 'rate_limited',
   503: 'unavailable',
 };
@@ -131,6 +133,87 @@ export async function request(method, path, { query, body, auth = true, token, s
     throw error;
   }
   return data;
+}
+
+function parseJson(text) {
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+function handleFailure(status, data, headers, bearer) {
+  const error = toApiError(status, data, headers);
+  if (status === 401 && bearer) config.onUnauthorized(SESSION_EXPIRED_MESSAGE, error);
+  else if (error.code === 'account_disabled' && bearer) config.onUnauthorized(ACCOUNT_DISABLED_MESSAGE, error);
+  return error;
+}
+
+/** GET bytes with the Authorization header (attachments) → Blob. */
+export async function fetchBlob(path, { signal } = {}) {
+  const bearer = config.getToken();
+  const headers = bearer ? { Authorization: `Bearer ${bearer}` } : {};
+  let res;
+  try {
+    res = await config.fetch(buildUrl(path), { headers, signal });
+  } catch (err) {
+    if (err && err.name === 'AbortError') throw err;
+    throw new ApiError({ status: 0, code: 'network' });
+  }
+  if (!res.ok) throw handleFailure(res.status, parseJson(await res.text().catch(() => '')), res.headers, bearer);
+  return res.blob();
+}
+
+/**
+ * multipart POST through XMLHttpRequest (upload progress): resolves the JSON
+ * answer, rejects an ApiError (server's message) or an AbortError.
+ * onProgress(fraction 0..1).
+ */
+export function uploadForm(path, formData, { onProgress, signal } = {}) {
+  return new Promise((resolve, reject) => {
+    const XHR = globalThis.XMLHttpRequest;
+    const xhr = new XHR();
+    const bearer = config.getToken();
+    xhr.open('POST', buildUrl(path));
+    xhr.setRequestHeader('Accept', 'application/json');
+    if (bearer) xhr.setRequestHeader('Authorization', `Bearer ${bearer}`);
+    if (xhr.upload && onProgress) {
+      xhr.upload.onprogress = (e) => {
+        if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total);
+      };
+    }
+    const abort = () => xhr.abort();
+    if (signal) {
+      if (signal.aborted) {
+        reject(new DOMException('Aborted', 'AbortError'));
+        return;
+      }
+      signal.addEventListener('abort', abort, { once: true });
+    }
+    const done = () => signal?.removeEventListener('abort', abort);
+    xhr.onload = () => {
+      done();
+      const data = parseJson(xhr.responseText);
+      if (xhr.status >= 200 && xhr.status < 300) {
+        onProgress?.(1);
+        resolve(data);
+        return;
+      }
+      const headers = { get: (h) => xhr.getResponseHeader(h) };
+      reject(handleFailure(xhr.status, data, headers, bearer));
+    };
+    xhr.onerror = () => {
+      done();
+      reject(new ApiError({ status: 0, code: 'network' }));
+    };
+    xhr.onabort = () => {
+      done();
+      reject(new DOMException('Aborted', 'AbortError'));
+    };
+    xhr.send(formData);
+  });
 }
 
 export const api = {

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { Alert, Avatar, Badge } from '../../../components/ui/index.jsx';
 import { STATUS_LABELS } from '../../../lib/format/index.js';
@@ -13,6 +13,7 @@ import { OwnerBanner } from './OwnerBanner.jsx';
 import { Composer } from './Composer.jsx';
 import { ConversationActions } from './ConversationActions.jsx';
 import { TriagePanel } from './TriagePanel.jsx';
+import { useUploads } from '../hooks/useUploads.js';
 import { PriorityBadge, Stars, TagList } from '../../../components/ui/support.jsx';
 
 export function ConversationView() {
@@ -22,7 +23,11 @@ export function ConversationView() {
 
 function ConversationScreen({ id }) {
   const client = useRealtime();
-  const { conversation, thread, loading, error, visitorTyping, send, retry, discard, me, agents, upsertConversation } = useConversation(id);
+  const { conversation, thread, loading, error, visitorTyping, send, retry, discard, addMessage, me, agents, upsertConversation } = useConversation(id);
+  const uploads = useUploads(id, addMessage);
+  const [dragging, setDragging] = useState(false);
+  const dragDepth = useRef(0);
+  const fileInput = useRef(null);
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState(null);
   const [showInfo, setShowInfo] = useState(false);
@@ -75,6 +80,60 @@ function ConversationScreen({ id }) {
   else if (!canReply) reason = `Chỉ ${owner} mới có thể trả lời cuộc trò chuyện này`;
 
   const claim = () => run(() => claimConversation(id));
+  const hasFiles = (e) => [...(e.dataTransfer?.types || [])].includes('Files');
+  const dropProps = canReply
+    ? {
+        onDragEnter: (e) => {
+          if (!hasFiles(e)) return;
+          e.preventDefault();
+          dragDepth.current += 1;
+          setDragging(true);
+        },
+        onDragOver: (e) => {
+          if (!hasFiles(e)) return;
+          e.preventDefault();
+          e.dataTransfer.dropEffect = 'copy';
+        },
+        onDragLeave: () => {
+          dragDepth.current = Math.max(0, dragDepth.current - 1);
+          if (dragDepth.current === 0) setDragging(false);
+        },
+        onDrop: (e) => {
+          e.preventDefault();
+          dragDepth.current = 0;
+          setDragging(false);
+          const files = [...(e.dataTransfer?.files || [])];
+          if (files.length) uploads.add(files);
+        },
+      }
+    : undefined;
+  const attachButton = canReply ? (
+    <>
+      <input
+        ref={fileInput}
+        type="file"
+        multiple
+        className="hidden"
+        data-testid="attach-input"
+        aria-label="Chọn tệp đính kèm"
+        onChange={(e) => {
+          const files = [...(e.target.files || [])];
+          e.target.value = '';
+          if (files.length) uploads.add(files);
+        }}
+      />
+      <button
+        type="button"
+        onClick={() => fileInput.current?.click()}
+        className="mb-1 rounded-md p-2 text-slate-500 hover:bg-slate-100 hover:text-slate-800"
+        aria-label="Đính kèm tệp"
+        title="Đính kèm tệp (ảnh, PDF, Office, ZIP, văn bản) — có thể kéo thả hoặc dán ảnh"
+        data-testid="attach-button"
+      >
+        <svg viewBox="0 0 20 20" className="h-5 w-5" fill="none" stroke="currentColor" strokeWidth="1.6" aria-hidden="true"><path d="M14.5 9.5l-5.3 5.3a3.2 3.2 0 01-4.5-4.5l6-6a2.1 2.1 0 013 3l-6 6a1.1 1.1 0 01-1.5-1.5l5.3-5.3" strokeLinecap="round" strokeLinejoin="round" /></svg>
+      </button>
+    </>
+  ) : null;
   const v = conversation.visitor || {};
 
   return (
@@ -128,6 +187,11 @@ function ConversationScreen({ id }) {
           loading={loading}
           onRetry={retry}
           onDiscard={discard}
+          uploads={uploads.uploads}
+          onRetryUpload={uploads.retry}
+          onDiscardUpload={uploads.discard}
+          dropProps={dropProps}
+          dragging={dragging}
         />
         <Composer
           canReply={canReply}
@@ -139,6 +203,8 @@ function ConversationScreen({ id }) {
           onTyping={typing.onInput}
           onStopTyping={typing.stop}
           onClaim={!conversation.assigneeId && conversation.status !== 'resolved' ? claim : null}
+          attachButton={attachButton}
+          onPasteFiles={canReply ? uploads.add : undefined}
           claiming={busy}
         />
       </div>

@@ -1,6 +1,54 @@
 import { useEffect, useRef } from 'react';
 import { Avatar } from '../../../components/ui/index.jsx';
-import { formatTime, formatDateTime } from '../../../lib/format/index.js';
+import { formatBytes, formatTime, formatDateTime } from '../../../lib/format/index.js';
+import { FileAttachment, ImageAttachment } from './Attachment.jsx';
+
+function Content({ m, light }) {
+  const att = m.attachment;
+  if (!att || (m.kind !== 'image' && m.kind !== 'file')) return m.text;
+  return (
+    <span className="flex flex-col gap-1.5">
+      {m.kind === 'image' ? (
+        <ImageAttachment conversationId={m.conversationId} attachment={att} />
+      ) : (
+        <FileAttachment conversationId={m.conversationId} attachment={att} light={light} />
+      )}
+      {m.text && <span>{m.text}</span>}
+    </span>
+  );
+}
+
+function UploadItem({ u, onRetry, onDiscard }) {
+  const failed = u.status === 'failed';
+  const pct = Math.round((u.progress || 0) * 100);
+  return (
+    <div className="flex flex-row-reverse items-end gap-2" data-testid="upload-item" data-status={u.status}>
+      <div className={`w-64 max-w-[75%] rounded-2xl rounded-br-sm px-3 py-2 text-sm shadow-sm ring-1 ${failed ? 'bg-red-50 text-red-900 ring-red-200' : 'bg-white text-slate-800 ring-slate-200'}`}>
+        <div className="flex items-baseline justify-between gap-2">
+          <span className="truncate font-medium">{u.name}</span>
+          <span className="shrink-0 text-[11px] text-slate-500">{formatBytes(u.size)}</span>
+        </div>
+        {failed ? (
+          <div className="mt-1 text-xs">
+            <span data-testid="upload-error">{u.error}</span>
+            <span className="mt-1 flex gap-3">
+              <button type="button" className="font-medium underline" onClick={() => onRetry(u.clientId)}>Thử lại</button>
+              <button type="button" className="underline" onClick={() => onDiscard(u.clientId)}>Bỏ</button>
+            </span>
+          </div>
+        ) : (
+          <div className="mt-1.5 flex items-center gap-2">
+            <div className="h-1.5 flex-1 overflow-hidden rounded-full bg-slate-200" role="progressbar" aria-label={`Đang tải lên ${u.name}`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} data-testid="upload-progress">
+              <div className="h-full bg-blue-600 transition-[width]" style={{ width: `${pct}%` }} />
+            </div>
+            <span className="w-9 text-right text-[11px] tabular-nums text-slate-500">{pct}%</span>
+            <button type="button" className="text-[11px] text-slate-500 underline" onClick={() => onDiscard(u.clientId)}>Huỷ</button>
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}
 
 function SystemMessage({ m }) {
   return (
@@ -12,7 +60,9 @@ function SystemMessage({ m }) {
 
 function Bubble({ m, mine, pending, onRetry, onDiscard }) {
   const isVisitor = m.senderType === 'visitor';
-  const name = isVisitor ? m.senderName || 'Khách' : m.senderName || 'Nhân viên';
+  const isBot = m.senderType === 'bot';
+  const name = isVisitor ? m.senderName || 'Khách' : isBot ? m.senderName || 'Trợ lý ảo' : m.senderName || 'Nhân viên';
+  const hasAttachment = !!m.attachment && (m.kind === 'image' || m.kind === 'file');
   const failed = pending?.status === 'failed';
   return (
     <div
@@ -22,15 +72,26 @@ function Bubble({ m, mine, pending, onRetry, onDiscard }) {
       data-seq={m.seq}
       data-status={pending?.status}
     >
-      <Avatar name={name} colorKey={isVisitor ? m.conversationId : m.senderId || name} size="sm" />
+      {isBot ? (
+        <span className="inline-flex h-7 w-7 shrink-0 items-center justify-center rounded-full bg-violet-600 text-white" aria-hidden="true">
+          <svg viewBox="0 0 20 20" className="h-4 w-4" fill="currentColor"><path d="M9 2h2v2h3a2 2 0 012 2v7a2 2 0 01-2 2H6a2 2 0 01-2-2V6a2 2 0 012-2h3V2zm-2 6a1 1 0 100 2 1 1 0 000-2zm6 0a1 1 0 100 2 1 1 0 000-2zM7 12h6v1H7v-1zM2 8h1v4H2V8zm15 0h1v4h-1V8z" /></svg>
+        </span>
+      ) : (
+        <Avatar name={name} colorKey={isVisitor ? m.conversationId : m.senderId || name} size="sm" />
+      )}
       <div className={`flex max-w-[75%] flex-col ${isVisitor ? 'items-start' : 'items-end'}`}>
-        {!mine && <span className="mb-0.5 px-1 text-[11px] text-slate-500">{name}</span>}
+        {!mine && (
+          <span className="mb-0.5 flex items-center gap-1.5 px-1 text-[11px] text-slate-500">
+            {name}
+            {isBot && <span className="rounded bg-violet-100 px-1.5 py-px text-[10px] font-semibold text-violet-700" data-testid="bot-badge">Trợ lý ảo</span>}
+          </span>
+        )}
         <div
-          className={`whitespace-pre-wrap break-words rounded-2xl px-3 py-2 text-sm shadow-sm ${
-            isVisitor ? 'rounded-bl-sm bg-white text-slate-900 ring-1 ring-slate-200' : failed ? 'rounded-br-sm bg-red-50 text-red-900 ring-1 ring-red-200' : `rounded-br-sm bg-blue-600 text-white ${pending ? 'opacity-70' : ''}`
+          className={`whitespace-pre-wrap break-words rounded-2xl text-sm shadow-sm ${hasAttachment && m.kind === 'image' ? 'p-1.5' : 'px-3 py-2'} ${
+            isVisitor ? 'rounded-bl-sm bg-white text-slate-900 ring-1 ring-slate-200' : isBot ? 'rounded-br-sm bg-violet-50 text-violet-950 ring-1 ring-violet-200' : failed ? 'rounded-br-sm bg-red-50 text-red-900 ring-1 ring-red-200' : `rounded-br-sm bg-blue-600 text-white ${pending ? 'opacity-70' : ''}`
           }`}
         >
-          {m.text}
+          <Content m={m} light={!isVisitor && !isBot && !failed} />
         </div>
         <span className="mt-0.5 px-1 text-[10px] text-slate-400" title={formatDateTime(m.createdAt)}>
           {pending ? (
@@ -53,14 +114,19 @@ function Bubble({ m, mine, pending, onRetry, onDiscard }) {
 }
 
 /** Transcript: stored messages by seq, then local pending ones. */
-export function MessageList({ messages, pending = [], meId, meName, typing, onRetry, onDiscard, loading }) {
+export function MessageList({ messages, pending = [], uploads = [], meId, meName, typing, onRetry, onDiscard, onRetryUpload, onDiscardUpload, loading, dropProps, dragging }) {
   const endRef = useRef(null);
-  const count = messages.length + pending.length;
+  const count = messages.length + pending.length + uploads.length;
   useEffect(() => {
     endRef.current?.scrollIntoView({ block: 'end' });
   }, [count, typing]);
   return (
-    <div className="flex-1 space-y-3 overflow-y-auto bg-slate-50 px-4 py-4" data-testid="thread" aria-live="polite">
+    <div className="relative flex-1 space-y-3 overflow-y-auto bg-slate-50 px-4 py-4" data-testid="thread" aria-live="polite" {...dropProps}>
+      {dragging && (
+        <div className="pointer-events-none sticky top-0 z-10 flex h-24 items-center justify-center rounded-lg border-2 border-dashed border-blue-400 bg-blue-50/90 text-sm font-medium text-blue-800" data-testid="drop-overlay">
+          Thả tệp vào đây để gửi
+        </div>
+      )}
       {loading && messages.length === 0 && <p className="text-center text-sm text-slate-400">Đang tải tin nhắn…</p>}
       {!loading && count === 0 && <p className="text-center text-sm text-slate-400">Chưa có tin nhắn.</p>}
       {messages.map((m) =>
@@ -79,6 +145,9 @@ export function MessageList({ messages, pending = [], meId, meName, typing, onRe
           onRetry={onRetry}
           onDiscard={onDiscard}
         />
+      ))}
+      {uploads.map((u) => (
+        <UploadItem key={u.clientId} u={u} onRetry={onRetryUpload} onDiscard={onDiscardUpload} />
       ))}
       {typing && (
         <div className="flex items-center gap-2 text-xs italic text-slate-500" data-testid="visitor-typing">

@@ -110,6 +110,8 @@ export function useConversation(id) {
 
   const retry = useCallback((clientId) => feedRef.current?.retry(clientId).catch(() => null), []);
   const discard = useCallback((clientId) => feedRef.current?.discard(clientId), []);
+  // a message stored through REST (attachment upload): shown now, deduped with its event
+  const addMessage = useCallback((message) => feedRef.current?.seed([message]), []);
 
-  return { conversation, thread, loading, error, visitorTyping, send, retry, discard, me, agents: state.agents, upsertConversation };
+  return { conversation, thread, loading, error, visitorTyping, send, retry, discard, addMessage, me, agents: state.agents, upsertConversation };
 }
