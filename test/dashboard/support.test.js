@@ -208,6 +208,42 @@ describe('dashboard support features', { timeout: 5 * 60 * 1000 }, () => {
     assert.equal(stored.senderId, ctx.agents.an.id);
   });
 
+  it('canned replies: an agent manages personal ones (shared listed read-only; 409 on a taken personal shortcut; edit; delete)', async () => {
+    const page = ctx.pageAn;
+    await page.goto(`${server.baseUrl}/dashboard/canned`);
+    await page.locator('[data-testid="canned-item"][data-shortcut="xinchao"]', { hasText: 'Dùng chung' }).waitFor();
+    // shared ones cannot be edited here
+    assert.equal(await page.locator('[data-testid="canned-item"][data-shortcut="xinchao"] button').count(), 0);
+    const add = async (shortcut, title, text) => {
+      await page.fill('#new-shortcut', shortcut);
+      await page.fill('#new-title', title);
+      await page.fill('#new-text', text);
+      await page.click('[data-testid="canned-new-form"] [data-testid="canned-save"]');
+    };
+    await add('cam-on', 'Cảm ơn', 'Cảm ơn anh/chị đã liên hệ ạ.');
+    await page.locator('[data-testid="canned-item"][data-shortcut="cam-on"]').waitFor();
+    await add('cam-on', 'Trùng', 'Trùng');
+    await page.locator('[data-testid="canned-new-form"]', { hasText: 'Phím tắt này đã được sử dụng.' }).waitFor();
+    // invalid shortcut: the server's field message
+    await add('sai phím', 'Sai', 'Sai');
+    const bad = await api.call('POST', '/canned-replies', { token: ctx.tokens.an, body: { shortcut: 'sai phím', title: 'Sai', text: 'Sai' } });
+    assert.equal(bad.status, 400);
+    await page.locator('[data-testid="canned-new-form"]', { hasText: bad.body.error.fields.shortcut }).waitFor();
+    // edit
+    await page.locator('[data-testid="canned-item"][data-shortcut="cam-on"]').getByRole('button', { name: 'Sửa' }).click();
+    await page.fill('[data-testid="canned-edit-form"] input[name="title"]', 'Lời cảm ơn');
+    await page.click('[data-testid="canned-edit-form"] [data-testid="canned-save"]');
+    await page.locator('[data-testid="canned-item"][data-shortcut="cam-on"]', { hasText: 'Lời cảm ơn' }).waitFor();
+    let mine = (await api.call('GET', '/canned-replies', { token: ctx.tokens.an })).body.items.filter((r) => r.ownerId === ctx.agents.an.id);
+    assert.deepEqual(mine.map((r) => [r.shortcut, r.title]), [['cam-on', 'Lời cảm ơn']]);
+    // delete (confirmed)
+    page.once('dialog', (d) => d.accept());
+    await page.locator('[data-testid="canned-item"][data-shortcut="cam-on"]').getByRole('button', { name: 'Xoá' }).click();
+    await page.locator('[data-testid="canned-item"][data-shortcut="cam-on"]').waitFor({ state: 'detached' });
+    mine = (await api.call('GET', '/canned-replies', { token: ctx.tokens.an })).body.items.filter((r) => r.ownerId === ctx.agents.an.id);
+    assert.equal(mine.length, 0);
+  });
+
   it('priority and tags: set in the UI (server validation shown), live badges, inbox filters by tag and priority, sort by priority', async () => {
     const page = ctx.pageAn;
     const [a, b, c] = await Promise.all([
@@ -422,6 +458,7 @@ describe('dashboard support features', { timeout: 5 * 60 * 1000 }, () => {
     assert.equal((await file.locator('[data-testid="file-size"]').textContent()).trim(), `${text.length} B`);
     const [download] = await Promise.all([page.waitForEvent('download'), file.click()]);
     assert.equal(download.suggestedFilename(), 'don-hang.csv');
+    await shot(page, 'support-attachments-thread');
   });
 
   it('bot: settings save and reload (API key never echoed); bot messages are badged; a handoff flags the inbox row and rings', async (t) => {

@@ -170,6 +170,11 @@ function ConversationScreen({ id }) {
           </div>
         </header>
         <OwnerBanner conversation={conversation} meId={me.id} />
+        {conversation.handoffAt && !conversation.assigneeId && conversation.status !== 'resolved' && (
+          <div className="border-b border-rose-200 bg-rose-50 px-4 py-1.5 text-sm font-medium text-rose-800" data-testid="handoff-banner">
+            Khách muốn gặp nhân viên hỗ trợ — trợ lý ảo đã dừng trả lời.
+          </div>
+        )}
         {actionError && (
           <div className="px-4 pt-2">
             <Alert className="flex items-start justify-between gap-2">

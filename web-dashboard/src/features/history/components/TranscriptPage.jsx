@@ -7,6 +7,8 @@ import { listAllMessages } from '../../conversation/api/messages.js';
 import { MessageList } from '../../conversation/components/MessageList.jsx';
 import { VisitorPanel } from '../../conversation/components/VisitorPanel.jsx';
 import { useAuth } from '../../auth/hooks/useAuth.js';
+import { PriorityBadge, TagList } from '../../../components/ui/support.jsx';
+import { RatingBlock } from '../../conversation/components/TriagePanel.jsx';
 
 /** Read-only full transcript (GET /api/conversations/:id + every messages page). */
 export function TranscriptPage() {
@@ -33,6 +35,8 @@ export function TranscriptPage() {
               <h1 className="text-base font-semibold text-slate-900">{c.visitor?.name || 'Khách'}</h1>
               <span className="text-sm text-slate-500">{c.visitor?.phone}</span>
               <Badge tone={c.status}>{STATUS_LABELS[c.status]}</Badge>
+              <PriorityBadge priority={c.priority} />
+              <TagList tags={c.tags} />
             </>
           )}
         </div>
@@ -53,6 +57,7 @@ export function TranscriptPage() {
         </div>
         {c && (
           <aside className="hidden w-72 shrink-0 overflow-y-auto border-l border-slate-200 bg-white lg:block">
+            <div className="border-b border-slate-200 p-4"><RatingBlock rating={c.rating} /></div>
             <VisitorPanel conversation={c} />
           </aside>
         )}
