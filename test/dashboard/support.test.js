@@ -436,6 +436,20 @@ describe('dashboard support features', { timeout: 5 * 60 * 1000 }, () => {
     await page.keyboard.press('Escape');
     await page.locator('[data-testid="lightbox"]').waitFor({ state: 'detached' });
 
+    // an image pasted into the composer is sent too
+    const small = randomPng(40, 30);
+    await page.locator('[data-testid="composer-input"]').focus();
+    await page.evaluate((b64) => {
+      const bin = atob(b64);
+      const dt = new DataTransfer();
+      dt.items.add(new File([Uint8Array.from(bin, (ch) => ch.charCodeAt(0))], 'dan-anh.png', { type: 'image/png' }));
+      document.querySelector('[data-testid="composer-input"]').dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+    }, small.toString('base64'));
+    await eventually(async () => (await page.locator('[data-testid="message"][data-sender="agent"] [data-testid="image-thumb"]').count()) === 2, { message: 'pasted image shown' });
+    const afterPaste = await api.call('GET', `/conversations/${conversation.id}/messages?after=0`, { token: ctx.tokens.an });
+    assert.ok(afterPaste.body.items.some((m) => m.kind === 'image' && m.attachment.name === 'dan-anh.png' && m.attachment.width === 40 && m.attachment.height === 30));
+    assert.equal(await page.locator('[data-testid="composer-input"]').inputValue(), '');
+
     // an executable renamed .png, dropped on the thread: the server's 415 message; Bỏ removes it
     const exe = Buffer.concat([Buffer.from('MZ\x90\x00\x03\x00\x00\x00', 'latin1'), randomBytes(2048)]);
     const refused = await restUpload(conversation.id, ctx.tokens.an, exe, 'virus.png');
