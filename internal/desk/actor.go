@@ -9,6 +9,9 @@ type Actor struct {
 	Agent          *chat.Agent
 	// IP is the caller's address as the transport saw it, for rate limits.
 	IP string
+	// Bot names the assistant when it writes; it is never a caller of the
+	// API, so it can read nothing.
+	Bot string
 }
 
 // IsAgent reports whether the actor is an agent or admin.

@@ -20,10 +20,16 @@ type Upload struct {
 // more than this (plus their own framing) from a request.
 func (s *Service) MaxUploadBytes() int64 { return s.cfg.MaxUploadBytes }
 
-// SendAttachment stores a file and the message carrying it, under the same
-// rules as SendMessage: only the visitor or the owning agent, acknowledged
-// once MongoDB has both, and a resend with a known clientId stores nothing.
-func (s *Service) SendAttachment(ctx context.Context, actor Actor, conversationID, clientID, caption string, up Upload) (*chat.Message, bool, error) {
+// AttachmentTarget checks that actor may send to the conversation (see
+// SendMessage's rules) before a transport reads a possibly large upload.
+func (s *Service) AttachmentTarget(ctx context.Context, actor Actor, conversationID string) (*chat.Conversation, error) {
+	return s.senderConversation(ctx, actor, conversationID)
+}
+
+// SendAttachment stores a file and the message carrying it to c, which
+// AttachmentTarget returned for the same actor: acknowledged once MongoDB
+// has both, and a resend with a known clientId stores nothing.
+func (s *Service) SendAttachment(ctx context.Context, actor Actor, c *chat.Conversation, clientID, caption string, up Upload) (*chat.Message, bool, error) {
 	if err := chat.ValidateClientID(clientID); err != nil {
 		return nil, false, err
 	}
@@ -33,10 +39,6 @@ func (s *Service) SendAttachment(ctx context.Context, actor Actor, conversationI
 	}
 	if int64(len(up.Data)) > s.cfg.MaxUploadBytes {
 		return nil, false, chat.TooLargeFile(s.cfg.MaxUploadBytes)
-	}
-	c, err := s.senderConversation(ctx, actor, conversationID)
-	if err != nil {
-		return nil, false, err
 	}
 	// A resend after a lost answer: the message (and its file) is stored.
 	if prev, err := s.store.MessageByClientID(ctx, c.ID, clientID); err == nil {

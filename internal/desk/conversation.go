@@ -73,6 +73,9 @@ func (s *Service) CreateConversation(ctx context.Context, in NewConversation) (*
 	if err := s.assign(ctx, c); err != nil {
 		s.log.Warn("assignment failed; conversation stays waiting", "conversation", c.ID, "err", err)
 	}
+	if c.Status == chat.StatusWaiting && chat.AnswerValue(answers, chat.KeyMessage) != "" {
+		s.wakeBot(c.ID)
+	}
 	return &Created{Conversation: c, VisitorToken: token}, nil
 }
 

@@ -41,6 +41,9 @@ type Metrics interface {
 	MessageStored(d time.Duration)
 	RedisError()
 	MongoError()
+	// BotCall counts the bot's turns by outcome: answered, dropped (an agent
+	// took over meanwhile), empty, error.
+	BotCall(outcome string)
 }
 
 // Service is the application core shared by every transport.
@@ -55,6 +58,7 @@ type Service struct {
 	metrics metricsOrNil
 
 	limiter Limiter
+	bot     BotClient
 	touches *toucher
 	cache   *cache
 
@@ -133,5 +137,10 @@ func (m metricsOrNil) redisError() {
 func (m metricsOrNil) mongoError() {
 	if m.m != nil {
 		m.m.MongoError()
+	}
+}
+func (m metricsOrNil) botCall(outcome string) {
+	if m.m != nil {
+		m.m.BotCall(outcome)
 	}
 }

@@ -72,6 +72,9 @@ func (s *Service) sent(c *chat.Conversation, actor Actor, m *chat.Message, err e
 	if actor.Visitor && c.Status == chat.StatusResolved {
 		go s.reopenForVisitor(c.ID)
 	}
+	if actor.Visitor && c.Status == chat.StatusWaiting && c.HandoffAt == nil {
+		s.wakeBot(c.ID)
+	}
 	return m, false, nil
 }
 
@@ -106,6 +109,8 @@ func (s *Service) appendContent(ctx context.Context, c *chat.Conversation, actor
 		m.SenderType, m.SenderID, m.SenderName = chat.SenderAgent, actor.Agent.ID, actor.Agent.Name
 	case actor.Visitor:
 		m.SenderType, m.SenderName = chat.SenderVisitor, c.Visitor.Name
+	case actor.Bot != "":
+		m.SenderType, m.SenderName = chat.SenderBot, actor.Bot
 	default:
 		m.SenderType = chat.SenderSystem
 	}
@@ -195,7 +200,7 @@ func (s *Service) afterStore(ctx context.Context, c *chat.Conversation, m *chat.
 	switch m.SenderType {
 	case chat.SenderVisitor:
 		side = "agent"
-	case chat.SenderAgent:
+	case chat.SenderAgent, chat.SenderBot:
 		side = "visitor"
 	}
 	if side != "" {
@@ -263,6 +268,7 @@ func (s *Service) reopenForVisitor(id string) {
 	if err := s.assign(ctx, c); err != nil {
 		s.log.Warn("assign after reopen failed", "conversation", id, "err", err)
 	}
+	s.wakeBot(id) // it speaks only if nobody took the conversation
 }
 
 // MaxReplay bounds one page of replayed messages.

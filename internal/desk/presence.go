@@ -144,6 +144,7 @@ func (s *Service) drainSoon() {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	s.drain(ctx)
+	s.botSweep(ctx)
 }
 
 // janitor runs on every node: it turns expired presence into offline
@@ -185,4 +186,5 @@ func (s *Service) janitorTick() {
 		}
 	}
 	s.drain(ctx)
+	s.botSweep(ctx)
 }

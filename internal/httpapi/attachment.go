@@ -24,12 +24,19 @@ const maxFormValue = 16 << 10
 
 var errBadUpload = &chat.Error{Code: chat.EINVALID, Message: "Tệp tải lên không hợp lệ.", Fields: map[string]string{"file": "Vui lòng chọn một tệp."}}
 
-// uploadAttachment reads a multipart upload (clientId, file, text?) into
-// memory, bounded by the configured limit, and hands it to the service.
+// uploadAttachment checks the caller first, then reads a multipart upload
+// (clientId, file, text?) into memory, bounded by the configured limit, and
+// hands it to the service.
 func (s *Server) uploadAttachment(c *gin.Context) {
 	max := s.svc.MaxUploadBytes()
 	if c.Request.ContentLength > max+multipartOverhead {
 		s.fail(c, chat.TooLargeFile(max))
+		return
+	}
+	a := actorWithIP(c)
+	conv, err := s.svc.AttachmentTarget(c.Request.Context(), a, c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
 		return
 	}
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, max+multipartOverhead)
@@ -42,7 +49,7 @@ func (s *Server) uploadAttachment(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	m, resent, err := s.svc.SendAttachment(c.Request.Context(), actorWithIP(c), c.Param("id"), clientID, caption, up)
+	m, resent, err := s.svc.SendAttachment(c.Request.Context(), a, conv, clientID, caption, up)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -74,6 +74,7 @@ func New(svc *desk.Service, cfg Config, log *slog.Logger, extra Extra) (*gin.Eng
 	mixed.POST("/typing", s.typing)
 	mixed.POST("/read", s.markRead)
 	mixed.POST("/rating", s.rate)
+	mixed.POST("/handoff", s.handoff)
 	mixed.POST("/attachments", s.uploadAttachment)
 	mixed.GET("/attachments/:attachmentId", s.downloadAttachment)
 
@@ -109,6 +110,8 @@ func New(svc *desk.Service, cfg Config, log *slog.Logger, extra Extra) (*gin.Eng
 	admin.PUT("/canned-replies/:id", s.adminUpdateCanned)
 	admin.DELETE("/canned-replies/:id", s.adminDeleteCanned)
 	admin.GET("/stats", s.adminStats)
+	admin.GET("/bot", s.adminBot)
+	admin.PUT("/bot", s.adminSaveBot)
 
 	r.NoRoute(func(c *gin.Context) {
 		s.fail(c, errNoRoute)

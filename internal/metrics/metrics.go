@@ -23,6 +23,8 @@ type Registry struct {
 	flushSize                histogram
 	flushLatency             histogram
 	redisErrors, mongoErrors atomic.Int64
+	botMu                    sync.Mutex
+	botCalls                 map[string]int64
 }
 
 // New returns an empty registry for node.
@@ -71,6 +73,16 @@ func (r *Registry) RedisError() { r.redisErrors.Add(1) }
 // MongoError counts a failed MongoDB call.
 func (r *Registry) MongoError() { r.mongoErrors.Add(1) }
 
+// BotCall counts a bot turn by outcome (a fixed, small set).
+func (r *Registry) BotCall(outcome string) {
+	r.botMu.Lock()
+	defer r.botMu.Unlock()
+	if r.botCalls == nil {
+		r.botCalls = map[string]int64{}
+	}
+	r.botCalls[outcome]++
+}
+
 // ServeHTTP writes the exposition.
 func (r *Registry) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
@@ -86,6 +98,12 @@ func (r *Registry) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
 	r.flushLatency.write(w, "chatdesk_batch_flush_seconds", l)
 	fmt.Fprintf(w, "# TYPE chatdesk_redis_errors_total counter\nchatdesk_redis_errors_total{%s} %d\n", l, r.redisErrors.Load())
 	fmt.Fprintf(w, "# TYPE chatdesk_mongo_errors_total counter\nchatdesk_mongo_errors_total{%s} %d\n", l, r.mongoErrors.Load())
+	fmt.Fprintf(w, "# TYPE chatdesk_bot_calls_total counter\n")
+	r.botMu.Lock()
+	for _, o := range []string{"answered", "dropped", "empty", "error"} {
+		fmt.Fprintf(w, "chatdesk_bot_calls_total{%s,outcome=%q} %d\n", l, o, r.botCalls[o])
+	}
+	r.botMu.Unlock()
 }
 
 type histogram struct {

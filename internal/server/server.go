@@ -16,6 +16,7 @@ import (
 	"github.com/ulule/limiter/v3"
 
 	"github.com/chatdesk/chatdesk/internal/auth"
+	"github.com/chatdesk/chatdesk/internal/bot"
 	"github.com/chatdesk/chatdesk/internal/config"
 	"github.com/chatdesk/chatdesk/internal/desk"
 	"github.com/chatdesk/chatdesk/internal/httpapi"
@@ -98,6 +99,7 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, hooks Hooks) 
 		return err
 	}
 	svc.SetLimiter(lim)
+	svc.SetBotClient(bot.New())
 	if err := svc.Setup(ctx); err != nil {
 		return fmt.Errorf("setup: %w", err)
 	}

@@ -1,0 +1,320 @@
+package server
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chatdesk/chatdesk/internal/chat"
+)
+
+// fakeLLM speaks the chat-completions API. Each request is recorded; the
+// answer depends on the last user turn: "chậm" blocks until the request
+// is abandoned or released, "lỗi" fails with 500, anything else is echoed.
+type fakeLLM struct {
+	*httptest.Server
+	mu       sync.Mutex
+	requests []llmRequest
+	auth     []string
+	arrived  chan string
+	release  chan struct{}
+	gaveUp   chan string
+}
+
+type llmRequest struct {
+	Model    string         `json:"model"`
+	Messages []chat.BotTurn `json:"messages"`
+}
+
+func newFakeLLM(t *testing.T) *fakeLLM {
+	f := &fakeLLM{arrived: make(chan string, 100), release: make(chan struct{}), gaveUp: make(chan string, 100)}
+	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req llmRequest
+		if r.URL.Path != "/v1/chat/completions" || r.Method != http.MethodPost || json.NewDecoder(r.Body).Decode(&req) != nil {
+			http.Error(w, `{"error":{"message":"bad request"}}`, 400)
+			return
+		}
+		last := req.Messages[len(req.Messages)-1].Content
+		f.mu.Lock()
+		f.requests = append(f.requests, req)
+		f.auth = append(f.auth, r.Header.Get("Authorization"))
+		f.mu.Unlock()
+		f.arrived <- last
+		switch {
+		case strings.Contains(last, "chậm"):
+			select {
+			case <-f.release:
+			case <-r.Context().Done():
+				f.gaveUp <- last
+				return
+			}
+		case strings.Contains(last, "lỗi"):
+			http.Error(w, `{"error":{"message":"model overloaded"}}`, 500)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{"choices": []any{map[string]any{"message": map[string]any{"role": "assistant", "content": "Bot trả lời: " + last}}}})
+	}))
+	t.Cleanup(f.Close)
+	return f
+}
+
+func (f *fakeLLM) calls() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.requests)
+}
+
+func (f *fakeLLM) waitArrived(t *testing.T, want string) {
+	t.Helper()
+	select {
+	case got := <-f.arrived:
+		if !strings.Contains(got, want) {
+			t.Fatalf("the bot was asked about %q, want %q", got, want)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("the bot was never asked about %q", want)
+	}
+}
+
+// waitMessage polls the transcript until pred matches a message.
+func (n *node) waitMessage(token, convID string, pred func(*chat.Message) bool, what string) *chat.Message {
+	n.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		for _, m := range n.messages(token, convID, 0) {
+			if pred(m) {
+				return m
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	n.t.Fatalf("timeout waiting for %s", what)
+	return nil
+}
+
+func botMessages(ms []*chat.Message) (out []*chat.Message) {
+	for _, m := range ms {
+		if m.SenderType == chat.SenderBot {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func TestBotSettings(t *testing.T) {
+	n := startNode(t)
+	admin, _ := n.login("admin@chatdesk.local")
+	anTok, _ := n.login("an@chatdesk.local")
+	var got struct{ Bot chat.BotSettings }
+	if st := n.do("GET", "/api/admin/bot", admin, nil, &got); st != 200 || got.Bot.Enabled || got.Bot.Name != "Trợ lý ảo" || got.Bot.TimeoutSeconds != 15 || got.Bot.SystemPrompt == "" {
+		t.Fatalf("defaults: %d %+v", st, got.Bot)
+	}
+	tests := []struct {
+		name   string
+		token  string
+		body   map[string]any
+		status int
+		field  string
+	}{
+		{"an agent", anTok, map[string]any{"enabled": false}, 403, ""},
+		{"enabled without url", admin, map[string]any{"enabled": true, "model": "m"}, 400, "baseUrl"},
+		{"enabled without model", admin, map[string]any{"enabled": true, "baseUrl": "http://127.0.0.1:9/v1"}, 400, "model"},
+		{"not http", admin, map[string]any{"baseUrl": "file:///etc/passwd"}, 400, "baseUrl"},
+		{"wait too long", admin, map[string]any{"waitSeconds": 5000}, 400, "waitSeconds"},
+		{"timeout too long", admin, map[string]any{"timeoutSeconds": 61}, 400, "timeoutSeconds"},
+		{"knowledge too long", admin, map[string]any{"knowledge": strings.Repeat("a", chat.MaxBotKnowledge+1)}, 400, "knowledge"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var e errorAnswer
+			if st := n.do("PUT", "/api/admin/bot", tt.token, tt.body, &e); st != tt.status || (tt.field != "" && e.Error.Fields[tt.field] == "") {
+				t.Fatalf("%d %+v", st, e.Error)
+			}
+		})
+	}
+	body := map[string]any{"enabled": true, "baseUrl": "http://127.0.0.1:9/v1/", "model": "gpt-test", "apiKey": "sk-bi-mat"}
+	if st := n.do("PUT", "/api/admin/bot", admin, body, &got); st != 200 || got.Bot.APIKey != "" || !got.Bot.APIKeySet || got.Bot.BaseURL != "http://127.0.0.1:9/v1" {
+		t.Fatalf("save: %d %+v", st, got.Bot)
+	}
+	body["apiKey"] = ""
+	body["name"] = "Mai"
+	if st := n.do("PUT", "/api/admin/bot", admin, body, &got); st != 200 || !got.Bot.APIKeySet || got.Bot.Name != "Mai" {
+		t.Fatalf("an empty key keeps the stored one: %d %+v", st, got.Bot)
+	}
+	if st := n.do("GET", "/api/admin/bot", admin, nil, &got); st != 200 || got.Bot.APIKey != "" || !got.Bot.APIKeySet {
+		t.Fatalf("reload: %+v", got.Bot)
+	}
+}
+
+// TestBotAnswersWhileNoAgent: with no agent online the bot answers each
+// visitor message through the API, without delaying the visitor; it stops
+// for good once the visitor asks for a person, and as soon as an agent owns
+// the conversation (dropping an answer composed meanwhile); a slow or
+// failing API posts nothing.
+func TestBotAnswersWhileNoAgent(t *testing.T) {
+	n := startNode(t)
+	llm := newFakeLLM(t)
+	admin, _ := n.login("admin@chatdesk.local")
+	anTok, _ := n.login("an@chatdesk.local")
+	cfg := map[string]any{"enabled": true, "baseUrl": llm.URL + "/v1", "model": "gpt-test", "apiKey": "sk-thu",
+		"systemPrompt": "Bạn là trợ lý của Cửa hàng Hoa Mai.", "knowledge": "Giờ mở cửa: 8h–21h.", "timeoutSeconds": 1}
+	if st := n.do("PUT", "/api/admin/bot", admin, cfg, nil); st != 200 {
+		t.Fatalf("enable bot: %d", st)
+	}
+	send := func(token, id, clientID, text string) {
+		t.Helper()
+		if st := n.do("POST", "/api/conversations/"+id+"/messages", token, map[string]string{"clientId": clientID, "text": text}, nil); st != 201 {
+			t.Fatalf("send %q: %d", text, st)
+		}
+	}
+
+	conv := n.newConversation("Khách hỏi giờ", "0912000601", "Cửa hàng mở cửa mấy giờ?")
+	id := conv.Conversation.ID
+	vws, _ := n.dial(conv.VisitorToken, 0)
+	llm.waitArrived(t, "mở cửa mấy giờ")
+	first := n.waitMessage(conv.VisitorToken, id, func(m *chat.Message) bool { return m.SenderType == chat.SenderBot }, "the bot's first answer")
+	if first.SenderName != "Trợ lý ảo" || first.Text != "Bot trả lời: Cửa hàng mở cửa mấy giờ?" {
+		t.Fatalf("bot message %s", js(first))
+	}
+	vws.waitFor(func(f frame) bool {
+		return f.Type == "typing" && strings.Contains(string(f.Data), `"senderType":"bot"`)
+	}, "the bot's typing indicator")
+	llm.mu.Lock()
+	req, auth := llm.requests[0], llm.auth[0]
+	llm.mu.Unlock()
+	if auth != "Bearer sk-thu" || req.Model != "gpt-test" || req.Messages[0].Role != "system" ||
+		!strings.Contains(req.Messages[0].Content, "Cửa hàng Hoa Mai") || !strings.Contains(req.Messages[0].Content, "Giờ mở cửa: 8h–21h.") ||
+		req.Messages[len(req.Messages)-1].Role != "user" {
+		t.Fatalf("request %s auth %q", js(req), auth)
+	}
+
+	send(conv.VisitorToken, id, "v2", "Còn hàng size M không?")
+	llm.waitArrived(t, "size M")
+	n.waitMessage(conv.VisitorToken, id, func(m *chat.Message) bool { return m.Text == "Bot trả lời: Còn hàng size M không?" }, "the second answer")
+	llm.mu.Lock()
+	history := llm.requests[1].Messages
+	llm.mu.Unlock()
+	if len(history) != 4 || history[2].Role != "assistant" || history[2].Content != first.Text {
+		t.Fatalf("the second request lacks the conversation: %s", js(history))
+	}
+
+	// A slow API: the visitor's message is acknowledged while the bot's
+	// request is still open, and nothing is posted after the timeout.
+	send(conv.VisitorToken, id, "v3", "Trả lời chậm thôi")
+	llm.waitArrived(t, "chậm")
+	select {
+	case <-llm.gaveUp:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the bot did not give up after its 1 s timeout")
+	}
+	// A failing API: nothing posted either.
+	send(conv.VisitorToken, id, "v4", "Gây lỗi đi")
+	llm.waitArrived(t, "lỗi")
+	settle()
+	if bots := botMessages(n.messages(anTok, id, 0)); len(bots) != 2 {
+		t.Fatalf("%d bot messages after a timeout and an error, want 2", len(bots))
+	}
+
+	// The visitor asks for a person.
+	other := n.newConversation("Khách khác", "0912000602", "")
+	anWS, _ := n.dial(anTok, 0) // to see what agents are told
+	for _, tt := range []struct {
+		name, token string
+		status      int
+	}{{"an agent", anTok, 403}, {"another visitor", other.VisitorToken, 404}, {"anonymous", "", 401}} {
+		if st := n.do("POST", "/api/conversations/"+id+"/handoff", tt.token, nil, nil); st != tt.status {
+			t.Fatalf("handoff by %s: %d, want %d", tt.name, st, tt.status)
+		}
+	}
+	var out struct{ Conversation *chat.Conversation }
+	if st := n.do("POST", "/api/conversations/"+id+"/handoff", conv.VisitorToken, nil, &out); st != 200 || out.Conversation.HandoffAt == nil {
+		t.Fatalf("handoff: %d %s", st, js(out.Conversation))
+	}
+	anWS.waitFor(func(f frame) bool {
+		return f.Type == "conversation.updated" && strings.Contains(string(f.Data), `"change":"handoff"`)
+	}, "agents told of the handoff")
+	again := out.Conversation.HandoffAt
+	if st := n.do("POST", "/api/conversations/"+id+"/handoff", conv.VisitorToken, nil, &out); st != 200 || !out.Conversation.HandoffAt.Equal(*again) {
+		t.Fatalf("second handoff changed it: %s", js(out.Conversation))
+	}
+	n.waitMessage(anTok, id, func(m *chat.Message) bool {
+		return m.SenderType == chat.SenderSystem && m.Text == "Khách muốn gặp nhân viên hỗ trợ."
+	}, "the handoff notice")
+	var notices int
+	for _, m := range n.messages(anTok, id, 0) {
+		if m.Text == "Khách muốn gặp nhân viên hỗ trợ." {
+			notices++
+		}
+	}
+	if notices != 1 {
+		t.Fatalf("%d handoff notices", notices)
+	}
+}
+
+// TestBotStopsForAnAgent: an answer composed while an agent claims the
+// conversation is dropped, and once an agent is online and owns it the bot
+// is not asked again.
+func TestBotStopsForAnAgent(t *testing.T) {
+	n := startNode(t)
+	llm := newFakeLLM(t)
+	admin, _ := n.login("admin@chatdesk.local")
+	anTok, _ := n.login("an@chatdesk.local")
+	cfg := map[string]any{"enabled": true, "baseUrl": llm.URL + "/v1", "model": "gpt-test", "timeoutSeconds": 30}
+	if st := n.do("PUT", "/api/admin/bot", admin, cfg, nil); st != 200 {
+		t.Fatalf("enable bot: %d", st)
+	}
+	conv := n.newConversation("Khách chờ", "0912000701", "Cho hỏi chậm một chút")
+	id := conv.Conversation.ID
+	llm.waitArrived(t, "chậm")
+	if st := n.do("POST", "/api/conversations/"+id+"/claim", anTok, nil, nil); st != 200 {
+		t.Fatalf("claim: %d", st)
+	}
+	close(llm.release) // the bot's answer arrives after the claim
+	anWS, _ := n.dial(anTok, 0)
+	if r := anWS.request("message.send", map[string]any{"conversationId": id, "clientId": "a1", "text": "Chào anh, em là An."}); r.Type == "error" {
+		t.Fatalf("agent send: %s", r.Data)
+	}
+	if st := n.do("POST", "/api/conversations/"+id+"/messages", conv.VisitorToken, map[string]string{"clientId": "v2", "text": "Cảm ơn em"}, nil); st != 201 {
+		t.Fatalf("visitor send: %d", st)
+	}
+	n.waitMessage(anTok, id, func(m *chat.Message) bool { return m.ClientID == "v2" }, "the visitor's reply")
+	settle()
+	settle()
+	if bots := botMessages(n.messages(anTok, id, 0)); len(bots) != 0 {
+		t.Fatalf("bot spoke in an owned conversation: %s", js(bots))
+	}
+	if c := llm.calls(); c != 1 {
+		t.Fatalf("the bot was asked %d times, want 1 (before the claim only)", c)
+	}
+}
+
+// TestBotAfterWait: with agents online but none available (away), a
+// conversation that has waited waitSeconds gets the bot's answer from the
+// janitor's sweep, without a new visitor message.
+func TestBotAfterWait(t *testing.T) {
+	n := startNode(t)
+	llm := newFakeLLM(t)
+	admin, _ := n.login("admin@chatdesk.local")
+	anTok, _ := n.login("an@chatdesk.local")
+	anWS, _ := n.dial(anTok, 0)
+	if r := anWS.request("agent.status", map[string]any{"status": "away"}); r.Type == "error" {
+		t.Fatalf("away: %s", r.Data)
+	}
+	cfg := map[string]any{"enabled": true, "baseUrl": llm.URL + "/v1", "model": "gpt-test", "waitSeconds": 1}
+	if st := n.do("PUT", "/api/admin/bot", admin, cfg, nil); st != 200 {
+		t.Fatalf("enable bot: %d", st)
+	}
+	conv := n.newConversation("Khách đợi", "0912000801", "Có ai không ạ?")
+	if conv.Conversation.Status != chat.StatusWaiting {
+		t.Fatalf("status %s, want waiting (An is away)", conv.Conversation.Status)
+	}
+	m := n.waitMessage(conv.VisitorToken, conv.Conversation.ID, func(m *chat.Message) bool { return m.SenderType == chat.SenderBot }, "the bot after the wait")
+	if m.Text != "Bot trả lời: Có ai không ạ?" || llm.calls() != 1 {
+		t.Fatalf("answer %s after %d calls", js(m), llm.calls())
+	}
+}
