@@ -241,3 +241,26 @@ func countFiles(t *testing.T, n *node) int64 {
 	}
 	return c
 }
+
+// TestAttachmentFromAnotherNode: a file uploaded through one node is served
+// by another (GridFS, no local disk).
+func TestAttachmentFromAnotherNode(t *testing.T) {
+	cfg := nodeConfig(t)
+	a := runNode(t, cfg)
+	cfg2 := cfg
+	cfg2.NodeID += "-b"
+	b := runNode(t, cfg2)
+	conv := a.newConversation("Khách hai máy", "0912000503", "")
+	photo := testPNG(t, 640, 480)
+	var up sent
+	if st := a.upload(conv.Conversation.ID, conv.VisitorToken, "c-1", "anh.png", photo, &up); st != 201 {
+		t.Fatalf("upload on a: %d", st)
+	}
+	path := "/api/conversations/" + conv.Conversation.ID + "/attachments/" + up.Message.Attachment.ID
+	if resp, body := b.download(path, conv.VisitorToken); resp.StatusCode != 200 || !bytes.Equal(body, photo) {
+		t.Fatalf("download on b: %d, %d bytes", resp.StatusCode, len(body))
+	}
+	if resp, body := b.download(path+"?thumb=1", conv.VisitorToken); resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/png" || len(body) == 0 {
+		t.Fatalf("thumbnail on b: %d %v", resp.StatusCode, resp.Header)
+	}
+}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -23,6 +24,7 @@ type fakeLLM struct {
 	arrived  chan string
 	release  chan struct{}
 	gaveUp   chan string
+	delay    time.Duration // before every answer
 }
 
 type llmRequest struct {
@@ -44,6 +46,7 @@ func newFakeLLM(t *testing.T) *fakeLLM {
 		f.auth = append(f.auth, r.Header.Get("Authorization"))
 		f.mu.Unlock()
 		f.arrived <- last
+		time.Sleep(f.delay)
 		switch {
 		case strings.Contains(last, "chậm"):
 			select {
@@ -317,4 +320,66 @@ func TestBotAfterWait(t *testing.T) {
 	if m.Text != "Bot trả lời: Có ai không ạ?" || llm.calls() != 1 {
 		t.Fatalf("answer %s after %d calls", js(m), llm.calls())
 	}
+}
+
+// TestBotAcrossNodes: a burst of visitor messages spread over two nodes
+// gets answers without duplicates: the bot's turns are serialised per
+// conversation in Redis, and a turn that finds the latest message answered
+// does nothing.
+func TestBotAcrossNodes(t *testing.T) {
+	cfg := nodeConfig(t)
+	a := runNode(t, cfg)
+	cfg2 := cfg
+	cfg2.NodeID += "-b"
+	b := runNode(t, cfg2)
+	llm := newFakeLLM(t)
+	llm.delay = 150 * time.Millisecond
+	admin, _ := a.login("admin@chatdesk.local")
+	if st := a.do("PUT", "/api/admin/bot", admin, map[string]any{"enabled": true, "baseUrl": llm.URL + "/v1", "model": "gpt-test"}, nil); st != 200 {
+		t.Fatalf("enable bot: %d", st)
+	}
+	conv := a.newConversation("Khách hai máy", "0912000901", "")
+	id := conv.Conversation.ID
+	const burst = 8
+	var wg sync.WaitGroup
+	for i := 0; i < burst; i++ {
+		n := a
+		if i%2 == 1 {
+			n = b
+		}
+		wg.Add(1)
+		go func(n *node, i int) {
+			defer wg.Done()
+			if st := n.do("POST", "/api/conversations/"+id+"/messages", conv.VisitorToken, map[string]string{"clientId": fmt.Sprintf("v%d", i), "text": fmt.Sprintf("Câu hỏi %d", i)}, nil); st != 201 {
+				t.Errorf("send %d: %d", i, st)
+			}
+		}(n, i)
+	}
+	wg.Wait()
+	// Settled when the last message is the bot's and no turn is running.
+	var ms []*chat.Message
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		ms = a.messages(admin, id, 0)
+		if len(ms) > 0 && ms[len(ms)-1].SenderType == chat.SenderBot {
+			settle()
+			if again := a.messages(admin, id, 0); len(again) == len(ms) {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the burst was not answered: %s", js(ms))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	bots := botMessages(ms)
+	for i := 1; i < len(ms); i++ {
+		if ms[i].SenderType == chat.SenderBot && ms[i-1].SenderType == chat.SenderBot {
+			t.Fatalf("two bot answers in a row at seq %d: %s", ms[i].Seq, js(ms))
+		}
+	}
+	if len(bots) < 1 || len(bots) > burst || llm.calls() != len(bots) {
+		t.Fatalf("%d bot answers from %d calls for %d messages", len(bots), llm.calls(), burst)
+	}
+	t.Logf("%d visitor messages over two nodes, %d bot answers", burst, len(bots))
 }
