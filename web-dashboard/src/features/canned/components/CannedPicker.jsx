@@ -9,11 +9,12 @@ export function CannedPicker({ items, active, onPick, onHover, query }) {
       {items.length === 0 ? (
         <p className="px-3 py-2 text-xs text-slate-400">Không có câu trả lời nhanh phù hợp.</p>
       ) : (
-        <ul role="listbox" aria-label="Trả lời nhanh">
+        <ul role="listbox" id="canned-listbox" aria-label="Trả lời nhanh">
           {items.map((r, i) => (
             <li
               key={r.id}
               role="option"
+              id={`canned-option-${i}`}
               aria-selected={i === active}
               data-testid="canned-option"
               data-shortcut={r.shortcut}

@@ -87,9 +87,14 @@ export function Composer({ canReply, reason, onSend, onTyping, onStopTyping, onC
           placeholder={canReply ? 'Nhập tin nhắn… (Enter để gửi, Shift+Enter xuống dòng)' : 'Bạn không thể trả lời cuộc trò chuyện này'}
           aria-autocomplete="list"
           aria-expanded={pickerOpen}
+          aria-controls={pickerOpen ? 'canned-listbox' : undefined}
+          aria-activedescendant={pickerOpen && matches.length ? `canned-option-${activeIndex}` : undefined}
           onChange={(e) => change(e.target.value, e.target)}
           onSelect={(e) => track(e.target)}
           onClick={(e) => track(e.target)}
+          onBlur={() => {
+            if (pickerOpen) setDismissed(`${slash.start}:${slash.query}`);
+          }}
           onPaste={(e) => {
             const files = [...(e.clipboardData?.files || [])];
             if (files.length && onPasteFiles) {

@@ -106,7 +106,17 @@ function ConversationScreen({ id }) {
           if (files.length) uploads.add(files);
         },
       }
-    : undefined;
+    : {
+        // not the owner: never let the browser open a dropped file in place of the app
+        onDragOver: (e) => {
+          if (hasFiles(e)) e.preventDefault();
+        },
+        onDrop: (e) => {
+          if (!hasFiles(e)) return;
+          e.preventDefault();
+          setActionError(reason || 'Bạn không thể gửi tệp trong cuộc trò chuyện này.');
+        },
+      };
   const attachButton = canReply ? (
     <>
       <input
