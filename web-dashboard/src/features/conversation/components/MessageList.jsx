@@ -150,13 +150,13 @@ export function MessageList({ messages, pending = [], uploads = [], meId, meName
         <UploadItem key={u.clientId} u={u} onRetry={onRetryUpload} onDiscard={onDiscardUpload} />
       ))}
       {typing && (
-        <div className="flex items-center gap-2 text-xs italic text-slate-500" data-testid="visitor-typing">
+        <div className={`flex items-center gap-2 text-xs italic ${typing === 'bot' ? 'justify-end text-violet-600' : 'text-slate-500'}`} data-testid={typing === 'bot' ? 'bot-typing' : 'visitor-typing'}>
           <span className="inline-flex gap-0.5">
             <span className="h-1.5 w-1.5 animate-bounce rounded-full bg-slate-400" />
             <span className="h-1.5 w-1.5 animate-bounce rounded-full bg-slate-400 [animation-delay:120ms]" />
             <span className="h-1.5 w-1.5 animate-bounce rounded-full bg-slate-400 [animation-delay:240ms]" />
           </span>
-          Khách đang gõ...
+          {typing === 'bot' ? 'Trợ lý ảo đang soạn trả lời...' : 'Khách đang gõ...'}
         </div>
       )}
       <div ref={endRef} />

@@ -59,18 +59,22 @@ export function useConversation(id) {
     });
   }, [client, id, upsertConversation]);
 
-  // Visitor typing indicator (cleared 6 s after the last typing:true).
+  // Typing indicator of the visitor or the bot: false | 'visitor' | 'bot'
+  // (cleared 6 s after the last typing:true, or by that sender's message).
   useEffect(() => {
     if (!client) return undefined;
     let timer = null;
     const off = client.on(EVT.TYPING, (data) => {
-      if (data?.conversationId !== id || data.senderType !== 'visitor') return;
+      if (data?.conversationId !== id || (data.senderType !== 'visitor' && data.senderType !== 'bot')) return;
       if (timer) clearTimeout(timer);
-      setVisitorTyping(!!data.typing);
+      setVisitorTyping(data.typing ? data.senderType : false);
       if (data.typing) timer = setTimeout(() => setVisitorTyping(false), TYPING_EXPIRE_MS);
     });
     const offMsg = client.on(EVT.MESSAGE_CREATED, (data) => {
-      if (data?.message?.conversationId === id && data.message.senderType === 'visitor') setVisitorTyping(false);
+      const m = data?.message;
+      if (m?.conversationId === id && (m.senderType === 'visitor' || m.senderType === 'bot')) {
+        setVisitorTyping((t) => (t === m.senderType ? false : t));
+      }
     });
     return () => {
       off();
