@@ -50,15 +50,7 @@ func (s *Server) uploadAttachment(c *gin.Context) {
 		return
 	}
 	m, resent, err := s.svc.SendAttachment(c.Request.Context(), a, conv, clientID, caption, up)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	status := http.StatusCreated
-	if resent {
-		status = http.StatusOK
-	}
-	c.JSON(status, gin.H{"message": m})
+	s.answerSent(c, m, resent, err)
 }
 
 func readUpload(r *http.Request, max int64) (clientID, caption string, up desk.Upload, err error) {

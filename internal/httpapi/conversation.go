@@ -58,6 +58,12 @@ func (s *Server) sendMessage(c *gin.Context) {
 		return
 	}
 	m, resent, err := s.svc.SendMessage(c.Request.Context(), actorWithIP(c), c.Param("id"), body.ClientID, body.Text)
+	s.answerSent(c, m, resent, err)
+}
+
+// answerSent answers a send: 201 with the new message, 200 with the stored
+// one for a resend of a known clientId.
+func (s *Server) answerSent(c *gin.Context, m *chat.Message, resent bool, err error) {
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -245,11 +245,7 @@ func countFiles(t *testing.T, n *node) int64 {
 // TestAttachmentFromAnotherNode: a file uploaded through one node is served
 // by another (GridFS, no local disk).
 func TestAttachmentFromAnotherNode(t *testing.T) {
-	cfg := nodeConfig(t)
-	a := runNode(t, cfg)
-	cfg2 := cfg
-	cfg2.NodeID += "-b"
-	b := runNode(t, cfg2)
+	a, b := startTwoNodes(t)
 	conv := a.newConversation("Khách hai máy", "0912000503", "")
 	photo := testPNG(t, 640, 480)
 	var up sent

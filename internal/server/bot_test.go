@@ -100,6 +100,20 @@ func (n *node) waitMessage(token, convID string, pred func(*chat.Message) bool, 
 	return nil
 }
 
+// enableBot saves bot settings pointing at llm (extra overrides them) as
+// the admin.
+func (n *node) enableBot(llm *fakeLLM, extra map[string]any) {
+	n.t.Helper()
+	admin, _ := n.login("admin@chatdesk.local")
+	cfg := map[string]any{"enabled": true, "baseUrl": llm.URL + "/v1", "model": "gpt-test"}
+	for k, v := range extra {
+		cfg[k] = v
+	}
+	if st := n.do("PUT", "/api/admin/bot", admin, cfg, nil); st != 200 {
+		n.t.Fatalf("enable bot: %d", st)
+	}
+}
+
 func botMessages(ms []*chat.Message) (out []*chat.Message) {
 	for _, m := range ms {
 		if m.SenderType == chat.SenderBot {
@@ -162,13 +176,9 @@ func TestBotSettings(t *testing.T) {
 func TestBotAnswersWhileNoAgent(t *testing.T) {
 	n := startNode(t)
 	llm := newFakeLLM(t)
-	admin, _ := n.login("admin@chatdesk.local")
 	anTok, _ := n.login("an@chatdesk.local")
-	cfg := map[string]any{"enabled": true, "baseUrl": llm.URL + "/v1", "model": "gpt-test", "apiKey": "sk-thu",
-		"systemPrompt": "Bạn là trợ lý của Cửa hàng Hoa Mai.", "knowledge": "Giờ mở cửa: 8h–21h.", "timeoutSeconds": 1}
-	if st := n.do("PUT", "/api/admin/bot", admin, cfg, nil); st != 200 {
-		t.Fatalf("enable bot: %d", st)
-	}
+	n.enableBot(llm, map[string]any{"apiKey": "sk-thu", "systemPrompt": "Bạn là trợ lý của Cửa hàng Hoa Mai.",
+		"knowledge": "Giờ mở cửa: 8h–21h.", "timeoutSeconds": 1})
 	send := func(token, id, clientID, text string) {
 		t.Helper()
 		if st := n.do("POST", "/api/conversations/"+id+"/messages", token, map[string]string{"clientId": clientID, "text": text}, nil); st != 201 {
@@ -265,12 +275,8 @@ func TestBotAnswersWhileNoAgent(t *testing.T) {
 func TestBotStopsForAnAgent(t *testing.T) {
 	n := startNode(t)
 	llm := newFakeLLM(t)
-	admin, _ := n.login("admin@chatdesk.local")
 	anTok, _ := n.login("an@chatdesk.local")
-	cfg := map[string]any{"enabled": true, "baseUrl": llm.URL + "/v1", "model": "gpt-test", "timeoutSeconds": 30}
-	if st := n.do("PUT", "/api/admin/bot", admin, cfg, nil); st != 200 {
-		t.Fatalf("enable bot: %d", st)
-	}
+	n.enableBot(llm, map[string]any{"timeoutSeconds": 30})
 	conv := n.newConversation("Khách chờ", "0912000701", "Cho hỏi chậm một chút")
 	id := conv.Conversation.ID
 	llm.waitArrived(t, "chậm")
@@ -302,16 +308,12 @@ func TestBotStopsForAnAgent(t *testing.T) {
 func TestBotAfterWait(t *testing.T) {
 	n := startNode(t)
 	llm := newFakeLLM(t)
-	admin, _ := n.login("admin@chatdesk.local")
 	anTok, _ := n.login("an@chatdesk.local")
 	anWS, _ := n.dial(anTok, 0)
 	if r := anWS.request("agent.status", map[string]any{"status": "away"}); r.Type == "error" {
 		t.Fatalf("away: %s", r.Data)
 	}
-	cfg := map[string]any{"enabled": true, "baseUrl": llm.URL + "/v1", "model": "gpt-test", "waitSeconds": 1}
-	if st := n.do("PUT", "/api/admin/bot", admin, cfg, nil); st != 200 {
-		t.Fatalf("enable bot: %d", st)
-	}
+	n.enableBot(llm, map[string]any{"waitSeconds": 1})
 	conv := n.newConversation("Khách đợi", "0912000801", "Có ai không ạ?")
 	if conv.Conversation.Status != chat.StatusWaiting {
 		t.Fatalf("status %s, want waiting (An is away)", conv.Conversation.Status)
@@ -327,17 +329,11 @@ func TestBotAfterWait(t *testing.T) {
 // conversation in Redis, and a turn that finds the latest message answered
 // does nothing.
 func TestBotAcrossNodes(t *testing.T) {
-	cfg := nodeConfig(t)
-	a := runNode(t, cfg)
-	cfg2 := cfg
-	cfg2.NodeID += "-b"
-	b := runNode(t, cfg2)
+	a, b := startTwoNodes(t)
 	llm := newFakeLLM(t)
 	llm.delay = 150 * time.Millisecond
+	a.enableBot(llm, nil)
 	admin, _ := a.login("admin@chatdesk.local")
-	if st := a.do("PUT", "/api/admin/bot", admin, map[string]any{"enabled": true, "baseUrl": llm.URL + "/v1", "model": "gpt-test"}, nil); st != 200 {
-		t.Fatalf("enable bot: %d", st)
-	}
 	conv := a.newConversation("Khách hai máy", "0912000901", "")
 	id := conv.Conversation.ID
 	const burst = 8

@@ -49,6 +49,16 @@ func startNodeWithClock(t *testing.T, clock desk.Clock) *node {
 	return runNode(t, nodeConfig(t), func(svc *desk.Service) { svc.SetClock(clock) })
 }
 
+// startTwoNodes starts two nodes sharing one MongoDB database and one Redis
+// key prefix: a cluster in one process.
+func startTwoNodes(t *testing.T) (*node, *node) {
+	t.Helper()
+	cfg := nodeConfig(t)
+	a := runNode(t, cfg)
+	cfg.NodeID += "-b"
+	return a, runNode(t, cfg)
+}
+
 func nodeConfig(t *testing.T, tweak ...func(*config.Config)) config.Config {
 	t.Helper()
 	env := map[string]string{
