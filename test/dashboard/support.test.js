@@ -463,6 +463,18 @@ describe('dashboard support features', { timeout: 5 * 60 * 1000 }, () => {
     await page.locator('[data-testid="upload-item"]').getByText('Bỏ').click();
     await page.locator('[data-testid="upload-item"]').waitFor({ state: 'detached' });
 
+    // over the size limit: the server's 413 message
+    const big = Buffer.alloc(10 * 1024 * 1024 + 4096, 0x41);
+    const tooLarge = await restUpload(conversation.id, ctx.tokens.an, big, 'lon.txt');
+    assert.equal(tooLarge.status, 413, JSON.stringify(tooLarge.body));
+    await page.setInputFiles('[data-testid="attach-input"]', { name: 'lon.txt', mimeType: 'text/plain', buffer: big });
+    const bigErr = page.locator('[data-testid="upload-item"][data-status="failed"]', { hasText: 'lon.txt' }).locator('[data-testid="upload-error"]');
+    await bigErr.waitFor({ timeout: 20000 });
+    assert.equal((await bigErr.textContent()).trim(), tooLarge.body.error.message);
+    assert.match(await page.locator('[data-testid="upload-item"]', { hasText: 'lon.txt' }).textContent(), /10 MB/);
+    await page.locator('[data-testid="upload-item"]', { hasText: 'lon.txt' }).getByText('Bỏ').click();
+    await page.locator('[data-testid="upload-item"]').waitFor({ state: 'detached' });
+
     // a file: name + human size, downloaded through fetch-with-header
     const text = Buffer.from('Mã đơn,Số tiền\nDH001,120000\n', 'utf8');
     await page.setInputFiles('[data-testid="attach-input"]', { name: 'don-hang.csv', mimeType: 'text/csv', buffer: text });
@@ -502,9 +514,9 @@ describe('dashboard support features', { timeout: 5 * 60 * 1000 }, () => {
     await page.waitForURL(/\/admin\/bot/);
     await page.locator('[data-testid="bot-form"]').waitFor();
     // a field error from the server
-    await page.fill('#bot-timeoutSeconds', '0');
+    await page.fill('#bot-timeoutSeconds', '61');
     await page.click('[data-testid="bot-save"]');
-    const badTimeout = await api.call('PUT', '/admin/bot', { token: ctx.tokens.admin, body: { ...probe.body.bot, timeoutSeconds: 0 } });
+    const badTimeout = await api.call('PUT', '/admin/bot', { token: ctx.tokens.admin, body: { ...probe.body.bot, timeoutSeconds: 61 } });
     assert.equal(badTimeout.status, 400);
     await page.locator('[data-testid="bot-form"]', { hasText: badTimeout.body.error.fields.timeoutSeconds }).waitFor();
 

@@ -67,7 +67,7 @@ function BotForm({ initial }) {
   };
 
   return (
-    <form onSubmit={submit} className="space-y-4" aria-label="Cài đặt trợ lý ảo" data-testid="bot-form">
+    <form onSubmit={submit} noValidate className="space-y-4" aria-label="Cài đặt trợ lý ảo" data-testid="bot-form">
       <Card className="space-y-4 p-4">
         <label className="flex items-center justify-between gap-4">
           <span>
