@@ -47,7 +47,7 @@ export function ConversationRow({ c, meId }) {
           <div className="mt-1 text-[11px] font-semibold text-rose-700" data-testid="handoff-flag">Khách muốn gặp nhân viên</div>
         )}
         <div className="mt-1 flex flex-wrap items-center gap-1.5">
-          <PriorityBadge priority={c.priority} />
+          <PriorityBadge priority={c.priority} always />
           <Badge tone={c.status}>{STATUS_LABELS[c.status] || c.status}</Badge>
           {c.rating && <Stars stars={c.rating.stars} size="text-[11px]" />}
           <span className="truncate text-[11px] text-slate-500">

@@ -34,7 +34,7 @@ export function InboxPage() {
           }}
         >
           <select aria-label="Lọc theo mức ưu tiên" data-testid="inbox-filter-priority" value={filters.priority} onChange={set('priority')} className="w-32 rounded-md border-0 py-1 pl-2 pr-7 text-xs ring-1 ring-inset ring-slate-300">
-            <option value="">Mọi mức ưu tiên</option>
+            <option value="">Mọi ưu tiên</option>
             {PRIORITIES.map((p) => <option key={p} value={p}>{PRIORITY_LABELS[p]}</option>)}
           </select>
           <input
