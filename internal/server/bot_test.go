@@ -197,6 +197,12 @@ func TestBotAnswersWhileNoAgent(t *testing.T) {
 	vws.waitFor(func(f frame) bool {
 		return f.Type == "typing" && strings.Contains(string(f.Data), `"senderType":"bot"`)
 	}, "the bot's typing indicator")
+	settle() // the inbox preview is written coalesced
+	var got struct{ Conversation *chat.Conversation }
+	n.do("GET", "/api/conversations/"+id, anTok, nil, &got)
+	if p := got.Conversation.LastMessage; p == nil || p.SenderType != chat.SenderBot || p.Text != first.Text || got.Conversation.UnreadVisit != 1 {
+		t.Fatalf("inbox preview after the bot's answer: %s", js(got.Conversation))
+	}
 	llm.mu.Lock()
 	req, auth := llm.requests[0], llm.auth[0]
 	llm.mu.Unlock()
