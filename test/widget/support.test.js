@@ -185,4 +185,178 @@ describe('widget support features (rating, attachments, bot)', { timeout: 300_00
     assert.equal(await $(p, 'rating').count(), 1, 'still asking');
     await v.ctx.close();
   });
+
+  it('attachments: PNG with thumbnail (agent sees kind image), lightbox with Esc, PDF link with size, download', async () => {
+    const v = await visitor('Đặng Minh Châu', '0912 555 777');
+    const p = v.page;
+    const image = png(400, 240);
+    await $(p, 'attach').waitFor({ timeout: T });
+    assert.equal(await $(p, 'attach').getAttribute('aria-label'), 'Đính kèm tệp');
+    // the paperclip opens the (hidden) file input
+    const chooser = p.waitForEvent('filechooser');
+    await $(p, 'attach').click();
+    await (await chooser).setFiles({ name: 'anh-may-giat.png', mimeType: 'image/png', buffer: image });
+    const thumb = p.locator('chatdesk-widget [data-testid="visitor-message"][data-kind="image"] [data-testid="thumbnail"]');
+    await thumb.waitFor({ timeout: T });
+    assert.ok(await until(() => thumb.evaluate((img) => img.complete && img.naturalWidth > 0 && img.src.startsWith('blob:'))), 'thumbnail decoded from a blob: URL');
+    const list = await rest(server.url, 'GET', `/api/conversations/${v.conversationId}/messages?after=0`, { token: anToken });
+    const stored = list.body.items.filter((m) => m.kind === 'image');
+    assert.equal(stored.length, 1, JSON.stringify(list.body.items));
+    assert.equal(stored[0].attachment.name, 'anh-may-giat.png');
+    assert.equal(stored[0].attachment.width, 400);
+    // lightbox: click opens the full image, Esc closes it (not the panel), focus returns
+    await $(p, 'image-attachment').click();
+    const full = p.locator('chatdesk-widget [data-testid="lightbox"] img');
+    await full.waitFor({ timeout: T });
+    assert.ok(await until(() => full.evaluate((img) => img.complete && img.naturalWidth === 400)), 'full-size image in the lightbox');
+    assert.equal(await activeTestId(p), 'lightbox-close');
+    await shot(p, '22-lightbox');
+    await p.keyboard.press('Escape');
+    await $(p, 'lightbox').waitFor({ state: 'detached', timeout: T });
+    assert.equal(await p.evaluate(() => window.ChatDesk.isOpen()), true, 'Esc closed only the lightbox');
+    assert.equal(await activeTestId(p), 'image-attachment');
+    // Enter opens it again, a click closes it
+    await p.keyboard.press('Enter');
+    await $(p, 'lightbox').waitFor({ timeout: T });
+    await $(p, 'lightbox').click();
+    await $(p, 'lightbox').waitFor({ state: 'detached', timeout: T });
+    // a PDF dropped onto the conversation
+    const dt = await p.evaluateHandle((bytes) => {
+      const d = new DataTransfer();
+      d.items.add(new File([new Uint8Array(bytes)], 'bao-gia-thang-11.pdf', { type: 'application/pdf' }));
+      return d;
+    }, [...PDF]);
+    await p.locator('chatdesk-widget [data-testid="messages"]').dispatchEvent('drop', { dataTransfer: dt });
+    const link = p.locator('chatdesk-widget [data-testid="visitor-message"][data-kind="file"] [data-testid="file-attachment"]');
+    await link.waitFor({ timeout: T });
+    assert.match(await link.textContent(), /bao-gia-thang-11\.pdf/);
+    assert.equal(await link.locator('[data-testid="file-size"]').textContent(), '1 KB');
+    const download = p.waitForEvent('download');
+    await link.click();
+    const d = await download;
+    assert.equal(d.suggestedFilename(), 'bao-gia-thang-11.pdf');
+    const saved = await d.path();
+    const { readFileSync } = await import('node:fs');
+    assert.ok(readFileSync(saved).equals(PDF), 'downloaded bytes are the uploaded PDF');
+    // a pasted image goes the same way
+    await $(p, 'composer').focus();
+    await p.evaluate((bytes) => {
+      const ta = document.querySelector('chatdesk-widget').shadowRoot.querySelector('[data-testid="composer"]');
+      const d = new DataTransfer();
+      d.items.add(new File([new Uint8Array(bytes)], 'dan-anh.png', { type: 'image/png' }));
+      ta.dispatchEvent(new ClipboardEvent('paste', { clipboardData: d, bubbles: true, cancelable: true }));
+    }, [...png(32, 32)]);
+    await until(async () => (await p.locator('chatdesk-widget [data-testid="visitor-message"][data-kind="image"] [data-testid="thumbnail"]').count()) === 2, 'pasted image');
+    await shot(p, '23-attachments');
+    const after = await rest(server.url, 'GET', `/api/conversations/${v.conversationId}/messages?after=0`, { token: anToken });
+    assert.deepEqual(after.body.items.filter((m) => m.kind && m.kind !== 'text').map((m) => [m.kind, m.attachment.name]),
+      [['image', 'anh-may-giat.png'], ['file', 'bao-gia-thang-11.pdf'], ['image', 'dan-anh.png']]);
+    await v.ctx.close();
+  });
+
+  it('attachments: the server refuses a renamed executable and a too large file (its Vietnamese message, "Thử lại")', async () => {
+    const v = await visitor('Hồ Quang Hiếu', '0912 888 999');
+    const p = v.page;
+    const input = $(p, 'file-input');
+    await input.setInputFiles({ name: 'evil.png', mimeType: 'image/png', buffer: Buffer.concat([Buffer.from('MZ\x90\x00\x03\x00\x00\x00'), Buffer.alloc(2000, 7)]) });
+    const failed = p.locator('chatdesk-widget [data-testid="visitor-message"][data-status="failed"]', { hasText: 'evil.png' });
+    await failed.waitFor({ timeout: T });
+    assert.match(await failed.locator('[data-testid="failed"]').textContent(), /Loại tệp này không được hỗ trợ/);
+    assert.equal(await failed.locator('[data-testid="retry"]').textContent(), 'Thử lại');
+    // over CHATDESK_MAX_UPLOAD_BYTES (under the widget's own 10 MB pre-check): the server decides
+    await input.setInputFiles({ name: 'ghi-chu.txt', mimeType: 'text/plain', buffer: Buffer.alloc(MAX_UPLOAD + 10_000, 'a') });
+    const big = p.locator('chatdesk-widget [data-testid="visitor-message"][data-status="failed"]', { hasText: 'ghi-chu.txt' });
+    await big.waitFor({ timeout: T });
+    assert.match(await big.locator('[data-testid="failed"]').textContent(), /Tệp quá lớn/);
+    // the widget's own pre-check: 10 MB, nothing is sent
+    await input.setInputFiles({ name: 'video.txt', mimeType: 'text/plain', buffer: Buffer.alloc(10 * 1024 * 1024 + 1, 'b') });
+    await $(p, 'notice').waitFor({ timeout: T });
+    assert.equal((await $(p, 'notice').textContent()).trim(), 'Tệp quá lớn (tối đa 10 MB).');
+    await shot(p, '24-upload-refused');
+    const list = await rest(server.url, 'GET', `/api/conversations/${v.conversationId}/messages?after=0`, { token: anToken });
+    assert.equal(list.body.items.filter((m) => m.attachment).length, 0, 'nothing stored');
+    await v.ctx.close();
+  });
+
+  it('attachments: a throttled upload shows the progress bar with percent', async () => {
+    const v = await visitor('Tạ Bích Loan', '0912 777 000');
+    const p = v.page;
+    const cdp = await v.ctx.newCDPSession(p);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 60 * 1024 });
+    await p.evaluate(() => {
+      window.__progress = [];
+      const root = document.querySelector('chatdesk-widget').shadowRoot;
+      new MutationObserver(() => {
+        const bar = root.querySelector('[data-testid="upload-progress"]');
+        if (bar) window.__progress.push(Number(bar.getAttribute('aria-valuenow')));
+      }).observe(root, { subtree: true, attributes: true, childList: true });
+    });
+    await $(p, 'file-input').setInputFiles({ name: 'danh-sach.txt', mimeType: 'text/plain', buffer: Buffer.alloc(MAX_UPLOAD - 20_000, 'x') });
+    await $(p, 'upload-progress').waitFor({ timeout: T });
+    assert.equal(await $(p, 'upload-progress').getAttribute('aria-label'), 'Đang tải lên');
+    await p.locator('chatdesk-widget [data-testid="visitor-message"][data-kind="file"][data-status="sent"]').waitFor({ timeout: 30_000 });
+    const seen = await p.evaluate(() => window.__progress);
+    assert.ok(seen.some((x) => x > 0 && x < 100), 'intermediate progress seen: ' + JSON.stringify(seen.slice(0, 20)));
+    await v.ctx.close();
+  });
+
+  it('bot: answers while nobody is online, with the badge; "Gặp nhân viên hỗ trợ" hands off and the bot stops', async () => {
+    // a tiny OpenAI-compatible API
+    const calls = [];
+    const port = await freePort();
+    const fake = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        calls.push({ url: req.url, body: JSON.parse(body || '{}') });
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ choices: [{ message: { role: 'assistant', content: 'Dạ, cửa hàng mở cửa từ 8 giờ đến 21 giờ hằng ngày ạ.' } }] }));
+      });
+    });
+    await new Promise((r) => fake.listen(port, '127.0.0.1', r));
+    try {
+      const put = await rest(server.url, 'PUT', '/api/admin/bot', {
+        token: adminToken,
+        body: { enabled: true, name: 'Trợ lý ảo', baseUrl: `http://127.0.0.1:${port}/v1`, model: 'test-model', apiKey: 'sk-test', systemPrompt: 'Bạn là trợ lý của cửa hàng điện máy.', knowledge: 'Giờ mở cửa: 8:00–21:00.', waitSeconds: 0, timeoutSeconds: 10 },
+      });
+      assert.equal(put.status, 200, JSON.stringify(put.body));
+      const agents = await rest(server.url, 'GET', '/api/agents', { token: adminToken });
+      assert.equal(agents.body.items.filter((a) => a.online).length, 0, 'no agent online: ' + JSON.stringify(agents.body.items));
+      const v = await visitor('Trịnh Công Sơn', '0912 000 321');
+      const p = v.page;
+      await $(p, 'composer').fill('Cửa hàng mở cửa mấy giờ vậy?');
+      await p.keyboard.press('Enter');
+      const answer = p.locator('chatdesk-widget [data-testid="bot-message"]', { hasText: 'mở cửa từ 8 giờ' });
+      await answer.waitFor({ timeout: T });
+      await $(p, 'bot-badge').first().waitFor({ timeout: T });
+      assert.equal(await $(p, 'bot-badge').first().textContent(), 'Trợ lý ảo');
+      assert.equal(calls.length, 1, 'one completion request');
+      assert.equal(calls[0].url, '/v1/chat/completions');
+      const msgs = calls[0].body.messages;
+      assert.equal(msgs[0].role, 'system');
+      assert.match(msgs[0].content, /trợ lý của cửa hàng điện máy/);
+      assert.ok(msgs.some((m) => m.role === 'user' && m.content.includes('Cửa hàng mở cửa mấy giờ vậy?')), JSON.stringify(msgs));
+      await $(p, 'handoff').waitFor({ timeout: T });
+      assert.equal((await $(p, 'handoff').textContent()).trim(), 'Gặp nhân viên hỗ trợ');
+      await shot(p, '25-bot');
+      await $(p, 'handoff').click();
+      await $(p, 'handoff').waitFor({ state: 'detached', timeout: T });
+      await p.locator('chatdesk-widget [data-testid="system-message"]', { hasText: 'Khách muốn gặp nhân viên hỗ trợ.' }).waitFor({ timeout: T });
+      const conv = await rest(server.url, 'GET', `/api/conversations/${v.conversationId}`, { token: anToken });
+      assert.ok(conv.body.conversation.handoffAt, 'handoffAt set');
+      // the next visitor message is stored and the bot stays quiet
+      await $(p, 'composer').fill('Tôi đợi nhân viên nhé.');
+      await p.keyboard.press('Enter');
+      await p.locator('chatdesk-widget [data-testid="visitor-message"][data-status="sent"]', { hasText: 'Tôi đợi nhân viên' }).waitFor({ timeout: T });
+      await sleep(1500); // give a (wrong) bot turn the time to reach the fake API
+      assert.equal(calls.length, 1, 'no further completion request after the handoff');
+      assert.equal(await $(p, 'handoff').count(), 0);
+      await shot(p, '26-bot-handoff');
+      await v.ctx.close();
+    } finally {
+      await rest(server.url, 'PUT', '/api/admin/bot', { token: adminToken, body: { enabled: false } }).catch(() => {});
+      await new Promise((r) => fake.close(r));
+    }
+  });
 });
