@@ -22,6 +22,7 @@ function useBlobUrl(client, id, thumb, on) {
     return () => {
       dead = true;
       if (u) URL.revokeObjectURL(u);
+      setUrl(null); // never render a revoked URL (e.g. the lightbox opened again)
     };
   }, [client, id, thumb, on]);
   return url;
