@@ -278,6 +278,25 @@ describe('widget support features (rating, attachments, bot)', { timeout: 300_00
     await v.ctx.close();
   });
 
+  it('attachments in the REST fallback (every WebSocket killed): upload, thumbnail, agent sees it', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await ctx.routeWebSocket(/\/ws$/, (ws) => ws.close({ code: 4000, reason: 'blocked by proxy' }));
+    const p = await newPage(ctx);
+    await p.goto(host.url + '?once');
+    await launcher(p).waitFor({ timeout: T });
+    await launcher(p).click();
+    await p.locator('chatdesk-widget [data-field="name"]').fill('Mai Phương Thúy');
+    await p.locator('chatdesk-widget [data-field="phone"]').fill('0912 246 810');
+    await $(p, 'prechat-submit').click();
+    await $(p, 'composer').waitFor({ timeout: T });
+    const id = await p.evaluate(() => JSON.parse(localStorage.getItem(Object.keys(localStorage).find((x) => x.startsWith('chatdesk:')))).conversationId);
+    await $(p, 'file-input').setInputFiles({ name: 'hoa-don.png', mimeType: 'image/png', buffer: png(120, 90) });
+    await p.locator('chatdesk-widget [data-testid="visitor-message"][data-kind="image"][data-status="sent"] [data-testid="thumbnail"]').waitFor({ timeout: 30_000 });
+    const list = await rest(server.url, 'GET', `/api/conversations/${id}/messages?after=0`, { token: anToken });
+    assert.deepEqual(list.body.items.filter((m) => m.kind === 'image').map((m) => m.attachment.name), ['hoa-don.png']);
+    await ctx.close();
+  });
+
   it('attachments: a throttled upload shows the progress bar with percent', async () => {
     const v = await visitor('Tạ Bích Loan', '0912 777 000');
     const p = v.page;

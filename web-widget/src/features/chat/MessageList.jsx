@@ -100,7 +100,7 @@ export function MessageList({ items, visitorName, typing, client, children }) {
                 )}
                 {m.local && m.status === 'failed' && (
                   <span className="mt-1 mr-1 flex items-center gap-1.5 text-xs text-red-700" data-testid="failed">
-                    <AlertIcon className="w-3.5 h-3.5" />
+                    <AlertIcon className="w-3.5 h-3.5 shrink-0" />
                     <span>{m.error || 'Chưa gửi được.'}</span>
                     <button
                       type="button"
