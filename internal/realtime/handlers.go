@@ -43,6 +43,20 @@ func (h *Hub) handleHello(ctx context.Context, s *melody.Session, st *session, i
 		h.sendError(s, in.ID, &chat.Error{Code: chat.EINVALID, Message: "Kết nối đã được xác thực."})
 		return
 	}
+	// The hello arrived: the hello timeout no longer applies, even if the
+	// hello waits in the queue below.
+	st.timer.Stop()
+	// A bounded number of hellos run at once on this node: in a reconnect
+	// storm the others wait here (bounded by the request context)
+	// instead of all hitting MongoDB and timing out together.
+	select {
+	case h.hellos <- struct{}{}:
+		defer func() { <-h.hellos }()
+	case <-ctx.Done():
+		h.sendError(s, in.ID, chat.ErrUnavailable)
+		closeWith(s, closeTryAgain, "busy")
+		return
+	}
 	var d helloData
 	if err := decode(in.Data, &d); err != nil {
 		h.sendError(s, in.ID, err)
@@ -63,7 +77,7 @@ func (h *Hub) handleHello(ctx context.Context, s *melody.Session, st *session, i
 	}
 	r := ready{Heartbeat: int(h.cfg.PingEvery.Seconds()), Node: h.svc.NodeID()}
 	if actor.Visitor {
-		conv, err := h.svc.Conversation(ctx, actor, actor.ConversationID)
+		conv, err := h.svc.ConversationForSession(ctx, actor, actor.ConversationID)
 		if err != nil {
 			h.sendError(s, in.ID, err)
 			if chat.ErrorCode(err) == chat.ENOTFOUND {
@@ -126,7 +140,7 @@ func (h *Hub) handleHello(ctx context.Context, s *melody.Session, st *session, i
 func (h *Hub) replay(ctx context.Context, s *melody.Session, actor desk.Actor, convID string, after int64) {
 	last := after
 	for {
-		ms, err := h.svc.Messages(ctx, actor, convID, last, desk.MaxReplay)
+		ms, err := h.svc.Replay(ctx, actor, convID, last, desk.MaxReplay)
 		if err != nil {
 			h.sendError(s, "", err)
 			return
@@ -208,7 +222,7 @@ func (h *Hub) handleJoin(ctx context.Context, s *melody.Session, st *session, ac
 		h.sendError(s, in.ID, chat.ErrForbidden)
 		return
 	}
-	conv, err := h.svc.Conversation(ctx, actor, d.ConversationID)
+	conv, err := h.svc.ConversationForSession(ctx, actor, d.ConversationID)
 	if err != nil {
 		h.sendError(s, in.ID, err)
 		return
@@ -261,7 +275,7 @@ func (h *Hub) handleSync(ctx context.Context, s *melody.Session, actor desk.Acto
 		return
 	}
 	convID := conversationOf(actor, d.ConversationID)
-	if _, err := h.svc.Conversation(ctx, actor, convID); err != nil {
+	if _, err := h.svc.ConversationForSession(ctx, actor, convID); err != nil {
 		h.sendError(s, in.ID, err)
 		return
 	}

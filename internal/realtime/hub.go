@@ -33,6 +33,9 @@ type Config struct {
 	PingEvery time.Duration
 	// MaxInFlight bounds concurrent requests per socket.
 	MaxInFlight int
+	// MaxHellos bounds the hellos (authentication, conversation, replay)
+	// handled at once on this node; more wait in line.
+	MaxHellos int
 }
 
 // Metrics receives connection counts.
@@ -57,6 +60,7 @@ type Hub struct {
 	visitors   map[*melody.Session]struct{}
 	agentCount map[string]int // local sockets per agent id
 	subs       map[string]*topicSub
+	hellos     chan struct{}
 	online     int // agents online anywhere, from presence events
 	draining   bool
 
@@ -75,6 +79,9 @@ func New(svc *desk.Service, bus Bus, cfg Config, log *slog.Logger, met Metrics) 
 	if cfg.MaxInFlight == 0 {
 		cfg.MaxInFlight = 32
 	}
+	if cfg.MaxHellos == 0 {
+		cfg.MaxHellos = 32
+	}
 	m := melody.New()
 	m.Config.MaxMessageSize = 16 << 10 // melody's default of 512 bytes closes sockets on long messages
 	m.Config.MessageBufferSize = 64
@@ -92,6 +99,7 @@ func New(svc *desk.Service, bus Bus, cfg Config, log *slog.Logger, met Metrics) 
 		visitors:   map[*melody.Session]struct{}{},
 		agentCount: map[string]int{},
 		subs:       map[string]*topicSub{},
+		hellos:     make(chan struct{}, cfg.MaxHellos),
 		stop:       make(chan struct{}),
 	}
 	m.Upgrader.CheckOrigin = h.checkOrigin
@@ -227,6 +235,11 @@ func (h *Hub) onAgentsEvent(payload []byte) {
 		var p desk.AgentPresence
 		if json.Unmarshal(head.Data, &p) == nil {
 			h.updateSupportStatus(p.OnlineCount)
+		}
+	case desk.EventConversationCreated, desk.EventConversationUpdated:
+		var cc desk.ConversationChanged
+		if json.Unmarshal(head.Data, &cc) == nil {
+			h.svc.ObserveConversationEvent(cc.Conversation, cc.Change)
 		}
 	case desk.EventAgentUpdated:
 		var u desk.AgentUpdated
