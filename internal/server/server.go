@@ -56,6 +56,9 @@ func NewLogger(cfg config.Config, w io.Writer) *slog.Logger {
 // flushed.
 func Run(ctx context.Context, cfg config.Config, log *slog.Logger, hooks Hooks) error {
 	reg := metrics.New(cfg.NodeID)
+	if cfg.PprofAddr != "" {
+		servePprof(ctx, cfg.PprofAddr, log)
+	}
 
 	db, err := openMongo(ctx, cfg, reg, log)
 	if err != nil {
