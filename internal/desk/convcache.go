@@ -3,6 +3,7 @@ package desk
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/chatdesk/chatdesk/internal/chat"
@@ -27,6 +28,8 @@ type convCache struct {
 	epoch   uint64
 	flight  flightGroup[*chat.Conversation]
 	now     func() time.Time
+
+	hits, fetches atomic.Int64
 }
 
 type convEntry struct {
@@ -35,7 +38,7 @@ type convEntry struct {
 }
 
 const (
-	convCacheTTL = 3 * time.Second
+	convCacheTTL = 10 * time.Second
 	convCacheMax = 50000
 )
 
@@ -48,14 +51,20 @@ func (cc *convCache) get(ctx context.Context, id string, fetch func(context.Cont
 	cc.mu.Lock()
 	if e, ok := cc.entries[id]; ok && cc.now().Sub(e.at) < convCacheTTL {
 		cc.mu.Unlock()
+		cc.hits.Add(1)
 		return copyConv(e.c), nil
 	}
 	cc.mu.Unlock()
-	c, err := cc.flight.do(id, func() (*chat.Conversation, error) {
+	c, err := cc.flight.do(ctx, id, func() (*chat.Conversation, error) {
 		cc.mu.Lock()
 		epoch := cc.epoch
 		cc.mu.Unlock()
-		c, err := fetch(ctx, id)
+		cc.fetches.Add(1)
+		// Not the caller's context: others may be waiting on this read,
+		// and a caller that queued long must not fail them all.
+		fctx, cancel := context.WithTimeout(context.Background(), flightTimeout)
+		defer cancel()
+		c, err := fetch(fctx, id)
 		if err != nil {
 			return nil, err
 		}
@@ -209,25 +218,50 @@ type flightCall[T any] struct {
 	err  error
 }
 
-func (g *flightGroup[T]) do(key string, fn func() (T, error)) (T, error) {
+// flightTimeout bounds a shared read; fn runs detached from the callers'
+// contexts, each caller waits for it at most until its own context ends.
+const flightTimeout = 10 * time.Second
+
+func (g *flightGroup[T]) do(ctx context.Context, key string, fn func() (T, error)) (T, error) {
 	g.mu.Lock()
 	if g.calls == nil {
 		g.calls = map[string]*flightCall[T]{}
 	}
-	if c, ok := g.calls[key]; ok {
-		g.mu.Unlock()
-		<-c.done
-		return c.val, c.err
+	c, ok := g.calls[key]
+	if !ok {
+		c = &flightCall[T]{done: make(chan struct{})}
+		g.calls[key] = c
+		go func() {
+			defer func() {
+				g.mu.Lock()
+				delete(g.calls, key)
+				g.mu.Unlock()
+				close(c.done)
+			}()
+			c.val, c.err = fn()
+		}()
 	}
-	c := &flightCall[T]{done: make(chan struct{})}
-	g.calls[key] = c
 	g.mu.Unlock()
-	defer func() {
-		g.mu.Lock()
-		delete(g.calls, key)
-		g.mu.Unlock()
-		close(c.done)
-	}()
-	c.val, c.err = fn()
-	return c.val, c.err
+	select {
+	case <-c.done:
+		return c.val, c.err
+	case <-ctx.Done():
+		var zero T
+		return zero, ctx.Err()
+	}
+}
+
+// ConversationCacheStats counts hot-path conversation reads served from the
+// cache and those that went to the store.
+func (s *Service) ConversationCacheStats() (hits, fetches int64) {
+	return s.convs.hits.Load(), s.convs.fetches.Load()
+}
+
+// ForgetCachedConversations drops every cached conversation; the hub calls
+// it when the bus reconnected (change events may have been missed).
+func (s *Service) ForgetCachedConversations() {
+	s.convs.mu.Lock()
+	s.convs.epoch++
+	s.convs.entries = map[string]convEntry{}
+	s.convs.mu.Unlock()
 }

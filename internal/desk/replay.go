@@ -52,9 +52,11 @@ func (s *Service) Replay(ctx context.Context, actor Actor, conversationID string
 		}
 	}
 	key := conversationID + "/" + strconv.FormatInt(after, 10)
-	ms, err := s.replays.flight.do(key, func() ([]*chat.Message, error) {
+	ms, err := s.replays.flight.do(ctx, key, func() ([]*chat.Message, error) {
 		s.replays.queries.Add(1)
-		return s.store.MessagesAfter(ctx, conversationID, after, limit)
+		fctx, cancel := context.WithTimeout(context.Background(), flightTimeout)
+		defer cancel()
+		return s.store.MessagesAfter(fctx, conversationID, after, limit)
 	})
 	if err != nil {
 		return nil, s.unavailable(err)

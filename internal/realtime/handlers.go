@@ -3,6 +3,7 @@ package realtime
 import (
 	"context"
 	"encoding/json"
+	"time"
 
 	"github.com/olahol/melody"
 
@@ -38,7 +39,10 @@ type ready struct {
 	Node          string             `json:"node"`
 }
 
-func (h *Hub) handleHello(ctx context.Context, s *melody.Session, st *session, in inbound) {
+// helloQueueWait bounds how long a hello waits for its turn.
+const helloQueueWait = 30 * time.Second
+
+func (h *Hub) handleHello(s *melody.Session, st *session, in inbound) {
 	if st.ready() {
 		h.sendError(s, in.ID, &chat.Error{Code: chat.EINVALID, Message: "Kết nối đã được xác thực."})
 		return
@@ -49,14 +53,19 @@ func (h *Hub) handleHello(ctx context.Context, s *melody.Session, st *session, i
 	// A bounded number of hellos run at once on this node: in a reconnect
 	// storm the others wait here (bounded by the request context)
 	// instead of all hitting MongoDB and timing out together.
+	wait := time.NewTimer(helloQueueWait)
 	select {
 	case h.hellos <- struct{}{}:
+		wait.Stop()
 		defer func() { <-h.hellos }()
-	case <-ctx.Done():
+	case <-wait.C:
 		h.sendError(s, in.ID, chat.ErrUnavailable)
 		closeWith(s, closeTryAgain, "busy")
 		return
 	}
+	// The request's own time starts once it is its turn.
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
 	var d helloData
 	if err := decode(in.Data, &d); err != nil {
 		h.sendError(s, in.ID, err)

@@ -300,6 +300,7 @@ func (h *Hub) kickAgent(agentID string, disabled bool) {
 // Resync asks every local socket to resync: called when the bus connection
 // was re-established and live events may have been lost.
 func (h *Hub) Resync() {
+	h.svc.ForgetCachedConversations()
 	h.mu.RLock()
 	all := make([]*melody.Session, 0, len(h.sessions))
 	for s, st := range h.sessions {

@@ -165,12 +165,12 @@ func (h *Hub) onMessage(s *melody.Session, raw []byte) {
 		h.sendError(s, "", &chat.Error{Code: chat.EINVALID, Message: "Dữ liệu gửi lên không hợp lệ."})
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
 	if in.Type == "hello" {
-		h.handleHello(ctx, s, st, in)
+		h.handleHello(s, st, in)
 		return
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
 	if !st.ready() {
 		h.sendError(s, in.ID, chat.ErrUnauthorized)
 		closeWith(s, closeUnauthorized, "hello first")
