@@ -147,10 +147,11 @@ for s in $SCENARIOS; do
         start_redis
         start_db "$BACKEND"
         db=idle_$RANDOM
-        start_node "$db" n1
+        pprof=127.0.0.1:$(free_port) # heap, stacks and goroutines per connection (/debug/memstats)
+        NODE_EXTRA_ENV="${NODE_EXTRA_ENV:-} CHATDESK_PPROF_ADDR=$pprof" start_node "$db" n1
         echo "== idle: chatdesk, $IDLE_CONNS connections (load $(cut -d' ' -f1-3 /proc/loadavg))"
-        bin/loadgen idle -label "chatdesk-idle" -target chatdesk -url "$NODE_URL" -conns "$IDLE_CONNS" -procs 2 \
-            -pids "$NODE_PID" -out "$RESULTS/idle-chatdesk.json" || echo "idle chatdesk failed"
+        bin/loadgen idle -label "${BENCH_IDLE_LABEL:-chatdesk-idle}" -target chatdesk -url "$NODE_URL" -conns "$IDLE_CONNS" -procs 2 \
+            -pids "$NODE_PID" -memstats "$pprof" -out "$RESULTS/idle-chatdesk.json" || echo "idle chatdesk failed"
         stop_pid "$NODE_PID"
         if [[ $HAVE_NODE == 1 ]]; then
             start_baseline relay "$db"
