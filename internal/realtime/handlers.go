@@ -49,7 +49,9 @@ func (h *Hub) handleHello(s *melody.Session, st *session, in inbound) {
 	}
 	// The hello arrived: the hello timeout no longer applies, even if the
 	// hello waits in the queue below.
+	st.mu.Lock()
 	st.timer.Stop()
+	st.mu.Unlock()
 	// A bounded number of hellos run at once on this node: in a reconnect
 	// storm the others wait here (bounded by the request context)
 	// instead of all hitting MongoDB and timing out together.
@@ -238,6 +240,9 @@ func (h *Hub) handleJoin(ctx context.Context, s *melody.Session, st *session, ac
 	}
 	st.mu.Lock()
 	already := st.joined[conv.ID]
+	if st.joined == nil {
+		st.joined = map[string]bool{}
+	}
 	st.joined[conv.ID] = true
 	st.mu.Unlock()
 	if !already {

@@ -84,11 +84,13 @@ func New(svc *desk.Service, bus Bus, cfg Config, log *slog.Logger, met Metrics) 
 	}
 	m := melody.New()
 	m.Config.MaxMessageSize = 16 << 10 // melody's default of 512 bytes closes sockets on long messages
-	m.Config.MessageBufferSize = 64
+	m.Config.MessageBufferSize = 64    // pointers: 0.5 KB per socket
 	m.Config.PingPeriod = cfg.PingEvery
 	m.Config.PongWait = 2 * cfg.PingEvery
 	m.Config.WriteWait = 10 * time.Second
-	m.Upgrader.ReadBufferSize = 1024
+	// Frames are read through a small buffer (larger frames are read in
+	// several calls); writes borrow a pooled buffer only while writing.
+	m.Upgrader.ReadBufferSize = 512
 	m.Upgrader.WriteBufferSize = 1024
 	m.Upgrader.WriteBufferPool = &sync.Pool{}
 	h := &Hub{
@@ -131,8 +133,25 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "draining", http.StatusServiceUnavailable)
 		return
 	}
-	_ = h.m.HandleRequest(w, r)
+	// The socket lives on its own goroutine, and this handler returns as
+	// soon as the upgrade is done: the HTTP server's goroutine then ends,
+	// and with it what it held for the connection's lifetime (its 4 KB
+	// read and write buffers, the response, the gin context) and a stack
+	// that gin, net/http and the upgrade made deep. An idle socket keeps a
+	// shallow read loop and melody's write pump (docs/benchmarks.md, idle).
+	upgraded := make(chan struct{})
+	var once sync.Once
+	done := func() { once.Do(func() { close(upgraded) }) }
+	go func() {
+		defer done() // upgrade refused: the error was written, w is ours again
+		_ = h.m.HandleRequestWithKeys(w, r, map[string]any{upgradedKey: done})
+	}()
+	<-upgraded
 }
+
+// upgradedKey carries, in the melody session keys, the function that lets
+// ServeHTTP return once the connection is registered.
+const upgradedKey = "upgraded"
 
 func (h *Hub) checkOrigin(r *http.Request) bool {
 	origin := r.Header.Get("Origin")
