@@ -50,7 +50,10 @@ func (h *Hub) handleHello(s *melody.Session, st *session, in inbound) {
 	// The hello arrived: the hello timeout no longer applies, even if the
 	// hello waits in the queue below.
 	st.mu.Lock()
-	st.timer.Stop()
+	if st.timer != nil {
+		st.timer.Stop()
+		st.timer = nil // ~0.4 KB per idle socket otherwise
+	}
 	st.mu.Unlock()
 	// A bounded number of hellos run at once on this node: in a reconnect
 	// storm the others wait here (bounded by the request context)

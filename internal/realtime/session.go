@@ -95,7 +95,9 @@ func (h *Hub) onDisconnect(s *melody.Session) {
 	var lastOfAgent *chat.Agent
 	if st != nil {
 		st.mu.Lock()
-		st.timer.Stop()
+		if st.timer != nil {
+			st.timer.Stop()
+		}
 		if st.hello {
 			if st.actor.Visitor {
 				topics = append(topics, desk.ConversationTopic(st.actor.ConversationID))
