@@ -134,6 +134,7 @@ func (s *Service) appendContent(ctx context.Context, c *chat.Conversation, actor
 		switch {
 		case err == nil:
 			s.metrics.messageStored(time.Since(start))
+			s.replays.stored(m)
 			s.afterStore(ctx, c, m)
 			return m, nil
 		case errors.Is(err, chat.ErrDuplicateClientID):

