@@ -32,10 +32,10 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: loadgen chat|idle|idle-child|storm|report [flags]")
 		os.Exit(2)
 	}
-	// LOADGEN_CPUPROFILE=file profiles the generator itself (is it the
+	// LOADGEN_CPUPROFILE=file profiles (to file.<scenario>) the generator itself (is it the
 	// bottleneck of a run?).
 	if path := os.Getenv("LOADGEN_CPUPROFILE"); path != "" {
-		if f, err := os.Create(path); err == nil && pprof.StartCPUProfile(f) == nil {
+		if f, err := os.Create(path + "." + os.Args[1]); err == nil && pprof.StartCPUProfile(f) == nil {
 			defer pprof.StopCPUProfile()
 		}
 	}
