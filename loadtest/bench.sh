@@ -18,6 +18,7 @@
 #   BENCH_RATES      message rates of the ladder, msgs/s (default "100 200 400 800")
 #   BENCH_DURATION   sending time per step (default 15s)
 #   BENCH_IDLE_CONNS idle connections on one node (default 19000)
+#   BENCH_IDLE3_CONNS idle connections over 3 nodes, scenario idle-cluster (default 50000)
 #   BENCH_CLUSTER_RATE  msgs/s of the cluster chat steps (default 50)
 #   BENCH_CLUSTER_CHAT=0  cluster scenario: only the reconnect storm
 #   BENCH_STORM_CLIENTS  clients of the killed node (default 10000)
@@ -147,10 +148,11 @@ for s in $SCENARIOS; do
         start_redis
         start_db "$BACKEND"
         db=idle_$RANDOM
-        start_node "$db" n1
+        pprof=127.0.0.1:$(free_port) # heap, stacks and goroutines per connection (/debug/memstats)
+        NODE_EXTRA_ENV="${NODE_EXTRA_ENV:-} CHATDESK_PPROF_ADDR=$pprof" start_node "$db" n1
         echo "== idle: chatdesk, $IDLE_CONNS connections (load $(cut -d' ' -f1-3 /proc/loadavg))"
-        bin/loadgen idle -label "chatdesk-idle" -target chatdesk -url "$NODE_URL" -conns "$IDLE_CONNS" -procs 2 \
-            -pids "$NODE_PID" -out "$RESULTS/idle-chatdesk.json" || echo "idle chatdesk failed"
+        bin/loadgen idle -label "${BENCH_IDLE_LABEL:-chatdesk-idle}" -target chatdesk -url "$NODE_URL" -conns "$IDLE_CONNS" -procs 2 \
+            -pids "$NODE_PID" -memstats "$pprof" -out "$RESULTS/idle-chatdesk.json" || echo "idle chatdesk failed"
         stop_pid "$NODE_PID"
         if [[ $HAVE_NODE == 1 ]]; then
             start_baseline relay "$db"
@@ -159,6 +161,25 @@ for s in $SCENARIOS; do
                 -pids "$SIO_PID" -out "$RESULTS/idle-sio.json" || echo "idle sio failed"
             stop_pid "$SIO_PID"
         fi
+        stack_down
+        ;;
+    idle-cluster) # idle widget connections spread over 3 nodes, clients straight to the nodes
+        start_redis
+        start_db "$BACKEND"
+        db=idle3_$RANDOM
+        urls=() npids=() pprofs=()
+        for n in 1 2 3; do
+            pprof=127.0.0.1:$(free_port)
+            NODE_EXTRA_ENV="${NODE_EXTRA_ENV:-} CHATDESK_PPROF_ADDR=$pprof" start_node "$db" "n$n"
+            urls+=("$NODE_URL") npids+=("$NODE_PID") pprofs+=("$pprof")
+        done
+        n3=${BENCH_IDLE3_CONNS:-50000}
+        echo "== idle cluster: $n3 connections over 3 nodes (load $(cut -d' ' -f1-3 /proc/loadavg))"
+        # 4 generator processes (12,500 sockets each, under the 20,000 fd
+        # limit), 8 source addresses; ~16,700 sockets per node.
+        bin/loadgen idle -label "chatdesk-idle-3nodes-$n3" -target chatdesk -url "$(IFS=,; echo "${urls[*]}")" -conns "$n3" -procs 4 \
+            -src 127.0.0.2,127.0.0.3,127.0.0.4,127.0.0.5,127.0.0.6,127.0.0.7,127.0.0.8,127.0.0.9 -timeout 4m \
+            -pids "$(IFS=,; echo "${npids[*]}")" -memstats "$(IFS=,; echo "${pprofs[*]}")" -out "$RESULTS/idle-3nodes.json" || echo "idle cluster failed"
         stack_down
         ;;
     cluster) # 3 nodes behind Nginx: same-node vs cross-node latency, then a reconnect storm

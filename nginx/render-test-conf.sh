@@ -110,7 +110,7 @@ fi
     echo "    }"
     echo ""
     echo "    server {"
-    echo "        listen $listen;"
+    echo "        listen $listen backlog=8192;" # reconnect storms: see production.conf
     echo "        server_name _;"
     echo "        set \$chatdesk_upstream chatdesk;"
     echo "        include chatdesk-proxy.conf;"

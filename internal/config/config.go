@@ -6,6 +6,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"strings"
 	"time"
@@ -42,6 +43,9 @@ type Config struct {
 	// RateLimits overrides rate-limit rules: "rule=N/period,..." e.g.
 	// "msg-ip=1200/1m,conv-ip=100/10m".
 	RateLimits map[string]RateLimit
+
+	// PprofAddr, when set, serves net/http/pprof on this loopback address.
+	PprofAddr string
 }
 
 // RateLimit is N requests per Period.
@@ -72,6 +76,7 @@ var Vars = []struct{ Name, Default, Doc string }{
 	{"CHATDESK_WIDGET_FILE", "web-widget/dist/widget.js", "built widget bundle"},
 	{"CHATDESK_DASHBOARD_DIR", "web-dashboard/dist", "built dashboard"},
 	{"CHATDESK_LOG_FORMAT", "json", "`json` or `text`"},
+	{"CHATDESK_PPROF_ADDR", "", "serve Go's `/debug/pprof/` on this loopback address, e.g. `127.0.0.1:6060` (off when empty; profiling only)"},
 	{"CHATDESK_GRACE_PERIOD", "2m", "how long an owner may be offline before their chats return to the queue"},
 	{"CHATDESK_PRESENCE_TTL", "20s", "an agent whose node stops heartbeating is offline after this (+5 s)"},
 	{"CHATDESK_SHUTDOWN_GRACE", "20s", "time allowed for draining on SIGTERM"},
@@ -105,6 +110,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		WidgetFile:     get("CHATDESK_WIDGET_FILE", "web-widget/dist/widget.js"),
 		DashboardDir:   get("CHATDESK_DASHBOARD_DIR", "web-dashboard/dist"),
 		LogFormat:      get("CHATDESK_LOG_FORMAT", "json"),
+		PprofAddr:      get("CHATDESK_PPROF_ADDR", ""),
 	}
 	var errs []error
 	dur := func(name, def string) time.Duration {
@@ -143,10 +149,23 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	default:
 		errs = append(errs, fmt.Errorf("CHATDESK_ENV must be production or development, not %q", c.Env))
 	}
+	if c.PprofAddr != "" && !loopback(c.PprofAddr) {
+		errs = append(errs, errors.New("CHATDESK_PPROF_ADDR must be a loopback address such as 127.0.0.1:6060"))
+	}
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		errs = append(errs, errors.New("CHATDESK_LOG_FORMAT must be json or text"))
 	}
 	return c, errors.Join(errs...)
+}
+
+// loopback reports whether addr is host:port with a loopback IP host.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func list(s string) []string {

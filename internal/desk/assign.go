@@ -21,6 +21,13 @@ func (s *Service) owner(ctx context.Context, c *chat.Conversation) (string, erro
 	if ok {
 		return o, nil
 	}
+	// No lock: the document decides, and c may come from the cache (the
+	// send path), so read it again before granting anything.
+	fresh, err := s.store.Conversation(ctx, c.ID)
+	if err != nil {
+		return "", s.unavailable(err)
+	}
+	c = fresh
 	if c.Status != chat.StatusAssigned || c.AssigneeID == "" {
 		return "", nil
 	}

@@ -19,9 +19,12 @@ type Coordinator interface {
 	RaiseSeq(ctx context.Context, conversationID string, min int64) error
 	ReleaseSeq(ctx context.Context, conversationID string, seq int64, clientID string) error
 	ForgetClientID(ctx context.Context, conversationID, clientID string) error
+	// CurrentSeq is the last seq handed out (ok false: counter unknown).
+	CurrentSeq(ctx context.Context, conversationID string) (int64, bool, error)
 
 	IncrUnread(ctx context.Context, conversationID, side string) (int64, int64, error)
 	ResetUnread(ctx context.Context, conversationID, side string) (int64, int64, error)
+	Unread(ctx context.Context, conversationID string) (int64, int64, error)
 
 	Join(ctx context.Context, agentID, nodeID string, ttl time.Duration) (bool, error)
 	Leave(ctx context.Context, agentID, nodeID string) (bool, error)

@@ -61,6 +61,9 @@ type Service struct {
 	bot     BotClient
 	touches *toucher
 	cache   *cache
+	convs   *convCache
+	replays *replayCache
+	updates *coalescer
 
 	stop chan struct{}
 	wg   sync.WaitGroup
@@ -80,12 +83,15 @@ func New(store Store, coord Coordinator, pub Publisher, tokens *auth.Tokens, cfg
 	if cfg.JanitorEvery == 0 {
 		cfg.JanitorEvery = 5 * time.Second
 	}
+	convs := newConvCache()
 	s := &Service{
-		store: store, coord: coord, pub: pub, tokens: tokens, cfg: cfg, log: log,
+		store: cachingStore{Store: store, convs: convs}, convs: convs, replays: newReplayCache(), coord: coord, pub: pub, tokens: tokens, cfg: cfg, log: log,
 		now: time.Now, metrics: metricsOrNil{m}, stop: make(chan struct{}),
 	}
-	s.touches = newToucher(store, coord, cfg.NodeID+"/touch", log)
+	s.touches = newToucher(s.store, coord, cfg.NodeID+"/touch", log)
+	s.touches.observe = convs.touch
 	s.cache = newCache(store)
+	s.updates = newCoalescer(s, time.Second)
 	return s
 }
 
@@ -97,8 +103,9 @@ func (s *Service) Setup(ctx context.Context) error {
 
 // Start runs the background loops until Stop.
 func (s *Service) Start() {
-	s.wg.Add(2)
+	s.wg.Add(3)
 	go func() { defer s.wg.Done(); s.touches.run(s.stop) }()
+	go func() { defer s.wg.Done(); s.updates.run(s.stop) }()
 	go func() { defer s.wg.Done(); s.janitor() }()
 }
 

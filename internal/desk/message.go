@@ -44,7 +44,9 @@ func (s *Service) senderConversation(ctx context.Context, actor Actor, conversat
 			return nil, err
 		}
 	}
-	c, err := s.store.Conversation(ctx, conversationID)
+	// Cached: who may reply is decided by the Redis reply lock in s.owner,
+	// which re-reads the document when the lock is missing.
+	c, err := s.cachedConversation(ctx, conversationID)
 	if err != nil {
 		return nil, s.unavailable(err)
 	}
@@ -132,6 +134,7 @@ func (s *Service) appendContent(ctx context.Context, c *chat.Conversation, actor
 		switch {
 		case err == nil:
 			s.metrics.messageStored(time.Since(start))
+			s.replays.stored(m)
 			s.afterStore(ctx, c, m)
 			return m, nil
 		case errors.Is(err, chat.ErrDuplicateClientID):
@@ -227,7 +230,7 @@ func (s *Service) afterStore(ctx context.Context, c *chat.Conversation, m *chat.
 		c.LastMessage = touch.LastMessage
 	}
 	c.UpdatedAt = m.CreatedAt
-	s.publish(ctx, AgentsTopic, EventConversationUpdated, ConversationChanged{Conversation: c, Change: "message"})
+	s.updates.add(c) // conversation.updated "message", at most one per conversation per second
 }
 
 // systemMessage stores a notice in the transcript; failures are logged, the
@@ -310,7 +313,7 @@ func (s *Service) SetTyping(ctx context.Context, actor Actor, conversationID str
 	ev := Typing{ConversationID: conversationID, Typing: typing}
 	side := "visitor"
 	if actor.IsAgent() {
-		c, err := s.store.Conversation(ctx, conversationID)
+		c, err := s.cachedConversation(ctx, conversationID)
 		if err != nil {
 			return s.unavailable(err)
 		}
@@ -358,7 +361,7 @@ func (s *Service) MarkRead(ctx context.Context, actor Actor, conversationID stri
 	// Reading is not activity: no UpdatedAt, so the inbox order is kept.
 	s.touches.add(chat.ConversationTouch{ID: conversationID, UnreadAgent: &ua, UnreadVisit: &uv})
 	if actor.IsAgent() {
-		if c, err := s.store.Conversation(ctx, conversationID); err == nil {
+		if c, err := s.cachedConversation(ctx, conversationID); err == nil {
 			c.UnreadAgent, c.UnreadVisit = ua, uv
 			s.publish(ctx, AgentsTopic, EventConversationUpdated, ConversationChanged{Conversation: c, Change: "read"})
 		}

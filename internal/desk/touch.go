@@ -19,6 +19,9 @@ type toucher struct {
 	log     *slog.Logger
 	mu      sync.Mutex
 	pending map[string]chat.ConversationTouch
+	// observe, when set, sees every touch as it is added (the conversation
+	// cache applies it at once rather than after the flush).
+	observe func(chat.ConversationTouch)
 }
 
 const touchEvery = 200 * time.Millisecond
@@ -34,6 +37,9 @@ func newToucher(store ConversationStore, locks bulkLocker, holder string, log *s
 }
 
 func (t *toucher) add(u chat.ConversationTouch) {
+	if t.observe != nil {
+		t.observe(u)
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if cur, ok := t.pending[u.ID]; ok {

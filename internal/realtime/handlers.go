@@ -3,6 +3,7 @@ package realtime
 import (
 	"context"
 	"encoding/json"
+	"time"
 
 	"github.com/olahol/melody"
 
@@ -38,11 +39,38 @@ type ready struct {
 	Node          string             `json:"node"`
 }
 
-func (h *Hub) handleHello(ctx context.Context, s *melody.Session, st *session, in inbound) {
+// helloQueueWait bounds how long a hello waits for its turn.
+const helloQueueWait = 30 * time.Second
+
+func (h *Hub) handleHello(s *melody.Session, st *session, in inbound) {
 	if st.ready() {
 		h.sendError(s, in.ID, &chat.Error{Code: chat.EINVALID, Message: "Kết nối đã được xác thực."})
 		return
 	}
+	// The hello arrived: the hello timeout no longer applies, even if the
+	// hello waits in the queue below.
+	st.mu.Lock()
+	if st.timer != nil {
+		st.timer.Stop()
+		st.timer = nil // ~0.4 KB per idle socket otherwise
+	}
+	st.mu.Unlock()
+	// A bounded number of hellos run at once on this node: in a reconnect
+	// storm the others wait here (bounded by the request context)
+	// instead of all hitting MongoDB and timing out together.
+	wait := time.NewTimer(helloQueueWait)
+	select {
+	case h.hellos <- struct{}{}:
+		wait.Stop()
+		defer func() { <-h.hellos }()
+	case <-wait.C:
+		h.sendError(s, in.ID, chat.ErrUnavailable)
+		closeWith(s, closeTryAgain, "busy")
+		return
+	}
+	// The request's own time starts once it is its turn.
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
 	var d helloData
 	if err := decode(in.Data, &d); err != nil {
 		h.sendError(s, in.ID, err)
@@ -63,7 +91,7 @@ func (h *Hub) handleHello(ctx context.Context, s *melody.Session, st *session, i
 	}
 	r := ready{Heartbeat: int(h.cfg.PingEvery.Seconds()), Node: h.svc.NodeID()}
 	if actor.Visitor {
-		conv, err := h.svc.Conversation(ctx, actor, actor.ConversationID)
+		conv, err := h.svc.ConversationForSession(ctx, actor, actor.ConversationID)
 		if err != nil {
 			h.sendError(s, in.ID, err)
 			if chat.ErrorCode(err) == chat.ENOTFOUND {
@@ -126,7 +154,7 @@ func (h *Hub) handleHello(ctx context.Context, s *melody.Session, st *session, i
 func (h *Hub) replay(ctx context.Context, s *melody.Session, actor desk.Actor, convID string, after int64) {
 	last := after
 	for {
-		ms, err := h.svc.Messages(ctx, actor, convID, last, desk.MaxReplay)
+		ms, err := h.svc.Replay(ctx, actor, convID, last, desk.MaxReplay)
 		if err != nil {
 			h.sendError(s, "", err)
 			return
@@ -208,13 +236,16 @@ func (h *Hub) handleJoin(ctx context.Context, s *melody.Session, st *session, ac
 		h.sendError(s, in.ID, chat.ErrForbidden)
 		return
 	}
-	conv, err := h.svc.Conversation(ctx, actor, d.ConversationID)
+	conv, err := h.svc.ConversationForSession(ctx, actor, d.ConversationID)
 	if err != nil {
 		h.sendError(s, in.ID, err)
 		return
 	}
 	st.mu.Lock()
 	already := st.joined[conv.ID]
+	if st.joined == nil {
+		st.joined = map[string]bool{}
+	}
 	st.joined[conv.ID] = true
 	st.mu.Unlock()
 	if !already {
@@ -261,7 +292,7 @@ func (h *Hub) handleSync(ctx context.Context, s *melody.Session, actor desk.Acto
 		return
 	}
 	convID := conversationOf(actor, d.ConversationID)
-	if _, err := h.svc.Conversation(ctx, actor, convID); err != nil {
+	if _, err := h.svc.ConversationForSession(ctx, actor, convID); err != nil {
 		h.sendError(s, in.ID, err)
 		return
 	}

@@ -33,6 +33,9 @@ type Config struct {
 	PingEvery time.Duration
 	// MaxInFlight bounds concurrent requests per socket.
 	MaxInFlight int
+	// MaxHellos bounds the hellos (authentication, conversation, replay)
+	// handled at once on this node; more wait in line.
+	MaxHellos int
 }
 
 // Metrics receives connection counts.
@@ -57,6 +60,7 @@ type Hub struct {
 	visitors   map[*melody.Session]struct{}
 	agentCount map[string]int // local sockets per agent id
 	subs       map[string]*topicSub
+	hellos     chan struct{}
 	online     int // agents online anywhere, from presence events
 	draining   bool
 
@@ -75,13 +79,18 @@ func New(svc *desk.Service, bus Bus, cfg Config, log *slog.Logger, met Metrics) 
 	if cfg.MaxInFlight == 0 {
 		cfg.MaxInFlight = 32
 	}
+	if cfg.MaxHellos == 0 {
+		cfg.MaxHellos = 32
+	}
 	m := melody.New()
 	m.Config.MaxMessageSize = 16 << 10 // melody's default of 512 bytes closes sockets on long messages
-	m.Config.MessageBufferSize = 64
+	m.Config.MessageBufferSize = 64    // pointers: 0.5 KB per socket
 	m.Config.PingPeriod = cfg.PingEvery
 	m.Config.PongWait = 2 * cfg.PingEvery
 	m.Config.WriteWait = 10 * time.Second
-	m.Upgrader.ReadBufferSize = 1024
+	// Frames are read through a small buffer (larger frames are read in
+	// several calls); writes borrow a pooled buffer only while writing.
+	m.Upgrader.ReadBufferSize = 512
 	m.Upgrader.WriteBufferSize = 1024
 	m.Upgrader.WriteBufferPool = &sync.Pool{}
 	h := &Hub{
@@ -92,6 +101,7 @@ func New(svc *desk.Service, bus Bus, cfg Config, log *slog.Logger, met Metrics) 
 		visitors:   map[*melody.Session]struct{}{},
 		agentCount: map[string]int{},
 		subs:       map[string]*topicSub{},
+		hellos:     make(chan struct{}, cfg.MaxHellos),
 		stop:       make(chan struct{}),
 	}
 	m.Upgrader.CheckOrigin = h.checkOrigin
@@ -123,8 +133,25 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "draining", http.StatusServiceUnavailable)
 		return
 	}
-	_ = h.m.HandleRequest(w, r)
+	// The socket lives on its own goroutine, and this handler returns as
+	// soon as the upgrade is done: the HTTP server's goroutine then ends,
+	// and with it what it held for the connection's lifetime (its 4 KB
+	// read and write buffers, the response, the gin context) and a stack
+	// that gin, net/http and the upgrade made deep. An idle socket keeps a
+	// shallow read loop and melody's write pump (docs/benchmarks.md, idle).
+	upgraded := make(chan struct{})
+	var once sync.Once
+	done := func() { once.Do(func() { close(upgraded) }) }
+	go func() {
+		defer done() // upgrade refused: the error was written, w is ours again
+		_ = h.m.HandleRequestWithKeys(w, r, map[string]any{upgradedKey: done})
+	}()
+	<-upgraded
 }
+
+// upgradedKey carries, in the melody session keys, the function that lets
+// ServeHTTP return once the connection is registered.
+const upgradedKey = "upgraded"
 
 func (h *Hub) checkOrigin(r *http.Request) bool {
 	origin := r.Header.Get("Origin")
@@ -228,6 +255,11 @@ func (h *Hub) onAgentsEvent(payload []byte) {
 		if json.Unmarshal(head.Data, &p) == nil {
 			h.updateSupportStatus(p.OnlineCount)
 		}
+	case desk.EventConversationCreated, desk.EventConversationUpdated:
+		var cc desk.ConversationChanged
+		if json.Unmarshal(head.Data, &cc) == nil {
+			h.svc.ObserveConversationEvent(cc.Conversation, cc.Change)
+		}
 	case desk.EventAgentUpdated:
 		var u desk.AgentUpdated
 		if json.Unmarshal(head.Data, &u) == nil {
@@ -287,6 +319,7 @@ func (h *Hub) kickAgent(agentID string, disabled bool) {
 // Resync asks every local socket to resync: called when the bus connection
 // was re-established and live events may have been lost.
 func (h *Hub) Resync() {
+	h.svc.ForgetCachedConversations()
 	h.mu.RLock()
 	all := make([]*melody.Session, 0, len(h.sessions))
 	for s, st := range h.sessions {

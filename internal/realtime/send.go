@@ -27,7 +27,14 @@ func (h *Hub) enqueueSend(s *melody.Session, st *session, actor desk.Actor, in i
 	}
 	_ = json.Unmarshal(in.Data, &d) // a malformed request is answered by handleSend
 	conv := conversationOf(actor, d.ConversationID)
-	st.inflight <- struct{}{}
+	st.mu.Lock()
+	if st.inflight == nil {
+		st.inflight = make(chan struct{}, h.cfg.MaxInFlight)
+		st.sends = map[string]*sendQueue{}
+	}
+	inflight := st.inflight
+	st.mu.Unlock()
+	inflight <- struct{}{}
 	st.mu.Lock()
 	q := st.sends[conv]
 	if q == nil {

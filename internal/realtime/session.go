@@ -3,6 +3,7 @@ package realtime
 import (
 	"context"
 	"encoding/json"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -64,7 +65,15 @@ func closeWith(s *melody.Session, code int, text string) {
 }
 
 func (h *Hub) onConnect(s *melody.Session) {
-	st := &session{joined: map[string]bool{}, ip: clientIP(s), sends: map[string]*sendQueue{}, inflight: make(chan struct{}, h.cfg.MaxInFlight)}
+	// joined, sends and inflight are made on first use: most sockets are
+	// visitors' idle widgets.
+	st := &session{ip: clientIP(s)}
+	// Nothing needs the upgrade request any longer (the IP is kept).
+	s.Request = nil
+	if done, ok := s.Keys[upgradedKey].(func()); ok {
+		s.Keys = nil
+		defer done()
+	}
 	st.timer = time.AfterFunc(h.cfg.HelloTimeout, func() {
 		if !st.ready() {
 			h.sendError(s, "", &chat.Error{Code: chat.EUNAUTHORIZED, Message: "Chưa xác thực kết nối."})
@@ -86,13 +95,15 @@ func (h *Hub) onDisconnect(s *melody.Session) {
 	var lastOfAgent *chat.Agent
 	if st != nil {
 		st.mu.Lock()
-		st.timer.Stop()
+		if st.timer != nil {
+			st.timer.Stop()
+		}
 		if st.hello {
 			if st.actor.Visitor {
 				topics = append(topics, desk.ConversationTopic(st.actor.ConversationID))
 				h.removeFromConv(st.actor.ConversationID, s)
 			}
-			for id := range st.joined {
+			for id := range st.joined { // nil for visitors
 				topics = append(topics, desk.ConversationTopic(id))
 				h.removeFromConv(id, s)
 			}
@@ -153,7 +164,28 @@ type inbound struct {
 
 // onMessage handles one frame. Frames of a socket are handled in order, so
 // two messages sent in a row get increasing seqs.
+//
+// The handling runs on a short-lived goroutine while the read loop waits:
+// a hello (JSON, Redis, MongoDB calls) would otherwise grow the read loop's
+// stack to 8–16 KB, kept for the socket's lifetime although the loop itself
+// needs a few hundred bytes. A panic closes the socket, not the node (the
+// read loop no longer runs under net/http's recovery, see ServeHTTP).
 func (h *Hub) onMessage(s *melody.Session, raw []byte) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer func() {
+			if p := recover(); p != nil {
+				h.log.Error("websocket handler panic", "panic", p, "stack", string(debug.Stack()))
+				closeWith(s, websocket.CloseInternalServerErr, "internal error")
+			}
+		}()
+		h.handleFrame(s, raw)
+	}()
+	<-done
+}
+
+func (h *Hub) handleFrame(s *melody.Session, raw []byte) {
 	h.mu.RLock()
 	st := h.sessions[s]
 	h.mu.RUnlock()
@@ -165,12 +197,12 @@ func (h *Hub) onMessage(s *melody.Session, raw []byte) {
 		h.sendError(s, "", &chat.Error{Code: chat.EINVALID, Message: "Dữ liệu gửi lên không hợp lệ."})
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
 	if in.Type == "hello" {
-		h.handleHello(ctx, s, st, in)
+		h.handleHello(s, st, in)
 		return
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
 	if !st.ready() {
 		h.sendError(s, in.ID, chat.ErrUnauthorized)
 		closeWith(s, closeUnauthorized, "hello first")

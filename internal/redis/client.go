@@ -20,6 +20,9 @@ type Client struct {
 	prefix string
 }
 
+// minPoolSize is the smallest connection pool Open configures.
+const minPoolSize = 128
+
 // Open connects to the Redis at url ("redis://host:6379/0").
 func Open(ctx context.Context, url, prefix string) (*Client, error) {
 	opt, err := goredis.ParseURL(url)
@@ -34,6 +37,14 @@ func Open(ctx context.Context, url, prefix string) (*Client, error) {
 	opt.MaxRetries = 2
 	opt.MinRetryBackoff = 20 * time.Millisecond
 	opt.MaxRetryBackoff = 200 * time.Millisecond
+	// Every message makes 4–6 Redis round trips (limits, seq, unread,
+	// publish) while its conversation's next message waits: with go-redis'
+	// default pool (10 per CPU, 20 here) 1,100 requests queued for a
+	// connection at 3,000 msgs/s (goroutine profile, docs/benchmarks.md).
+	// A pool_size in the URL still wins.
+	if !strings.Contains(url, "pool_size") && opt.PoolSize < minPoolSize {
+		opt.PoolSize = minPoolSize
+	}
 	rdb := goredis.NewClient(opt)
 	c := &Client{rdb: rdb, prefix: strings.TrimSuffix(prefix, ":")}
 	pctx, cancel := context.WithTimeout(ctx, 3*time.Second)

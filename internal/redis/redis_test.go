@@ -279,3 +279,26 @@ func recv(t *testing.T, ch chan string) string {
 		return ""
 	}
 }
+
+func TestCurrentSeqAndUnread(t *testing.T) {
+	c := newClient(t)
+	ctx := context.Background()
+	if _, ok, err := c.CurrentSeq(ctx, "cs"); err != nil || ok {
+		t.Fatalf("unknown counter: ok %v err %v", ok, err)
+	}
+	if err := c.InitSeq(ctx, "cs", 4); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.NextSeq(ctx, "cs", "a"); err != nil {
+		t.Fatal(err)
+	}
+	if seq, ok, err := c.CurrentSeq(ctx, "cs"); err != nil || !ok || seq != 5 {
+		t.Fatalf("CurrentSeq = %d %v %v, want 5", seq, ok, err)
+	}
+	if _, _, err := c.IncrUnread(ctx, "cs", "agent"); err != nil {
+		t.Fatal(err)
+	}
+	if a, v, err := c.Unread(ctx, "cs"); err != nil || a != 1 || v != 0 {
+		t.Fatalf("Unread = %d %d %v", a, v, err)
+	}
+}

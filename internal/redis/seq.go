@@ -130,3 +130,27 @@ var raiseSeqScript = goredis.NewScript(`
 local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
 if cur < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) end
 return 0`)
+
+// CurrentSeq returns the last seq handed out for a conversation; ok is false
+// when the counter is unknown (never used, expired or lost with Redis). Every
+// stored message has a seq at most the counter, so a client holding the
+// counter's value has nothing to replay.
+func (c *Client) CurrentSeq(ctx context.Context, conversationID string) (seq int64, ok bool, err error) {
+	seq, err = c.rdb.Get(ctx, c.key("seq", conversationID)).Int64()
+	if err == goredis.Nil {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, err
+	}
+	return seq, true, nil
+}
+
+// Unread returns both unread counters of a conversation.
+func (c *Client) Unread(ctx context.Context, conversationID string) (agent, visitor int64, err error) {
+	vals, err := c.rdb.HMGet(ctx, c.key("unread", conversationID), "agent", "visitor").Result()
+	if err != nil {
+		return 0, 0, err
+	}
+	return unreadPair(vals)
+}

@@ -18,6 +18,7 @@ import (
 	"github.com/chatdesk/chatdesk/internal/chat"
 	"github.com/chatdesk/chatdesk/internal/config"
 	"github.com/chatdesk/chatdesk/internal/desk"
+	"github.com/chatdesk/chatdesk/internal/realtime"
 	"github.com/chatdesk/chatdesk/internal/testenv"
 )
 
@@ -83,6 +84,12 @@ func nodeConfig(t *testing.T, tweak ...func(*config.Config)) config.Config {
 
 func runNode(t *testing.T, cfg config.Config, setup ...func(*desk.Service)) *node {
 	t.Helper()
+	return runNodeRT(t, cfg, nil, setup...)
+}
+
+// runNodeRT is runNode with the WebSocket hub's settings adjusted by rt.
+func runNodeRT(t *testing.T, cfg config.Config, rt func(*realtime.Config), setup ...func(*desk.Service)) *node {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	n := &node{t: t, cancel: cancel, done: make(chan error, 1), cfg: cfg}
 	addr := make(chan string, 1)
@@ -101,6 +108,7 @@ func runNode(t *testing.T, cfg config.Config, setup ...func(*desk.Service)) *nod
 				return nil
 			},
 			Listening: func(a string) { addr <- a },
+			Realtime:  rt,
 		})
 	}()
 	select {

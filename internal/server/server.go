@@ -36,6 +36,8 @@ type Hooks struct {
 	AfterSetup func(ctx context.Context, svc *desk.Service) error
 	// Listening is told the bound address (useful with port 0).
 	Listening func(addr string)
+	// Realtime, when set, adjusts the WebSocket hub's settings (tests).
+	Realtime func(*realtime.Config)
 }
 
 // NewLogger builds the node's structured logger.
@@ -54,6 +56,9 @@ func NewLogger(cfg config.Config, w io.Writer) *slog.Logger {
 // flushed.
 func Run(ctx context.Context, cfg config.Config, log *slog.Logger, hooks Hooks) error {
 	reg := metrics.New(cfg.NodeID)
+	if cfg.PprofAddr != "" {
+		servePprof(ctx, cfg.PprofAddr, log)
+	}
 
 	db, err := openMongo(ctx, cfg, reg, log)
 	if err != nil {
@@ -109,7 +114,11 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, hooks Hooks) 
 		}
 	}
 
-	hub = realtime.New(svc, bus, realtime.Config{PublicURL: cfg.PublicURL}, log, reg)
+	rtCfg := realtime.Config{PublicURL: cfg.PublicURL}
+	if hooks.Realtime != nil {
+		hooks.Realtime(&rtCfg)
+	}
+	hub = realtime.New(svc, bus, rtCfg, log, reg)
 	if err := hub.Start(ctx); err != nil {
 		return fmt.Errorf("realtime: %w", err)
 	}

@@ -38,7 +38,7 @@ changed=5   # 2 certificate lines, 2 comments, the webroot
 if [[ "$mode" == "live" ]]; then
     http="${3:?}" https="${4:?}" dns="${5:?}" node="${6:?}"
     replace "listen 80 default_server;" "listen 127.0.0.1:$http default_server;" 1
-    replace "listen 443 ssl http2 default_server;" "listen 127.0.0.1:$https ssl http2 default_server;" 1
+    replace "listen 443 ssl http2 default_server backlog=8192;" "listen 127.0.0.1:$https ssl http2 default_server backlog=8192;" 1
     replace "resolver 127.0.0.11 valid=10s" "resolver 127.0.0.1:$dns valid=10s" 1
     replace "set \$chatdesk_upstream chatdesk:8080;" "set \$chatdesk_upstream chatdesk:$node;" 1
     changed=$((changed + 4))

@@ -3,9 +3,11 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"strconv"
@@ -36,6 +38,47 @@ type idleResult struct {
 	HoldSec      float64   `json:"holdSec"`
 	FirstErrors  []string  `json:"firstErrors,omitempty"`
 	PerNodeConns []int     `json:"perNodeConns,omitempty"`
+	// With -memstats (chatdesk nodes started with CHATDESK_PPROF_ADDR):
+	// RSS after returning freed memory to the OS, and Go heap + stacks.
+	FreedRSSKBBefore  int64   `json:"freedRssKBBefore,omitempty"`
+	FreedRSSKBAfter   int64   `json:"freedRssKBAfter,omitempty"`
+	FreedKBPerConn    float64 `json:"freedKbPerConn,omitempty"`
+	HeapStackBefore   int64   `json:"heapStackBefore,omitempty"`
+	HeapStackAfter    int64   `json:"heapStackAfter,omitempty"`
+	HeapKBPerConn     float64 `json:"heapKbPerConn,omitempty"`
+	StackKBPerConn    float64 `json:"stackKbPerConn,omitempty"`
+	GoroutinesBefore  int     `json:"goroutinesBefore,omitempty"`
+	GoroutinesAfter   int     `json:"goroutinesAfter,omitempty"`
+	GoroutinesPerConn float64 `json:"goroutinesPerConn,omitempty"`
+}
+
+type memStatsT struct {
+	Goroutines int   `json:"goroutines"`
+	HeapInuse  int64 `json:"heapInuse"`
+	StackInuse int64 `json:"stackInuse"`
+}
+
+// freeAndStat asks each node's pprof listener to return freed memory to the
+// OS and answer its heap, stack and goroutine figures, then reads RSS.
+func freeAndStat(addrs []string, pids []int) (m memStatsT, rssKB int64) {
+	for _, a := range addrs {
+		resp, err := http.Get("http://" + a + "/debug/memstats?free=1")
+		if err != nil {
+			continue
+		}
+		var one memStatsT
+		_ = json.NewDecoder(resp.Body).Decode(&one)
+		resp.Body.Close()
+		m.Goroutines += one.Goroutines
+		m.HeapInuse += one.HeapInuse
+		m.StackInuse += one.StackInuse
+	}
+	time.Sleep(500 * time.Millisecond)
+	for _, p := range pids {
+		ps, _ := readProc(p)
+		rssKB += ps.RSSKB
+	}
+	return m, rssKB
 }
 
 // runIdle opens -conns idle widget connections spread over -procs child
@@ -55,6 +98,7 @@ func runIdle(args []string) error {
 	timeout := fs.Duration("timeout", 5*time.Minute, "longest setup")
 	pids := fs.String("pids", "", "server PIDs (RSS, CPU), one per URL")
 	out := fs.String("out", "", "write the JSON result here")
+	memstats := fs.String("memstats", "", "comma-separated pprof addresses of the nodes (CHATDESK_PPROF_ADDR): also report RSS after FreeOSMemory and Go heap + stacks")
 	_ = fs.Parse(args)
 
 	res := &idleResult{Scenario: "idle", Label: *label, Target: *target, Started: time.Now().UTC(), LoadBefore: loadAvg(), Wanted: *conns, Procs: *procs}
@@ -99,6 +143,12 @@ func runIdle(args []string) error {
 		cpu0[p] = ps.CPU
 	}
 	res.RSSKBBefore = rss0
+	var ms0 memStatsT
+	msAddrs := splitList(*memstats)
+	if len(msAddrs) > 0 {
+		ms0, res.FreedRSSKBBefore = freeAndStat(msAddrs, pidList)
+		res.HeapStackBefore, res.GoroutinesBefore = ms0.HeapInuse+ms0.StackInuse, ms0.Goroutines
+	}
 
 	self, _ := os.Executable()
 	per := (*conns + *procs - 1) / *procs
@@ -186,6 +236,17 @@ func runIdle(args []string) error {
 	res.RSSKBAfter = rss1
 	if res.Held > 0 {
 		res.KBPerConn = float64(rss1-rss0) / float64(res.Held)
+	}
+	if len(msAddrs) > 0 && res.Held > 0 {
+		ms1, rss := freeAndStat(msAddrs, pidList)
+		res.FreedRSSKBAfter = rss
+		res.FreedKBPerConn = float64(rss-res.FreedRSSKBBefore) / float64(res.Held)
+		res.HeapStackAfter, res.GoroutinesAfter = ms1.HeapInuse+ms1.StackInuse, ms1.Goroutines
+		res.HeapKBPerConn = float64(ms1.HeapInuse-ms0.HeapInuse) / 1024 / float64(res.Held)
+		res.StackKBPerConn = float64(ms1.StackInuse-ms0.StackInuse) / 1024 / float64(res.Held)
+		res.GoroutinesPerConn = float64(ms1.Goroutines-ms0.Goroutines) / float64(res.Held)
+		fmt.Printf("after FreeOSMemory: RSS %.1f KB/conn; heap %.1f KB/conn, stacks %.1f KB/conn, %.2f goroutines/conn\n",
+			res.FreedKBPerConn, res.HeapKBPerConn, res.StackKBPerConn, res.GoroutinesPerConn)
 	}
 	for _, c := range children {
 		c.stdin.Close()

@@ -20,6 +20,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -31,6 +32,22 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: loadgen chat|idle|idle-child|storm|report [flags]")
 		os.Exit(2)
 	}
+	// LOADGEN_CPUPROFILE=file profiles (to file.<scenario>) the generator itself (is it the
+	// bottleneck of a run?).
+	if path := os.Getenv("LOADGEN_CPUPROFILE"); path != "" {
+		if f, err := os.Create(path + "." + os.Args[1]); err == nil && pprof.StartCPUProfile(f) == nil {
+			defer pprof.StopCPUProfile()
+		}
+	}
+	err := run()
+	pprof.StopCPUProfile()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "loadgen:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
 	var err error
 	switch os.Args[1] {
 	case "chat":
@@ -46,10 +63,7 @@ func main() {
 	default:
 		err = fmt.Errorf("unknown scenario %q", os.Args[1])
 	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "loadgen:", err)
-		os.Exit(1)
-	}
+	return err
 }
 
 var httpClient = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}

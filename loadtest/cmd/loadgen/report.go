@@ -155,6 +155,13 @@ func runReport(args []string) error {
 				float64(r.RSSKBBefore)/1024, float64(r.RSSKBAfter)/1024, r.KBPerConn, r.CPUPctIdle, first(r.LoadBefore))
 		}
 		w("\n")
+		for _, r := range idles {
+			if r.FreedRSSKBAfter > 0 {
+				w("- %s, after `debug.FreeOSMemory` (`/debug/memstats?free=1`): RSS %.0f → %.0f MB = **%.1f KB per connection**; Go heap in use %.1f KB + stacks %.1f KB per connection; %.2f goroutines per connection (%d → %d)\n",
+					r.Label, float64(r.FreedRSSKBBefore)/1024, float64(r.FreedRSSKBAfter)/1024, r.FreedKBPerConn, r.HeapKBPerConn, r.StackKBPerConn, r.GoroutinesPerConn, r.GoroutinesBefore, r.GoroutinesAfter)
+			}
+		}
+		w("\n")
 	}
 	if len(storms) > 0 {
 		w("### Reconnect storm (victim node killed with SIGKILL, clients resume on the survivors)\n\n")

@@ -1,0 +1,161 @@
+package desk
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/chatdesk/chatdesk/internal/chat"
+)
+
+// coalescer limits the inbox updates that messages cause: every agent
+// receives a `conversation.updated` (change "message") for a conversation
+// at most once per window from this node, instead of once per message.
+//
+// The first message after a quiet window is published at once (an idle
+// inbox updates without delay). Later ones within the window only replace
+// the pending snapshot; when the window ends, the latest snapshot is
+// published, refreshed first: status, owner and the rest of the document
+// come from the conversation cache (dropped by every ownership or triage
+// write, here or on another node), the unread counters from Redis, so a
+// delayed update never undoes a change made meanwhile. The event's shape is
+// unchanged (docs/protocol.md): `{conversation, change: "message"}`.
+// Other changes (assigned, resolved, read…) are not coalesced.
+type coalescer struct {
+	s      *Service
+	window time.Duration
+
+	mu      sync.Mutex
+	last    map[string]time.Time // when the last update per conversation went out
+	pending map[string]*chat.Conversation
+
+	published, coalesced int64 // counters, under mu
+}
+
+func newCoalescer(s *Service, window time.Duration) *coalescer {
+	return &coalescer{s: s, window: window, last: map[string]time.Time{}, pending: map[string]*chat.Conversation{}}
+}
+
+// add is called after each stored message with the conversation as the
+// sender saw it (already carrying the new preview and counters).
+func (co *coalescer) add(c *chat.Conversation) {
+	c = copyConv(c)
+	now := time.Now()
+	co.mu.Lock()
+	if p, ok := co.pending[c.ID]; ok {
+		if newerActivity(c, p) {
+			co.pending[c.ID] = c
+		}
+		co.coalesced++
+		co.mu.Unlock()
+		return
+	}
+	if last, ok := co.last[c.ID]; ok && now.Sub(last) < co.window {
+		co.pending[c.ID] = c
+		co.coalesced++
+		co.mu.Unlock()
+		return
+	}
+	co.last[c.ID] = now
+	co.published++
+	co.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	co.s.publish(ctx, AgentsTopic, EventConversationUpdated, ConversationChanged{Conversation: c, Change: "message"})
+}
+
+func newerActivity(a, b *chat.Conversation) bool {
+	as, bs := int64(0), int64(0)
+	if a.LastMessage != nil {
+		as = a.LastMessage.Seq
+	}
+	if b.LastMessage != nil {
+		bs = b.LastMessage.Seq
+	}
+	if as != bs {
+		return as > bs
+	}
+	return !a.UpdatedAt.Before(b.UpdatedAt)
+}
+
+func (co *coalescer) run(stop <-chan struct{}) {
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-tick.C:
+			co.flush(false)
+		case <-stop:
+			co.flush(true)
+			return
+		}
+	}
+}
+
+// flush publishes the pending snapshots whose window ended (all when final).
+func (co *coalescer) flush(final bool) {
+	now := time.Now()
+	var due []*chat.Conversation
+	co.mu.Lock()
+	for id, c := range co.pending {
+		if final || now.Sub(co.last[id]) >= co.window {
+			due = append(due, c)
+			delete(co.pending, id)
+			co.last[id] = now
+		}
+	}
+	for id, at := range co.last {
+		if _, ok := co.pending[id]; !ok && now.Sub(at) >= co.window {
+			delete(co.last, id)
+		}
+	}
+	co.published += int64(len(due))
+	co.mu.Unlock()
+	for _, c := range due {
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		co.s.publish(ctx, AgentsTopic, EventConversationUpdated, ConversationChanged{Conversation: co.s.refreshed(ctx, c), Change: "message"})
+		cancel()
+	}
+}
+
+// refreshed returns the current conversation (cache, else store) carrying
+// snap's activity when that is newer, and the current unread counters.
+func (s *Service) refreshed(ctx context.Context, snap *chat.Conversation) *chat.Conversation {
+	c, err := s.cachedConversation(ctx, snap.ID)
+	if err != nil {
+		return snap
+	}
+	if snap.LastMessage != nil && (c.LastMessage == nil || snap.LastMessage.Seq >= c.LastMessage.Seq) {
+		c.LastMessage = snap.LastMessage
+	}
+	if snap.UpdatedAt.After(c.UpdatedAt) {
+		c.UpdatedAt = snap.UpdatedAt
+	}
+	if c.FirstResponseAt == nil {
+		c.FirstResponseAt = snap.FirstResponseAt
+	}
+	c.UnreadAgent, c.UnreadVisit = snap.UnreadAgent, snap.UnreadVisit
+	if ua, uv, err := s.coord.Unread(ctx, snap.ID); err == nil {
+		c.UnreadAgent, c.UnreadVisit = ua, uv
+	}
+	return c
+}
+
+// UpdateStats reports inbox updates published and coalesced away.
+func (s *Service) UpdateStats() (published, coalesced int64) {
+	s.updates.mu.Lock()
+	defer s.updates.mu.Unlock()
+	return s.updates.published, s.updates.coalesced
+}
+
+// SetUpdateWindow changes the coalescing window (tests use a long one and
+// FlushUpdates to make the trailing update happen when they choose). Set it
+// before traffic.
+func (s *Service) SetUpdateWindow(d time.Duration) {
+	s.updates.mu.Lock()
+	s.updates.window = d
+	s.updates.mu.Unlock()
+}
+
+// FlushUpdates publishes every pending inbox update now.
+func (s *Service) FlushUpdates() { s.updates.flush(true) }
