@@ -4,7 +4,7 @@ GO    ?= go
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 GOFILES := $(shell find cmd internal loadtest -name '*.go' 2>/dev/null)
-STATICCHECK_VERSION := 2026.2.2
+STATICCHECK_VERSION := v0.8.2
 
 .PHONY: all build run test test-go test-fuzz test-web test-e2e test-deploy lint lint-go lint-web web web-deps bench clean tools
 
