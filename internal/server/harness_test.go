@@ -286,10 +286,16 @@ func (c *wsClient) request(typ string, data any) frame {
 
 func (c *wsClient) sendFrame(typ, id string, data any) {
 	c.t.Helper()
-	b, _ := json.Marshal(map[string]any{"type": typ, "id": id, "data": data})
-	if err := c.conn.WriteMessage(websocket.TextMessage, b); err != nil {
+	if err := c.trySendFrame(typ, id, data); err != nil {
 		c.t.Fatalf("write: %v", err)
 	}
+}
+
+// trySendFrame writes one frame and returns the write error, for tests in
+// which the server may legitimately close the connection mid-write.
+func (c *wsClient) trySendFrame(typ, id string, data any) error {
+	b, _ := json.Marshal(map[string]any{"type": typ, "id": id, "data": data})
+	return c.conn.WriteMessage(websocket.TextMessage, b)
 }
 
 // waitFor returns the first recorded frame matching pred (and consumes it).

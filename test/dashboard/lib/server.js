@@ -1,7 +1,5 @@
 // Starts the real chatdesk dev server (bin/chatdesk-dev: embedded MongoDB-wire
 // server + in-process Redis, seeded agents) on a free port with a fresh data dir.
-// CHATDESK_TEST_MOCK=1 starts the in-repo mock of docs/api.md instead (UI work
-// while the server is being written; never used by `make test`).
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, existsSync, createWriteStream, mkdirSync, statSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -87,12 +85,6 @@ export async function startServer({ port, dataDir } = {}) {
   let baseUrl = `http://127.0.0.1:${port}`;
   mkdirSync(ARTIFACTS, { recursive: true });
 
-  if (process.env.CHATDESK_TEST_MOCK) {
-    const { startMockServer } = await import('./mock-server.js');
-    const mock = await startMockServer({ port, distDir: DIST_DIR });
-    return { baseUrl, port, dataDir, mock: true, stop: () => mock.stop(), start: () => mock.start() };
-  }
-
   const bin = ensureServerBuilt();
   const log = createWriteStream(path.join(ARTIFACTS, 'server.log'), { flags: 'a' });
   let proc;
@@ -134,5 +126,5 @@ export async function startServer({ port, dataDir } = {}) {
       baseUrl = `http://127.0.0.1:${port}`;
     }
   }
-  return { baseUrl, port, dataDir, mock: false, stop, start: launch };
+  return { baseUrl, port, dataDir, stop, start: launch };
 }
