@@ -17,15 +17,21 @@ type AgentView struct {
 }
 
 // AgentOnline is called by a node when an agent's first socket on it
-// connects. If the agent was offline everywhere, everyone is told and
-// waiting conversations are drained to the agents now available.
-func (s *Service) AgentOnline(ctx context.Context, agent *chat.Agent) {
+// connects: from its return the agent counts as online for assignment. If
+// the agent was offline everywhere, the returned announce tells everyone
+// and drains the waiting conversations to the agents now available; the
+// caller runs it once the socket has its session.ready, so that the
+// presence event follows it.
+func (s *Service) AgentOnline(ctx context.Context, agent *chat.Agent) (announce func()) {
 	came, err := s.coord.Join(ctx, agent.ID, s.cfg.NodeID, s.cfg.PresenceTTL)
 	if err != nil {
 		s.log.Warn("presence join failed", "agent", agent.ID, "err", err)
-		return
+		return func() {}
 	}
-	if came {
+	if !came {
+		return func() {}
+	}
+	return func() {
 		s.announcePresence(ctx, agent.ID, agent.Name)
 		go s.drainSoon()
 	}

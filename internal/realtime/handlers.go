@@ -135,8 +135,13 @@ func (h *Hub) handleHello(s *melody.Session, st *session, in inbound) {
 	if h.met != nil {
 		h.met.Connected("agent")
 	}
-	// session.ready goes first, with the agent already shown online; the
-	// presence event that AgentOnline publishes then follows it.
+	// The agent is online (assignable) before session.ready is sent: a
+	// client that acts on session.ready must find itself online. The
+	// presence event follows session.ready.
+	announce := func() {}
+	if first {
+		announce = h.svc.AgentOnline(ctx, actor.Agent)
+	}
 	for i := range agents {
 		if agents[i].ID == actor.Agent.ID && !agents[i].Online {
 			agents[i].Online, agents[i].Status = true, "online"
@@ -144,9 +149,7 @@ func (h *Hub) handleHello(s *melody.Session, st *session, in inbound) {
 	}
 	r.Role, r.Agent, r.Agents = string(actor.Agent.Role), actor.Agent, agents
 	h.send(s, desk.Envelope{Type: "session.ready", ID: in.ID, Data: r})
-	if first {
-		h.svc.AgentOnline(ctx, actor.Agent)
-	}
+	announce()
 }
 
 // replay sends every stored message after `after`, in seq order, then

@@ -88,9 +88,12 @@ func New(svc *desk.Service, bus Bus, cfg Config, log *slog.Logger, met Metrics) 
 	m.Config.PingPeriod = cfg.PingEvery
 	m.Config.PongWait = 2 * cfg.PingEvery
 	m.Config.WriteWait = 10 * time.Second
-	// Frames are read through a small buffer (larger frames are read in
-	// several calls); writes borrow a pooled buffer only while writing.
-	m.Upgrader.ReadBufferSize = 512
+	// Frames are read through a small buffer, just above gorilla's minimum
+	// of 125 (larger frames are read in several calls; most sockets are idle
+	// widgets that send a hello and little else): 512 → 128 saved 0.7 KB
+	// per idle socket (docs/benchmarks.md, 2026-12-02). Writes borrow a
+	// pooled buffer only while writing.
+	m.Upgrader.ReadBufferSize = 128
 	m.Upgrader.WriteBufferSize = 1024
 	m.Upgrader.WriteBufferPool = &sync.Pool{}
 	h := &Hub{

@@ -308,9 +308,12 @@ func runChat(args []string) error {
 	res.Unanswered = res.Sent - res.Acked - res.AckErrors - res.SendErrors
 	res.Delivered = int64(len(st.v2a) + len(st.a2v))
 	res.Duplicates = st.dups
-	for cid := range st.acked {
+	for cid, a := range st.acked {
 		if st.seen[cid] == 0 {
 			res.Lost++
+			if res.Lost <= 10 {
+				fmt.Printf("  lost sample: clientId %s conversation %s seq %d\n", cid, a.conv, a.seq)
+			}
 		}
 	}
 	res.SentPerSec = float64(res.Sent) / sendWindow.Seconds()
