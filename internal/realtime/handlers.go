@@ -163,7 +163,9 @@ func (h *Hub) replay(ctx context.Context, s *melody.Session, actor desk.Actor, c
 			return
 		}
 		for _, m := range ms {
-			h.write(s, desk.Encode(desk.EventMessageCreated, desk.MessageCreated{Message: m}))
+			if h.writePaced(ctx, s, desk.Encode(desk.EventMessageCreated, desk.MessageCreated{Message: m})) != nil {
+				return // gave up (the socket is gone or stuck); the client resumes from what it got
+			}
 			last = m.Seq
 		}
 		if len(ms) < desk.MaxReplay {

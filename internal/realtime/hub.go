@@ -8,6 +8,7 @@ package realtime
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -50,8 +51,9 @@ type Hub struct {
 	bus Bus
 	cfg Config
 	log *slog.Logger
-	m   *melody.Melody
-	met Metrics
+	// widgets and dashboards differ only in their queue depth.
+	widgets, dashboards *melody.Melody
+	met                 Metrics
 
 	mu         sync.RWMutex
 	sessions   map[*melody.Session]*session
@@ -82,9 +84,45 @@ func New(svc *desk.Service, bus Bus, cfg Config, log *slog.Logger, met Metrics) 
 	if cfg.MaxHellos == 0 {
 		cfg.MaxHellos = 32
 	}
+	widgets := newMelody(cfg, widgetQueue)
+	dashboards := newMelody(cfg, dashboardQueue)
+	h := &Hub{
+		svc: svc, bus: bus, cfg: cfg, log: log, widgets: widgets, dashboards: dashboards, met: met,
+		sessions:   map[*melody.Session]*session{},
+		byConv:     map[string]map[*melody.Session]struct{}{},
+		agents:     map[*melody.Session]struct{}{},
+		visitors:   map[*melody.Session]struct{}{},
+		agentCount: map[string]int{},
+		subs:       map[string]*topicSub{},
+		hellos:     make(chan struct{}, cfg.MaxHellos),
+		stop:       make(chan struct{}),
+	}
+	for _, m := range []*melody.Melody{widgets, dashboards} {
+		m.Upgrader.CheckOrigin = h.checkOrigin
+		m.HandleConnect(h.onConnect)
+		m.HandleDisconnect(h.onDisconnect)
+		m.HandleMessage(h.onMessage)
+		m.HandleError(h.onError)
+		m.HandleSentMessage(h.onSent)
+	}
+	return h
+}
+
+// Frames queued per socket before it counts as a slow consumer (melody's
+// queue is allocated up front, 8 bytes a slot). A widget receives its own
+// conversation's events; a dashboard receives every conversation's inbox
+// updates, which the coalescer releases in bursts (one per busy
+// conversation per second), so dashboards (/ws?client=dashboard) get a
+// melody of their own with a deeper queue.
+const (
+	widgetQueue    = 64   // 0.5 KB per widget socket
+	dashboardQueue = 1024 // 8 KB per dashboard socket
+)
+
+func newMelody(cfg Config, queue int) *melody.Melody {
 	m := melody.New()
 	m.Config.MaxMessageSize = 16 << 10 // melody's default of 512 bytes closes sockets on long messages
-	m.Config.MessageBufferSize = 64    // pointers: 0.5 KB per socket
+	m.Config.MessageBufferSize = queue
 	m.Config.PingPeriod = cfg.PingEvery
 	m.Config.PongWait = 2 * cfg.PingEvery
 	m.Config.WriteWait = 10 * time.Second
@@ -96,23 +134,7 @@ func New(svc *desk.Service, bus Bus, cfg Config, log *slog.Logger, met Metrics) 
 	m.Upgrader.ReadBufferSize = 128
 	m.Upgrader.WriteBufferSize = 1024
 	m.Upgrader.WriteBufferPool = &sync.Pool{}
-	h := &Hub{
-		svc: svc, bus: bus, cfg: cfg, log: log, m: m, met: met,
-		sessions:   map[*melody.Session]*session{},
-		byConv:     map[string]map[*melody.Session]struct{}{},
-		agents:     map[*melody.Session]struct{}{},
-		visitors:   map[*melody.Session]struct{}{},
-		agentCount: map[string]int{},
-		subs:       map[string]*topicSub{},
-		hellos:     make(chan struct{}, cfg.MaxHellos),
-		stop:       make(chan struct{}),
-	}
-	m.Upgrader.CheckOrigin = h.checkOrigin
-	m.HandleConnect(h.onConnect)
-	m.HandleDisconnect(h.onDisconnect)
-	m.HandleMessage(h.onMessage)
-	m.HandleError(func(s *melody.Session, err error) {})
-	return h
+	return m
 }
 
 // Start subscribes to agent-wide events and starts the presence heartbeat.
@@ -147,14 +169,23 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	done := func() { once.Do(func() { close(upgraded) }) }
 	go func() {
 		defer done() // upgrade refused: the error was written, w is ours again
-		_ = h.m.HandleRequestWithKeys(w, r, map[string]any{upgradedKey: done})
+		m, queue := h.widgets, widgetQueue
+		if r.URL.Query().Get("client") == "dashboard" {
+			// a hint for the queue depth only: the hello decides who it is
+			m, queue = h.dashboards, dashboardQueue
+		}
+		_ = m.HandleRequestWithKeys(w, r, map[string]any{upgradedKey: done, queueKey: queue})
 	}()
 	<-upgraded
 }
 
-// upgradedKey carries, in the melody session keys, the function that lets
-// ServeHTTP return once the connection is registered.
-const upgradedKey = "upgraded"
+// Melody session keys, read once by onConnect: upgradedKey carries the
+// function that lets ServeHTTP return once the connection is registered,
+// queueKey the depth of the socket's send queue.
+const (
+	upgradedKey = "upgraded"
+	queueKey    = "queue"
+)
 
 func (h *Hub) checkOrigin(r *http.Request) bool {
 	origin := r.Header.Get("Origin")
@@ -190,7 +221,8 @@ func (h *Hub) Drain(ctx context.Context) {
 	case <-time.After(200 * time.Millisecond):
 	case <-ctx.Done():
 	}
-	_ = h.m.Close()
+	_ = h.widgets.Close()
+	_ = h.dashboards.Close()
 	close(h.stop)
 	h.wg.Wait()
 }
@@ -337,12 +369,84 @@ func (h *Hub) Resync() {
 	}
 }
 
-// write sends a frame; a socket whose buffer is full is closed so that its
-// client reconnects and resumes instead of silently missing events.
+// write queues a frame. Nothing more is queued for a socket that
+// overflowed: it is being closed (see onError).
 func (h *Hub) write(s *melody.Session, payload []byte) {
-	if err := s.Write(payload); err == melody.ErrMessageBufferFull {
-		h.log.Warn("slow consumer disconnected")
+	h.mu.RLock()
+	st := h.sessions[s]
+	h.mu.RUnlock()
+	if st != nil {
+		if st.overflowed.Load() {
+			return
+		}
+		st.pending.Add(1)
+	}
+	_ = s.Write(payload)
+}
+
+// writePaced is write for bulk senders (replays): it waits while the
+// socket's queue is nearly full, leaving room for live events, instead of
+// overflowing it (which would close the socket).
+func (h *Hub) writePaced(ctx context.Context, s *melody.Session, payload []byte) error {
+	h.mu.RLock()
+	st := h.sessions[s]
+	h.mu.RUnlock()
+	for st != nil && st.pending.Load() >= st.queueCap-liveRoom && !s.IsClosed() {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Millisecond):
+		}
+	}
+	h.write(s, payload)
+	return nil
+}
+
+// liveRoom is the part of a socket's queue that replays leave to live events.
+const liveRoom = 16
+
+func (h *Hub) onSent(s *melody.Session, _ []byte) {
+	h.mu.RLock()
+	st := h.sessions[s]
+	h.mu.RUnlock()
+	if st != nil {
+		st.pending.Add(-1)
+	}
+}
+
+// onError receives melody's errors. melody drops a frame that does not fit
+// in a socket's queue and reports it only here (Write returns nil): such a
+// socket is closed with closeTryAgain, so that its client reconnects and
+// resumes by seq instead of silently missing events.
+func (h *Hub) onError(s *melody.Session, err error) {
+	if !errors.Is(err, melody.ErrMessageBufferFull) {
+		return
+	}
+	h.mu.RLock()
+	st := h.sessions[s]
+	h.mu.RUnlock()
+	if st == nil {
+		return
+	}
+	if st.overflowed.Swap(true) {
+		st.closeDropped.Store(true) // a frame (maybe closeSlow's close frame) did not fit
+		return
+	}
+	h.log.Warn("slow consumer disconnected", "side", st.side())
+	go h.closeSlow(s, st)
+}
+
+// closeSlow queues the close frame of an overflowed socket, retrying until
+// the write pump has made room for it; a client that stopped reading
+// altogether is cut by the write deadline meanwhile.
+func (h *Hub) closeSlow(s *melody.Session, st *session) {
+	for i := 0; i < 400 && !s.IsClosed(); i++ {
+		st.closeDropped.Store(false)
 		closeWith(s, closeTryAgain, "slow consumer")
+		if !st.closeDropped.Load() {
+			return
+		}
+		time.Sleep(25 * time.Millisecond)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -33,6 +34,13 @@ type session struct {
 	sends    map[string]*sendQueue
 	inflight chan struct{}
 	ip       string
+	// pending counts the frames queued and not yet written (of queueCap):
+	// replays wait for room rather than overflow the queue. overflowed: a
+	// frame did not fit in the socket's queue, so it is being closed;
+	// closeDropped: a frame was dropped since closeSlow last tried.
+	pending                  atomic.Int32
+	queueCap                 int32
+	overflowed, closeDropped atomic.Bool
 }
 
 func (st *session) ready() bool {
@@ -67,7 +75,10 @@ func closeWith(s *melody.Session, code int, text string) {
 func (h *Hub) onConnect(s *melody.Session) {
 	// joined, sends and inflight are made on first use: most sockets are
 	// visitors' idle widgets.
-	st := &session{ip: clientIP(s)}
+	st := &session{ip: clientIP(s), queueCap: widgetQueue}
+	if q, ok := s.Keys[queueKey].(int); ok {
+		st.queueCap = int32(q)
+	}
 	// Nothing needs the upgrade request any longer (the IP is kept).
 	s.Request = nil
 	if done, ok := s.Keys[upgradedKey].(func()); ok {

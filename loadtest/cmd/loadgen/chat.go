@@ -430,7 +430,7 @@ func setupChatdesk(ctx context.Context, e *chatEnv, st *chatStats) ([]chatPair, 
 		if _, err := api(ctx, "POST", base+"/api/auth/login", "", map[string]string{"email": fmt.Sprintf(e.email, i+1), "password": e.pass}, &lr); err != nil {
 			return err
 		}
-		c, err := dialChatdesk(ctx, wsURL(base), e.srcs[i%len(e.srcs)], lr.Token, "agent", st.onMessage)
+		c, err := dialChatdesk(ctx, wsURL(base)+"?client=dashboard", e.srcs[i%len(e.srcs)], lr.Token, "agent", st.onMessage)
 		if err != nil {
 			return fmt.Errorf("agent %d hello: %w", i+1, err)
 		}

@@ -1,7 +1,9 @@
 // The ONE module that knows the chatdesk WebSocket protocol (docs/protocol.md):
 // frame types, envelopes, close codes and the reconnect schedule.
 
-export const WS_PATH = '/ws';
+// `client=dashboard` gives the socket the server's deeper send queue: a
+// dashboard receives every conversation's inbox updates, in bursts.
+export const WS_PATH = '/ws?client=dashboard';
 
 /** Requests (client → server). */
 export const REQ = Object.freeze({

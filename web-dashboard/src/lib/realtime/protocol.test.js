@@ -36,7 +36,7 @@ describe('envelopes', () => {
     expect(isValidClientId('')).toBe(false);
     expect(isValidClientId('a'.repeat(65))).toBe(false);
     expect(isValidClientId('có dấu')).toBe(false);
-    expect(wsUrl({ protocol: 'https:', host: 'chat.example.vn' })).toBe('wss://chat.example.vn/ws');
-    expect(wsUrl({ protocol: 'http:', host: '127.0.0.1:8080' })).toBe('ws://127.0.0.1:8080/ws');
+    expect(wsUrl({ protocol: 'https:', host: 'chat.example.vn' })).toBe('wss://chat.example.vn/ws?client=dashboard');
+    expect(wsUrl({ protocol: 'http:', host: '127.0.0.1:8080' })).toBe('ws://127.0.0.1:8080/ws?client=dashboard');
   });
 });

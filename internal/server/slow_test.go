@@ -1,0 +1,175 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/chatdesk/chatdesk/internal/chat"
+)
+
+// A widget that stops reading while its agent keeps writing overflows its
+// send queue. The server must not drop the frames that do not fit and carry
+// on: it closes the socket with 4000 (reconnect), and the resume by seq
+// delivers every message the socket missed.
+func TestSlowConsumerIsClosedAndResumesWithoutLoss(t *testing.T) {
+	n := startNode(t)
+	anTok, _ := n.login("an@chatdesk.local")
+	agent, _ := n.dial(anTok, 0)
+	conv := n.newConversation("Chậm", "0912001300", "")
+	id := conv.Conversation.ID
+	if conv.Conversation.AssigneeName != "An" {
+		t.Fatalf("assigned to %q", conv.Conversation.AssigneeName)
+	}
+
+	// The visitor's socket: a tiny receive buffer, and nobody reads it
+	// until the agent is done.
+	dialer := websocket.Dialer{NetDialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		d := net.Dialer{Control: func(_, _ string, c syscall.RawConn) error {
+			var serr error
+			err := c.Control(func(fd uintptr) { serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
+			return errors.Join(err, serr)
+		}}
+		return d.DialContext(ctx, network, addr)
+	}}
+	slow, _, err := dialer.Dial("ws"+strings.TrimPrefix(n.base, "http")+"/ws", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer slow.Close()
+	hello, _ := json.Marshal(map[string]any{"type": "hello", "id": "h", "data": map[string]any{"token": conv.VisitorToken}})
+	if err := slow.WriteMessage(websocket.TextMessage, hello); err != nil {
+		t.Fatal(err)
+	}
+
+	// 4 KB messages: enough to fill the server's send buffer (it grows up
+	// to tcp_wmem's maximum), then the socket's queue of 64 frames.
+	k := sendBufferMax(t)/chat.MaxMessageLen + 300
+	text := strings.Repeat("a", chat.MaxMessageLen)
+	for i := 0; i < k; i++ {
+		agent.sendFrame("message.send", fmt.Sprintf("a%d", i), map[string]string{"conversationId": id, "clientId": fmt.Sprintf("a-%d", i), "text": text})
+	}
+	var last int64
+	for i := 0; i < k; i++ {
+		f := agent.waitFor(func(f frame) bool { return f.ID == fmt.Sprintf("a%d", i) }, "ack")
+		if f.Type != "ack" {
+			t.Fatalf("send %d: %s %s", i, f.Type, f.Data)
+		}
+		last = decodeData[struct{ Message *chat.Message }](t, f).Message.Seq
+	}
+
+	// Now read: whatever was queued, then the close.
+	got := map[int64]bool{}
+	closeCode := 0
+	_ = slow.SetReadDeadline(time.Now().Add(30 * time.Second))
+	for {
+		_, raw, err := slow.ReadMessage()
+		if err != nil {
+			var ce *websocket.CloseError
+			if errors.As(err, &ce) {
+				closeCode = ce.Code
+			} else {
+				t.Fatalf("read after %d messages (last seq %d): %v", len(got), last, err)
+			}
+			break
+		}
+		var f struct {
+			Type string `json:"type"`
+			Data struct {
+				Message *chat.Message `json:"message"`
+			} `json:"data"`
+		}
+		if json.Unmarshal(raw, &f) == nil && f.Type == "message.created" && f.Data.Message != nil {
+			got[f.Data.Message.Seq] = true
+		}
+	}
+	if closeCode != 4000 {
+		t.Fatalf("slow socket closed with %d, want 4000 (reconnect)", closeCode)
+	}
+	missed := int64(0)
+	for seq := int64(1); seq <= last; seq++ {
+		if !got[seq] {
+			missed++
+		}
+	}
+	if missed == 0 {
+		t.Fatalf("the slow socket got all %d messages: the test did not overflow its queue", last)
+	}
+
+	// Resume from the highest seq held without a gap: the replay brings the rest.
+	var gapFree int64
+	for got[gapFree+1] {
+		gapFree++
+	}
+	again, _ := n.dial(conv.VisitorToken, gapFree)
+	for _, m := range again.messagesUntilReplayDone() {
+		got[m.Seq] = true
+	}
+	for seq := int64(1); seq <= last; seq++ {
+		if !got[seq] {
+			t.Fatalf("seq %d of %d never reached the visitor (%d missed live, resumed after %d)", seq, last, missed, gapFree)
+		}
+	}
+	t.Logf("%d of %d messages missed live, all delivered by the resume after seq %d", missed, last, gapFree)
+}
+
+// sendBufferMax is the most a TCP socket's send buffer grows to here.
+func sendBufferMax(t *testing.T) int {
+	b, err := os.ReadFile("/proc/sys/net/ipv4/tcp_wmem")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := strings.Fields(string(b))
+	n, err := strconv.Atoi(f[len(f)-1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// A resume that replays far more messages than a widget's send queue holds
+// gets every one of them, in order, on a socket that stays open: replays
+// wait for room in the queue rather than overflow it.
+func TestLongReplayIsPacedNotDropped(t *testing.T) {
+	n := startNode(t)
+	anTok, _ := n.login("an@chatdesk.local")
+	agent, _ := n.dial(anTok, 0)
+	conv := n.newConversation("Dài", "0912001301", "")
+	const k = 300
+	for i := 0; i < k; i++ {
+		agent.sendFrame("message.send", fmt.Sprintf("a%d", i), map[string]string{"conversationId": conv.Conversation.ID, "clientId": fmt.Sprintf("a-%d", i), "text": fmt.Sprintf("tin %d", i)})
+	}
+	var last int64
+	for i := 0; i < k; i++ {
+		f := agent.waitFor(func(f frame) bool { return f.ID == fmt.Sprintf("a%d", i) }, "ack")
+		if f.Type != "ack" {
+			t.Fatalf("send %d: %s %s", i, f.Type, f.Data)
+		}
+		last = max(last, decodeData[struct{ Message *chat.Message }](t, f).Message.Seq)
+	}
+	v, _ := n.dial(conv.VisitorToken, 0)
+	ms := v.messagesUntilReplayDone()
+	if int64(len(ms)) != last {
+		t.Fatalf("replayed %d messages, want %d", len(ms), last)
+	}
+	for i, m := range ms {
+		if m.Seq != int64(i+1) {
+			t.Fatalf("replay[%d] has seq %d", i, m.Seq)
+		}
+	}
+	select {
+	case <-v.closed:
+		t.Fatalf("the socket was closed (%d) during the replay", v.closeCode)
+	default:
+	}
+}
