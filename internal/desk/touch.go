@@ -37,6 +37,9 @@ const (
 	// touchGap and touchLightBatch: see toucher.
 	touchGap        = 2 * time.Second
 	touchLightBatch = 64
+	// touchMaxBatch bounds one flush: on a saturated database a thousand
+	// touches did not finish within the flush's 5 s and were all retried.
+	touchMaxBatch = 200
 )
 
 // bulkLocker takes the per-conversation locks of many conversations at once.
@@ -152,14 +155,15 @@ func (t *toucher) flush(all bool) {
 
 // dueTouches splits a flush into the touches to write now and those to keep
 // for a later flush: a light flush writes everything; a heavy one defers
-// the conversations written less than touchGap ago.
+// the conversations written less than touchGap ago, and at most
+// touchMaxBatch go in one flush.
 func dueTouches(batch []chat.ConversationTouch, written map[string]time.Time, now time.Time) (due, later []chat.ConversationTouch) {
 	if len(batch) <= touchLightBatch {
 		return batch, nil
 	}
 	due = batch[:0:0]
 	for _, u := range batch {
-		if at, ok := written[u.ID]; ok && now.Sub(at) < touchGap {
+		if at, ok := written[u.ID]; (ok && now.Sub(at) < touchGap) || len(due) == touchMaxBatch {
 			later = append(later, u)
 		} else {
 			due = append(due, u)

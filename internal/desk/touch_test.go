@@ -27,7 +27,8 @@ func TestDueTouches(t *testing.T) {
 	}{
 		{"light flush writes everything, even just written", touches(touchLightBatch), recent, touchLightBatch, 0, nil},
 		{"heavy flush defers those written within the gap", touches(touchLightBatch + 1), recent, touchLightBatch - 1, 2, []string{"c0", "c2"}},
-		{"heavy flush with nothing written recently", touches(200), map[string]time.Time{}, 200, 0, nil},
+		{"heavy flush with nothing written recently", touches(touchMaxBatch), map[string]time.Time{}, touchMaxBatch, 0, nil},
+		{"at most touchMaxBatch in one flush", touches(touchMaxBatch + 50), map[string]time.Time{}, touchMaxBatch, 50, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

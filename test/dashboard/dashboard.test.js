@@ -563,7 +563,7 @@ describe('agent dashboard (issue 5)', { timeout: 15 * 60 * 1000 }, () => {
     // An logs in once more in a browser whose WebSocket goes through a proxy we control.
     const page = await newPage();
     const ws = { dropUpdatesFor: null, failSends: false, holdSends: false, held: [], page: null, route: null };
-    await page.routeWebSocket(/\/ws$/, (route) => {
+    await page.routeWebSocket(/\/ws(\?client=dashboard)?$/, (route) => {
       ws.route = route;
       const upstream = route.connectToServer();
       upstream.onMessage((msg) => {
