@@ -197,6 +197,26 @@ func (n *node) newConversation(name, phone, message string) created {
 	return out
 }
 
+// waitAssigned waits until conversation id is assigned to the agent named
+// name. The create request's own answer may still say waiting: a queue
+// drain (janitor, or an agent coming online) that locked the conversation
+// first assigns it instead, a moment later.
+func (n *node) waitAssigned(token, id, name string) {
+	n.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var got struct{ Conversation *chat.Conversation }
+		n.do("GET", "/api/conversations/"+id, token, nil, &got)
+		if got.Conversation != nil && got.Conversation.AssigneeName == name {
+			return
+		}
+		if time.Now().After(deadline) {
+			n.t.Fatalf("conversation %s not assigned to %s: %+v", id, name, got.Conversation)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 func (n *node) messages(token, convID string, after int64) []*chat.Message {
 	n.t.Helper()
 	var out struct {

@@ -18,9 +18,7 @@ func TestPipelinedSendsKeepOrderPerConversation(t *testing.T) {
 	var convs []created
 	for i := 0; i < 3; i++ {
 		c := n.newConversation(fmt.Sprintf("Ống %d", i), "0912001200", "")
-		if c.Conversation.AssigneeName != "An" {
-			t.Fatalf("assigned to %q", c.Conversation.AssigneeName)
-		}
+		n.waitAssigned(anTok, c.Conversation.ID, "An")
 		convs = append(convs, c)
 	}
 	visitor, _ := n.dial(convs[0].VisitorToken, 0)

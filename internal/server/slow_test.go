@@ -28,9 +28,7 @@ func TestSlowConsumerIsClosedAndResumesWithoutLoss(t *testing.T) {
 	agent, _ := n.dial(anTok, 0)
 	conv := n.newConversation("Chậm", "0912001300", "")
 	id := conv.Conversation.ID
-	if conv.Conversation.AssigneeName != "An" {
-		t.Fatalf("assigned to %q", conv.Conversation.AssigneeName)
-	}
+	n.waitAssigned(anTok, id, "An")
 
 	// The visitor's socket: a tiny receive buffer, and nobody reads it
 	// until the agent is done.
@@ -145,6 +143,7 @@ func TestLongReplayIsPacedNotDropped(t *testing.T) {
 	anTok, _ := n.login("an@chatdesk.local")
 	agent, _ := n.dial(anTok, 0)
 	conv := n.newConversation("Dài", "0912001301", "")
+	n.waitAssigned(anTok, conv.Conversation.ID, "An")
 	const k = 300
 	for i := 0; i < k; i++ {
 		agent.sendFrame("message.send", fmt.Sprintf("a%d", i), map[string]string{"conversationId": conv.Conversation.ID, "clientId": fmt.Sprintf("a-%d", i), "text": fmt.Sprintf("tin %d", i)})
