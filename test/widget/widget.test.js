@@ -345,7 +345,8 @@ describe('chatdesk widget in a hostile host page', { timeout: 600_000 }, () => {
     assert.equal(active, 'Mở cửa sổ trò chuyện');
     await page.keyboard.press('Enter');
     await $(page, 'panel').waitFor({ state: 'visible', timeout: T });
-    assert.equal(await page.evaluate(() => document.querySelector('chatdesk-widget').shadowRoot.activeElement?.id), 'cd-composer');
+    // focus moves to the composer once the panel has rendered (a frame later)
+    await page.waitForFunction(() => document.querySelector('chatdesk-widget').shadowRoot.activeElement?.id === 'cd-composer', null, { timeout: T });
     assert.equal(await page.locator('chatdesk-widget [role="log"]').getAttribute('aria-live'), 'polite');
     assert.equal(await $(page, 'send').getAttribute('aria-label'), 'Gửi tin nhắn');
   });
