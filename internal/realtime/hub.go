@@ -372,9 +372,12 @@ func (h *Hub) Resync() {
 // write queues a frame. Nothing more is queued for a socket that
 // overflowed: it is being closed (see onError).
 func (h *Hub) write(s *melody.Session, payload []byte) {
-	h.mu.RLock()
-	st := h.sessions[s]
-	h.mu.RUnlock()
+	h.writeTo(s, h.sessionOf(s), payload)
+}
+
+// writeTo is write for a caller that has looked up st already (nil for a
+// socket not registered yet).
+func (h *Hub) writeTo(s *melody.Session, st *session, payload []byte) {
 	if st != nil {
 		if st.overflowed.Load() {
 			return
@@ -388,9 +391,7 @@ func (h *Hub) write(s *melody.Session, payload []byte) {
 // socket's queue is nearly full, leaving room for live events, instead of
 // overflowing it (which would close the socket).
 func (h *Hub) writePaced(ctx context.Context, s *melody.Session, payload []byte) error {
-	h.mu.RLock()
-	st := h.sessions[s]
-	h.mu.RUnlock()
+	st := h.sessionOf(s)
 	for st != nil && st.pending.Load() >= st.queueCap-liveRoom && !s.IsClosed() {
 		select {
 		case <-ctx.Done():
@@ -398,7 +399,7 @@ func (h *Hub) writePaced(ctx context.Context, s *melody.Session, payload []byte)
 		case <-time.After(time.Millisecond):
 		}
 	}
-	h.write(s, payload)
+	h.writeTo(s, st, payload)
 	return nil
 }
 
@@ -406,10 +407,7 @@ func (h *Hub) writePaced(ctx context.Context, s *melody.Session, payload []byte)
 const liveRoom = 16
 
 func (h *Hub) onSent(s *melody.Session, _ []byte) {
-	h.mu.RLock()
-	st := h.sessions[s]
-	h.mu.RUnlock()
-	if st != nil {
+	if st := h.sessionOf(s); st != nil {
 		st.pending.Add(-1)
 	}
 }
@@ -422,9 +420,7 @@ func (h *Hub) onError(s *melody.Session, err error) {
 	if !errors.Is(err, melody.ErrMessageBufferFull) {
 		return
 	}
-	h.mu.RLock()
-	st := h.sessions[s]
-	h.mu.RUnlock()
+	st := h.sessionOf(s)
 	if st == nil {
 		return
 	}

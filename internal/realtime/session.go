@@ -72,6 +72,13 @@ func closeWith(s *melody.Session, code int, text string) {
 	_ = s.CloseWithMsg(websocket.FormatCloseMessage(code, text))
 }
 
+// sessionOf returns the state of a registered socket, nil otherwise.
+func (h *Hub) sessionOf(s *melody.Session) *session {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return h.sessions[s]
+}
+
 func (h *Hub) onConnect(s *melody.Session) {
 	// joined, sends and inflight are made on first use: most sockets are
 	// visitors' idle widgets.
@@ -197,9 +204,7 @@ func (h *Hub) onMessage(s *melody.Session, raw []byte) {
 }
 
 func (h *Hub) handleFrame(s *melody.Session, raw []byte) {
-	h.mu.RLock()
-	st := h.sessions[s]
-	h.mu.RUnlock()
+	st := h.sessionOf(s)
 	if st == nil {
 		return
 	}

@@ -256,10 +256,12 @@ func (n *node) dial(token string, lastSeq int64) (*wsClient, frame) {
 	return c, ready
 }
 
+// wsURL is the node's WebSocket endpoint.
+func (n *node) wsURL() string { return "ws" + strings.TrimPrefix(n.base, "http") + "/ws" }
+
 func (n *node) dialRaw() *wsClient {
 	n.t.Helper()
-	url := "ws" + strings.TrimPrefix(n.base, "http") + "/ws"
-	conn, _, err := websocket.DefaultDialer.Dial(url, nil)
+	conn, _, err := websocket.DefaultDialer.Dial(n.wsURL(), nil)
 	if err != nil {
 		n.t.Fatalf("dial: %v", err)
 	}

@@ -40,7 +40,7 @@ func TestSlowConsumerIsClosedAndResumesWithoutLoss(t *testing.T) {
 		}}
 		return d.DialContext(ctx, network, addr)
 	}}
-	slow, _, err := dialer.Dial("ws"+strings.TrimPrefix(n.base, "http")+"/ws", nil)
+	slow, _, err := dialer.Dial(n.wsURL(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,17 +54,7 @@ func TestSlowConsumerIsClosedAndResumesWithoutLoss(t *testing.T) {
 	// to tcp_wmem's maximum), then the socket's queue of 64 frames.
 	k := sendBufferMax(t)/chat.MaxMessageLen + 300
 	text := strings.Repeat("a", chat.MaxMessageLen)
-	for i := 0; i < k; i++ {
-		agent.sendFrame("message.send", fmt.Sprintf("a%d", i), map[string]string{"conversationId": id, "clientId": fmt.Sprintf("a-%d", i), "text": text})
-	}
-	var last int64
-	for i := 0; i < k; i++ {
-		f := agent.waitFor(func(f frame) bool { return f.ID == fmt.Sprintf("a%d", i) }, "ack")
-		if f.Type != "ack" {
-			t.Fatalf("send %d: %s %s", i, f.Type, f.Data)
-		}
-		last = decodeData[struct{ Message *chat.Message }](t, f).Message.Seq
-	}
+	last := sendPipelined(t, agent, id, k, func(int) string { return text })
 
 	// Now read: whatever was queued, then the close.
 	got := map[int64]bool{}
@@ -144,18 +134,7 @@ func TestLongReplayIsPacedNotDropped(t *testing.T) {
 	agent, _ := n.dial(anTok, 0)
 	conv := n.newConversation("Dài", "0912001301", "")
 	n.waitAssigned(anTok, conv.Conversation.ID, "An")
-	const k = 300
-	for i := 0; i < k; i++ {
-		agent.sendFrame("message.send", fmt.Sprintf("a%d", i), map[string]string{"conversationId": conv.Conversation.ID, "clientId": fmt.Sprintf("a-%d", i), "text": fmt.Sprintf("tin %d", i)})
-	}
-	var last int64
-	for i := 0; i < k; i++ {
-		f := agent.waitFor(func(f frame) bool { return f.ID == fmt.Sprintf("a%d", i) }, "ack")
-		if f.Type != "ack" {
-			t.Fatalf("send %d: %s %s", i, f.Type, f.Data)
-		}
-		last = max(last, decodeData[struct{ Message *chat.Message }](t, f).Message.Seq)
-	}
+	last := sendPipelined(t, agent, conv.Conversation.ID, 300, func(i int) string { return fmt.Sprintf("tin %d", i) })
 	v, _ := n.dial(conv.VisitorToken, 0)
 	ms := v.messagesUntilReplayDone()
 	if int64(len(ms)) != last {
@@ -171,4 +150,23 @@ func TestLongReplayIsPacedNotDropped(t *testing.T) {
 		t.Fatalf("the socket was closed (%d) during the replay", v.closeCode)
 	default:
 	}
+}
+
+// sendPipelined sends k messages into a conversation without waiting for
+// each ack, then checks that every one was acknowledged; it returns the
+// highest seq.
+func sendPipelined(t *testing.T, c *wsClient, convID string, k int, text func(i int) string) int64 {
+	t.Helper()
+	for i := 0; i < k; i++ {
+		c.sendFrame("message.send", fmt.Sprintf("a%d", i), map[string]string{"conversationId": convID, "clientId": fmt.Sprintf("a-%d", i), "text": text(i)})
+	}
+	var last int64
+	for i := 0; i < k; i++ {
+		f := c.waitFor(func(f frame) bool { return f.ID == fmt.Sprintf("a%d", i) }, "ack")
+		if f.Type != "ack" {
+			t.Fatalf("send %d: %s %s", i, f.Type, f.Data)
+		}
+		last = max(last, decodeData[struct{ Message *chat.Message }](t, f).Message.Seq)
+	}
+	return last
 }
