@@ -5,43 +5,107 @@ import (
 	"time"
 )
 
-// Coordinator is the cross-node state the service needs: the reply lock,
-// sequencing, unread counters, presence, rotation and mutexes.
-// internal/redis implements it.
-type Coordinator interface {
-	Owner(ctx context.Context, conversationID string) (string, bool, error)
-	Claim(ctx context.Context, conversationID, agentID string) (string, error)
-	Transfer(ctx context.Context, conversationID, from, to string) (string, error)
-	Release(ctx context.Context, conversationID, owner string) (bool, error)
+// The interfaces in this file are the cross-node state the core needs, cut
+// by what each part of it uses. internal/redis implements every one of them
+// (in files named the same way); internal/inmem implements them in memory
+// for a single process and for unit tests.
 
-	NextSeq(ctx context.Context, conversationID, clientID string) (int64, bool, error)
+// ReplyLocks hold, per conversation, the one agent allowed to reply. Every
+// change is atomic: racing claims on different nodes produce one owner.
+type ReplyLocks interface {
+	// Owner returns the agent holding the lock; ok is false when there is
+	// no lock (no owner, or the lock was lost: restore it from the mirror).
+	Owner(ctx context.Context, conversationID string) (owner string, ok bool, err error)
+	// Claim sets the owner when there is none and returns the owner after
+	// the call: agentID when the claim won.
+	Claim(ctx context.Context, conversationID, agentID string) (string, error)
+	// Transfer moves the lock from `from` to `to` only while `from` holds it
+	// and returns the owner after the call ("" when there is none).
+	Transfer(ctx context.Context, conversationID, from, to string) (string, error)
+	// Release removes the lock if owner still holds it.
+	Release(ctx context.Context, conversationID, owner string) (bool, error)
+}
+
+// Sequencer hands out each conversation's gap-free message seqs.
+type Sequencer interface {
+	// NextSeq reserves the seq of a message; reused is true when clientID
+	// had one already (a resend). chat.ErrSeqUnknown: seed with InitSeq.
+	NextSeq(ctx context.Context, conversationID, clientID string) (seq int64, reused bool, err error)
+	// InitSeq seeds an unknown counter with the highest stored seq (a no-op
+	// when another node seeded it first).
 	InitSeq(ctx context.Context, conversationID string, max int64) error
+	// RaiseSeq lifts the counter to at least min.
 	RaiseSeq(ctx context.Context, conversationID string, min int64) error
+	// ReleaseSeq gives back the seq of a message that was not stored.
 	ReleaseSeq(ctx context.Context, conversationID string, seq int64, clientID string) error
+	// ForgetClientID drops a client id's reservation.
 	ForgetClientID(ctx context.Context, conversationID, clientID string) error
 	// CurrentSeq is the last seq handed out (ok false: counter unknown).
-	CurrentSeq(ctx context.Context, conversationID string) (int64, bool, error)
+	CurrentSeq(ctx context.Context, conversationID string) (seq int64, ok bool, err error)
+}
 
-	IncrUnread(ctx context.Context, conversationID, side string) (int64, int64, error)
-	ResetUnread(ctx context.Context, conversationID, side string) (int64, int64, error)
-	Unread(ctx context.Context, conversationID string) (int64, int64, error)
+// UnreadCounters count, per conversation, what each side ("agent",
+// "visitor") has not read.
+type UnreadCounters interface {
+	IncrUnread(ctx context.Context, conversationID, side string) (agent, visitor int64, err error)
+	ResetUnread(ctx context.Context, conversationID, side string) (agent, visitor int64, err error)
+	Unread(ctx context.Context, conversationID string) (agent, visitor int64, err error)
+}
 
-	Join(ctx context.Context, agentID, nodeID string, ttl time.Duration) (bool, error)
-	Leave(ctx context.Context, agentID, nodeID string) (bool, error)
+// PresenceTracker knows which agents have a socket on some node.
+type PresenceTracker interface {
+	// Join records a socket of agentID on nodeID for ttl; cameOnline is true
+	// when the agent was offline everywhere before.
+	Join(ctx context.Context, agentID, nodeID string, ttl time.Duration) (cameOnline bool, err error)
+	// Leave removes agentID from nodeID; wentOffline is true when no other
+	// node holds a live socket of the agent.
+	Leave(ctx context.Context, agentID, nodeID string) (wentOffline bool, err error)
+	// Heartbeat extends the given agents' presence on nodeID.
 	Heartbeat(ctx context.Context, nodeID string, agentIDs []string, ttl time.Duration) error
+	// Reap removes expired presence and returns the agents that thereby
+	// went offline everywhere, each to exactly one caller.
 	Reap(ctx context.Context) ([]string, error)
 	OnlineAgents(ctx context.Context) ([]string, error)
+	// TakeOfflineSince removes and returns the agents offline since before
+	// cutoff, each to exactly one caller.
 	TakeOfflineSince(ctx context.Context, cutoff time.Time) ([]string, error)
-	MarkOffline(ctx context.Context, agentID string) error
 	SetAway(ctx context.Context, agentID string, away bool) error
 	AwayAgents(ctx context.Context) (map[string]bool, error)
+}
 
+// Rotation is the cluster's one round-robin order of agents.
+type Rotation interface {
+	// NextInRotation picks the candidate whose last turn is oldest and
+	// stamps it, atomically ("" for no candidates).
 	NextInRotation(ctx context.Context, candidates []string) (string, error)
+}
+
+// NamedLocks are short-lived cluster-wide mutexes.
+type NamedLocks interface {
+	// TryLock returns an unlock func, or nil when another holder has it.
 	TryLock(ctx context.Context, name, holder string, ttl time.Duration) (func(), error)
+	// TryLockMany takes several locks in one round trip and reports which.
 	TryLockMany(ctx context.Context, names []string, holder string, ttl time.Duration) ([]bool, error)
 	UnlockMany(ctx context.Context, names []string, holder string) error
+}
+
+// TypingMarks remember for a few seconds that a side is typing, for
+// clients on the REST fallback, which cannot receive events.
+type TypingMarks interface {
 	SetTyping(ctx context.Context, conversationID, side string, typing bool) error
 	IsTyping(ctx context.Context, conversationID, side string) (bool, error)
+}
+
+// Coordinator is every piece of cross-node state, as one adapter provides
+// them; the parts of the core each take the pieces they use.
+type Coordinator interface {
+	ReplyLocks
+	Sequencer
+	UnreadCounters
+	PresenceTracker
+	Rotation
+	NamedLocks
+	TypingMarks
 	Ping(ctx context.Context) error
 }
 
