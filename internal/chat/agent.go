@@ -65,3 +65,13 @@ func ValidateAgentInput(email, name string, role Role, password string, keepPass
 	}
 	return nil
 }
+
+// AgentView is an agent as other agents see it: who they are and whether
+// they can take a conversation now.
+type AgentView struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Role   Role   `json:"role"`
+	Online bool   `json:"online"`
+	Status string `json:"status"` // online | away | offline
+}

@@ -93,6 +93,8 @@ const (
 
 // Changes of conversation.updated that are not ownership changes.
 const (
+	ChangeMessage  = "message" // activity: preview and unread counters (agents only, coalesced)
+	ChangeRead     = "read"
 	ChangePriority = "priority"
 	ChangeTags     = "tags"
 	ChangeRated    = "rated"

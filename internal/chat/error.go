@@ -27,6 +27,9 @@ const (
 	ELOCKED       = "account_locked"
 )
 
+// ErrorCodes lists every code, for the front-ends' copy (protocol.WireJS).
+var ErrorCodes = []string{ECONFLICT, EINTERNAL, EINVALID, ENOTFOUND, EUNAUTHORIZED, EFORBIDDEN, ENOTASSIGNED, EASSIGNED, ERATELIMITED, EUNAVAILABLE, ETOOLARGE, EUNSUPPORTED, EDISABLED, ELOCKED}
+
 // Error is the application error. Message is Vietnamese and safe to show to
 // end users; Fields carries per-field messages for form validation.
 type Error struct {

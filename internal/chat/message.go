@@ -38,6 +38,9 @@ type Message struct {
 // MaxMessageLen is the longest message text, in runes.
 const MaxMessageLen = 4000
 
+// MaxClientIDLen is the longest client-generated message id.
+const MaxClientIDLen = 64
+
 var clientIDRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
 // ValidateClientID checks a client-generated message id.

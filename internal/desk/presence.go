@@ -8,13 +8,7 @@ import (
 )
 
 // AgentView is an agent as other agents see it.
-type AgentView struct {
-	ID     string    `json:"id"`
-	Name   string    `json:"name"`
-	Role   chat.Role `json:"role"`
-	Online bool      `json:"online"`
-	Status string    `json:"status"` // online | away | offline
-}
+type AgentView = chat.AgentView
 
 // AgentOnline is called by a node when an agent's first socket on it
 // connects: from its return the agent counts as online for assignment. If

@@ -1,0 +1,124 @@
+package protocol
+
+import "github.com/chatdesk/chatdesk/internal/chat"
+
+// Request payloads. Visitors may omit conversationId: their token names it.
+
+// Hello opens a session.
+type Hello struct {
+	Token   string `json:"token"`
+	LastSeq int64  `json:"lastSeq"`
+}
+
+// MessageSend stores a message; the ack carries MessageCreated.
+type MessageSend struct {
+	ConversationID string `json:"conversationId"`
+	ClientID       string `json:"clientId"`
+	Text           string `json:"text"`
+}
+
+// TypingRequest announces that the sender is typing (or stopped).
+type TypingRequest struct {
+	ConversationID string `json:"conversationId"`
+	Typing         bool   `json:"typing"`
+}
+
+// ConversationRead marks the caller's side as having read the conversation.
+type ConversationRead struct {
+	ConversationID string `json:"conversationId"`
+	Seq            int64  `json:"seq"`
+}
+
+// ConversationJoin makes an agent's socket follow a conversation.
+type ConversationJoin struct {
+	ConversationID string `json:"conversationId"`
+	AfterSeq       int64  `json:"afterSeq"`
+}
+
+// ConversationLeave stops following a conversation.
+type ConversationLeave struct {
+	ConversationID string `json:"conversationId"`
+}
+
+// Sync replays a conversation after a seq.
+type Sync struct {
+	ConversationID string `json:"conversationId"`
+	AfterSeq       int64  `json:"afterSeq"`
+}
+
+// AgentStatus sets an agent's availability: "online" or "away".
+type AgentStatus struct {
+	Status string `json:"status"`
+}
+
+// Reply and event payloads.
+
+// SessionReady answers hello.
+type SessionReady struct {
+	Role          string             `json:"role"`
+	Conversation  *chat.Conversation `json:"conversation,omitempty"`
+	Agent         *chat.Agent        `json:"agent,omitempty"`
+	Agents        []chat.AgentView   `json:"agents,omitempty"`
+	SupportOnline bool               `json:"supportOnline"`
+	Heartbeat     int                `json:"heartbeat"`
+	Node          string             `json:"node"`
+}
+
+// JoinAck answers conversation.join.
+type JoinAck struct {
+	Conversation *chat.Conversation `json:"conversation"`
+}
+
+// MessageCreated is the data of message.created and of a send's ack.
+type MessageCreated struct {
+	Message *chat.Message `json:"message"`
+}
+
+// ReplayDone ends a replay; LastSeq is the highest seq sent.
+type ReplayDone struct {
+	ConversationID string `json:"conversationId"`
+	LastSeq        int64  `json:"lastSeq"`
+}
+
+// Typing is the data of the typing event.
+type Typing struct {
+	ConversationID string          `json:"conversationId"`
+	SenderType     chat.SenderType `json:"senderType"`
+	SenderName     string          `json:"senderName"`
+	Typing         bool            `json:"typing"`
+}
+
+// ConversationChanged is the data of conversation.created/updated.
+type ConversationChanged struct {
+	Conversation *chat.Conversation `json:"conversation"`
+	Change       string             `json:"change,omitempty"`
+}
+
+// AgentPresence is the data of agent.presence.
+type AgentPresence struct {
+	AgentID string `json:"agentId"`
+	Name    string `json:"name"`
+	Online  bool   `json:"online"`
+	Status  string `json:"status"` // online | away | offline
+	// OnlineCount lets nodes tell visitors whether anyone is there.
+	OnlineCount int `json:"onlineCount"`
+}
+
+// SupportStatus tells visitors whether any agent is online.
+type SupportStatus struct {
+	Online bool `json:"online"`
+}
+
+// AgentUpdated tells nodes an agent changed (disabled agents are
+// disconnected, revoked tokens too).
+type AgentUpdated struct {
+	AgentID  string `json:"agentId"`
+	Disabled bool   `json:"disabled"`
+}
+
+// Changes lists every `change` of conversation.updated.
+var Changes = []string{
+	string(chat.ChangeAssigned), string(chat.ChangeClaimed), string(chat.ChangeTransferred),
+	string(chat.ChangeUnassigned), string(chat.ChangeResolved), string(chat.ChangeReopened),
+	chat.ChangeMessage, chat.ChangeRead, chat.ChangePriority, chat.ChangeTags, chat.ChangeRated, chat.ChangeHandoff,
+}
