@@ -85,9 +85,9 @@ func runAll(ctx context.Context, args []string) error {
 }
 
 // seed creates the development accounts that do not exist yet.
-func seed(ctx context.Context, svc *desk.Service) error {
+func seed(ctx context.Context, core *desk.Core) error {
 	for _, a := range devAccounts {
-		if _, err := svc.CreateAgentUnchecked(ctx, a); err != nil && chat.ErrorCode(err) != chat.ECONFLICT {
+		if _, err := core.Admin.CreateAgentUnchecked(ctx, a); err != nil && chat.ErrorCode(err) != chat.ECONFLICT {
 			return fmt.Errorf("seeding %s: %w", a.Email, err)
 		}
 	}

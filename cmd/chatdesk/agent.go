@@ -53,8 +53,9 @@ func agentCmd(ctx context.Context, args []string, getenv func(string) string, st
 	if err := db.EnsureIndexes(ctx); err != nil {
 		return err
 	}
-	svc := desk.New(db, nil, nil, nil, desk.Config{NodeID: "cli"}, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
-	a, err := svc.CreateAgentUnchecked(ctx, desk.AgentInput{Email: *email, Name: *name, Role: chat.Role(*role), Password: password})
+	// Only the store is needed to add an agent: no Redis, no bus.
+	core := desk.New(desk.Deps{Store: db, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}, desk.Config{NodeID: "cli"})
+	a, err := core.Admin.CreateAgentUnchecked(ctx, desk.AgentInput{Email: *email, Name: *name, Role: chat.Role(*role), Password: password})
 	if err != nil {
 		if e, ok := chat.AsError(err); ok {
 			return fmt.Errorf("%s %v", e.Message, e.Fields)

@@ -2,11 +2,13 @@ package desk
 
 import (
 	"context"
+	"encoding/json"
+	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/chatdesk/chatdesk/internal/chat"
+	"github.com/chatdesk/chatdesk/internal/protocol"
 )
 
 // convCache keeps recently read conversation documents for the hot paths
@@ -15,21 +17,18 @@ import (
 // socket and every message.
 //
 // It is never the authority for a decision that must be exact: who may
-// reply is decided by the Redis reply lock (Service.owner re-reads the
+// reply is decided by the Redis reply lock (ownership.owner re-reads the
 // document when the lock is missing), and every locked read-modify-write
 // reads the store directly. Entries live convCacheTTL at most; on this node
 // every conversation write goes through cachingStore, which drops (or, for
 // activity touches, patches) the entry after the write, and writes made on
-// other nodes arrive as conversation.* events (Service.ObserveEvent) that
-// drop it too. A fill that raced with a drop is not kept (epoch).
+// other nodes arrive as conversation.* events (observe) that drop it too. A fill that raced with a drop is not kept (epoch).
 type convCache struct {
 	mu      sync.Mutex
 	entries map[string]convEntry
 	epoch   uint64
 	flight  flightGroup[*chat.Conversation]
 	now     func() time.Time
-
-	hits, fetches atomic.Int64
 }
 
 type convEntry struct {
@@ -51,7 +50,6 @@ func (cc *convCache) get(ctx context.Context, id string, fetch func(context.Cont
 	cc.mu.Lock()
 	if e, ok := cc.entries[id]; ok && cc.now().Sub(e.at) < convCacheTTL {
 		cc.mu.Unlock()
-		cc.hits.Add(1)
 		return copyConv(e.c), nil
 	}
 	cc.mu.Unlock()
@@ -59,7 +57,6 @@ func (cc *convCache) get(ctx context.Context, id string, fetch func(context.Cont
 		cc.mu.Lock()
 		epoch := cc.epoch
 		cc.mu.Unlock()
-		cc.fetches.Add(1)
 		// Not the caller's context: others may be waiting on this read,
 		// and a caller that queued long must not fail them all.
 		fctx, cancel := context.WithTimeout(context.Background(), flightTimeout)
@@ -167,101 +164,57 @@ func (cs cachingStore) TouchConversations(ctx context.Context, touches []chat.Co
 	return err
 }
 
-// cachedConversation reads a conversation for a hot path. Do not use it for
-// a decision that needs the current state (see convCache).
-func (s *Service) cachedConversation(ctx context.Context, id string) (*chat.Conversation, error) {
-	return s.convs.get(ctx, id, s.store.Conversation)
+// convReader reads conversations for the hot paths through the cache. Do
+// not use it for a decision that needs the current state (see convCache).
+type convReader struct {
+	store ConversationStore
+	convs *convCache
 }
 
-// ConversationForSession returns a conversation the actor may read, served
-// from the short-lived cache: for hello, join and sync, where a few seconds
-// of staleness of the snapshot are harmless (live events follow).
-func (s *Service) ConversationForSession(ctx context.Context, actor Actor, id string) (*chat.Conversation, error) {
-	if err := canRead(actor, id); err != nil {
-		return nil, err
-	}
-	c, err := s.cachedConversation(ctx, id)
-	if err != nil {
-		return nil, s.unavailable(err)
-	}
-	return c, nil
+func (r convReader) get(ctx context.Context, id string) (*chat.Conversation, error) {
+	return r.convs.get(ctx, id, r.store.Conversation)
 }
 
-// ObserveConversationEvent keeps the cache in step with conversation events
-// from any node (the hub passes every conversation.created/updated it
-// receives on the agents topic): an activity update patches the cached copy,
-// any other change drops it.
-func (s *Service) ObserveConversationEvent(c *chat.Conversation, change string) {
+// observe keeps the cache in step with the conversation events of every
+// node (a bus handler: it sees each event of the agents topic): an activity
+// update patches the cached copy, any other change drops it.
+func (cc *convCache) observe(topic string, payload []byte) {
+	if topic != AgentsTopic || !isConversationEvent(payload) {
+		return
+	}
+	var ev struct {
+		Data protocol.ConversationChanged `json:"data"`
+	}
+	if json.Unmarshal(payload, &ev) != nil {
+		return
+	}
+	c := ev.Data.Conversation
 	if c == nil || c.ID == "" {
 		return
 	}
-	if change != "message" {
-		s.convs.drop(c.ID)
+	if ev.Data.Change != chat.ChangeMessage {
+		cc.drop(c.ID)
 		return
 	}
 	t := chat.ConversationTouch{ID: c.ID, LastMessage: c.LastMessage, UpdatedAt: c.UpdatedAt, FirstResponseAt: c.FirstResponseAt}
 	ua, uv := c.UnreadAgent, c.UnreadVisit
 	t.UnreadAgent, t.UnreadVisit = &ua, &uv
-	s.convs.touch(t)
+	cc.touch(t)
 }
 
-// flightGroup lets concurrent callers for the same key share one call
-// (a storm of hellos for one conversation reads it once).
-type flightGroup[T any] struct {
-	mu    sync.Mutex
-	calls map[string]*flightCall[T]
+// isConversationEvent looks at the type without decoding the event: the
+// agents topic carries presence and other events the cache ignores.
+func isConversationEvent(payload []byte) bool {
+	head := payload[:min(len(payload), 64)]
+	return strings.Contains(string(head), `"type":"`+protocol.EvtConversationUpdated+`"`) ||
+		strings.Contains(string(head), `"type":"`+protocol.EvtConversationCreated+`"`)
 }
 
-type flightCall[T any] struct {
-	done chan struct{}
-	val  T
-	err  error
-}
-
-// flightTimeout bounds a shared read; fn runs detached from the callers'
-// contexts, each caller waits for it at most until its own context ends.
-const flightTimeout = 10 * time.Second
-
-func (g *flightGroup[T]) do(ctx context.Context, key string, fn func() (T, error)) (T, error) {
-	g.mu.Lock()
-	if g.calls == nil {
-		g.calls = map[string]*flightCall[T]{}
-	}
-	c, ok := g.calls[key]
-	if !ok {
-		c = &flightCall[T]{done: make(chan struct{})}
-		g.calls[key] = c
-		go func() {
-			defer func() {
-				g.mu.Lock()
-				delete(g.calls, key)
-				g.mu.Unlock()
-				close(c.done)
-			}()
-			c.val, c.err = fn()
-		}()
-	}
-	g.mu.Unlock()
-	select {
-	case <-c.done:
-		return c.val, c.err
-	case <-ctx.Done():
-		var zero T
-		return zero, ctx.Err()
-	}
-}
-
-// ConversationCacheStats counts hot-path conversation reads served from the
-// cache and those that went to the store.
-func (s *Service) ConversationCacheStats() (hits, fetches int64) {
-	return s.convs.hits.Load(), s.convs.fetches.Load()
-}
-
-// ForgetCachedConversations drops every cached conversation; the hub calls
-// it when the bus reconnected (change events may have been missed).
-func (s *Service) ForgetCachedConversations() {
-	s.convs.mu.Lock()
-	s.convs.epoch++
-	s.convs.entries = map[string]convEntry{}
-	s.convs.mu.Unlock()
+// forgetAll drops every cached conversation: the bus reconnected and change
+// events may have been missed.
+func (cc *convCache) forgetAll() {
+	cc.mu.Lock()
+	cc.epoch++
+	cc.entries = map[string]convEntry{}
+	cc.mu.Unlock()
 }

@@ -113,10 +113,3 @@ type Coordinator interface {
 type Publisher interface {
 	Publish(ctx context.Context, topic string, payload []byte) error
 }
-
-// Topics. Conversation topics carry what the visitor and the agents who
-// opened it see; the agents topic carries inbox and presence events.
-const AgentsTopic = "agents"
-
-// ConversationTopic is the topic of one conversation.
-func ConversationTopic(id string) string { return "conv:" + id }

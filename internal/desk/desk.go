@@ -1,20 +1,30 @@
 // Package desk is chatdesk's application core: conversations, messages,
 // assignment, presence and administration, over the storage and
-// coordination interfaces it defines. Transports (REST, WebSocket) call it;
-// it never imports them.
+// coordination interfaces it defines. Transports (REST, WebSocket) call its
+// services; it never imports them.
+//
+// The core is cut in three levels (docs/architecture.md):
+//   - use cases a reader can name: Auth, Messages, Conversations, Presence,
+//     Admin (one type each, in files named after them);
+//   - the domain operations they share: the transcript (storing a message
+//     and what follows it), ownership (the reply lock and its mirror),
+//     routing (assignment, the queue, requeue), the bot;
+//   - machinery that makes them fast, wrapped around the port it speeds up:
+//     the conversation cache around the store, the replay cache around
+//     message reads, the toucher and the coalescer in front of the store and
+//     the publisher.
 package desk
 
 import (
 	"context"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/chatdesk/chatdesk/internal/auth"
 	"github.com/chatdesk/chatdesk/internal/chat"
 )
 
-// Config tunes the service.
+// Config tunes the core.
 type Config struct {
 	NodeID string
 	// PresenceTTL is how long an agent stays online without a heartbeat from
@@ -34,9 +44,58 @@ type Config struct {
 	AllowAnyOrigin bool
 	// MaxUploadBytes bounds one attachment (default chat.DefaultMaxUploadBytes).
 	MaxUploadBytes int64
+	// UpdateWindow is how often, at most, one conversation's activity is
+	// published to every agent (default 1 s).
+	UpdateWindow time.Duration
+	// Clock is the time the core writes (default time.Now); tests set it to
+	// write data at chosen times.
+	Clock Clock
 }
 
-// Metrics receives counters; nil-safe wrapper below.
+// Clock tells the time.
+type Clock func() time.Time
+
+// Deps are the ports the core runs on. Limiter, Bot and Metrics are
+// optional.
+type Deps struct {
+	Store   Store
+	Coord   Coordinator
+	Bus     EventBus
+	Tokens  *auth.Tokens
+	Limiter Limiter
+	Bot     BotClient
+	Metrics Metrics
+	Log     *slog.Logger
+}
+
+// EventBus carries encoded events between nodes. The core publishes on it
+// and registers the handlers that keep its caches right; transports
+// register their own fan-out.
+type EventBus interface {
+	Publisher
+	// Handle registers a handler for every event of the topics this node
+	// subscribed to, called in order on one goroutine.
+	Handle(func(topic string, payload []byte))
+	// OnResubscribe registers a handler called when delivery was cut and
+	// restored: events may have been missed meanwhile.
+	OnResubscribe(func())
+}
+
+// Limiter counts requests per named rule and key across nodes.
+// internal/ratelimit implements it.
+type Limiter interface {
+	Take(ctx context.Context, rule, key string) (retryAfter int, err error)
+	Peek(ctx context.Context, rule, key string) (retryAfter int, err error)
+	Reset(ctx context.Context, rule, key string) error
+}
+
+// BotClient is what the core needs from an OpenAI-compatible
+// chat-completions API. internal/bot implements it.
+type BotClient interface {
+	Complete(ctx context.Context, b chat.BotSettings, turns []chat.BotTurn) (string, error)
+}
+
+// Metrics receives counters. internal/metrics implements it.
 type Metrics interface {
 	MessageStored(d time.Duration)
 	RedisError()
@@ -46,31 +105,71 @@ type Metrics interface {
 	BotCall(outcome string)
 }
 
-// Service is the application core shared by every transport.
-type Service struct {
-	store   Store
-	coord   Coordinator
-	pub     Publisher
-	tokens  *auth.Tokens
-	cfg     Config
-	log     *slog.Logger
-	now     Clock
-	metrics metricsOrNil
+// Core is the application core of one node: its services and the
+// background work they share.
+type Core struct {
+	Auth          *Auth
+	Messages      *Messages
+	Conversations *Conversations
+	Presence      *Presence
+	Admin         *Admin
 
-	limiter Limiter
-	bot     BotClient
-	touches *toucher
-	cache   *cache
-	convs   *convCache
-	replays *replayCache
-	updates *coalescer
-
-	stop chan struct{}
-	wg   sync.WaitGroup
+	cfg      Config
+	store    Store
+	coord    Coordinator
+	tasks    *tasks
+	touches  *toucher
+	updates  *coalescer
+	janitor  *janitor
+	settings *settingsCache
 }
 
-// New wires a service. Call Start to run its background loops.
-func New(store Store, coord Coordinator, pub Publisher, tokens *auth.Tokens, cfg Config, log *slog.Logger, m Metrics) *Service {
+// New wires the core. Call Start to run its background loops.
+func New(d Deps, cfg Config) *Core {
+	cfg = withDefaults(cfg)
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	m := metricsOrNil{d.Metrics}
+	now := cfg.Clock
+	tasks := newTasks()
+	fail := failures{log: d.Log, metrics: m}
+	ev := &events{pub: d.Bus, fail: fail}
+
+	convs := newConvCache()
+	store := cachingStore{Store: d.Store, convs: convs}
+	settings := newSettingsCache(d.Store)
+	replays := newReplayCache()
+	touches := newToucher(store, d.Coord, cfg.NodeID+"/touch", d.Log)
+	touches.observe = convs.touch
+	updates := newCoalescer(ev, convReader{store: store, convs: convs}, d.Coord, cfg.UpdateWindow)
+	limits := limits{lim: d.Limiter, log: d.Log}
+	avail := availability{presence: d.Coord, settings: settings}
+
+	tr := &transcript{store: store, seq: d.Coord, unread: d.Coord, replays: replays, touches: touches, updates: updates, events: ev, now: now, metrics: m, fail: fail}
+	locks := convLocks{named: d.Coord, store: store, nodeID: cfg.NodeID, fail: fail}
+	owners := &ownership{locks: d.Coord, store: store, settings: settings, transcript: tr, events: ev, now: now, fail: fail}
+	bot := &botRunner{client: d.Bot, store: store, settings: settings, locks: locks, named: d.Coord, transcript: tr, events: ev, avail: avail, tasks: tasks, now: now, metrics: m, log: d.Log, nodeID: cfg.NodeID, every: cfg.JanitorEvery}
+	route := &router{store: store, locks: locks, owners: owners, replyLocks: d.Coord, named: d.Coord, rotation: d.Coord, avail: avail, settings: settings, transcript: tr, events: ev, bot: bot, now: now, log: d.Log, nodeID: cfg.NodeID}
+
+	c := &Core{cfg: cfg, store: d.Store, coord: d.Coord, tasks: tasks, touches: touches, updates: updates, settings: settings}
+	c.Auth = &Auth{agents: store, tokens: d.Tokens, limits: limits, lim: d.Limiter, fail: fail}
+	c.Presence = &Presence{presence: d.Coord, avail: avail, settings: settings, events: ev, queue: route, bot: bot, tasks: tasks, nodeID: cfg.NodeID, ttl: cfg.PresenceTTL, log: d.Log, fail: fail}
+	c.Messages = &Messages{store: store, convs: convReader{store: store, convs: convs}, owners: owners, transcript: tr, typing: d.Coord, unread: d.Coord, touches: touches, events: ev, replays: replayReader{msgs: store, seq: d.Coord, cache: replays, metrics: m}, route: route, bot: bot, limits: limits, tasks: tasks, maxUpload: cfg.MaxUploadBytes, fail: fail, log: d.Log}
+	c.Conversations = &Conversations{store: store, convs: convReader{store: store, convs: convs}, settings: settings, tokens: d.Tokens, transcript: tr, owners: owners, locks: locks, replyLocks: d.Coord, route: route, bot: bot, events: ev, limits: limits, now: now, fail: fail, log: d.Log}
+	c.Admin = &Admin{store: store, settings: settings, events: ev, route: route, avail: avail, tasks: tasks, cfg: cfg, now: now, fail: fail}
+	c.janitor = &janitor{presence: d.Coord, announce: c.Presence.announce, avail: avail, route: route, bot: bot, grace: cfg.Grace, every: cfg.JanitorEvery, now: now}
+
+	// The core keeps its own cache right from the event stream: a
+	// conversation written on another node reaches this one as an event.
+	if d.Bus != nil {
+		d.Bus.Handle(convs.observe)
+		d.Bus.OnResubscribe(convs.forgetAll)
+	}
+	return c
+}
+
+func withDefaults(cfg Config) Config {
 	if cfg.PresenceTTL == 0 {
 		cfg.PresenceTTL = 20 * time.Second
 	}
@@ -83,50 +182,43 @@ func New(store Store, coord Coordinator, pub Publisher, tokens *auth.Tokens, cfg
 	if cfg.JanitorEvery == 0 {
 		cfg.JanitorEvery = 5 * time.Second
 	}
-	convs := newConvCache()
-	s := &Service{
-		store: cachingStore{Store: store, convs: convs}, convs: convs, replays: newReplayCache(), coord: coord, pub: pub, tokens: tokens, cfg: cfg, log: log,
-		now: time.Now, metrics: metricsOrNil{m}, stop: make(chan struct{}),
+	if cfg.UpdateWindow == 0 {
+		cfg.UpdateWindow = time.Second
 	}
-	s.touches = newToucher(s.store, coord, cfg.NodeID+"/touch", log)
-	s.touches.observe = convs.touch
-	s.cache = newCache(store)
-	s.updates = newCoalescer(s, time.Second)
-	return s
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	return cfg
 }
 
 // Setup prepares durable defaults (the pre-chat form). Safe on every start
 // and on several nodes at once.
-func (s *Service) Setup(ctx context.Context) error {
-	return s.store.EnsureFormFields(ctx, chat.DefaultFormFields())
+func (c *Core) Setup(ctx context.Context) error {
+	return c.store.EnsureFormFields(ctx, chat.DefaultFormFields())
 }
 
 // Start runs the background loops until Stop.
-func (s *Service) Start() {
-	s.wg.Add(3)
-	go func() { defer s.wg.Done(); s.touches.run(s.stop) }()
-	go func() { defer s.wg.Done(); s.updates.run(s.stop) }()
-	go func() { defer s.wg.Done(); s.janitor() }()
+func (c *Core) Start() {
+	c.tasks.loop(c.touches.run)
+	c.tasks.loop(c.updates.run)
+	c.tasks.loop(c.janitor.run)
 }
 
-// Stop ends the background loops after flushing pending touches.
-func (s *Service) Stop() {
-	close(s.stop)
-	s.wg.Wait()
-}
+// Stop ends the background loops after flushing pending touches and inbox
+// updates, and waits for every goroutine the core started: background
+// work gets stopGrace to finish, then its context is cancelled.
+func (c *Core) Stop() { c.tasks.stop(stopGrace) }
 
-// SetClock replaces the service's clock. Tests use it to write
-// conversations and messages at chosen times (statistics with known
-// answers); production never calls it. Set it before traffic: it is not
-// synchronised with running requests.
-func (s *Service) SetClock(c Clock) { s.now = c }
+// stopGrace is how long background work (a reopen, a bot turn, a drain)
+// may run on after Stop before its context is cancelled.
+const stopGrace = 5 * time.Second
 
 // NodeID names this node.
-func (s *Service) NodeID() string { return s.cfg.NodeID }
+func (c *Core) NodeID() string { return c.cfg.NodeID }
 
 // Ready checks both backing services.
-func (s *Service) Ready(ctx context.Context) (mongoErr, redisErr error) {
-	return s.store.Ping(ctx), s.coord.Ping(ctx)
+func (c *Core) Ready(ctx context.Context) (mongoErr, redisErr error) {
+	return c.store.Ping(ctx), c.coord.Ping(ctx)
 }
 
 type metricsOrNil struct{ m Metrics }

@@ -11,7 +11,7 @@ import (
 // resolved at least once; rating again replaces the previous one (a plain
 // $set, last writer wins). Only the visitor may rate: an agent rating their
 // own work would skew the statistics.
-func (s *Service) Rate(ctx context.Context, actor Actor, id string, stars int, comment string) (*chat.Conversation, error) {
+func (cs *Conversations) Rate(ctx context.Context, actor Actor, id string, stars int, comment string) (*chat.Conversation, error) {
 	if err := canRead(actor, id); err != nil {
 		return nil, err
 	}
@@ -23,20 +23,20 @@ func (s *Service) Rate(ctx context.Context, actor Actor, id string, stars int, c
 		return nil, err
 	}
 	// Each rating writes a system message: bound it like visitor messages.
-	if err := s.limit(ctx, "msg-visitor", id); err != nil {
+	if err := cs.limits.take(ctx, "msg-visitor", id); err != nil {
 		return nil, err
 	}
-	return s.withConversation(ctx, id, func(c *chat.Conversation) (*chat.Conversation, error) {
+	return cs.locks.with(ctx, id, func(c *chat.Conversation) (*chat.Conversation, error) {
 		if !c.CanRate() {
 			return nil, chat.ErrRateTooEarly
 		}
-		r := &chat.Rating{Stars: stars, Comment: comment, At: s.stamp()}
-		if err := s.store.UpdateConversation(ctx, id, chat.ConversationUpdate{Rating: r}); err != nil {
-			return nil, s.unavailable(err)
+		r := &chat.Rating{Stars: stars, Comment: comment, At: stamp(cs.now)}
+		if err := cs.store.UpdateConversation(ctx, id, chat.ConversationUpdate{Rating: r}); err != nil {
+			return nil, cs.fail.unavailable(err)
 		}
 		c.Rating = r
-		s.systemMessage(ctx, c, fmt.Sprintf("Khách đã đánh giá %d sao.", stars))
-		s.publishConversation(ctx, c, EventConversationUpdated, chat.ChangeRated)
+		cs.transcript.system(ctx, c, fmt.Sprintf("Khách đã đánh giá %d sao.", stars))
+		cs.events.updated(ctx, c, chat.ChangeRated)
 		return c, nil
 	})
 }

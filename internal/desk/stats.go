@@ -8,25 +8,25 @@ import (
 
 // Stats computes the admin statistics for the days from..to (YYYY-MM-DD in
 // Vietnam time, both included; empty: the last 7 days).
-func (s *Service) Stats(ctx context.Context, actor Actor, from, to string) (*chat.Stats, error) {
+func (ad *Admin) Stats(ctx context.Context, actor Actor, from, to string) (*chat.Stats, error) {
 	if err := requireAdmin(actor); err != nil {
 		return nil, err
 	}
-	r, err := chat.ParseStatsRange(from, to, s.now())
+	r, err := chat.ParseStatsRange(from, to, ad.now())
 	if err != nil {
 		return nil, err
 	}
-	convs, err := s.store.ConversationsCreatedBetween(ctx, r.From, r.To)
+	convs, err := ad.store.ConversationsCreatedBetween(ctx, r.From, r.To)
 	if err != nil {
-		return nil, s.unavailable(err)
+		return nil, ad.fail.unavailable(err)
 	}
-	waiting, err := s.store.CountWaiting(ctx)
+	waiting, err := ad.store.CountWaiting(ctx)
 	if err != nil {
-		return nil, s.unavailable(err)
+		return nil, ad.fail.unavailable(err)
 	}
-	agents, err := s.store.Agents(ctx)
+	agents, err := ad.store.Agents(ctx)
 	if err != nil {
-		return nil, s.unavailable(err)
+		return nil, ad.fail.unavailable(err)
 	}
 	names := make(map[string]string, len(agents))
 	for _, a := range agents {

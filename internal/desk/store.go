@@ -117,6 +117,3 @@ type AttachmentStore interface {
 	// DeleteAttachment removes a file and its thumbnail; missing is fine.
 	DeleteAttachment(ctx context.Context, id string) error
 }
-
-// Clock lets tests control time.
-type Clock func() time.Time

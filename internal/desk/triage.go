@@ -17,9 +17,9 @@ type Triage struct {
 // TriageConversation sets priority and tags. Any agent may, not only the
 // owner: triage happens before assignment. Racing edits are last writer
 // wins, which is what a plain $set gives on both MongoDB and FerretDB.
-func (s *Service) TriageConversation(ctx context.Context, actor Actor, id string, t Triage) (*chat.Conversation, error) {
-	if !actor.IsAgent() {
-		return nil, chat.ErrForbidden
+func (cs *Conversations) TriageConversation(ctx context.Context, actor Actor, id string, t Triage) (*chat.Conversation, error) {
+	if err := requireAgent(actor); err != nil {
+		return nil, err
 	}
 	fields := map[string]string{}
 	if t.Priority != nil {
@@ -37,7 +37,7 @@ func (s *Service) TriageConversation(ctx context.Context, actor Actor, id string
 	if len(fields) > 0 {
 		return nil, &chat.Error{Code: chat.EINVALID, Message: "Vui lòng kiểm tra lại mức ưu tiên và nhãn.", Fields: fields}
 	}
-	return s.withConversation(ctx, id, func(c *chat.Conversation) (*chat.Conversation, error) {
+	return cs.locks.with(ctx, id, func(c *chat.Conversation) (*chat.Conversation, error) {
 		var u chat.ConversationUpdate
 		var changes []string
 		if t.Priority != nil && *t.Priority != c.Priority {
@@ -54,11 +54,11 @@ func (s *Service) TriageConversation(ctx context.Context, actor Actor, id string
 			return c, nil
 		}
 		// No UpdatedAt: triage is not activity and must not reorder the inbox.
-		if err := s.store.UpdateConversation(ctx, id, u); err != nil {
-			return nil, s.unavailable(err)
+		if err := cs.store.UpdateConversation(ctx, id, u); err != nil {
+			return nil, cs.fail.unavailable(err)
 		}
 		for _, ch := range changes {
-			s.publishConversation(ctx, c, EventConversationUpdated, ch)
+			cs.events.updated(ctx, c, ch)
 		}
 		return c, nil
 	})

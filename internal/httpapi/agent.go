@@ -13,7 +13,7 @@ import (
 type ctxT = context.Context
 
 func (s *Server) refresh(c *gin.Context) {
-	out, err := s.svc.Refresh(c.Request.Context(), actor(c))
+	out, err := s.svc.Auth.Refresh(c.Request.Context(), actor(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -26,7 +26,7 @@ func (s *Server) me(c *gin.Context) {
 }
 
 func (s *Server) listAgents(c *gin.Context) {
-	items, err := s.svc.Agents(c.Request.Context(), actor(c))
+	items, err := s.svc.Presence.Agents(c.Request.Context(), actor(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -44,7 +44,7 @@ func (s *Server) setStatus(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if err := s.svc.SetAgentStatus(c.Request.Context(), actor(c), body.Status); err != nil {
+	if err := s.svc.Presence.SetAgentStatus(c.Request.Context(), actor(c), body.Status); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -52,7 +52,7 @@ func (s *Server) setStatus(c *gin.Context) {
 }
 
 func (s *Server) adminAgents(c *gin.Context) {
-	items, err := s.svc.AdminAgents(c.Request.Context(), actor(c))
+	items, err := s.svc.Admin.AdminAgents(c.Request.Context(), actor(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -73,7 +73,7 @@ func (s *Server) adminCreateAgent(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	a, err := s.svc.CreateAgent(c.Request.Context(), actor(c), desk.AgentInput(body))
+	a, err := s.svc.Admin.CreateAgent(c.Request.Context(), actor(c), desk.AgentInput(body))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -94,7 +94,7 @@ func (s *Server) adminUpdateAgent(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	a, err := s.svc.UpdateAgent(c.Request.Context(), actor(c), c.Param("id"), desk.AgentPatch(body))
+	a, err := s.svc.Admin.UpdateAgent(c.Request.Context(), actor(c), c.Param("id"), desk.AgentPatch(body))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -103,7 +103,7 @@ func (s *Server) adminUpdateAgent(c *gin.Context) {
 }
 
 func (s *Server) adminFormFields(c *gin.Context) {
-	items, err := s.svc.AdminFormFields(c.Request.Context(), actor(c))
+	items, err := s.svc.Admin.AdminFormFields(c.Request.Context(), actor(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -117,7 +117,7 @@ func (s *Server) adminCreateField(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	out, err := s.svc.CreateFormField(c.Request.Context(), actor(c), f)
+	out, err := s.svc.Admin.CreateFormField(c.Request.Context(), actor(c), f)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -131,7 +131,7 @@ func (s *Server) adminUpdateField(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	out, err := s.svc.UpdateFormField(c.Request.Context(), actor(c), c.Param("key"), f)
+	out, err := s.svc.Admin.UpdateFormField(c.Request.Context(), actor(c), c.Param("key"), f)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -140,7 +140,7 @@ func (s *Server) adminUpdateField(c *gin.Context) {
 }
 
 func (s *Server) adminDeleteField(c *gin.Context) {
-	if err := s.svc.DeleteFormField(c.Request.Context(), actor(c), c.Param("key")); err != nil {
+	if err := s.svc.Admin.DeleteFormField(c.Request.Context(), actor(c), c.Param("key")); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -157,7 +157,7 @@ func (s *Server) adminReorderFields(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	items, err := s.svc.ReorderFormFields(c.Request.Context(), actor(c), body.Keys)
+	items, err := s.svc.Admin.ReorderFormFields(c.Request.Context(), actor(c), body.Keys)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -166,7 +166,7 @@ func (s *Server) adminReorderFields(c *gin.Context) {
 }
 
 func (s *Server) adminSettings(c *gin.Context) {
-	set, err := s.svc.Settings(c.Request.Context(), actor(c))
+	set, err := s.svc.Admin.Settings(c.Request.Context(), actor(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -180,7 +180,7 @@ func (s *Server) adminSaveSettings(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	out, err := s.svc.SaveSettings(c.Request.Context(), actor(c), set)
+	out, err := s.svc.Admin.SaveSettings(c.Request.Context(), actor(c), set)
 	if err != nil {
 		s.fail(c, err)
 		return

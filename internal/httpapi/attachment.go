@@ -28,13 +28,13 @@ var errBadUpload = &chat.Error{Code: chat.EINVALID, Message: "Tệp tải lên k
 // (clientId, file, text?) into memory, bounded by the configured limit, and
 // hands it to the service.
 func (s *Server) uploadAttachment(c *gin.Context) {
-	max := s.svc.MaxUploadBytes()
+	max := s.svc.Messages.MaxUploadBytes()
 	if c.Request.ContentLength > max+multipartOverhead {
 		s.fail(c, chat.TooLargeFile(max))
 		return
 	}
 	a := actorWithIP(c)
-	conv, err := s.svc.AttachmentTarget(c.Request.Context(), a, c.Param("id"))
+	conv, err := s.svc.Messages.AttachmentTarget(c.Request.Context(), a, c.Param("id"))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -49,7 +49,7 @@ func (s *Server) uploadAttachment(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	m, resent, err := s.svc.SendAttachment(c.Request.Context(), a, conv, clientID, caption, up)
+	m, resent, err := s.svc.Messages.SendAttachment(c.Request.Context(), a, conv, clientID, caption, up)
 	s.answerSent(c, m, resent, err)
 }
 
@@ -117,7 +117,7 @@ func uploadErr(err error) error {
 // conversation's visitor or an agent. The answer can never run as a page:
 // the sniffed type, nosniff, a sandboxing CSP, and images only inline.
 func (s *Server) downloadAttachment(c *gin.Context) {
-	f, err := s.svc.OpenAttachment(c.Request.Context(), actor(c), c.Param("id"), c.Param("attachmentId"), c.Query("thumb") == "1")
+	f, err := s.svc.Messages.OpenAttachment(c.Request.Context(), actor(c), c.Param("id"), c.Param("attachmentId"), c.Query("thumb") == "1")
 	if err != nil {
 		s.fail(c, err)
 		return

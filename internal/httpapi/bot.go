@@ -9,7 +9,7 @@ import (
 )
 
 func (s *Server) adminBot(c *gin.Context) {
-	b, err := s.svc.BotSettings(c.Request.Context(), actor(c))
+	b, err := s.svc.Admin.BotSettings(c.Request.Context(), actor(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -23,7 +23,7 @@ func (s *Server) adminSaveBot(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	out, err := s.svc.SaveBotSettings(c.Request.Context(), actor(c), b)
+	out, err := s.svc.Admin.SaveBotSettings(c.Request.Context(), actor(c), b)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -33,7 +33,7 @@ func (s *Server) adminSaveBot(c *gin.Context) {
 
 // handoff is the visitor's "Gặp nhân viên hỗ trợ".
 func (s *Server) handoff(c *gin.Context) {
-	conv, err := s.svc.Handoff(c.Request.Context(), actorWithIP(c), c.Param("id"))
+	conv, err := s.svc.Conversations.Handoff(c.Request.Context(), actorWithIP(c), c.Param("id"))
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -13,12 +13,12 @@ import (
 )
 
 func (s *Server) getConversation(c *gin.Context) {
-	conv, err := s.svc.Conversation(c.Request.Context(), actorWithIP(c), c.Param("id"))
+	conv, err := s.svc.Conversations.Conversation(c.Request.Context(), actorWithIP(c), c.Param("id"))
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"conversation": conv, "supportOnline": s.svc.SupportOnline(c.Request.Context())})
+	c.JSON(http.StatusOK, gin.H{"conversation": conv, "supportOnline": s.svc.Presence.SupportOnline(c.Request.Context())})
 }
 
 func (s *Server) listMessages(c *gin.Context) {
@@ -32,7 +32,7 @@ func (s *Server) listMessages(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	ms, err := s.svc.Messages(c.Request.Context(), actorWithIP(c), c.Param("id"), after, int(limit))
+	ms, err := s.svc.Messages.Messages(c.Request.Context(), actorWithIP(c), c.Param("id"), after, int(limit))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -42,7 +42,7 @@ func (s *Server) listMessages(c *gin.Context) {
 		n := ms[len(ms)-1].Seq
 		next = &n
 	}
-	typing, _ := s.svc.IsTyping(c.Request.Context(), actorWithIP(c), c.Param("id"))
+	typing, _ := s.svc.Messages.IsTyping(c.Request.Context(), actorWithIP(c), c.Param("id"))
 	c.JSON(http.StatusOK, gin.H{"items": ms, "next": next, "typing": typing})
 }
 
@@ -57,7 +57,7 @@ func (s *Server) sendMessage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	m, resent, err := s.svc.SendMessage(c.Request.Context(), actorWithIP(c), c.Param("id"), body.ClientID, body.Text)
+	m, resent, err := s.svc.Messages.SendMessage(c.Request.Context(), actorWithIP(c), c.Param("id"), body.ClientID, body.Text)
 	s.answerSent(c, m, resent, err)
 }
 
@@ -85,7 +85,7 @@ func (s *Server) typing(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if err := s.svc.SetTyping(c.Request.Context(), actorWithIP(c), c.Param("id"), body.Typing); err != nil {
+	if err := s.svc.Messages.SetTyping(c.Request.Context(), actorWithIP(c), c.Param("id"), body.Typing); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -102,7 +102,7 @@ func (s *Server) markRead(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if err := s.svc.MarkRead(c.Request.Context(), actorWithIP(c), c.Param("id")); err != nil {
+	if err := s.svc.Messages.MarkRead(c.Request.Context(), actorWithIP(c), c.Param("id")); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -116,7 +116,7 @@ func (s *Server) listConversations(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	items, next, err := s.svc.ListConversations(c.Request.Context(), act, f, chat.SortOrder(c.Query("sort")))
+	items, next, err := s.svc.Conversations.ListConversations(c.Request.Context(), act, f, chat.SortOrder(c.Query("sort")))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -209,15 +209,15 @@ func invalidQuery(field, msg string) error {
 }
 
 func (s *Server) claim(c *gin.Context) {
-	s.conversationAction(c, s.svc.Claim)
+	s.conversationAction(c, s.svc.Conversations.Claim)
 }
 
 func (s *Server) resolve(c *gin.Context) {
-	s.conversationAction(c, s.svc.Resolve)
+	s.conversationAction(c, s.svc.Conversations.Resolve)
 }
 
 func (s *Server) reopen(c *gin.Context) {
-	s.conversationAction(c, s.svc.Reopen)
+	s.conversationAction(c, s.svc.Conversations.Reopen)
 }
 
 type transferBody struct {
@@ -230,7 +230,7 @@ func (s *Server) transfer(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	conv, err := s.svc.Transfer(c.Request.Context(), actor(c), c.Param("id"), body.AgentID)
+	conv, err := s.svc.Conversations.Transfer(c.Request.Context(), actor(c), c.Param("id"), body.AgentID)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -67,7 +67,7 @@ func securityHeaders() gin.HandlerFunc {
 func (s *Server) cors() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		origin := c.GetHeader("Origin")
-		if origin != "" && s.svc.OriginAllowed(c.Request.Context(), origin, s.cfg.PublicURL) {
+		if origin != "" && s.svc.Admin.OriginAllowed(c.Request.Context(), origin, s.cfg.PublicURL) {
 			h := c.Writer.Header()
 			h.Set("Access-Control-Allow-Origin", origin)
 			h.Add("Vary", "Origin")
@@ -115,7 +115,7 @@ func bearer(c *gin.Context) string {
 
 // anyActor requires a visitor or an agent token.
 func (s *Server) anyActor(c *gin.Context) {
-	a, err := s.svc.Authenticate(c.Request.Context(), bearer(c))
+	a, err := s.svc.Auth.Authenticate(c.Request.Context(), bearer(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -131,11 +131,11 @@ func (s *Server) agentOnly(c *gin.Context) {
 		s.fail(c, chat.ErrUnauthorized)
 		return
 	}
-	if _, err := s.svc.AuthenticateVisitor(tok); err == nil {
+	if _, err := s.svc.Auth.AuthenticateVisitor(tok); err == nil {
 		s.fail(c, chat.ErrForbidden)
 		return
 	}
-	a, err := s.svc.AuthenticateAgent(c.Request.Context(), tok)
+	a, err := s.svc.Auth.AuthenticateAgent(c.Request.Context(), tok)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -12,7 +12,7 @@ import (
 var errNoRoute = &chat.Error{Code: chat.ENOTFOUND, Message: "Không tìm thấy địa chỉ yêu cầu."}
 
 func (s *Server) widgetConfig(c *gin.Context) {
-	cfg, err := s.svc.PublicWidgetConfig(c.Request.Context())
+	cfg, err := s.svc.Admin.PublicWidgetConfig(c.Request.Context())
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -21,7 +21,7 @@ func (s *Server) widgetConfig(c *gin.Context) {
 }
 
 func (s *Server) formFields(c *gin.Context) {
-	fields, err := s.svc.FormFields(c.Request.Context())
+	fields, err := s.svc.Admin.FormFields(c.Request.Context())
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -44,7 +44,7 @@ func (s *Server) createConversation(c *gin.Context) {
 	if body.Fields == nil {
 		body.Fields = map[string]any{}
 	}
-	out, err := s.svc.CreateConversation(c.Request.Context(), desk.NewConversation{
+	out, err := s.svc.Conversations.CreateConversation(c.Request.Context(), desk.NewConversation{
 		Fields: body.Fields, PageURL: body.PageURL, Referrer: body.Referrer,
 		UserAgent: c.GetHeader("User-Agent"), IP: c.ClientIP(),
 	})
@@ -66,7 +66,7 @@ func (s *Server) login(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	out, err := s.svc.Login(c.Request.Context(), body.Email, body.Password, c.ClientIP())
+	out, err := s.svc.Auth.Login(c.Request.Context(), body.Email, body.Password, c.ClientIP())
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -23,7 +23,7 @@ type Config struct {
 
 // Server holds the REST handlers.
 type Server struct {
-	svc      *desk.Service
+	svc      *desk.Core
 	cfg      Config
 	log      *slog.Logger
 	gzWidget gzipCache
@@ -36,7 +36,7 @@ type Extra struct {
 }
 
 // New builds the gin engine with every route.
-func New(svc *desk.Service, cfg Config, log *slog.Logger, extra Extra) (*gin.Engine, error) {
+func New(svc *desk.Core, cfg Config, log *slog.Logger, extra Extra) (*gin.Engine, error) {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{svc: svc, cfg: cfg, log: log}
 	r := gin.New()

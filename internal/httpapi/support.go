@@ -22,7 +22,7 @@ func (s *Server) triage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	conv, err := s.svc.TriageConversation(c.Request.Context(), actor(c), c.Param("id"), desk.Triage(body))
+	conv, err := s.svc.Conversations.TriageConversation(c.Request.Context(), actor(c), c.Param("id"), desk.Triage(body))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -42,7 +42,7 @@ func (s *Server) rate(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	conv, err := s.svc.Rate(c.Request.Context(), actorWithIP(c), c.Param("id"), body.Stars, body.Comment)
+	conv, err := s.svc.Conversations.Rate(c.Request.Context(), actorWithIP(c), c.Param("id"), body.Stars, body.Comment)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -57,35 +57,35 @@ type cannedBody struct {
 }
 
 func (s *Server) listCanned(c *gin.Context) {
-	s.cannedItems(c, s.svc.CannedReplies)
+	s.cannedItems(c, s.svc.Admin.CannedReplies)
 }
 
 func (s *Server) adminListCanned(c *gin.Context) {
-	s.cannedItems(c, s.svc.AdminCannedReplies)
+	s.cannedItems(c, s.svc.Admin.AdminCannedReplies)
 }
 
 func (s *Server) createCanned(c *gin.Context) {
-	s.cannedCreate(c, s.svc.CreateCannedReply)
+	s.cannedCreate(c, s.svc.Admin.CreateCannedReply)
 }
 
 func (s *Server) adminCreateCanned(c *gin.Context) {
-	s.cannedCreate(c, s.svc.AdminCreateCannedReply)
+	s.cannedCreate(c, s.svc.Admin.AdminCreateCannedReply)
 }
 
 func (s *Server) updateCanned(c *gin.Context) {
-	s.cannedUpdate(c, s.svc.UpdateCannedReply)
+	s.cannedUpdate(c, s.svc.Admin.UpdateCannedReply)
 }
 
 func (s *Server) adminUpdateCanned(c *gin.Context) {
-	s.cannedUpdate(c, s.svc.AdminUpdateCannedReply)
+	s.cannedUpdate(c, s.svc.Admin.AdminUpdateCannedReply)
 }
 
 func (s *Server) deleteCanned(c *gin.Context) {
-	s.cannedDelete(c, s.svc.DeleteCannedReply)
+	s.cannedDelete(c, s.svc.Admin.DeleteCannedReply)
 }
 
 func (s *Server) adminDeleteCanned(c *gin.Context) {
-	s.cannedDelete(c, s.svc.AdminDeleteCannedReply)
+	s.cannedDelete(c, s.svc.Admin.AdminDeleteCannedReply)
 }
 
 func (s *Server) cannedItems(c *gin.Context, list func(ctxT, desk.Actor) ([]*chat.CannedReply, error)) {
@@ -134,7 +134,7 @@ func (s *Server) cannedDelete(c *gin.Context, del func(ctxT, desk.Actor, string)
 }
 
 func (s *Server) adminStats(c *gin.Context) {
-	st, err := s.svc.Stats(c.Request.Context(), actor(c), strings.TrimSpace(c.Query("from")), strings.TrimSpace(c.Query("to")))
+	st, err := s.svc.Admin.Stats(c.Request.Context(), actor(c), strings.TrimSpace(c.Query("from")), strings.TrimSpace(c.Query("to")))
 	if err != nil {
 		s.fail(c, err)
 		return

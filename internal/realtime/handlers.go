@@ -9,6 +9,7 @@ import (
 
 	"github.com/chatdesk/chatdesk/internal/chat"
 	"github.com/chatdesk/chatdesk/internal/desk"
+	"github.com/chatdesk/chatdesk/internal/protocol"
 )
 
 var errBadData = &chat.Error{Code: chat.EINVALID, Message: "Dữ liệu gửi lên không hợp lệ."}
@@ -33,7 +34,7 @@ type ready struct {
 	Role          string             `json:"role"`
 	Conversation  *chat.Conversation `json:"conversation,omitempty"`
 	Agent         *chat.Agent        `json:"agent,omitempty"`
-	Agents        []desk.AgentView   `json:"agents,omitempty"`
+	Agents        []chat.AgentView   `json:"agents,omitempty"`
 	SupportOnline bool               `json:"supportOnline"`
 	Heartbeat     int                `json:"heartbeat"`
 	Node          string             `json:"node"`
@@ -77,7 +78,7 @@ func (h *Hub) handleHello(s *melody.Session, st *session, in inbound) {
 		closeWith(s, closeUnauthorized, "bad hello")
 		return
 	}
-	actor, err := h.svc.Authenticate(ctx, d.Token)
+	actor, err := h.svc.Auth.Authenticate(ctx, d.Token)
 	if err != nil {
 		h.sendError(s, in.ID, err)
 		code := closeUnauthorized
@@ -91,7 +92,7 @@ func (h *Hub) handleHello(s *melody.Session, st *session, in inbound) {
 	}
 	r := ready{Heartbeat: int(h.cfg.PingEvery.Seconds()), Node: h.svc.NodeID()}
 	if actor.Visitor {
-		conv, err := h.svc.ConversationForSession(ctx, actor, actor.ConversationID)
+		conv, err := h.svc.Conversations.ConversationForSession(ctx, actor, actor.ConversationID)
 		if err != nil {
 			h.sendError(s, in.ID, err)
 			if chat.ErrorCode(err) == chat.ENOTFOUND {
@@ -113,11 +114,11 @@ func (h *Hub) handleHello(s *melody.Session, st *session, in inbound) {
 		if h.met != nil {
 			h.met.Connected("visitor")
 		}
-		h.send(s, desk.Envelope{Type: "session.ready", ID: in.ID, Data: r})
+		h.send(s, protocol.Envelope{Type: "session.ready", ID: in.ID, Data: r})
 		h.replay(ctx, s, actor, conv.ID, d.LastSeq)
 		return
 	}
-	agents, err := h.svc.Agents(ctx, actor)
+	agents, err := h.svc.Presence.Agents(ctx, actor)
 	if err != nil {
 		h.sendError(s, in.ID, err)
 		closeWith(s, closeTryAgain, "unavailable")
@@ -140,7 +141,7 @@ func (h *Hub) handleHello(s *melody.Session, st *session, in inbound) {
 	// presence event follows session.ready.
 	announce := func() {}
 	if first {
-		announce = h.svc.AgentOnline(ctx, actor.Agent)
+		announce = h.svc.Presence.AgentOnline(ctx, actor.Agent)
 	}
 	for i := range agents {
 		if agents[i].ID == actor.Agent.ID && !agents[i].Online {
@@ -148,7 +149,7 @@ func (h *Hub) handleHello(s *melody.Session, st *session, in inbound) {
 		}
 	}
 	r.Role, r.Agent, r.Agents = string(actor.Agent.Role), actor.Agent, agents
-	h.send(s, desk.Envelope{Type: "session.ready", ID: in.ID, Data: r})
+	h.send(s, protocol.Envelope{Type: "session.ready", ID: in.ID, Data: r})
 	announce()
 }
 
@@ -157,13 +158,13 @@ func (h *Hub) handleHello(s *melody.Session, st *session, in inbound) {
 func (h *Hub) replay(ctx context.Context, s *melody.Session, actor desk.Actor, convID string, after int64) {
 	last := after
 	for {
-		ms, err := h.svc.Replay(ctx, actor, convID, last, desk.MaxReplay)
+		ms, err := h.svc.Messages.Replay(ctx, actor, convID, last, desk.MaxReplay)
 		if err != nil {
 			h.sendError(s, "", err)
 			return
 		}
 		for _, m := range ms {
-			if h.writePaced(ctx, s, desk.Encode(desk.EventMessageCreated, desk.MessageCreated{Message: m})) != nil {
+			if h.writePaced(ctx, s, protocol.Encode(protocol.EvtMessageCreated, protocol.MessageCreated{Message: m})) != nil {
 				return // gave up (the socket is gone or stuck); the client resumes from what it got
 			}
 			last = m.Seq
@@ -172,7 +173,7 @@ func (h *Hub) replay(ctx context.Context, s *melody.Session, actor desk.Actor, c
 			break
 		}
 	}
-	h.write(s, desk.Encode("replay.done", map[string]any{"conversationId": convID, "lastSeq": last}))
+	h.write(s, protocol.Encode("replay.done", map[string]any{"conversationId": convID, "lastSeq": last}))
 }
 
 type sendData struct {
@@ -193,11 +194,11 @@ func (h *Hub) handleSend(ctx context.Context, actor desk.Actor, raw json.RawMess
 	if err := decode(raw, &d); err != nil {
 		return nil, err
 	}
-	m, _, err := h.svc.SendMessage(ctx, actor, conversationOf(actor, d.ConversationID), d.ClientID, d.Text)
+	m, _, err := h.svc.Messages.SendMessage(ctx, actor, conversationOf(actor, d.ConversationID), d.ClientID, d.Text)
 	if err != nil {
 		return nil, err
 	}
-	return desk.MessageCreated{Message: m}, nil
+	return protocol.MessageCreated{Message: m}, nil
 }
 
 type typingData struct {
@@ -210,7 +211,7 @@ func (h *Hub) handleTyping(ctx context.Context, actor desk.Actor, raw json.RawMe
 	if err := decode(raw, &d); err != nil {
 		return err
 	}
-	return h.svc.SetTyping(ctx, actor, conversationOf(actor, d.ConversationID), d.Typing)
+	return h.svc.Messages.SetTyping(ctx, actor, conversationOf(actor, d.ConversationID), d.Typing)
 }
 
 type readData struct {
@@ -223,7 +224,7 @@ func (h *Hub) handleRead(ctx context.Context, actor desk.Actor, raw json.RawMess
 	if err := decode(raw, &d); err != nil {
 		return err
 	}
-	return h.svc.MarkRead(ctx, actor, conversationOf(actor, d.ConversationID))
+	return h.svc.Messages.MarkRead(ctx, actor, conversationOf(actor, d.ConversationID))
 }
 
 type joinData struct {
@@ -241,7 +242,7 @@ func (h *Hub) handleJoin(ctx context.Context, s *melody.Session, st *session, ac
 		h.sendError(s, in.ID, chat.ErrForbidden)
 		return
 	}
-	conv, err := h.svc.ConversationForSession(ctx, actor, d.ConversationID)
+	conv, err := h.svc.Conversations.ConversationForSession(ctx, actor, d.ConversationID)
 	if err != nil {
 		h.sendError(s, in.ID, err)
 		return
@@ -256,7 +257,7 @@ func (h *Hub) handleJoin(ctx context.Context, s *melody.Session, st *session, ac
 	if !already {
 		h.addToConv(ctx, conv.ID, s)
 	}
-	h.send(s, desk.Envelope{Type: "ack", ID: in.ID, Data: map[string]any{"conversation": conv}})
+	h.send(s, protocol.Envelope{Type: "ack", ID: in.ID, Data: map[string]any{"conversation": conv}})
 	h.replay(ctx, s, actor, conv.ID, d.AfterSeq)
 }
 
@@ -297,12 +298,12 @@ func (h *Hub) handleSync(ctx context.Context, s *melody.Session, actor desk.Acto
 		return
 	}
 	convID := conversationOf(actor, d.ConversationID)
-	if _, err := h.svc.ConversationForSession(ctx, actor, convID); err != nil {
+	if _, err := h.svc.Conversations.ConversationForSession(ctx, actor, convID); err != nil {
 		h.sendError(s, in.ID, err)
 		return
 	}
 	if in.ID != "" {
-		h.send(s, desk.Envelope{Type: "ack", ID: in.ID, Data: struct{}{}})
+		h.send(s, protocol.Envelope{Type: "ack", ID: in.ID, Data: struct{}{}})
 	}
 	h.replay(ctx, s, actor, convID, d.AfterSeq)
 }
@@ -316,7 +317,7 @@ func (h *Hub) handleStatus(ctx context.Context, actor desk.Actor, raw json.RawMe
 	if err := decode(raw, &d); err != nil {
 		return err
 	}
-	return h.svc.SetAgentStatus(ctx, actor, d.Status)
+	return h.svc.Presence.SetAgentStatus(ctx, actor, d.Status)
 }
 
 // typingSide returns the sender side of a typing event ("" for other
@@ -327,7 +328,7 @@ func typingSide(payload []byte) string {
 		return ""
 	}
 	var ev struct {
-		Data desk.Typing `json:"data"`
+		Data protocol.Typing `json:"data"`
 	}
 	if json.Unmarshal(payload, &ev) != nil {
 		return ""

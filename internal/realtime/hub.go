@@ -17,6 +17,7 @@ import (
 	"github.com/olahol/melody"
 
 	"github.com/chatdesk/chatdesk/internal/desk"
+	"github.com/chatdesk/chatdesk/internal/protocol"
 )
 
 // Bus is the node's pub/sub connection (internal/redis.Bus).
@@ -47,7 +48,7 @@ type Metrics interface {
 
 // Hub owns this node's sockets.
 type Hub struct {
-	svc *desk.Service
+	svc *desk.Core
 	bus Bus
 	cfg Config
 	log *slog.Logger
@@ -71,7 +72,7 @@ type Hub struct {
 }
 
 // New creates the hub. Call Start before serving.
-func New(svc *desk.Service, bus Bus, cfg Config, log *slog.Logger, met Metrics) *Hub {
+func New(svc *desk.Core, bus Bus, cfg Config, log *slog.Logger, met Metrics) *Hub {
 	if cfg.HelloTimeout == 0 {
 		cfg.HelloTimeout = 10 * time.Second
 	}
@@ -142,7 +143,7 @@ func (h *Hub) Start(ctx context.Context) error {
 	if err := h.bus.Subscribe(ctx, desk.AgentsTopic); err != nil {
 		return err
 	}
-	h.online = boolToCount(h.svc.SupportOnline(ctx))
+	h.online = boolToCount(h.svc.Presence.SupportOnline(ctx))
 	h.wg.Add(2)
 	go h.heartbeat()
 	go h.sweeper()
@@ -192,7 +193,7 @@ func (h *Hub) checkOrigin(r *http.Request) bool {
 	if origin == "" {
 		return true // not a browser: cross-site WebSocket hijacking needs one
 	}
-	return h.svc.OriginAllowed(r.Context(), origin, h.cfg.PublicURL)
+	return h.svc.Admin.OriginAllowed(r.Context(), origin, h.cfg.PublicURL)
 }
 
 // Connections returns the number of local sockets.
@@ -212,7 +213,7 @@ func (h *Hub) Drain(ctx context.Context) {
 		all = append(all, s)
 	}
 	h.mu.Unlock()
-	msg := desk.Encode("server.draining", struct{}{})
+	msg := protocol.Encode("server.draining", struct{}{})
 	for _, s := range all {
 		_ = s.Write(msg)
 	}
@@ -229,7 +230,7 @@ func (h *Hub) Drain(ctx context.Context) {
 
 func (h *Hub) heartbeat() {
 	defer h.wg.Done()
-	tick := time.NewTicker(h.svc.HeartbeatEvery())
+	tick := time.NewTicker(h.svc.Presence.HeartbeatEvery())
 	defer tick.Stop()
 	for {
 		select {
@@ -243,7 +244,7 @@ func (h *Hub) heartbeat() {
 			}
 			h.mu.RUnlock()
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-			if err := h.svc.Heartbeat(ctx, ids); err != nil {
+			if err := h.svc.Presence.Heartbeat(ctx, ids); err != nil {
 				h.log.Warn("presence heartbeat failed", "err", err)
 			}
 			cancel()
@@ -285,18 +286,13 @@ func (h *Hub) onAgentsEvent(payload []byte) {
 		return
 	}
 	switch head.Type {
-	case desk.EventAgentPresence:
-		var p desk.AgentPresence
+	case protocol.EvtAgentPresence:
+		var p protocol.AgentPresence
 		if json.Unmarshal(head.Data, &p) == nil {
 			h.updateSupportStatus(p.OnlineCount)
 		}
-	case desk.EventConversationCreated, desk.EventConversationUpdated:
-		var cc desk.ConversationChanged
-		if json.Unmarshal(head.Data, &cc) == nil {
-			h.svc.ObserveConversationEvent(cc.Conversation, cc.Change)
-		}
-	case desk.EventAgentUpdated:
-		var u desk.AgentUpdated
+	case protocol.EvtAgentUpdated:
+		var u protocol.AgentUpdated
 		if json.Unmarshal(head.Data, &u) == nil {
 			h.kickAgent(u.AgentID, u.Disabled)
 		}
@@ -325,7 +321,7 @@ func (h *Hub) updateSupportStatus(count int) {
 		}
 	}
 	h.mu.Unlock()
-	msg := desk.Encode("support.status", map[string]bool{"online": now})
+	msg := protocol.Encode("support.status", map[string]bool{"online": now})
 	for _, s := range targets {
 		h.write(s, msg)
 	}
@@ -354,7 +350,6 @@ func (h *Hub) kickAgent(agentID string, disabled bool) {
 // Resync asks every local socket to resync: called when the bus connection
 // was re-established and live events may have been lost.
 func (h *Hub) Resync() {
-	h.svc.ForgetCachedConversations()
 	h.mu.RLock()
 	all := make([]*melody.Session, 0, len(h.sessions))
 	for s, st := range h.sessions {
@@ -363,7 +358,7 @@ func (h *Hub) Resync() {
 		}
 	}
 	h.mu.RUnlock()
-	msg := desk.Encode("session.resync", struct{}{})
+	msg := protocol.Encode("session.resync", struct{}{})
 	for _, s := range all {
 		h.write(s, msg)
 	}

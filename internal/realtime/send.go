@@ -8,6 +8,7 @@ import (
 	"github.com/olahol/melody"
 
 	"github.com/chatdesk/chatdesk/internal/desk"
+	"github.com/chatdesk/chatdesk/internal/protocol"
 )
 
 // Sends are stored off the socket's read loop so that an agent writing in
@@ -69,7 +70,7 @@ func (h *Hub) drainSends(s *melody.Session, st *session, actor desk.Actor, conv 
 		if err != nil {
 			h.sendError(s, in.ID, err)
 		} else if in.ID != "" {
-			h.send(s, desk.Envelope{Type: "ack", ID: in.ID, Data: reply})
+			h.send(s, protocol.Envelope{Type: "ack", ID: in.ID, Data: reply})
 		}
 		<-st.inflight
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/chatdesk/chatdesk/internal/chat"
 	"github.com/chatdesk/chatdesk/internal/desk"
+	"github.com/chatdesk/chatdesk/internal/protocol"
 )
 
 // Close codes the clients act on (docs/protocol.md).
@@ -146,7 +147,7 @@ func (h *Hub) onDisconnect(s *melody.Session) {
 		go func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
-			h.svc.AgentOffline(ctx, lastOfAgent)
+			h.svc.Presence.AgentOffline(ctx, lastOfAgent)
 		}()
 	}
 }
@@ -259,11 +260,11 @@ func (h *Hub) handleFrame(s *melody.Session, raw []byte) {
 		reply = struct{}{}
 	}
 	if in.ID != "" {
-		h.send(s, desk.Envelope{Type: "ack", ID: in.ID, Data: reply})
+		h.send(s, protocol.Envelope{Type: "ack", ID: in.ID, Data: reply})
 	}
 }
 
-func (h *Hub) send(s *melody.Session, env desk.Envelope) {
+func (h *Hub) send(s *melody.Session, env protocol.Envelope) {
 	b, err := json.Marshal(env)
 	if err != nil {
 		return
@@ -285,7 +286,7 @@ func (h *Hub) sendError(s *melody.Session, id string, err error) {
 			body["retryAfter"] = e.RetryAfter
 		}
 	}
-	h.send(s, desk.Envelope{Type: "error", ID: id, Data: body})
+	h.send(s, protocol.Envelope{Type: "error", ID: id, Data: body})
 }
 
 func clientIP(s *melody.Session) string {

@@ -17,28 +17,24 @@ import (
 // A node holds one pub/sub connection and subscribes only to the topics its
 // local sockets need; the caller reference-counts topics.
 type Bus struct {
-	c       *Client
-	ps      *goredis.PubSub
-	handler func(topic string, payload []byte)
-	resub   func()
+	c  *Client
+	ps *goredis.PubSub
 
 	mu        sync.Mutex
+	handlers  []func(topic string, payload []byte)
+	resubs    []func()
 	confirmed map[string]bool
 	waiters   map[string][]chan struct{}
 	resubAt   time.Time
 	done      chan struct{}
 }
 
-// NewBus starts the node's pub/sub connection. handler receives every
-// message of the subscribed topics, on one goroutine, in order. onResubscribe
-// is called (at most once per reconnection) when the connection was
-// re-established and live events may have been lost.
-func (c *Client) NewBus(handler func(topic string, payload []byte), onResubscribe func()) *Bus {
+// NewBus starts the node's pub/sub connection. Register handlers with
+// Handle and OnResubscribe before subscribing to topics.
+func (c *Client) NewBus() *Bus {
 	b := &Bus{
 		c:         c,
 		ps:        c.rdb.Subscribe(context.Background()),
-		handler:   handler,
-		resub:     onResubscribe,
 		confirmed: map[string]bool{},
 		waiters:   map[string][]chan struct{}{},
 		done:      make(chan struct{}),
@@ -51,6 +47,24 @@ func (c *Client) NewBus(handler func(topic string, payload []byte), onResubscrib
 	return b
 }
 
+// Handle registers a handler for every message of the subscribed topics.
+// Handlers run in registration order on the bus's one goroutine, in
+// publish order per topic: a handler must not block.
+func (b *Bus) Handle(h func(topic string, payload []byte)) {
+	b.mu.Lock()
+	b.handlers = append(b.handlers, h)
+	b.mu.Unlock()
+}
+
+// OnResubscribe registers a handler called (at most once per reconnection)
+// when the connection was re-established and live events may have been
+// lost.
+func (b *Bus) OnResubscribe(f func()) {
+	b.mu.Lock()
+	b.resubs = append(b.resubs, f)
+	b.mu.Unlock()
+}
+
 func (b *Bus) topicKey(topic string) string { return b.c.key("bus", topic) }
 
 func (b *Bus) run(ch <-chan any) {
@@ -59,7 +73,13 @@ func (b *Bus) run(ch <-chan any) {
 	for msg := range ch {
 		switch m := msg.(type) {
 		case *goredis.Message:
-			b.handler(strings.TrimPrefix(m.Channel, prefix), []byte(m.Payload))
+			b.mu.Lock()
+			hs := b.handlers
+			b.mu.Unlock()
+			topic, payload := strings.TrimPrefix(m.Channel, prefix), []byte(m.Payload)
+			for _, h := range hs {
+				h(topic, payload)
+			}
 		case *goredis.Subscription:
 			if m.Kind != "subscribe" {
 				continue
@@ -79,12 +99,15 @@ func (b *Bus) confirm(channel string) {
 	if fire {
 		b.resubAt = time.Now()
 	}
+	resubs := b.resubs
 	b.mu.Unlock()
 	for _, w := range ws {
 		close(w)
 	}
-	if fire && b.resub != nil {
-		go b.resub()
+	if fire {
+		for _, f := range resubs {
+			go f()
+		}
 	}
 }
 

@@ -47,7 +47,7 @@ func startNode(t *testing.T, tweak ...func(*config.Config)) *node {
 // (installed before the node serves), to write data at chosen times.
 func startNodeWithClock(t *testing.T, clock desk.Clock) *node {
 	t.Helper()
-	return runNode(t, nodeConfig(t), func(svc *desk.Service) { svc.SetClock(clock) })
+	return runNodeWith(t, nodeConfig(t), nil, func(c *desk.Config) { c.Clock = clock })
 }
 
 // startTwoNodes starts two nodes sharing one MongoDB database and one Redis
@@ -82,13 +82,19 @@ func nodeConfig(t *testing.T, tweak ...func(*config.Config)) config.Config {
 	return cfg
 }
 
-func runNode(t *testing.T, cfg config.Config, setup ...func(*desk.Service)) *node {
+func runNode(t *testing.T, cfg config.Config) *node {
 	t.Helper()
-	return runNodeRT(t, cfg, nil, setup...)
+	return runNodeWith(t, cfg, nil, nil)
 }
 
 // runNodeRT is runNode with the WebSocket hub's settings adjusted by rt.
-func runNodeRT(t *testing.T, cfg config.Config, rt func(*realtime.Config), setup ...func(*desk.Service)) *node {
+func runNodeRT(t *testing.T, cfg config.Config, rt func(*realtime.Config)) *node {
+	t.Helper()
+	return runNodeWith(t, cfg, rt, nil)
+}
+
+// runNodeWith is runNode with the hub's and the core's settings adjusted.
+func runNodeWith(t *testing.T, cfg config.Config, rt func(*realtime.Config), dk func(*desk.Config)) *node {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	n := &node{t: t, cancel: cancel, done: make(chan error, 1), cfg: cfg}
@@ -96,19 +102,17 @@ func runNodeRT(t *testing.T, cfg config.Config, rt func(*realtime.Config), setup
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	go func() {
 		n.done <- Run(ctx, cfg, log, Hooks{
-			AfterSetup: func(ctx context.Context, svc *desk.Service) error {
+			AfterSetup: func(ctx context.Context, core *desk.Core) error {
 				for _, a := range testAccounts {
-					if _, err := svc.CreateAgentUnchecked(ctx, a); err != nil && chat.ErrorCode(err) != chat.ECONFLICT {
+					if _, err := core.Admin.CreateAgentUnchecked(ctx, a); err != nil && chat.ErrorCode(err) != chat.ECONFLICT {
 						return err
 					}
-				}
-				for _, f := range setup {
-					f(svc)
 				}
 				return nil
 			},
 			Listening: func(a string) { addr <- a },
 			Realtime:  rt,
+			Desk:      dk,
 		})
 	}()
 	select {

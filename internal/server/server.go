@@ -33,11 +33,14 @@ var Version = "dev"
 // Hooks let the development harness act at points of the start-up.
 type Hooks struct {
 	// AfterSetup runs once storage is ready, before serving (dev seeding).
-	AfterSetup func(ctx context.Context, svc *desk.Service) error
+	AfterSetup func(ctx context.Context, core *desk.Core) error
 	// Listening is told the bound address (useful with port 0).
 	Listening func(addr string)
 	// Realtime, when set, adjusts the WebSocket hub's settings (tests).
 	Realtime func(*realtime.Config)
+	// Desk, when set, adjusts the core's settings (tests: a clock, the
+	// coalescing window).
+	Desk func(*desk.Config)
 }
 
 // NewLogger builds the node's structured logger.
@@ -80,17 +83,9 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, hooks Hooks) 
 	if err != nil {
 		return err
 	}
-	var hub *realtime.Hub
-	bus := rc.NewBus(
-		func(topic string, payload []byte) { hub.OnBus(topic, payload) },
-		func() { hub.Resync() },
-	)
+	bus := rc.NewBus()
 	defer bus.Close()
 
-	svc := desk.New(db, rc, bus, tokens, desk.Config{
-		NodeID: cfg.NodeID, PresenceTTL: cfg.PresenceTTL, Grace: cfg.Grace,
-		EnvOrigins: cfg.AllowedOrigins, AllowAnyOrigin: cfg.Dev(), MaxUploadBytes: cfg.MaxUploadBytes,
-	}, log, reg)
 	rules := ratelimit.DefaultRules()
 	overrides := map[string]limiter.Rate{}
 	for name, rl := range cfg.RateLimits {
@@ -103,8 +98,16 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, hooks Hooks) 
 	if err != nil {
 		return err
 	}
-	svc.SetLimiter(lim)
-	svc.SetBotClient(bot.New())
+	deskCfg := desk.Config{
+		NodeID: cfg.NodeID, PresenceTTL: cfg.PresenceTTL, Grace: cfg.Grace,
+		EnvOrigins: cfg.AllowedOrigins, AllowAnyOrigin: cfg.Dev(), MaxUploadBytes: cfg.MaxUploadBytes,
+	}
+	if hooks.Desk != nil {
+		hooks.Desk(&deskCfg)
+	}
+	svc := desk.New(desk.Deps{
+		Store: db, Coord: rc, Bus: bus, Tokens: tokens, Limiter: lim, Bot: bot.New(), Metrics: reg, Log: log,
+	}, deskCfg)
 	if err := svc.Setup(ctx); err != nil {
 		return fmt.Errorf("setup: %w", err)
 	}
@@ -118,7 +121,11 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, hooks Hooks) 
 	if hooks.Realtime != nil {
 		hooks.Realtime(&rtCfg)
 	}
-	hub = realtime.New(svc, bus, rtCfg, log, reg)
+	hub := realtime.New(svc, bus, rtCfg, log, reg)
+	// The core registered its own handlers on the bus when it was made;
+	// the hub's fan-out comes after them.
+	bus.Handle(hub.OnBus)
+	bus.OnResubscribe(hub.Resync)
 	if err := hub.Start(ctx); err != nil {
 		return fmt.Errorf("realtime: %w", err)
 	}

@@ -18,18 +18,18 @@ type Upload struct {
 
 // MaxUploadBytes is the configured attachment limit; transports read no
 // more than this (plus their own framing) from a request.
-func (s *Service) MaxUploadBytes() int64 { return s.cfg.MaxUploadBytes }
+func (ms *Messages) MaxUploadBytes() int64 { return ms.maxUpload }
 
 // AttachmentTarget checks that actor may send to the conversation (see
 // SendMessage's rules) before a transport reads a possibly large upload.
-func (s *Service) AttachmentTarget(ctx context.Context, actor Actor, conversationID string) (*chat.Conversation, error) {
-	return s.senderConversation(ctx, actor, conversationID)
+func (ms *Messages) AttachmentTarget(ctx context.Context, actor Actor, conversationID string) (*chat.Conversation, error) {
+	return ms.senderConversation(ctx, actor, conversationID)
 }
 
 // SendAttachment stores a file and the message carrying it to c, which
 // AttachmentTarget returned for the same actor: acknowledged once MongoDB
 // has both, and a resend with a known clientId stores nothing.
-func (s *Service) SendAttachment(ctx context.Context, actor Actor, c *chat.Conversation, clientID, caption string, up Upload) (*chat.Message, bool, error) {
+func (ms *Messages) SendAttachment(ctx context.Context, actor Actor, c *chat.Conversation, clientID, caption string, up Upload) (*chat.Message, bool, error) {
 	if err := chat.ValidateClientID(clientID); err != nil {
 		return nil, false, err
 	}
@@ -37,11 +37,11 @@ func (s *Service) SendAttachment(ctx context.Context, actor Actor, c *chat.Conve
 	if err != nil {
 		return nil, false, err
 	}
-	if int64(len(up.Data)) > s.cfg.MaxUploadBytes {
-		return nil, false, chat.TooLargeFile(s.cfg.MaxUploadBytes)
+	if int64(len(up.Data)) > ms.maxUpload {
+		return nil, false, chat.TooLargeFile(ms.maxUpload)
 	}
 	// A resend after a lost answer: the message (and its file) is stored.
-	if prev, err := s.store.MessageByClientID(ctx, c.ID, clientID); err == nil {
+	if prev, err := ms.store.MessageByClientID(ctx, c.ID, clientID); err == nil {
 		return prev, true, nil
 	}
 	typ, err := media.Sniff(up.Data)
@@ -62,40 +62,41 @@ func (s *Service) SendAttachment(ctx context.Context, actor Actor, c *chat.Conve
 		att.Width, att.Height = img.Width, img.Height
 		thumb, thumbType, att.Thumbnail = img.Thumbnail, img.ThumbnailContentType, img.Thumbnail != nil
 	}
-	if err := s.store.SaveAttachment(ctx, c.ID, att, up.Data, thumb, thumbType); err != nil {
-		s.metrics.mongoError()
-		s.log.Warn("attachment not stored", "conversation", c.ID, "err", err)
+	if err := ms.store.SaveAttachment(ctx, c.ID, att, up.Data, thumb, thumbType); err != nil {
+		ms.fail.metrics.mongoError()
+		ms.log.Warn("attachment not stored", "conversation", c.ID, "err", err)
 		return nil, false, chat.ErrUnavailable
 	}
-	m, err := s.appendContent(ctx, c, actor, clientID, caption, att)
+	m, err := ms.transcript.append(ctx, c, actor, clientID, caption, att)
 	if err != nil && (!errors.Is(err, errResent) || m.Attachment == nil || m.Attachment.ID != att.ID) {
 		// Not stored, or a concurrent resend won: this copy of the file
 		// belongs to no message.
-		s.dropAttachment(att.ID)
+		ms.dropAttachment(ctx, att.ID)
 	}
-	return s.sent(c, actor, m, err)
+	return ms.sent(c, actor, m, err)
 }
 
-func (s *Service) dropAttachment(id string) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+func (ms *Messages) dropAttachment(ctx context.Context, id string) {
+	// Also when the request's context is what ended.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	if err := s.store.DeleteAttachment(ctx, id); err != nil {
-		s.log.Warn("orphan attachment not deleted", "attachment", id, "err", err)
+	if err := ms.store.DeleteAttachment(ctx, id); err != nil {
+		ms.log.Warn("orphan attachment not deleted", "attachment", id, "err", err)
 	}
 }
 
 // OpenAttachment returns a file of a conversation for its visitor or any
 // agent (agents may read every conversation); the caller closes Body.
-func (s *Service) OpenAttachment(ctx context.Context, actor Actor, conversationID, attachmentID string, thumbnail bool) (*chat.StoredFile, error) {
+func (ms *Messages) OpenAttachment(ctx context.Context, actor Actor, conversationID, attachmentID string, thumbnail bool) (*chat.StoredFile, error) {
 	if err := canRead(actor, conversationID); err != nil {
 		return nil, err
 	}
 	if !chat.ValidID(attachmentID) {
 		return nil, chat.ErrNotFound
 	}
-	f, err := s.store.OpenAttachment(ctx, conversationID, attachmentID, thumbnail)
+	f, err := ms.store.OpenAttachment(ctx, conversationID, attachmentID, thumbnail)
 	if err != nil {
-		return nil, s.unavailable(err)
+		return nil, ms.fail.unavailable(err)
 	}
 	return f, nil
 }

@@ -10,66 +10,68 @@ import (
 	"github.com/chatdesk/chatdesk/internal/chat"
 )
 
-// Replay returns the messages after `after` that a resuming socket must
-// receive, in seq order, at most limit. The caller has checked that the
-// conversation exists and has subscribed the socket to its live events
-// first: everything stored from then on arrives live, so a replay only has
-// to cover what was stored before.
+// MaxReplay bounds one page of replayed messages.
+const MaxReplay = 500
+
+// replayReader answers a resuming socket: the messages after `after`, in
+// seq order, at most limit. The caller has checked that the conversation
+// exists and has subscribed the socket to its live events first:
+// everything stored from then on arrives live, so a replay only has to
+// cover what was stored before.
 //
 // It avoids MongoDB when it can prove the answer:
-//   - the Redis counter (the last seq handed out) is ≤ after: no stored
-//     message can have a higher seq, nothing to replay (the common case for
-//     a client that was up to date when its node went away);
+//   - the counter (the last seq handed out) is ≤ after: no stored message
+//     can have a higher seq, nothing to replay (the common case for a client
+//     that was up to date when its node went away);
 //   - a recent replay of this conversation read a gap-free run of messages
 //     up to exactly the current counter: every message ≤ counter is in it,
 //     and the tail after `after` is the answer. Concurrent replays of one
 //     conversation share one query.
 //
 // When the counter is unknown (Redis lost it) or Redis fails, it queries.
-func (s *Service) Replay(ctx context.Context, actor Actor, conversationID string, after int64, limit int) ([]*chat.Message, error) {
-	if err := canRead(actor, conversationID); err != nil {
-		return nil, err
-	}
+type replayReader struct {
+	msgs    MessageStore
+	seq     Sequencer
+	cache   *replayCache
+	metrics metricsOrNil
+}
+
+func (r replayReader) read(ctx context.Context, conversationID string, after int64, limit int) ([]*chat.Message, error) {
 	if limit <= 0 || limit > MaxReplay {
 		limit = MaxReplay
 	}
 	if after < 0 {
 		after = 0
 	}
-	cur, known, err := s.coord.CurrentSeq(ctx, conversationID)
+	cur, known, err := r.seq.CurrentSeq(ctx, conversationID)
 	if err != nil {
-		s.metrics.redisError()
+		r.metrics.redisError()
 		known = false
 	}
 	if known && cur <= after {
-		s.replays.skipped.Add(1)
+		r.cache.skipped.Add(1)
 		return nil, nil
 	}
 	if known {
-		if ms, ok := s.replays.lookup(conversationID, after, cur, limit); ok {
-			s.replays.hits.Add(1)
+		if ms, ok := r.cache.lookup(conversationID, after, cur, limit); ok {
+			r.cache.hits.Add(1)
 			return ms, nil
 		}
 	}
 	key := conversationID + "/" + strconv.FormatInt(after, 10)
-	ms, err := s.replays.flight.do(ctx, key, func() ([]*chat.Message, error) {
-		s.replays.queries.Add(1)
+	ms, err := r.cache.flight.do(ctx, key, func() ([]*chat.Message, error) {
+		r.cache.queries.Add(1)
 		fctx, cancel := context.WithTimeout(context.Background(), flightTimeout)
 		defer cancel()
-		return s.store.MessagesAfter(fctx, conversationID, after, limit)
+		return r.msgs.MessagesAfter(fctx, conversationID, after, limit)
 	})
 	if err != nil {
-		return nil, s.unavailable(err)
+		return nil, err
 	}
 	if known && len(ms) < limit {
-		s.replays.remember(conversationID, after, cur, ms)
+		r.cache.remember(conversationID, after, cur, ms)
 	}
 	return ms, nil
-}
-
-// ReplayStats counts how replays were answered (for tests and /metrics).
-func (s *Service) ReplayStats() (skipped, hits, queries int64) {
-	return s.replays.skipped.Load(), s.replays.hits.Load(), s.replays.queries.Load()
 }
 
 // replayCache keeps, per conversation, the last gap-free run of messages

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/chatdesk/chatdesk/internal/chat"
+	"github.com/chatdesk/chatdesk/internal/protocol"
 )
 
 // coalescer limits the inbox updates that messages cause: every agent
@@ -22,7 +23,9 @@ import (
 // unchanged (docs/protocol.md): `{conversation, change: "message"}`.
 // Other changes (assigned, resolved, read…) are not coalesced.
 type coalescer struct {
-	s      *Service
+	events *events
+	convs  convReader
+	unread UnreadCounters
 	window time.Duration
 
 	mu      sync.Mutex
@@ -32,8 +35,8 @@ type coalescer struct {
 	published, coalesced int64 // counters, under mu
 }
 
-func newCoalescer(s *Service, window time.Duration) *coalescer {
-	return &coalescer{s: s, window: window, last: map[string]time.Time{}, pending: map[string]*chat.Conversation{}}
+func newCoalescer(ev *events, convs convReader, unread UnreadCounters, window time.Duration) *coalescer {
+	return &coalescer{events: ev, convs: convs, unread: unread, window: window, last: map[string]time.Time{}, pending: map[string]*chat.Conversation{}}
 }
 
 // add is called after each stored message with the conversation as the
@@ -61,7 +64,7 @@ func (co *coalescer) add(c *chat.Conversation) {
 	co.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
-	co.s.publish(ctx, AgentsTopic, EventConversationUpdated, ConversationChanged{Conversation: c, Change: "message"})
+	co.events.publish(ctx, AgentsTopic, protocol.EvtConversationUpdated, protocol.ConversationChanged{Conversation: c, Change: chat.ChangeMessage})
 }
 
 func newerActivity(a, b *chat.Conversation) bool {
@@ -113,15 +116,15 @@ func (co *coalescer) flush(final bool) {
 	co.mu.Unlock()
 	for _, c := range due {
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-		co.s.publish(ctx, AgentsTopic, EventConversationUpdated, ConversationChanged{Conversation: co.s.refreshed(ctx, c), Change: "message"})
+		co.events.publish(ctx, AgentsTopic, protocol.EvtConversationUpdated, protocol.ConversationChanged{Conversation: co.refreshed(ctx, c), Change: chat.ChangeMessage})
 		cancel()
 	}
 }
 
 // refreshed returns the current conversation (cache, else store) carrying
 // snap's activity when that is newer, and the current unread counters.
-func (s *Service) refreshed(ctx context.Context, snap *chat.Conversation) *chat.Conversation {
-	c, err := s.cachedConversation(ctx, snap.ID)
+func (co *coalescer) refreshed(ctx context.Context, snap *chat.Conversation) *chat.Conversation {
+	c, err := co.convs.get(ctx, snap.ID)
 	if err != nil {
 		return snap
 	}
@@ -135,27 +138,15 @@ func (s *Service) refreshed(ctx context.Context, snap *chat.Conversation) *chat.
 		c.FirstResponseAt = snap.FirstResponseAt
 	}
 	c.UnreadAgent, c.UnreadVisit = snap.UnreadAgent, snap.UnreadVisit
-	if ua, uv, err := s.coord.Unread(ctx, snap.ID); err == nil {
+	if ua, uv, err := co.unread.Unread(ctx, snap.ID); err == nil {
 		c.UnreadAgent, c.UnreadVisit = ua, uv
 	}
 	return c
 }
 
-// UpdateStats reports inbox updates published and coalesced away.
-func (s *Service) UpdateStats() (published, coalesced int64) {
-	s.updates.mu.Lock()
-	defer s.updates.mu.Unlock()
-	return s.updates.published, s.updates.coalesced
+// stats reports inbox updates published and coalesced away.
+func (co *coalescer) stats() (published, coalesced int64) {
+	co.mu.Lock()
+	defer co.mu.Unlock()
+	return co.published, co.coalesced
 }
-
-// SetUpdateWindow changes the coalescing window (tests use a long one and
-// FlushUpdates to make the trailing update happen when they choose). Set it
-// before traffic.
-func (s *Service) SetUpdateWindow(d time.Duration) {
-	s.updates.mu.Lock()
-	s.updates.window = d
-	s.updates.mu.Unlock()
-}
-
-// FlushUpdates publishes every pending inbox update now.
-func (s *Service) FlushUpdates() { s.updates.flush(true) }

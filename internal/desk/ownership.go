@@ -1,0 +1,103 @@
+package desk
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/chatdesk/chatdesk/internal/chat"
+)
+
+// ownership is the reply lock and its durable mirror: who may reply in a
+// conversation (the Redis lock decides), and recording a change of owner
+// on the conversation document, in the transcript and to everyone.
+type ownership struct {
+	locks      ReplyLocks
+	store      ConversationStore
+	settings   *settingsCache
+	transcript *transcript
+	events     *events
+	now        Clock
+	fail       failures
+}
+
+// owner returns the agent allowed to reply, from the lock. When the lock
+// is missing (Redis restarted without persistence), it is restored from
+// the mirror on the conversation document with a claim (SET NX), so a
+// racing claim cannot be overwritten.
+func (o *ownership) owner(ctx context.Context, c *chat.Conversation) (string, error) {
+	id, ok, err := o.locks.Owner(ctx, c.ID)
+	if err != nil {
+		return "", o.fail.redis(err)
+	}
+	if ok {
+		return id, nil
+	}
+	// No lock: the document decides, and c may come from the cache (the
+	// send path), so read it again before granting anything.
+	fresh, err := o.store.Conversation(ctx, c.ID)
+	if err != nil {
+		return "", o.fail.unavailable(err)
+	}
+	if fresh.Status != chat.StatusAssigned || fresh.AssigneeID == "" {
+		return "", nil
+	}
+	id, err = o.locks.Claim(ctx, c.ID, fresh.AssigneeID)
+	if err != nil {
+		return "", o.fail.redis(err)
+	}
+	return id, nil
+}
+
+// mustOwn refuses an agent that does not hold the reply lock.
+func (o *ownership) mustOwn(ctx context.Context, c *chat.Conversation, agentID string) error {
+	owner, err := o.owner(ctx, c)
+	if err != nil {
+		return err
+	}
+	if owner != agentID {
+		return chat.ErrNotAssigned
+	}
+	return nil
+}
+
+// record mirrors a lock change onto the conversation document, writes the
+// system notice and tells everyone. from is the previous owner of a
+// transfer ("" otherwise).
+func (o *ownership) record(ctx context.Context, c *chat.Conversation, to *chat.Agent, change chat.AssignmentChange, from string) (*chat.Conversation, error) {
+	now := o.now().UTC()
+	status := chat.StatusAssigned
+	zero := time.Time{}
+	u := chat.ConversationUpdate{Status: &status, AssigneeID: &to.ID, AssigneeName: &to.Name, AssignedAt: &now, UpdatedAt: now}
+	if c.Status == chat.StatusResolved {
+		u.ResolvedAt = &zero
+		c.ResolvedAt = nil
+	}
+	if err := o.store.UpdateConversation(ctx, c.ID, u); err != nil {
+		// The lock is the truth; the mirror is repaired on the next change.
+		o.fail.log.Error("mirroring owner failed", "conversation", c.ID, "err", err)
+		o.fail.metrics.mongoError()
+	}
+	c.Status, c.AssigneeID, c.AssigneeName, c.AssignedAt, c.UpdatedAt = status, to.ID, to.Name, &now, now
+	o.transcript.system(ctx, c, o.notice(ctx, to, change, from))
+	o.events.updated(ctx, c, string(change))
+	return c, nil
+}
+
+func (o *ownership) notice(ctx context.Context, to *chat.Agent, change chat.AssignmentChange, from string) string {
+	switch change {
+	case chat.ChangeTransferred:
+		if from != "" {
+			return fmt.Sprintf("%s đã chuyển cuộc trò chuyện cho %s.", o.settings.agentName(ctx, from), to.Name)
+		}
+		return fmt.Sprintf("Cuộc trò chuyện đã được chuyển cho %s.", to.Name)
+	case chat.ChangeReopened:
+		return fmt.Sprintf("%s đã mở lại cuộc trò chuyện.", to.Name)
+	}
+	return fmt.Sprintf("%s đã tham gia cuộc trò chuyện.", to.Name)
+}
+
+// alreadyAssigned is the error for a claim that another agent won.
+func (o *ownership) alreadyAssigned(ctx context.Context, owner string) error {
+	return &chat.Error{Code: chat.EASSIGNED, Message: fmt.Sprintf("%s đang phụ trách cuộc trò chuyện này.", o.settings.agentName(ctx, owner))}
+}

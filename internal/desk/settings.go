@@ -1,0 +1,94 @@
+package desk
+
+import (
+	"context"
+
+	"github.com/chatdesk/chatdesk/internal/chat"
+)
+
+// Settings returns the installation settings to an admin.
+func (ad *Admin) Settings(ctx context.Context, actor Actor) (chat.Settings, error) {
+	if err := requireAdmin(actor); err != nil {
+		return chat.Settings{}, err
+	}
+	set, err := ad.store.Settings(ctx)
+	if err != nil {
+		return chat.Settings{}, ad.fail.unavailable(err)
+	}
+	return set, nil
+}
+
+// SaveSettings validates and stores settings.
+func (ad *Admin) SaveSettings(ctx context.Context, actor Actor, set chat.Settings) (chat.Settings, error) {
+	if err := requireAdmin(actor); err != nil {
+		return chat.Settings{}, err
+	}
+	agents, err := ad.store.Agents(ctx)
+	if err != nil {
+		return chat.Settings{}, ad.fail.unavailable(err)
+	}
+	exists := func(id string) bool {
+		for _, a := range agents {
+			if a.ID == id && !a.Disabled {
+				return true
+			}
+		}
+		return false
+	}
+	if err := chat.ValidateSettings(&set, exists); err != nil {
+		return chat.Settings{}, err
+	}
+	if err := ad.store.SaveSettings(ctx, set); err != nil {
+		return chat.Settings{}, ad.fail.unavailable(err)
+	}
+	ad.settings.invalidate()
+	return set, nil
+}
+
+// WidgetConfig is the public part of the settings.
+type WidgetConfig struct {
+	Title         string `json:"title"`
+	Greeting      string `json:"greeting"`
+	Color         string `json:"color"`
+	SupportOnline bool   `json:"supportOnline"`
+}
+
+// PublicWidgetConfig returns what the widget shows before the form.
+func (ad *Admin) PublicWidgetConfig(ctx context.Context) (WidgetConfig, error) {
+	set, err := ad.settings.settings(ctx)
+	if err != nil {
+		return WidgetConfig{}, ad.fail.unavailable(err)
+	}
+	return WidgetConfig{Title: set.WidgetTitle, Greeting: set.WidgetGreeting, Color: set.WidgetColor, SupportOnline: ad.avail.supportOnline(ctx)}, nil
+}
+
+// OriginAllowed reports whether a browser page at origin may embed the
+// widget (WebSocket Origin check, CORS). Same-origin requests (the
+// dashboard, /demo) have an origin equal to publicOrigin.
+func (ad *Admin) OriginAllowed(ctx context.Context, origin, publicOrigin string) bool {
+	if ad.cfg.AllowAnyOrigin {
+		return true
+	}
+	o, ok := chat.NormalizeOrigin(origin)
+	if !ok {
+		return false
+	}
+	if po, ok := chat.NormalizeOrigin(publicOrigin); ok && po == o {
+		return true
+	}
+	for _, e := range ad.cfg.EnvOrigins {
+		if n, ok := chat.NormalizeOrigin(e); ok && n == o {
+			return true
+		}
+	}
+	set, err := ad.settings.settings(ctx)
+	if err != nil {
+		return false
+	}
+	for _, a := range set.AllowedOrigins {
+		if a == o {
+			return true
+		}
+	}
+	return false
+}

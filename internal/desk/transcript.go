@@ -1,0 +1,198 @@
+package desk
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/chatdesk/chatdesk/internal/chat"
+	"github.com/chatdesk/chatdesk/internal/protocol"
+)
+
+// transcript stores messages and does what follows a stored message: the
+// durable write path (reserve a seq, group-committed insert, give the seq
+// back on failure) and then the event, the unread counters, the inbox
+// preview. Every message goes through it: visitors', agents', the bot's and
+// system notices. It does not decide who may write; its callers do.
+type transcript struct {
+	store interface {
+		MessageStore
+	}
+	seq     Sequencer
+	unread  UnreadCounters
+	replays *replayCache
+	touches *toucher
+	updates *coalescer
+	events  *events
+	now     Clock
+	metrics metricsOrNil
+	fail    failures
+}
+
+// errResent: the clientId is known; the stored message is returned with it.
+var errResent = errors.New("resent")
+
+// append runs the durable write path for a message from sender to c, which
+// may carry an attachment (stored already). It returns errResent with the
+// stored message for a known clientId.
+func (t *transcript) append(ctx context.Context, c *chat.Conversation, sender Actor, clientID, text string, att *chat.Attachment) (*chat.Message, error) {
+	m := newMessage(c, sender, clientID, text, att)
+	for attempt := 0; attempt < 4; attempt++ {
+		seq, reused, err := t.nextSeq(ctx, c.ID, clientID)
+		if err != nil {
+			return nil, err
+		}
+		if reused {
+			// A resend: the first attempt may be stored, in flight, or failed.
+			if prev, err := t.store.MessageByClientID(ctx, c.ID, clientID); err == nil {
+				return prev, errResent
+			}
+		}
+		m.Seq = seq
+		m.CreatedAt = t.now().UTC()
+		start := time.Now()
+		err = t.store.InsertMessage(ctx, m)
+		switch {
+		case err == nil:
+			t.metrics.messageStored(time.Since(start))
+			t.replays.stored(m)
+			t.afterStore(ctx, c, m)
+			return m, nil
+		case errors.Is(err, chat.ErrDuplicateClientID):
+			prev, ferr := t.store.MessageByClientID(ctx, c.ID, clientID)
+			if ferr != nil {
+				return nil, t.fail.unavailable(ferr)
+			}
+			if prev.Seq != seq {
+				_ = t.seq.ReleaseSeq(ctx, c.ID, seq, clientID)
+			}
+			return prev, errResent
+		case errors.Is(err, chat.ErrDuplicateSeq):
+			// The counter was rebuilt behind an in-flight write: move it
+			// past what is stored and try again.
+			_ = t.seq.ForgetClientID(ctx, c.ID, clientID)
+			max, ferr := t.store.MaxSeq(ctx, c.ID)
+			if ferr != nil {
+				return nil, t.fail.unavailable(ferr)
+			}
+			if err := t.seq.RaiseSeq(ctx, c.ID, max); err != nil {
+				return nil, t.fail.redis(err)
+			}
+		default:
+			// Not stored (MongoDB down or timed out): give the seq back so
+			// the sequence stays gap-free, and refuse. The client retries
+			// with the same clientId. The release must happen even when
+			// the request's context is what ended.
+			t.metrics.mongoError()
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+			_ = t.seq.ReleaseSeq(rctx, c.ID, seq, clientID)
+			cancel()
+			t.fail.log.Warn("message not stored", "conversation", c.ID, "err", err)
+			return nil, chat.ErrUnavailable
+		}
+	}
+	return nil, chat.ErrUnavailable
+}
+
+func newMessage(c *chat.Conversation, sender Actor, clientID, text string, att *chat.Attachment) *chat.Message {
+	m := &chat.Message{
+		ID:             chat.NewID(),
+		ConversationID: c.ID,
+		ClientID:       clientID,
+		Text:           text,
+		Kind:           chat.KindText,
+		Attachment:     att,
+	}
+	if att != nil {
+		m.Kind = chat.KindFile
+		if strings.HasPrefix(att.ContentType, "image/") {
+			m.Kind = chat.KindImage
+		}
+	}
+	switch {
+	case sender.IsAgent():
+		m.SenderType, m.SenderID, m.SenderName = chat.SenderAgent, sender.Agent.ID, sender.Agent.Name
+	case sender.Visitor:
+		m.SenderType, m.SenderName = chat.SenderVisitor, c.Visitor.Name
+	case sender.Bot != "":
+		m.SenderType, m.SenderName = chat.SenderBot, sender.Bot
+	default:
+		m.SenderType = chat.SenderSystem
+	}
+	return m
+}
+
+// nextSeq reserves a seq, seeding an unknown counter from MongoDB's highest
+// stored seq (a new conversation, or Redis restarted without persistence).
+func (t *transcript) nextSeq(ctx context.Context, conversationID, clientID string) (int64, bool, error) {
+	seq, reused, err := t.seq.NextSeq(ctx, conversationID, clientID)
+	if errors.Is(err, chat.ErrSeqUnknown) {
+		max, ferr := t.store.MaxSeq(ctx, conversationID)
+		if ferr != nil {
+			return 0, false, t.fail.unavailable(ferr)
+		}
+		if err := t.seq.InitSeq(ctx, conversationID, max); err != nil {
+			return 0, false, t.fail.redis(err)
+		}
+		seq, reused, err = t.seq.NextSeq(ctx, conversationID, clientID)
+	}
+	if err != nil {
+		return 0, false, t.fail.redis(err)
+	}
+	return seq, reused, nil
+}
+
+// afterStore publishes a stored message and records the activity.
+func (t *transcript) afterStore(ctx context.Context, c *chat.Conversation, m *chat.Message) {
+	t.events.publish(ctx, ConversationTopic(c.ID), protocol.EvtMessageCreated, protocol.MessageCreated{Message: m})
+	touch := chat.ConversationTouch{ID: c.ID, UpdatedAt: m.CreatedAt}
+	if m.SenderType != chat.SenderSystem {
+		// The inbox previews what people wrote, not "An đã tham gia...".
+		touch.LastMessage = &chat.Preview{Seq: m.Seq, Text: chat.PreviewText(chat.AttachmentPreview(m)), SenderType: m.SenderType, SenderName: m.SenderName, At: m.CreatedAt}
+	}
+	if side := unreadSide(m.SenderType); side != "" {
+		if ua, uv, err := t.unread.IncrUnread(ctx, c.ID, side); err == nil {
+			touch.UnreadAgent, touch.UnreadVisit = &ua, &uv
+			c.UnreadAgent, c.UnreadVisit = ua, uv
+		}
+	}
+	if m.SenderType == chat.SenderAgent && c.FirstResponseAt == nil {
+		// The first agent answer, for the response-time statistics. c was
+		// read for this send, so this rides on the activity write (no write
+		// of its own) and stops once the stamp is stored. It goes through
+		// the toucher rather than a separate update because FerretDB
+		// applies updates as read-modify-write of the whole document: two
+		// writers racing on one conversation can lose a field. Two nodes
+		// answering first in the same flush period are last writer wins,
+		// milliseconds apart: good enough for a median.
+		at := m.CreatedAt
+		touch.FirstResponseAt = &at
+		c.FirstResponseAt = &at
+	}
+	t.touches.add(touch)
+	if touch.LastMessage != nil {
+		c.LastMessage = touch.LastMessage
+	}
+	c.UpdatedAt = m.CreatedAt
+	t.updates.add(c) // conversation.updated "message", at most one per conversation per window
+}
+
+// unreadSide is the side whose unread counter a message raises.
+func unreadSide(sender chat.SenderType) string {
+	switch sender {
+	case chat.SenderVisitor:
+		return "agent"
+	case chat.SenderAgent, chat.SenderBot:
+		return "visitor"
+	}
+	return ""
+}
+
+// system stores a notice in the transcript; failures are logged, the state
+// change it describes has happened regardless.
+func (t *transcript) system(ctx context.Context, c *chat.Conversation, text string) {
+	if _, err := t.append(ctx, c, Actor{}, "sys-"+chat.NewID(), text, nil); err != nil && !errors.Is(err, errResent) {
+		t.fail.log.Warn("system message not stored", "conversation", c.ID, "err", err)
+	}
+}
