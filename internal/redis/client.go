@@ -1,8 +1,10 @@
-// Package redis holds everything chatdesk nodes share through Redis: the
-// per-conversation reply lock, message sequencing, agent presence, the
-// round-robin rotation, short-lived mutexes and pub/sub delivery between
-// nodes. Every key lives under one prefix so tests and installations can
-// share a server.
+// Package redis holds everything chatdesk nodes share through Redis, one
+// file per interface of internal/desk/coord.go that it implements: the
+// reply locks (replylock.go), the sequencer (sequencer.go), unread counters
+// (unread.go), presence (presence.go), the rotation (rotation.go), named
+// locks (namedlock.go), typing marks (typing.go); and the pub/sub bus
+// between nodes (bus.go). Every key lives under one prefix so tests and
+// installations can share a server.
 package redis
 
 import (

@@ -126,12 +126,6 @@ local out = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
 if #out > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1]) end
 return out`)
 
-// MarkOffline records an agent as offline now unless already recorded
-// (used when an owner is found offline without a recorded transition).
-func (c *Client) MarkOffline(ctx context.Context, agentID string) error {
-	return c.rdb.ZAddNX(ctx, c.key("offline"), goredis.Z{Score: float64(time.Now().UnixMilli()), Member: agentID}).Err()
-}
-
 // SetAway records whether an agent chose to pause new assignments.
 func (c *Client) SetAway(ctx context.Context, agentID string, away bool) error {
 	if away {
