@@ -206,8 +206,8 @@ func TestOnlyTheAssignedAgentReplies(t *testing.T) {
 		t.Fatalf("WS send by non-owner: %s %s", r.Type, r.Data)
 	}
 	// Nor can Bình transfer An's conversation to himself.
-	if st := n.do("POST", "/api/conversations/"+id+"/transfer", binhTok, map[string]string{"agentId": binh.ID}, &e); st != 403 {
-		t.Fatalf("transfer by non-owner: %d", st)
+	if st := n.do("POST", "/api/conversations/"+id+"/transfer", binhTok, map[string]string{"agentId": binh.ID}, &e); st != 403 || e.Error.Code != "not_assigned" {
+		t.Fatalf("transfer by non-owner: %d %s (docs/api.md: 403 not_assigned)", st, e.Error.Code)
 	}
 	// An sends, then transfers to Bình; now An is refused and Bình may send.
 	if st := n.do("POST", "/api/conversations/"+id+"/messages", anTok, map[string]string{"text": "Dạ em chào chị", "clientId": "a1"}, nil); st != 201 {
