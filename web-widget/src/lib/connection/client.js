@@ -6,7 +6,7 @@
 // runs in plain Node for the unit tests.
 
 import {
-  REQ, EVT, CLOSE_UNAUTHORIZED, CLOSE_DISABLED, MAX_MESSAGE_LEN, MAX_UPLOAD_BYTES, MSG_TOO_LARGE,
+  REQ, EVT, CLOSE, ERROR_CODE, MAX_TEXT_CHARS, MAX_UPLOAD_BYTES, MSG_TOO_LARGE,
   encode, decode, wsURL, newClientId, toApiError,
 } from '../protocol.js';
 import { backoffDelay, DRAIN_CAP_MS, CAP_MS } from './backoff.js';
@@ -68,9 +68,9 @@ export const MSG_RATE_LIMITED = 'Bạn gửi tin nhắn quá nhanh. Vui lòng th
  */
 export function isTokenRejected(e) {
   if (!e) return false;
-  if (e.status === 401) return e.code === 'unauthorized';
-  if (e.status === 403) return e.code === 'forbidden' || e.code === 'account_disabled';
-  if (e.status === 404) return e.code === 'not_found';
+  if (e.status === 401) return e.code === ERROR_CODE.UNAUTHORIZED;
+  if (e.status === 403) return e.code === ERROR_CODE.FORBIDDEN || e.code === ERROR_CODE.ACCOUNT_DISABLED;
+  if (e.status === 404) return e.code === ERROR_CODE.NOT_FOUND;
   return false;
 }
 
@@ -121,7 +121,7 @@ export class ChatClient {
 
   /**
    * 'change' (snapshot), 'message' (a new stored message after the first
-   * load), 'unauthorized' (token rejected: start over).
+   * load), 'rejected' (the server refused the token: start over).
    */
   on(type, fn) {
     (this.listeners[type] ||= new Set()).add(fn);
@@ -222,7 +222,7 @@ export class ChatClient {
     const session = { opened: false, ready: false, helloId: 'h' + ++this.seqReq };
     ws.onopen = () => {
       session.opened = true;
-      this._raw(ws, encode(REQ.hello, { token: this.token, lastSeq: this.transcript.lastSeq }, session.helloId));
+      this._raw(ws, encode(REQ.HELLO, { token: this.token, lastSeq: this.transcript.lastSeq }, session.helloId));
     };
     ws.onmessage = (ev) => {
       const env = decode(ev.data);
@@ -236,8 +236,8 @@ export class ChatClient {
     };
     this._timer('hello', HELLO_TIMEOUT_MS, () => {
       if (this.ws === ws && !session.ready) {
-        this._closeSocket(4000);
-        this._onClosed(session, 4000);
+        this._closeSocket(CLOSE.TRY_AGAIN);
+        this._onClosed(session, CLOSE.TRY_AGAIN);
       }
     });
   }
@@ -270,7 +270,7 @@ export class ChatClient {
       this._clear('typing');
     }
     if (this.stopped) return;
-    if (code === CLOSE_UNAUTHORIZED || code === CLOSE_DISABLED || this.authFailed) {
+    if (code === CLOSE.UNAUTHORIZED || code === CLOSE.DISABLED || this.authFailed) {
       this._unauthorized();
       return;
     }
@@ -295,7 +295,7 @@ export class ChatClient {
 
   _unauthorized() {
     this.stop();
-    this._emit('unauthorized');
+    this._emit('rejected');
     this._changed();
   }
 
@@ -304,36 +304,36 @@ export class ChatClient {
   _handle(session, env) {
     const d = env.data;
     switch (env.type) {
-      case EVT.ready:
+      case EVT.SESSION_READY:
         if (env.id && env.id !== session.helloId) return;
         this._onReady(session, d);
         return;
-      case EVT.message:
+      case EVT.MESSAGE_CREATED:
         this._addMessage(d.message);
         return;
-      case EVT.replayDone:
+      case EVT.REPLAY_DONE:
         this._onReplayDone(d.lastSeq);
         return;
-      case EVT.ack:
+      case EVT.ACK:
         this._onAck(env.id, d);
         return;
-      case EVT.error:
+      case EVT.ERROR:
         this._onError(session, env.id, d);
         return;
-      case EVT.typing:
+      case EVT.TYPING:
         this._onTyping(d);
         return;
-      case EVT.conversationUpdated:
+      case EVT.CONVERSATION_UPDATED:
         this._setConversation(d);
         return;
-      case EVT.supportStatus:
+      case EVT.SUPPORT_STATUS:
         this.supportOnline = !!d.online;
         this._changed();
         return;
-      case EVT.resync:
+      case EVT.SESSION_RESYNC:
         this._sync();
         return;
-      case EVT.draining:
+      case EVT.SERVER_DRAINING:
         this.draining = true;
         this._closeSocket(1000);
         this._onClosed(session, 1000);
@@ -381,7 +381,7 @@ export class ChatClient {
   }
 
   _sync() {
-    this._send(REQ.sync, { conversationId: this.conversationId, afterSeq: this.transcript.lastSeq }, 's' + ++this.seqReq);
+    this._send(REQ.SYNC, { conversationId: this.conversationId, afterSeq: this.transcript.lastSeq }, 's' + ++this.seqReq);
   }
 
   /** A gap still open after GAP_MS is repaired with sync (or a poll). */
@@ -421,8 +421,8 @@ export class ChatClient {
   _onError(session, id, d) {
     const err = toApiError(d);
     if (!id || id === session.helloId) {
-      if (err.code === 'unauthorized' || err.code === 'account_disabled' || err.code === 'forbidden' ||
-        err.code === 'not_found') {
+      if (err.code === ERROR_CODE.UNAUTHORIZED || err.code === ERROR_CODE.ACCOUNT_DISABLED || err.code === ERROR_CODE.FORBIDDEN ||
+        err.code === ERROR_CODE.NOT_FOUND) {
         this.authFailed = true;
       }
       return; // the server closes the socket; _onClosed decides what next
@@ -445,7 +445,7 @@ export class ChatClient {
   }
 
   _sendFailed(clientId, err) {
-    if (err.code === 'rate_limited') {
+    if (err.code === ERROR_CODE.RATE_LIMITED) {
       // The explanation goes in one notice; each message just says it failed.
       this._notice(err.code, err.message || MSG_RATE_LIMITED, err.retryAfter > 0 ? err.retryAfter : 10);
       this.transcript.mark(clientId, 'failed', MSG_SEND_FAILED);
@@ -479,7 +479,7 @@ export class ChatClient {
    */
   send(text) {
     const t = String(text || '').trim();
-    if (!t || [...t].length > MAX_MESSAGE_LEN) return null;
+    if (!t || [...t].length > MAX_TEXT_CHARS) return null;
     const clientId = newClientId(this.random);
     this.transcript.addPending(clientId, t, new Date(this.now()).toISOString());
     if (this.typingOn) this.setTyping(false);
@@ -514,7 +514,7 @@ export class ChatClient {
     for (const r of this.inflight.values()) if (r.clientId === clientId) return;
     const id = 'm' + ++this.seqReq;
     const ws = this.ws;
-    if (!this._send(REQ.send, { conversationId: this.conversationId, clientId, text: p.text }, id)) return;
+    if (!this._send(REQ.MESSAGE_SEND, { conversationId: this.conversationId, clientId, text: p.text }, id)) return;
     const timer = this._setTimeout(() => {
       if (!this.inflight.has(id)) return;
       this.inflight.delete(id);
@@ -522,8 +522,8 @@ export class ChatClient {
       this._changed();
       // No answer at all: the socket may be dead without a close event.
       if (this.ws === ws && ws) {
-        this._closeSocket(4000);
-        this._onClosed({ ready: true }, 4000);
+        this._closeSocket(CLOSE.TRY_AGAIN);
+        this._onClosed({ ready: true }, CLOSE.TRY_AGAIN);
       }
     }, ACK_TIMEOUT_MS);
     this.inflight.set(id, { clientId, timer });
@@ -558,7 +558,7 @@ export class ChatClient {
   sendFile(file, text = '') {
     if (!file) return null;
     if (file.size > MAX_UPLOAD_BYTES) {
-      this._notice('too_large', MSG_TOO_LARGE, 8);
+      this._notice(ERROR_CODE.TOO_LARGE, MSG_TOO_LARGE, 8);
       return null;
     }
     const clientId = newClientId(this.random);
@@ -628,7 +628,7 @@ export class ChatClient {
     }
     this.typingOn = on;
     if (this.status === 'online') {
-      this._send(REQ.typing, { conversationId: this.conversationId, typing: on });
+      this._send(REQ.TYPING, { conversationId: this.conversationId, typing: on });
     } else if (this.fallback && this.restOk) {
       this.api.typing(this.conversationId, this.token, on).catch(() => {});
     }
@@ -639,7 +639,7 @@ export class ChatClient {
     const seq = this.transcript.maxSeq();
     if (seq <= this.readSent) return;
     if (this.status === 'online') {
-      if (this._send(REQ.read, { conversationId: this.conversationId, seq })) this.readSent = seq;
+      if (this._send(REQ.CONVERSATION_READ, { conversationId: this.conversationId, seq })) this.readSent = seq;
     } else if (this.fallback && this.restOk) {
       this.readSent = seq;
       this.api.read(this.conversationId, this.token, seq).catch(() => {});
