@@ -300,7 +300,7 @@ export class RealtimeClient {
       .catch((err) => this.emit('join.error', { conversationId, error: err }));
   }
 
-  /** Ask for a replay after a gap or a `session.resync`. */
+  /** Ask for a replay after a gap or an EVT.SESSION_RESYNC. */
   sync(conversationId, afterSeq) {
     return this.request(REQ.SYNC, { conversationId, afterSeq: afterSeq || 0 }).catch(() => {});
   }

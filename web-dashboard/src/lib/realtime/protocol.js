@@ -33,7 +33,7 @@ export function backoffDelay(attempt, random = Math.random) {
   return Math.floor(random() * ceiling);
 }
 
-/** First retry after `server.draining`: random(0, 2 s). */
+/** First retry after EVT.SERVER_DRAINING: random(0, 2 s). */
 export function drainDelay(random = Math.random) {
   return Math.floor(random() * DRAIN_JITTER_MS);
 }

@@ -79,7 +79,7 @@ export class Feed {
     if (d.senderType === 'visitor') return;
     if (d.typing) {
       c.typing = { name: typeof d.senderName === 'string' ? d.senderName : '' };
-      c.timers.set('typing', TYPING_CLEAR_MS, () => {
+      c.timers.set('typingClear', TYPING_CLEAR_MS, () => {
         c.typing = null;
         c.changed();
       });
@@ -108,7 +108,7 @@ export class Feed {
 
   _typingOff() {
     this.c.typing = null;
-    this.c.timers.clear('typing');
+    this.c.timers.clear('typingClear');
   }
 
   _checkGap() {

@@ -61,7 +61,7 @@ export class Socket {
   /** Closes the socket and cancels every retry; onDown is not called. */
   stop() {
     this.stopped = true;
-    for (const name of ['hello', 'healthy', 'reconnect']) this.o.timers.clear(name);
+    for (const name of ['handshake', 'healthy', 'reconnect']) this.o.timers.clear(name);
     this.close(CLOSE_NORMAL);
   }
 
@@ -97,7 +97,7 @@ export class Socket {
       this.ws = null;
       this._down(session, ev && ev.code);
     };
-    this.o.timers.set('hello', HELLO_TIMEOUT_MS, () => {
+    this.o.timers.set('handshake', HELLO_TIMEOUT_MS, () => {
       if (this.ws === ws && !session.ready) this._end(session, CLOSE.TRY_AGAIN);
     });
   }
@@ -163,7 +163,7 @@ export class Socket {
       case EVT.SESSION_READY:
         if (env.id && env.id !== session.helloId) return;
         session.ready = true;
-        this.o.timers.clear('hello');
+        this.o.timers.clear('handshake');
         this.o.timers.clear('reconnect');
         this.failedOpens = 0;
         this.o.timers.set('healthy', HEALTHY_MS, () => {
@@ -194,7 +194,7 @@ export class Socket {
   }
 
   _down(session, code) {
-    this.o.timers.clear('hello');
+    this.o.timers.clear('handshake');
     this.o.timers.clear('healthy');
     this.session = null;
     this.o.onDown(code, !!(session && session.ready));

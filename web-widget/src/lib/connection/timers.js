@@ -1,5 +1,5 @@
 // Named one-shot timers over the injected setTimeout/clearTimeout. Each part
-// of the connection client arms its own by name ('hello', 'reconnect', 'gap',
+// of the connection client arms its own by name ('handshake', 'reconnect', 'gap',
 // 'poll'...): arming a name again replaces the old timer, and stop() cancels
 // every one at once, so a stopped client leaves nothing behind.
 
