@@ -20,6 +20,8 @@ RUN --mount=type=cache,target=/root/.npm \
     cd web-widget && npm ci && cd ../web-dashboard && npm ci
 COPY web-widget/ web-widget/
 COPY web-dashboard/ web-dashboard/
+# Protocol names, generated from internal/protocol and imported by both apps.
+COPY internal/protocol/wire.js internal/protocol/wire.js
 RUN cd web-widget && npm run build && test -s dist/widget.js
 RUN cd web-dashboard && npm run build && test -s dist/index.html
 

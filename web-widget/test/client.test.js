@@ -22,7 +22,7 @@ function setup({ random = () => 0.5 } = {}) {
   });
   const events = { message: [], unauthorized: 0 };
   c.on('message', (m) => events.message.push(m));
-  c.on('unauthorized', () => events.unauthorized++);
+  c.on('rejected', () => events.unauthorized++);
   return { c, clock, api, instances, events, ws: () => instances[instances.length - 1] };
 }
 

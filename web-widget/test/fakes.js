@@ -1,5 +1,9 @@
 // Test doubles for the connection client: a controllable clock, a fake
-// WebSocket class that records instances and frames, and a fake REST api.
+// WebSocket class that records instances and frames, a fake REST api, and a
+// stub client ("hub") for testing one part of the client at a time.
+
+import { Timers } from '../src/lib/connection/timers.js';
+import { Transcript } from '../src/lib/connection/transcript.js';
 
 export class FakeClock {
   constructor() {
@@ -143,4 +147,100 @@ export function makeFakeApi() {
     },
   };
   return api;
+}
+
+/**
+ * The state and the neighbours a connection part sees on its client, as
+ * stubs that record what they are asked: a test puts the real module under
+ * test in place of its stub (e.g. `hub.outbox = new Outbox(hub)`).
+ */
+export function makeHub(over = {}) {
+  const clock = over.clock || new FakeClock();
+  const hub = {
+    clock,
+    token: 'tok',
+    conversationId: 'conv1',
+    random: () => 0.5,
+    now: clock.now,
+    timers: new Timers(clock.setTimeout, clock.clearTimeout),
+    transcript: new Transcript(),
+    api: makeFakeApi(),
+    status: 'online',
+    stopped: false,
+    loaded: false,
+    conversation: null,
+    supportOnline: null,
+    typing: null,
+    notice: null,
+    changes: 0,
+    changed() {
+      hub.changes++;
+    },
+    emitted: [],
+    emit(type, arg) {
+      hub.emitted.push([type, arg]);
+    },
+    notices: [],
+    showNotice(code, message, secs) {
+      hub.notice = { code, message };
+      hub.notices.push({ code, message, secs });
+    },
+    rejected: 0,
+    reject() {
+      hub.rejected++;
+      hub.stopped = true;
+      hub.status = 'stopped';
+    },
+    frames: [],
+    sendFrame(type, data, id) {
+      if (hub.status !== 'online') return false;
+      hub.frames.push({ type, data, id });
+      return true;
+    },
+    socket: {
+      ids: 0,
+      ws: { name: 'ws1' },
+      nextId(prefix) {
+        return prefix + ++this.ids;
+      },
+      recycled: [],
+      recycle(code, ws) {
+        this.recycled.push({ code, ws });
+      },
+    },
+    feed: {
+      replaying: false,
+      added: [],
+      add(m) {
+        this.added.push(m);
+        return hub.transcript.add(m);
+      },
+    },
+    outbox: {
+      resent: 0,
+      resend() {
+        this.resent++;
+      },
+      failures: [],
+      failed(clientId, err) {
+        this.failures.push({ clientId, err });
+      },
+    },
+    rest: {
+      active: false,
+      ok: false,
+      polls: [],
+      poll(withConversation) {
+        this.polls.push(withConversation);
+      },
+    },
+    uploads: {
+      started: [],
+      start(clientId) {
+        this.started.push(clientId);
+      },
+    },
+    ...over,
+  };
+  return hub;
 }

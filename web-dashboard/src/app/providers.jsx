@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { getRealtime } from '../lib/realtime/index.js';
-import { CLOSE_DISABLED } from '../lib/realtime/protocol.js';
+import { CLOSE } from '../lib/realtime/protocol.js';
 import { RealtimeContext } from '../lib/realtime/react.js';
 import { ACCOUNT_DISABLED_MESSAGE, SESSION_EXPIRED_MESSAGE } from '../lib/api-client/index.js';
 import { authStore } from '../features/auth/auth-store.js';
@@ -14,7 +14,7 @@ function RealtimeProvider({ children }) {
     getRealtime({
       getToken: () => authStore.token(),
       onAuthFailure: (code) =>
-        authStore.logout(code === CLOSE_DISABLED ? ACCOUNT_DISABLED_MESSAGE : SESSION_EXPIRED_MESSAGE),
+        authStore.logout(code === CLOSE.DISABLED ? ACCOUNT_DISABLED_MESSAGE : SESSION_EXPIRED_MESSAGE),
     }),
   );
   useEffect(() => {

@@ -1,13 +1,26 @@
 // REST calls the widget makes (docs/api.md). fetch is injected so the
 // connection client can be tested without a browser.
 
-import { toApiError, MSG_TOO_LARGE } from './protocol.js';
+import { ERROR_CODE, toApiError, MSG_TOO_LARGE } from './protocol.js';
 
 const NETWORK_MESSAGE = 'Không thể kết nối tới máy chủ. Vui lòng kiểm tra mạng và thử lại.';
 
 /**
  * @typedef {import('./protocol.js').ApiError & {status: number}} HttpError
  */
+
+/**
+ * Did the server itself (a JSON error with our codes, not a proxy's 404
+ * page during a deploy) refuse this visitor's token or conversation?
+ * @param {any} e an HttpError
+ */
+export function isTokenRejected(e) {
+  if (!e) return false;
+  if (e.status === 401) return e.code === ERROR_CODE.UNAUTHORIZED;
+  if (e.status === 403) return e.code === ERROR_CODE.FORBIDDEN || e.code === ERROR_CODE.ACCOUNT_DISABLED;
+  if (e.status === 404) return e.code === ERROR_CODE.NOT_FOUND;
+  return false;
+}
 
 /**
  * Creates the REST client for one server origin.

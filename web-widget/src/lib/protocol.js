@@ -1,6 +1,7 @@
 // The chatdesk wire protocol as the widget speaks it (docs/protocol.md).
 // Every frame is one JSON object {type, id?, data}. This module is the only
-// place that knows frame names and payload shapes.
+// place in the widget that knows frame names (re-exported from wire.js) and
+// payload shapes.
 
 /**
  * @typedef {{type: string, id?: string, data: Record<string, any>}} Envelope
@@ -33,35 +34,16 @@
  * @typedef {{code: string, message: string, fields?: Record<string,string>, retryAfter?: number}} ApiError
  */
 
-/** Requests (client → server). */
-export const REQ = {
-  hello: 'hello',
-  send: 'message.send',
-  typing: 'typing',
-  read: 'conversation.read',
-  sync: 'sync',
-};
+// Frame names, close codes, change names, error codes and limits come from
+// the one module generated from the Go protocol package, so the widget, the
+// dashboard and the server cannot drift apart. A relative path, because it
+// lives outside this folder and must resolve in webpack and node --test alike.
+import { REQ, EVT, CHANGE, CLOSE, ERROR_CODE, LIMITS } from '../../../internal/protocol/wire.js';
 
-/** Events and replies (server → client). */
-export const EVT = {
-  ack: 'ack',
-  error: 'error',
-  ready: 'session.ready',
-  message: 'message.created',
-  replayDone: 'replay.done',
-  typing: 'typing',
-  conversationUpdated: 'conversation.updated',
-  supportStatus: 'support.status',
-  resync: 'session.resync',
-  draining: 'server.draining',
-};
-
-/** Close codes after which the client must not retry with the same token. */
-export const CLOSE_UNAUTHORIZED = 4401;
-export const CLOSE_DISABLED = 4403;
+export { REQ, EVT, CHANGE, CLOSE, ERROR_CODE, LIMITS };
 
 /** Message text limit (characters after trimming); frames stay under 16 KiB. */
-export const MAX_MESSAGE_LEN = 4000;
+export const MAX_TEXT_CHARS = LIMITS.MAX_TEXT_CHARS;
 
 /** Client-side pre-check of an attachment (the server's limit is the authority). */
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
@@ -132,7 +114,7 @@ export function newClientId(random = Math.random) {
 export function toApiError(data, fallbackMessage) {
   const e = data && typeof data === 'object' ? data : {};
   return {
-    code: typeof e.code === 'string' ? e.code : 'internal',
+    code: typeof e.code === 'string' ? e.code : ERROR_CODE.INTERNAL,
     message: typeof e.message === 'string' && e.message ? e.message : fallbackMessage || 'Đã có lỗi xảy ra. Vui lòng thử lại.',
     fields: e.fields && typeof e.fields === 'object' ? e.fields : undefined,
     retryAfter: typeof e.retryAfter === 'number' ? e.retryAfter : undefined,

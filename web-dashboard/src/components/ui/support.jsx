@@ -1,4 +1,4 @@
-import { PRIORITY_LABELS } from '../../lib/format/index.js';
+import { PRIORITY_LABELS, formatDateTime } from '../../lib/format/index.js';
 
 const PRIORITY_TONE = {
   low: 'bg-slate-50 text-slate-500 ring-slate-400/30',
@@ -39,5 +39,25 @@ export function Stars({ stars, size = 'text-sm' }) {
         <span key={i} aria-hidden="true" className={i <= n ? 'text-amber-400' : 'text-slate-300'}>★</span>
       ))}
     </span>
+  );
+}
+
+/** The visitor's rating of a conversation (stars, time, comment), or "none yet". */
+export function RatingBlock({ rating }) {
+  return (
+    <div className="space-y-1" data-testid="rating-block">
+      <div className="text-[11px] font-medium uppercase tracking-wide text-slate-500">Đánh giá của khách</div>
+      {rating ? (
+        <div>
+          <div className="flex items-center gap-2">
+            <Stars stars={rating.stars} size="text-lg" />
+            <span className="text-xs text-slate-500">{formatDateTime(rating.at)}</span>
+          </div>
+          {rating.comment && <p className="mt-1 whitespace-pre-wrap rounded-md bg-amber-50 px-2 py-1.5 text-sm text-slate-800" data-testid="rating-comment">“{rating.comment}”</p>}
+        </div>
+      ) : (
+        <p className="text-xs text-slate-400">Chưa có đánh giá.</p>
+      )}
+    </div>
   );
 }

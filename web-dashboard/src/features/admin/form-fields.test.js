@@ -1,8 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { moveKey, parseOptions, fieldBody, sortFields } from './form-fields.js';
 import { slugify } from '../../lib/format/index.js';
-import { refreshDelay } from '../auth/auth-store.js';
-import { titleWithCount } from '../../lib/notifications/index.js';
 
 describe('form field helpers', () => {
   const fields = sortFields([{ key: 'phone', order: 2 }, { key: 'name', order: 1 }, { key: 'message', order: 3 }]);
@@ -20,20 +18,5 @@ describe('form field helpers', () => {
   it('slugifies Vietnamese labels', () => {
     expect(slugify('Sản phẩm quan tâm')).toBe('san_pham_quan_tam');
     expect(slugify('Địa chỉ giao hàng!')).toBe('dia_chi_giao_hang');
-  });
-});
-
-describe('misc', () => {
-  it('refreshes 5 min before expiry, or at 80 % for short tokens', () => {
-    const now = Date.parse('2026-11-22T01:00:00Z');
-    expect(refreshDelay('2026-11-22T02:00:00Z', now)).toBe(55 * 60 * 1000);
-    expect(refreshDelay('2026-11-22T01:05:00Z', now)).toBe(4 * 60 * 1000);
-    expect(refreshDelay('2026-11-22T00:59:00Z', now)).toBe(0);
-    expect(refreshDelay('garbage', now)).toBeNull();
-  });
-  it('puts the unread count in the title', () => {
-    expect(titleWithCount(0)).toBe('chatdesk');
-    expect(titleWithCount(3)).toBe('(3) chatdesk');
-    expect(titleWithCount(150)).toBe('(99+) chatdesk');
   });
 });

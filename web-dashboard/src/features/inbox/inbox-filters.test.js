@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { inboxReducer, initialInbox, matchesFilters, selectSections, shouldNotify } from './inbox-reducer.js';
+import { CHANGE, EVT } from '../../lib/realtime/protocol.js';
 
 const conv = (id, extra = {}) => ({
   id,
@@ -47,7 +48,7 @@ describe('inbox filters and priority sort', () => {
   });
 
   it('rings for a handoff', () => {
-    expect(shouldNotify('conversation.updated', { conversation: conv('a', { handoffAt: '2026-11-22T01:00:00Z' }), change: 'handoff' }, 'an')).toBe(true);
-    expect(shouldNotify('conversation.updated', { conversation: conv('a'), change: 'tags' }, 'an')).toBe(false);
+    expect(shouldNotify(EVT.CONVERSATION_UPDATED, { conversation: conv('a', { handoffAt: '2026-11-22T01:00:00Z' }), change: CHANGE.HANDOFF }, 'an')).toBe(true);
+    expect(shouldNotify(EVT.CONVERSATION_UPDATED, { conversation: conv('a'), change: CHANGE.TAGS }, 'an')).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 // Live inbox state: conversations (from REST + conversation.* events) and
 // agents' presence (GET /api/agents, session.ready, agent.presence).
+import { CHANGE, EVT } from '../../lib/realtime/protocol.js';
 
 export const initialInbox = { conversations: {}, agents: {}, presenceAt: {}, loaded: false };
 
@@ -146,9 +147,9 @@ export function selectAgents(state) {
 export function shouldNotify(type, data, meId) {
   const c = data?.conversation;
   if (!c) return false;
-  if (type === 'conversation.created') return true;
-  if (type === 'conversation.updated' && data.change === 'handoff') return true;
-  if (type === 'conversation.updated' && data.change === 'message') {
+  if (type === EVT.CONVERSATION_CREATED) return true;
+  if (type === EVT.CONVERSATION_UPDATED && data.change === CHANGE.HANDOFF) return true;
+  if (type === EVT.CONVERSATION_UPDATED && data.change === CHANGE.MESSAGE) {
     return c.lastMessage?.senderType === 'visitor' && (!c.assigneeId || c.assigneeId === meId);
   }
   return false;

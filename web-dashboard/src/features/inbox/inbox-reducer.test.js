@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { inboxReducer, initialInbox, selectSections, selectUnreadTotal, selectAgents, shouldNotify } from './inbox-reducer.js';
+import { CHANGE, EVT } from '../../lib/realtime/protocol.js';
 
 const conv = (id, extra = {}) => ({
   id,
@@ -89,11 +90,11 @@ describe('inbox reducer', () => {
 
   it('notifies for new conversations and visitor messages that concern me', () => {
     const c = conv('a', { lastMessage: { senderType: 'visitor', text: 'Alo' } });
-    expect(shouldNotify('conversation.created', { conversation: c }, 'an')).toBe(true);
-    expect(shouldNotify('conversation.updated', { conversation: c, change: 'message' }, 'an')).toBe(true);
-    expect(shouldNotify('conversation.updated', { conversation: { ...c, assigneeId: 'binh' }, change: 'message' }, 'an')).toBe(false);
-    expect(shouldNotify('conversation.updated', { conversation: { ...c, lastMessage: { senderType: 'agent' } }, change: 'message' }, 'an')).toBe(false);
-    expect(shouldNotify('conversation.updated', { conversation: c, change: 'assigned' }, 'an')).toBe(false);
+    expect(shouldNotify(EVT.CONVERSATION_CREATED, { conversation: c }, 'an')).toBe(true);
+    expect(shouldNotify(EVT.CONVERSATION_UPDATED, { conversation: c, change: CHANGE.MESSAGE }, 'an')).toBe(true);
+    expect(shouldNotify(EVT.CONVERSATION_UPDATED, { conversation: { ...c, assigneeId: 'binh' }, change: CHANGE.MESSAGE }, 'an')).toBe(false);
+    expect(shouldNotify(EVT.CONVERSATION_UPDATED, { conversation: { ...c, lastMessage: { senderType: 'agent' } }, change: CHANGE.MESSAGE }, 'an')).toBe(false);
+    expect(shouldNotify(EVT.CONVERSATION_UPDATED, { conversation: c, change: CHANGE.ASSIGNED }, 'an')).toBe(false);
   });
 });
 

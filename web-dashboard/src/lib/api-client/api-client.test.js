@@ -1,5 +1,5 @@
 import { describe, it, expect, vi, beforeEach } from 'vitest';
-import { ApiError, toApiError, configureApiClient, api, SESSION_EXPIRED_MESSAGE } from './index.js';
+import { ApiError, ERROR_CODE, toApiError, configureApiClient, api, SESSION_EXPIRED_MESSAGE } from './index.js';
 
 function response(status, body, headers = {}) {
   const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
@@ -13,22 +13,22 @@ function response(status, body, headers = {}) {
 
 describe('toApiError', () => {
   it('keeps the server code, message and fields', () => {
-    const e = toApiError(400, { error: { code: 'invalid_input', message: 'Sai dữ liệu', fields: { phone: 'Số điện thoại không hợp lệ' } } });
+    const e = toApiError(400, { error: { code: ERROR_CODE.INVALID_INPUT, message: 'Sai dữ liệu', fields: { phone: 'Số điện thoại không hợp lệ' } } });
     expect(e).toBeInstanceOf(ApiError);
-    expect(e.code).toBe('invalid_input');
+    expect(e.code).toBe(ERROR_CODE.INVALID_INPUT);
     expect(e.message).toBe('Sai dữ liệu');
     expect(e.fields).toEqual({ phone: 'Số điện thoại không hợp lệ' });
     expect(e.status).toBe(400);
   });
   it('falls back to a code from the status and a Vietnamese message', () => {
     const e = toApiError(409, null);
-    expect(e.code).toBe('conflict');
+    expect(e.code).toBe(ERROR_CODE.CONFLICT);
     expect(e.message).toMatch(/thay đổi/);
-    expect(toApiError(502, 'Bad gateway').code).toBe('internal');
+    expect(toApiError(502, 'Bad gateway').code).toBe(ERROR_CODE.INTERNAL);
   });
   it('reads retryAfter from the body or the Retry-After header', () => {
-    expect(toApiError(429, { error: { code: 'rate_limited', message: 'x', retryAfter: 7 } }).retryAfter).toBe(7);
-    expect(toApiError(429, { error: { code: 'rate_limited', message: 'x' } }, { get: () => '12' }).retryAfter).toBe(12);
+    expect(toApiError(429, { error: { code: ERROR_CODE.RATE_LIMITED, message: 'x', retryAfter: 7 } }).retryAfter).toBe(7);
+    expect(toApiError(429, { error: { code: ERROR_CODE.RATE_LIMITED, message: 'x' } }, { get: () => '12' }).retryAfter).toBe(12);
   });
 });
 
@@ -62,21 +62,21 @@ describe('request', () => {
   });
 
   it('maps errors and logs out on 401 with the Vietnamese message', async () => {
-    fetchMock.mockResolvedValue(response(401, { error: { code: 'unauthorized', message: 'Token hết hạn' } }));
+    fetchMock.mockResolvedValue(response(401, { error: { code: ERROR_CODE.UNAUTHORIZED, message: 'Token hết hạn' } }));
     const err = await api.get('/auth/me').catch((e) => e);
-    expect(err.code).toBe('unauthorized');
+    expect(err.code).toBe(ERROR_CODE.UNAUTHORIZED);
     expect(onUnauthorized).toHaveBeenCalledWith(SESSION_EXPIRED_MESSAGE, err);
     expect(SESSION_EXPIRED_MESSAGE).toBe('Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại.');
   });
 
   it('logs out a disabled account (403 account_disabled)', async () => {
-    fetchMock.mockResolvedValue(response(403, { error: { code: 'account_disabled', message: 'Tài khoản đã bị vô hiệu hoá.' } }));
+    fetchMock.mockResolvedValue(response(403, { error: { code: ERROR_CODE.ACCOUNT_DISABLED, message: 'Tài khoản đã bị vô hiệu hoá.' } }));
     await api.get('/agents').catch(() => {});
-    expect(onUnauthorized).toHaveBeenCalledWith('Tài khoản của bạn đã bị vô hiệu hoá.', expect.objectContaining({ code: 'account_disabled' }));
+    expect(onUnauthorized).toHaveBeenCalledWith('Tài khoản của bạn đã bị vô hiệu hoá.', expect.objectContaining({ code: ERROR_CODE.ACCOUNT_DISABLED }));
   });
 
   it('does not log out for a bad login (auth:false)', async () => {
-    fetchMock.mockResolvedValue(response(401, { error: { code: 'unauthorized', message: 'Sai email hoặc mật khẩu' } }));
+    fetchMock.mockResolvedValue(response(401, { error: { code: ERROR_CODE.UNAUTHORIZED, message: 'Sai email hoặc mật khẩu' } }));
     const err = await api.post('/auth/login', { email: 'a', password: 'b' }, { auth: false }).catch((e) => e);
     expect(err.message).toBe('Sai email hoặc mật khẩu');
     expect(onUnauthorized).not.toHaveBeenCalled();
@@ -84,9 +84,9 @@ describe('request', () => {
   });
 
   it('does not log out on 403 not_assigned and keeps the server message', async () => {
-    fetchMock.mockResolvedValue(response(403, { error: { code: 'not_assigned', message: 'Chỉ nhân viên đang phụ trách cuộc trò chuyện mới được trả lời.' } }));
+    fetchMock.mockResolvedValue(response(403, { error: { code: ERROR_CODE.NOT_ASSIGNED, message: 'Chỉ nhân viên đang phụ trách cuộc trò chuyện mới được trả lời.' } }));
     const err = await api.post('/conversations/c1/messages', { text: 'x', clientId: 'c' }).catch((e) => e);
-    expect(err.code).toBe('not_assigned');
+    expect(err.code).toBe(ERROR_CODE.NOT_ASSIGNED);
     expect(err.status).toBe(403);
     expect(onUnauthorized).not.toHaveBeenCalled();
   });

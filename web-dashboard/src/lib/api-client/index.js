@@ -2,31 +2,36 @@
 // - adds `Authorization: Bearer <token>` when a token is configured
 // - maps every failure to an ApiError with the server's {error:{code,message,fields}}
 // - a 401 on an authenticated request logs the user out with a Vietnamese message
+import { ERROR_CODE } from '../realtime/protocol.js';
+
+// The server's error codes (from internal/protocol/wire.js), for the callers
+// that tell one ApiError from another.
+export { ERROR_CODE };
 
 export const SESSION_EXPIRED_MESSAGE = 'Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại.';
 export const ACCOUNT_DISABLED_MESSAGE = 'Tài khoản của bạn đã bị vô hiệu hoá.';
 
 const FALLBACK_MESSAGES = {
-  invalid_input: 'Dữ liệu không hợp lệ.',
-  unauthorized: 'Bạn cần đăng nhập.',
-  forbidden: 'Bạn không có quyền thực hiện thao tác này.',
-  account_disabled: 'Tài khoản đã bị vô hiệu hoá.',
-  not_assigned: 'Chỉ nhân viên đang phụ trách cuộc trò chuyện mới được trả lời.',
-  not_found: 'Không tìm thấy dữ liệu.',
-  already_assigned: 'Cuộc trò chuyện đã có người khác nhận.',
-  conflict: 'Dữ liệu vừa thay đổi, vui lòng thử lại.',
-  too_large: 'Nội dung quá dài.',
-  unsupported_type: 'Loại tệp này không được hỗ trợ.',
-  rate_limited: 'Bạn thao tác quá nhanh, vui lòng thử lại sau.',
-  account_locked: 'Tài khoản tạm thời bị khoá do đăng nhập sai nhiều lần.',
-  unavailable: 'Hệ thống đang bận, vui lòng thử lại.',
-  internal: 'Đã xảy ra lỗi, vui lòng thử lại.',
+  [ERROR_CODE.INVALID_INPUT]: 'Dữ liệu không hợp lệ.',
+  [ERROR_CODE.UNAUTHORIZED]: 'Bạn cần đăng nhập.',
+  [ERROR_CODE.FORBIDDEN]: 'Bạn không có quyền thực hiện thao tác này.',
+  [ERROR_CODE.ACCOUNT_DISABLED]: 'Tài khoản đã bị vô hiệu hoá.',
+  [ERROR_CODE.NOT_ASSIGNED]: 'Chỉ nhân viên đang phụ trách cuộc trò chuyện mới được trả lời.',
+  [ERROR_CODE.NOT_FOUND]: 'Không tìm thấy dữ liệu.',
+  [ERROR_CODE.ALREADY_ASSIGNED]: 'Cuộc trò chuyện đã có người khác nhận.',
+  [ERROR_CODE.CONFLICT]: 'Dữ liệu vừa thay đổi, vui lòng thử lại.',
+  [ERROR_CODE.TOO_LARGE]: 'Nội dung quá dài.',
+  [ERROR_CODE.UNSUPPORTED_TYPE]: 'Loại tệp này không được hỗ trợ.',
+  [ERROR_CODE.RATE_LIMITED]: 'Bạn thao tác quá nhanh, vui lòng thử lại sau.',
+  [ERROR_CODE.ACCOUNT_LOCKED]: 'Tài khoản tạm thời bị khoá do đăng nhập sai nhiều lần.',
+  [ERROR_CODE.UNAVAILABLE]: 'Hệ thống đang bận, vui lòng thử lại.',
+  [ERROR_CODE.INTERNAL]: 'Đã xảy ra lỗi, vui lòng thử lại.',
   network: 'Không kết nối được máy chủ. Kiểm tra mạng và thử lại.',
 };
 
 export class ApiError extends Error {
-  constructor({ status = 0, code = 'internal', message, fields = null, retryAfter = null }) {
-    super(message || FALLBACK_MESSAGES[code] || FALLBACK_MESSAGES.internal);
+  constructor({ status = 0, code = ERROR_CODE.INTERNAL, message, fields = null, retryAfter = null }) {
+    super(message || FALLBACK_MESSAGES[code] || FALLBACK_MESSAGES[ERROR_CODE.INTERNAL]);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
@@ -36,21 +41,21 @@ export class ApiError extends Error {
 }
 
 const CODE_BY_STATUS = {
-  400: 'invalid_input',
-  401: 'unauthorized',
-  403: 'forbidden',
-  404: 'not_found',
-  409: 'conflict',
-  413: 'too_large',
-  415: 'unsupported_type',
-  429: 'rate_limited',
-  503: 'unavailable',
+  400: ERROR_CODE.INVALID_INPUT,
+  401: ERROR_CODE.UNAUTHORIZED,
+  403: ERROR_CODE.FORBIDDEN,
+  404: ERROR_CODE.NOT_FOUND,
+  409: ERROR_CODE.CONFLICT,
+  413: ERROR_CODE.TOO_LARGE,
+  415: ERROR_CODE.UNSUPPORTED_TYPE,
+  429: ERROR_CODE.RATE_LIMITED,
+  503: ERROR_CODE.UNAVAILABLE,
 };
 
 /** Turns a non-2xx response status + parsed body into an ApiError. */
 export function toApiError(status, body, headers) {
   const e = body && typeof body === 'object' && body.error && typeof body.error === 'object' ? body.error : null;
-  const code = (e && typeof e.code === 'string' && e.code) || CODE_BY_STATUS[status] || 'internal';
+  const code = (e && typeof e.code === 'string' && e.code) || CODE_BY_STATUS[status] || ERROR_CODE.INTERNAL;
   let retryAfter = e && typeof e.retryAfter === 'number' ? e.retryAfter : null;
   if (retryAfter == null && headers && typeof headers.get === 'function') {
     const h = Number(headers.get('Retry-After'));
@@ -127,7 +132,7 @@ export async function request(method, path, { query, body, auth = true, token, s
     const error = toApiError(res.status, data, res.headers);
     if (res.status === 401 && auth && bearer) {
       config.onUnauthorized(SESSION_EXPIRED_MESSAGE, error);
-    } else if (error.code === 'account_disabled' && auth && bearer) {
+    } else if (error.code === ERROR_CODE.ACCOUNT_DISABLED && auth && bearer) {
       config.onUnauthorized(ACCOUNT_DISABLED_MESSAGE, error);
     }
     throw error;
@@ -147,7 +152,7 @@ function parseJson(text) {
 function handleFailure(status, data, headers, bearer) {
   const error = toApiError(status, data, headers);
   if (status === 401 && bearer) config.onUnauthorized(SESSION_EXPIRED_MESSAGE, error);
-  else if (error.code === 'account_disabled' && bearer) config.onUnauthorized(ACCOUNT_DISABLED_MESSAGE, error);
+  else if (error.code === ERROR_CODE.ACCOUNT_DISABLED && bearer) config.onUnauthorized(ACCOUNT_DISABLED_MESSAGE, error);
   return error;
 }
 

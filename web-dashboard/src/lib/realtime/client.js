@@ -3,7 +3,7 @@
 // the UI follows with their gap-free seq, resends pending messages by clientId,
 // and hands events to subscribers. Protocol details come from ./protocol.js.
 import {
-  REQ, EVT, FATAL_CLOSE_CODES, BACKOFF_RESET_AFTER_MS,
+  REQ, EVT, ERROR_CODE, FATAL_CLOSE_CODES, BACKOFF_RESET_AFTER_MS,
   backoffDelay, drainDelay, encode, decode,
 } from './protocol.js';
 
@@ -23,7 +23,7 @@ export class RealtimeClient {
    * @param {object} opts
    * @param {string|() => string} opts.url
    * @param {() => string|null} opts.getToken  agent JWT used for hello
-   * @param {(code:number) => void} [opts.onAuthFailure]  4401/4403 → log out
+   * @param {(code:number) => void} [opts.onAuthFailure]  CLOSE.UNAUTHORIZED / CLOSE.DISABLED → log out
    */
   constructor(opts) {
     this.opts = {
@@ -141,7 +141,7 @@ export class RealtimeClient {
     if (this.stopped) return;
     if (FATAL_CLOSE_CODES.has(code)) {
       this.stopped = true;
-      this.failAll(new RealtimeError('unauthorized', OFFLINE_MESSAGE), true);
+      this.failAll(new RealtimeError(ERROR_CODE.UNAUTHORIZED, OFFLINE_MESSAGE), true);
       this.setStatus('closed');
       this.opts.onAuthFailure(code);
       return;
@@ -190,14 +190,14 @@ export class RealtimeClient {
     if (id && (type === EVT.ACK || type === EVT.ERROR)) {
       if (id === this.helloId && type === EVT.ERROR) {
         this.emit('session.error', data);
-        return; // the server closes the socket (4401/4403)
+        return; // the server closes the socket (CLOSE.UNAUTHORIZED / CLOSE.DISABLED)
       }
       const p = this.pending.get(id);
       if (p) {
         this.pending.delete(id);
         this.opts.clearTimeout(p.timer);
         if (type === EVT.ACK) p.resolve(data);
-        else p.reject(new RealtimeError(data.code || 'internal', data.message, { fields: data.fields, retryAfter: data.retryAfter }));
+        else p.reject(new RealtimeError(data.code || ERROR_CODE.INTERNAL, data.message, { fields: data.fields, retryAfter: data.retryAfter }));
       }
       return;
     }
@@ -290,17 +290,17 @@ export class RealtimeClient {
     return () => {
       if (this.joined.get(conversationId) !== getAfterSeq) return;
       this.joined.delete(conversationId);
-      if (this.isReady()) this.request(REQ.LEAVE, { conversationId }).catch(() => {});
+      if (this.isReady()) this.request(REQ.CONVERSATION_LEAVE, { conversationId }).catch(() => {});
     };
   }
 
   sendJoin(conversationId, getAfterSeq) {
-    this.request(REQ.JOIN, { conversationId, afterSeq: getAfterSeq() || 0 })
+    this.request(REQ.CONVERSATION_JOIN, { conversationId, afterSeq: getAfterSeq() || 0 })
       .then((ack) => this.emit('joined', { conversationId, ...ack }))
       .catch((err) => this.emit('join.error', { conversationId, error: err }));
   }
 
-  /** Ask for a replay after a gap or a `session.resync`. */
+  /** Ask for a replay after a gap or an EVT.SESSION_RESYNC. */
   sync(conversationId, afterSeq) {
     return this.request(REQ.SYNC, { conversationId, afterSeq: afterSeq || 0 }).catch(() => {});
   }
@@ -356,7 +356,7 @@ export class RealtimeClient {
 
   markRead(conversationId, seq) {
     if (!this.isReady()) return Promise.resolve(false);
-    return this.request(REQ.READ, { conversationId, seq }).then(() => true, () => false);
+    return this.request(REQ.CONVERSATION_READ, { conversationId, seq }).then(() => true, () => false);
   }
 }
 

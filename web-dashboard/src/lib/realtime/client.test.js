@@ -1,6 +1,7 @@
 import { describe, it, expect, vi, beforeEach, afterEach } from 'vitest';
 import { RealtimeClient } from './client.js';
 import { makeFakeSocketClass } from './fake-socket.js';
+import { CLOSE, ERROR_CODE, EVT, REQ } from './protocol.js';
 
 let fake;
 let client;
@@ -38,7 +39,7 @@ describe('RealtimeClient session', () => {
     client.start();
     const ws = fake.sockets[0];
     ws.open();
-    expect(ws.sent[0]).toMatchObject({ type: 'hello', data: { token: 'jwt-1' } });
+    expect(ws.sent[0]).toMatchObject({ type: REQ.HELLO, data: { token: 'jwt-1' } });
     ws.ready({ agents: [] });
     expect(client.status).toBe('ready');
     expect(ready).toHaveBeenCalledWith(expect.objectContaining({ role: 'agent' }), { reconnected: false });
@@ -86,15 +87,15 @@ describe('RealtimeClient session', () => {
     expect(client.nextDelay).toBe(499); // reset to attempt 0
   });
 
-  it('stops and logs out on 4401 / 4403', () => {
+  it('stops and logs out on CLOSE.UNAUTHORIZED / CLOSE.DISABLED', () => {
     make();
     client.start();
     const ws = fake.sockets[0];
     ws.open();
-    ws.receive({ type: 'error', id: ws.sent[0].id, data: { code: 'unauthorized', message: 'Hết hạn' } });
-    ws.serverClose(4401);
+    ws.receive({ type: EVT.ERROR, id: ws.sent[0].id, data: { code: ERROR_CODE.UNAUTHORIZED, message: 'Hết hạn' } });
+    ws.serverClose(CLOSE.UNAUTHORIZED);
     expect(client.status).toBe('closed');
-    expect(onAuthFailure).toHaveBeenCalledWith(4401);
+    expect(onAuthFailure).toHaveBeenCalledWith(CLOSE.UNAUTHORIZED);
     vi.advanceTimersByTime(60000);
     expect(fake.sockets).toHaveLength(1);
   });
@@ -105,7 +106,7 @@ describe('RealtimeClient session', () => {
     const ws = fake.sockets[0];
     ws.open();
     ws.ready();
-    ws.receive({ type: 'server.draining', data: {} });
+    ws.receive({ type: EVT.SERVER_DRAINING, data: {} });
     await Promise.resolve(); // fake close is async
     expect(client.nextDelay).toBe(1500);
     vi.advanceTimersByTime(1500);
@@ -121,14 +122,14 @@ describe('RealtimeClient conversations', () => {
     fake.sockets[0].ready();
     let gapFree = 0;
     client.join('c1', () => gapFree);
-    expect(fake.sockets[0].last('conversation.join').data).toEqual({ conversationId: 'c1', afterSeq: 0 });
+    expect(fake.sockets[0].last(REQ.CONVERSATION_JOIN).data).toEqual({ conversationId: 'c1', afterSeq: 0 });
     gapFree = 7;
     fake.sockets[0].serverClose(1006);
     vi.advanceTimersByTime(client.nextDelay);
     const ws = fake.sockets[1];
     ws.open();
     ws.ready();
-    expect(ws.last('conversation.join').data).toEqual({ conversationId: 'c1', afterSeq: 7 });
+    expect(ws.last(REQ.CONVERSATION_JOIN).data).toEqual({ conversationId: 'c1', afterSeq: 7 });
   });
 
   it('answers session.resync with sync from the gap-free seq', () => {
@@ -139,9 +140,9 @@ describe('RealtimeClient conversations', () => {
     ws.ready();
     client.join('c1', () => 4);
     const resync = vi.fn();
-    client.on('session.resync', resync);
-    ws.receive({ type: 'session.resync', data: {} });
-    expect(ws.last('sync').data).toEqual({ conversationId: 'c1', afterSeq: 4 });
+    client.on(EVT.SESSION_RESYNC, resync);
+    ws.receive({ type: EVT.SESSION_RESYNC, data: {} });
+    expect(ws.last(REQ.SYNC).data).toEqual({ conversationId: 'c1', afterSeq: 4 });
     expect(resync).toHaveBeenCalled();
   });
 
@@ -151,18 +152,18 @@ describe('RealtimeClient conversations', () => {
     const ws = fake.sockets[0];
     ws.open();
     ws.ready();
-    const p = client.request('conversation.read', { conversationId: 'c1', seq: 3 });
-    const req = ws.last('conversation.read');
-    ws.receive({ type: 'ack', id: req.id, data: {} });
+    const p = client.request(REQ.CONVERSATION_READ, { conversationId: 'c1', seq: 3 });
+    const req = ws.last(REQ.CONVERSATION_READ);
+    ws.receive({ type: EVT.ACK, id: req.id, data: {} });
     await expect(p).resolves.toEqual({});
-    const p2 = client.request('typing', { conversationId: 'c1', typing: true });
-    ws.receive({ type: 'error', id: ws.last('typing').id, data: { code: 'not_assigned', message: 'Không được' } });
-    await expect(p2).rejects.toMatchObject({ code: 'not_assigned', message: 'Không được' });
-    const p3 = client.request('sync', { conversationId: 'c1', afterSeq: 0 }, { timeoutMs: 1000 });
+    const p2 = client.request(REQ.TYPING, { conversationId: 'c1', typing: true });
+    ws.receive({ type: EVT.ERROR, id: ws.last(REQ.TYPING).id, data: { code: ERROR_CODE.NOT_ASSIGNED, message: 'Không được' } });
+    await expect(p2).rejects.toMatchObject({ code: ERROR_CODE.NOT_ASSIGNED, message: 'Không được' });
+    const p3 = client.request(REQ.SYNC, { conversationId: 'c1', afterSeq: 0 }, { timeoutMs: 1000 });
     vi.advanceTimersByTime(1000);
     await expect(p3).rejects.toMatchObject({ code: 'timeout' });
     ws.serverClose(1006);
-    await expect(client.request('sync', {})).rejects.toMatchObject({ code: 'offline' });
+    await expect(client.request(REQ.SYNC, {})).rejects.toMatchObject({ code: 'offline' });
   });
 
   it('keeps unacked messages and resends them with the same clientId after reconnect', async () => {
@@ -172,7 +173,7 @@ describe('RealtimeClient conversations', () => {
     ws.open();
     ws.ready();
     const sent = client.sendMessage({ conversationId: 'c1', clientId: 'c-abc', text: 'Chào anh' });
-    expect(ws.last('message.send').data).toEqual({ conversationId: 'c1', clientId: 'c-abc', text: 'Chào anh' });
+    expect(ws.last(REQ.MESSAGE_SEND).data).toEqual({ conversationId: 'c1', clientId: 'c-abc', text: 'Chào anh' });
     ws.serverClose(1006); // ack lost
     // offline: a second message waits in the outbox
     const sent2 = client.sendMessage({ conversationId: 'c1', clientId: 'c-def', text: 'Anh cần gì?' });
@@ -180,10 +181,10 @@ describe('RealtimeClient conversations', () => {
     const ws2 = fake.sockets[1];
     ws2.open();
     ws2.ready();
-    const resent = ws2.sent.filter((f) => f.type === 'message.send');
+    const resent = ws2.sent.filter((f) => f.type === REQ.MESSAGE_SEND);
     expect(resent.map((f) => f.data.clientId)).toEqual(['c-abc', 'c-def']);
-    ws2.receive({ type: 'ack', id: resent[0].id, data: { message: { id: 'm1', seq: 1, clientId: 'c-abc' } } });
-    ws2.receive({ type: 'ack', id: resent[1].id, data: { message: { id: 'm2', seq: 2, clientId: 'c-def' } } });
+    ws2.receive({ type: EVT.ACK, id: resent[0].id, data: { message: { id: 'm1', seq: 1, clientId: 'c-abc' } } });
+    ws2.receive({ type: EVT.ACK, id: resent[1].id, data: { message: { id: 'm2', seq: 2, clientId: 'c-def' } } });
     await expect(sent).resolves.toMatchObject({ id: 'm1' });
     await expect(sent2).resolves.toMatchObject({ id: 'm2' });
     expect(client.outbox.size).toBe(0);
@@ -196,8 +197,8 @@ describe('RealtimeClient conversations', () => {
     ws.open();
     ws.ready();
     const p = client.sendMessage({ conversationId: 'c1', clientId: 'c-1', text: 'x' });
-    ws.receive({ type: 'error', id: ws.last('message.send').id, data: { code: 'not_assigned', message: 'Chỉ An mới được trả lời' } });
-    await expect(p).rejects.toMatchObject({ code: 'not_assigned' });
+    ws.receive({ type: EVT.ERROR, id: ws.last(REQ.MESSAGE_SEND).id, data: { code: ERROR_CODE.NOT_ASSIGNED, message: 'Chỉ An mới được trả lời' } });
+    await expect(p).rejects.toMatchObject({ code: ERROR_CODE.NOT_ASSIGNED });
     const p2 = client.sendMessage({ conversationId: 'c1', clientId: 'c-2', text: 'y' });
     vi.advanceTimersByTime(5000);
     await expect(p2).rejects.toMatchObject({ code: 'timeout' });

@@ -1,4 +1,6 @@
 // Test double for the browser WebSocket, driven by the unit tests.
+import { EVT, REQ } from './protocol.js';
+
 export function makeFakeSocketClass() {
   const sockets = [];
   class FakeWebSocket {
@@ -31,8 +33,8 @@ export function makeFakeSocketClass() {
       return [...this.sent].reverse().find((f) => f.type === type);
     }
     ready(data = {}) {
-      const hello = this.last('hello');
-      this.receive({ type: 'session.ready', id: hello.id, data: { role: 'agent', heartbeat: 25, ...data } });
+      const hello = this.last(REQ.HELLO);
+      this.receive({ type: EVT.SESSION_READY, id: hello.id, data: { role: 'agent', heartbeat: 25, ...data } });
     }
   }
   return { FakeWebSocket, sockets };

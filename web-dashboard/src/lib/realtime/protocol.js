@@ -1,45 +1,24 @@
-// The ONE module that knows the chatdesk WebSocket protocol (docs/protocol.md):
-// frame types, envelopes, close codes and the reconnect schedule.
+// The ONE module of the dashboard that knows the chatdesk WebSocket protocol
+// (docs/protocol.md): frame types, envelopes, close codes and the reconnect
+// schedule. The names themselves are re-exported from wire.js.
 
 // `client=dashboard` gives the socket the server's deeper send queue: a
 // dashboard receives every conversation's inbox updates, in bursts.
 export const WS_PATH = '/ws?client=dashboard';
 
-/** Requests (client → server). */
-export const REQ = Object.freeze({
-  HELLO: 'hello',
-  MESSAGE_SEND: 'message.send',
-  TYPING: 'typing',
-  READ: 'conversation.read',
-  JOIN: 'conversation.join',
-  LEAVE: 'conversation.leave',
-  SYNC: 'sync',
-  AGENT_STATUS: 'agent.status',
-});
+// Frame names, close codes, change names, error codes and limits come from
+// the one module generated from the Go protocol package (go generate
+// ./internal/protocol), shared with the widget. A relative path, because it
+// lives outside this folder and must resolve in vite and vitest alike.
+import { REQ, EVT, CHANGE, CLOSE, ERROR_CODE, LIMITS } from '../../../../internal/protocol/wire.js';
 
-/** Replies and events (server → client). */
-export const EVT = Object.freeze({
-  ACK: 'ack',
-  ERROR: 'error',
-  SESSION_READY: 'session.ready',
-  MESSAGE_CREATED: 'message.created',
-  REPLAY_DONE: 'replay.done',
-  TYPING: 'typing',
-  CONVERSATION_CREATED: 'conversation.created',
-  CONVERSATION_UPDATED: 'conversation.updated',
-  AGENT_PRESENCE: 'agent.presence',
-  SUPPORT_STATUS: 'support.status',
-  SESSION_RESYNC: 'session.resync',
-  SERVER_DRAINING: 'server.draining',
-});
+export { REQ, EVT, CHANGE, CLOSE, ERROR_CODE, LIMITS };
 
-export const CLOSE_UNAUTHORIZED = 4401;
-export const CLOSE_DISABLED = 4403;
 /** Close codes after which the client must not retry without a new token. */
-export const FATAL_CLOSE_CODES = new Set([CLOSE_UNAUTHORIZED, CLOSE_DISABLED]);
+export const FATAL_CLOSE_CODES = new Set([CLOSE.UNAUTHORIZED, CLOSE.DISABLED]);
 
-export const MAX_FRAME_BYTES = 16 * 1024;
-export const MAX_TEXT_CHARS = 4000;
+export const MAX_FRAME_BYTES = LIMITS.MAX_FRAME_BYTES;
+export const MAX_TEXT_CHARS = LIMITS.MAX_TEXT_CHARS;
 export const TYPING_THROTTLE_MS = 2000;
 export const TYPING_EXPIRE_MS = 6000;
 export const GAP_WAIT_MS = 2000;
@@ -54,7 +33,7 @@ export function backoffDelay(attempt, random = Math.random) {
   return Math.floor(random() * ceiling);
 }
 
-/** First retry after `server.draining`: random(0, 2 s). */
+/** First retry after EVT.SERVER_DRAINING: random(0, 2 s). */
 export function drainDelay(random = Math.random) {
   return Math.floor(random() * DRAIN_JITTER_MS);
 }

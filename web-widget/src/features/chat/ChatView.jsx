@@ -3,8 +3,8 @@ import { MessageList } from './MessageList.jsx';
 import { TypingIndicator } from './TypingIndicator.jsx';
 import { Composer } from './Composer.jsx';
 import { SpinnerIcon, AlertIcon } from '../../ui/icons.jsx';
-import { Rating } from '../rating/Rating.jsx';
-import { Handoff } from '../bot/Handoff.jsx';
+import { Rating } from '../rating/index.js';
+import { Handoff } from '../bot/index.js';
 
 /**
  * The conversation: banner while reconnecting, transcript, typing

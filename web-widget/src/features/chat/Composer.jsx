@@ -1,6 +1,6 @@
 import { useRef, useState } from 'react';
 import { SendIcon, ClipIcon } from '../../ui/icons.jsx';
-import { MAX_MESSAGE_LEN } from '../../lib/protocol.js';
+import { MAX_TEXT_CHARS } from '../../lib/protocol.js';
 
 /**
  * Message input: Enter sends, Shift+Enter adds a line. Reports typing.
@@ -65,7 +65,7 @@ export function Composer({ onSend, onTyping, onFiles, innerRef }) {
         ref={input}
         id="cd-composer"
         rows={1}
-        maxLength={MAX_MESSAGE_LEN}
+        maxLength={MAX_TEXT_CHARS}
         placeholder="Nhập tin nhắn..."
         className="block max-h-[120px] min-h-[40px] flex-1 resize-none rounded-2xl border border-gray-300 bg-gray-50 px-3.5 py-2 text-base leading-snug text-gray-900 placeholder:text-gray-500 focus:border-primary focus:bg-white focus:outline-none focus:ring-2 focus:ring-primary"
         value={text}

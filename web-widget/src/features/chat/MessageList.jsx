@@ -2,7 +2,7 @@ import { useEffect, useLayoutEffect, useRef } from 'react';
 import { Avatar } from '../../ui/Avatar.jsx';
 import { formatTime } from '../../lib/format.js';
 import { AlertIcon } from '../../ui/icons.jsx';
-import { ImageAttachment, FileAttachment, Upload } from '../attachments/Attachment.jsx';
+import { ImageAttachment, FileAttachment, Upload } from '../attachments/index.js';
 
 const BOT = 'Trợ lý ảo';
 

@@ -23,7 +23,7 @@ export function useChatClient({ server, api, session, onMessage, onUnauthorized 
     const offs = [
       c.on('change', (snap) => setState({ client: c, snap })),
       c.on('message', (m) => handlers.current.onMessage(m)),
-      c.on('unauthorized', () => handlers.current.onUnauthorized()),
+      c.on('rejected', () => handlers.current.onUnauthorized()),
     ];
     c.start();
     // Back online, or back to a tab whose socket the browser froze: connect

@@ -1,3 +1,5 @@
+import { MAX_FIELD_VALUE_LEN, MAX_TEXTAREA_LEN } from '../../lib/validation.js';
+
 /**
  * One pre-chat form field rendered by its type. Errors sit under the field
  * and are tied to it with aria-describedby.
@@ -32,7 +34,7 @@ export function Field({ field, value, error, onChange, onBlur, idPrefix }) {
         <textarea
           {...common}
           rows={3}
-          maxLength={4000}
+          maxLength={MAX_TEXTAREA_LEN}
           className={`${inputCls} ${border} resize-none`}
           value={value || ''}
           onInput={(e) => onChange(e.currentTarget.value)}
@@ -82,7 +84,7 @@ export function Field({ field, value, error, onChange, onBlur, idPrefix }) {
           type={field.type === 'phone' ? 'tel' : 'text'}
           inputMode={field.type === 'phone' ? 'tel' : undefined}
           autoComplete={field.type === 'phone' ? 'tel' : field.key === 'name' ? 'name' : field.key === 'address' ? 'street-address' : 'off'}
-          maxLength={1000}
+          maxLength={MAX_FIELD_VALUE_LEN}
           placeholder={field.type === 'phone' ? '0912 345 678' : undefined}
           className={`${inputCls} ${border}`}
           value={value || ''}

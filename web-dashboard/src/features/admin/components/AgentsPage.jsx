@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Alert, Badge, Button, Card, Field, inputClass } from '../../../components/ui/index.jsx';
 import { formatDateTime } from '../../../lib/format/index.js';
-import { useAuth } from '../../auth/hooks/useAuth.js';
+import { useAuth } from '../../auth/index.js';
 import { createAgent, updateAgent } from '../api/agents.js';
 import { useAdminAgents } from '../hooks/useAdminData.js';
 

@@ -4,6 +4,7 @@ import { login } from '../api/auth.js';
 import { authStore } from '../auth-store.js';
 import { useAuth } from '../hooks/useAuth.js';
 import { Alert, Button, Field, Spinner, inputClass } from '../../../components/ui/index.jsx';
+import { ERROR_CODE } from '../../../lib/api-client/index.js';
 
 export function LoginPage() {
   const { session, notice } = useAuth();
@@ -32,7 +33,7 @@ export function LoginPage() {
   };
 
   const errorText = error
-    ? error.code === 'unauthorized'
+    ? error.code === ERROR_CODE.UNAUTHORIZED
       ? 'Email hoặc mật khẩu không đúng.'
       : error.message
     : null;

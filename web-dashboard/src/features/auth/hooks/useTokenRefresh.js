@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { authStore, refreshDelay } from '../auth-store.js';
 import { refreshToken } from '../api/auth.js';
-import { SESSION_EXPIRED_MESSAGE } from '../../../lib/api-client/index.js';
+import { ERROR_CODE, SESSION_EXPIRED_MESSAGE } from '../../../lib/api-client/index.js';
 
 /** Refreshes the JWT via POST /api/auth/refresh shortly before it expires. */
 export function useTokenRefresh(session) {
@@ -19,7 +19,7 @@ export function useTokenRefresh(session) {
         if (!cancelled && res?.token) authStore.setSession({ token: res.token, expiresAt: res.expiresAt, agent: res.agent });
       } catch (err) {
         if (cancelled) return;
-        if (err.status === 401 || err.code === 'account_disabled') {
+        if (err.status === 401 || err.code === ERROR_CODE.ACCOUNT_DISABLED) {
           authStore.logout(SESSION_EXPIRED_MESSAGE);
         } else if (new Date(expiresAt).getTime() > Date.now()) {
           retry = setTimeout(run, 15000); // network blip: try again while still valid

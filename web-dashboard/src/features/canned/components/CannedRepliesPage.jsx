@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, Button, Card, EmptyState, Field, inputClass } from '../../../components/ui/index.jsx';
-import { useAuth } from '../../auth/hooks/useAuth.js';
+import { useAuth } from '../../auth/index.js';
 import { adminCannedApi, agentCannedApi } from '../api/canned.js';
 
 const EMPTY = { shortcut: '', title: '', text: '' };

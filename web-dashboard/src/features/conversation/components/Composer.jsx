@@ -1,9 +1,7 @@
 import { useRef, useState } from 'react';
 import { Button } from '../../../components/ui/index.jsx';
 import { MAX_TEXT_CHARS } from '../../../lib/realtime/protocol.js';
-import { filterCanned, findSlashQuery, insertCanned } from '../../canned/canned.js';
-import { useCannedReplies } from '../../canned/hooks/useCannedReplies.js';
-import { CannedPicker } from '../../canned/components/CannedPicker.jsx';
+import { CannedPicker, filterCanned, findSlashQuery, insertCanned, useCannedReplies } from '../../canned/index.js';
 
 /**
  * Message input. Enabled only for the owner; everybody else sees why

@@ -2,6 +2,7 @@ import { useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { Alert, Avatar, Badge } from '../../../components/ui/index.jsx';
 import { STATUS_LABELS } from '../../../lib/format/index.js';
+import { ERROR_CODE } from '../../../lib/api-client/index.js';
 import { useRealtime } from '../../../lib/realtime/react.js';
 import { useConversation } from '../hooks/useConversation.js';
 import { useTypingSender } from '../hooks/useTypingSender.js';
@@ -53,7 +54,7 @@ function ConversationScreen({ id }) {
     } catch (err) {
       setActionError(err.message);
       // lost a race (someone else claimed / changed it): show the current state
-      if (err.code === 'already_assigned' || err.code === 'conflict' || err.code === 'not_assigned') {
+      if (err.code === ERROR_CODE.ALREADY_ASSIGNED || err.code === ERROR_CODE.CONFLICT || err.code === ERROR_CODE.NOT_ASSIGNED) {
         getConversation(id).then((res) => res?.conversation && upsertConversation(res.conversation, true), () => {});
       }
       return false;
@@ -65,7 +66,7 @@ function ConversationScreen({ id }) {
   if (error && !conversation) {
     return (
       <div className="p-6">
-        <Alert>{error.code === 'not_found' ? 'Không tìm thấy cuộc trò chuyện.' : error.message}</Alert>
+        <Alert>{error.code === ERROR_CODE.NOT_FOUND ? 'Không tìm thấy cuộc trò chuyện.' : error.message}</Alert>
       </div>
     );
   }

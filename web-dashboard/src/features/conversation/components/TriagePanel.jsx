@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { inputClass } from '../../../components/ui/index.jsx';
-import { Stars } from '../../../components/ui/support.jsx';
-import { PRIORITIES, PRIORITY_LABELS, formatDateTime, normalizeTag } from '../../../lib/format/index.js';
+import { RatingBlock } from '../../../components/ui/support.jsx';
+import { PRIORITIES, PRIORITY_LABELS, normalizeTag } from '../../../lib/format/index.js';
 import { patchConversation } from '../api/triage.js';
 
 /** Priority select + tag chips editor (any agent may triage) + the visitor's rating. */
@@ -96,25 +96,6 @@ export function TriagePanel({ conversation, onUpdated }) {
         {errors.tags && <p id="tag-error" className="text-xs text-red-600" data-testid="tag-error">{errors.tags}</p>}
       </div>
       <RatingBlock rating={conversation.rating} />
-    </div>
-  );
-}
-
-export function RatingBlock({ rating }) {
-  return (
-    <div className="space-y-1" data-testid="rating-block">
-      <div className="text-[11px] font-medium uppercase tracking-wide text-slate-500">Đánh giá của khách</div>
-      {rating ? (
-        <div>
-          <div className="flex items-center gap-2">
-            <Stars stars={rating.stars} size="text-lg" />
-            <span className="text-xs text-slate-500">{formatDateTime(rating.at)}</span>
-          </div>
-          {rating.comment && <p className="mt-1 whitespace-pre-wrap rounded-md bg-amber-50 px-2 py-1.5 text-sm text-slate-800" data-testid="rating-comment">“{rating.comment}”</p>}
-        </div>
-      ) : (
-        <p className="text-xs text-slate-400">Chưa có đánh giá.</p>
-      )}
     </div>
   );
 }

@@ -4,7 +4,7 @@ import { createThreadFeed } from '../../../lib/realtime/feed.js';
 import { emptyThread } from '../../../lib/realtime/thread.js';
 import { EVT, TYPING_EXPIRE_MS } from '../../../lib/realtime/protocol.js';
 import { newClientId } from '../../../lib/format/index.js';
-import { useInbox } from '../../inbox/hooks/useInbox.js';
+import { useInbox } from '../../inbox/index.js';
 import { getConversation, markRead } from '../api/conversation.js';
 import { listAllMessages } from '../api/messages.js';
 

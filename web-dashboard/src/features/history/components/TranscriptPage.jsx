@@ -2,13 +2,9 @@ import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { Alert, Badge } from '../../../components/ui/index.jsx';
 import { STATUS_LABELS, formatDateTime } from '../../../lib/format/index.js';
-import { getConversation } from '../../conversation/api/conversation.js';
-import { listAllMessages } from '../../conversation/api/messages.js';
-import { MessageList } from '../../conversation/components/MessageList.jsx';
-import { VisitorPanel } from '../../conversation/components/VisitorPanel.jsx';
-import { useAuth } from '../../auth/hooks/useAuth.js';
-import { PriorityBadge, TagList } from '../../../components/ui/support.jsx';
-import { RatingBlock } from '../../conversation/components/TriagePanel.jsx';
+import { getConversation, listAllMessages, MessageList, VisitorPanel } from '../../conversation/index.js';
+import { useAuth } from '../../auth/index.js';
+import { PriorityBadge, RatingBlock, TagList } from '../../../components/ui/support.jsx';
 
 /** Read-only full transcript (GET /api/conversations/:id + every messages page). */
 export function TranscriptPage() {

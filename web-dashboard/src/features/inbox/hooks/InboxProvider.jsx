@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
 import { useNavigate } from 'react-router';
 import { useRealtime } from '../../../lib/realtime/react.js';
-import { EVT } from '../../../lib/realtime/protocol.js';
+import { CHANGE, EVT } from '../../../lib/realtime/protocol.js';
 import { notifyIfHidden, titleWithCount } from '../../../lib/notifications/index.js';
 import { listOpenConversations } from '../api/conversations.js';
 import { listAgents, setMyStatus } from '../api/agents.js';
@@ -49,10 +49,10 @@ export function InboxProvider({ me, children }) {
       if (!shouldNotify(type, data, meRef.current?.id)) return;
       const c = data.conversation;
       const who = c.visitor?.name || 'Khách';
-      const handoff = data.change === 'handoff';
+      const handoff = data.change === CHANGE.HANDOFF;
       notifyIfHidden({
-        title: type === 'conversation.created' ? 'Cuộc trò chuyện mới' : handoff ? `${who} muốn gặp nhân viên` : `Tin nhắn mới từ ${who}`,
-        body: type === 'conversation.created' ? `${who}: ${c.lastMessage?.text || ''}` : handoff ? 'Khách muốn gặp nhân viên hỗ trợ.' : c.lastMessage?.text || '',
+        title: type === EVT.CONVERSATION_CREATED ? 'Cuộc trò chuyện mới' : handoff ? `${who} muốn gặp nhân viên` : `Tin nhắn mới từ ${who}`,
+        body: type === EVT.CONVERSATION_CREATED ? `${who}: ${c.lastMessage?.text || ''}` : handoff ? 'Khách muốn gặp nhân viên hỗ trợ.' : c.lastMessage?.text || '',
         tag: c.id,
         onClick: () => navigate(`/inbox/${c.id}`),
       });

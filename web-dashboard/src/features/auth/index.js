@@ -1,0 +1,2 @@
+// Public API of the auth feature: what other features may import.
+export { useAuth } from './hooks/useAuth.js';

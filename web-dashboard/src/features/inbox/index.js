@@ -1,0 +1,2 @@
+// Public API of the inbox feature: what other features may import.
+export { useInbox } from './hooks/useInbox.js';

@@ -1,0 +1,2 @@
+// Public API of the bot feature: what other features may import.
+export { Handoff } from './Handoff.jsx';

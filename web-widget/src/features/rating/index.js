@@ -1,0 +1,2 @@
+// Public API of the rating feature: what other features may import.
+export { Rating } from './Rating.jsx';

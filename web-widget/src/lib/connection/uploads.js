@@ -1,0 +1,66 @@
+// Files sent as messages: POST …/attachments in every mode (never over the
+// WebSocket) through the api's XMLHttpRequest, with an optimistic pending
+// item that shows the upload progress and is matched to the stored message by
+// its clientId like any other. Also downloads attachments with the visitor
+// token, since they are not public.
+
+import { ERROR_CODE, MAX_UPLOAD_BYTES, MSG_TOO_LARGE, newClientId } from '../protocol.js';
+import { isTokenRejected } from '../api.js';
+
+export class Uploads {
+  /** @param {import('./client.js').ChatClient} c */
+  constructor(c) {
+    this.c = c;
+    /** clientIds being uploaded (a poll's resend must not start one twice) */
+    this.active = new Set();
+  }
+
+  /**
+   * @param {File} file
+   * @param {string} [text] caption
+   * @returns {string|null} the clientId, or null if refused before upload
+   */
+  send(file, text = '') {
+    const c = this.c;
+    if (!file) return null;
+    if (file.size > MAX_UPLOAD_BYTES) {
+      c.showNotice(ERROR_CODE.TOO_LARGE, MSG_TOO_LARGE, 8);
+      return null;
+    }
+    const clientId = newClientId(c.random);
+    c.transcript.addPending(clientId, text, new Date(c.now()).toISOString(), {
+      file, kind: /^image\//.test(file.type) ? 'image' : 'file', attachment: { name: file.name, size: file.size }, progress: 0,
+    });
+    c.changed();
+    this.start(clientId);
+    return clientId;
+  }
+
+  /** Uploads a pending file message (again, after "Thử lại"). */
+  async start(clientId) {
+    const c = this.c;
+    const p = c.transcript.pending.get(clientId);
+    if (!p || this.active.has(clientId)) return;
+    this.active.add(clientId);
+    try {
+      const res = await c.api.upload(c.conversationId, c.token, { clientId, file: p.file, text: p.text }, (progress) => {
+        const cur = c.transcript.pending.get(clientId);
+        if (cur && cur.progress !== progress && c.transcript.mark(clientId, 'pending', undefined, { progress })) c.changed();
+      });
+      if (res && res.message) c.feed.add(res.message);
+    } catch (e) {
+      if (c.stopped) return;
+      if (isTokenRejected(e)) c.reject();
+      else c.outbox.failed(clientId, e); // the server's reason (413/415/400) or the network; "Thử lại" re-uploads
+    } finally {
+      this.active.delete(clientId);
+    }
+  }
+
+  /** Fetches an attachment (or its thumbnail) with the visitor token. @returns {Promise<Blob>} */
+  fetch(id, thumb) {
+    const c = this.c;
+    const enc = encodeURIComponent;
+    return c.api.blob(`/api/conversations/${enc(c.conversationId)}/attachments/${enc(id)}${thumb ? '?thumb=1' : ''}`, c.token);
+  }
+}
