@@ -21,7 +21,7 @@ RUN --mount=type=cache,target=/root/.npm \
 COPY web-widget/ web-widget/
 COPY web-dashboard/ web-dashboard/
 # Protocol names, generated from internal/protocol and imported by both apps.
-COPY internal/protocol/wire.js internal/protocol/wire.js
+COPY internal/protocol/wire.js internal/protocol/package.json internal/protocol/
 RUN cd web-widget && npm run build && test -s dist/widget.js
 RUN cd web-dashboard && npm run build && test -s dist/index.html
 

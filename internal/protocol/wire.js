@@ -6,7 +6,7 @@
 // front-ends import it; `go test ./internal/protocol` fails when it is stale.
 
 /** Requests (client → server). */
-export const REQ = Object.freeze({
+export const REQ = /* @__PURE__ */ Object.freeze({
   HELLO: 'hello',
   MESSAGE_SEND: 'message.send',
   TYPING: 'typing',
@@ -18,7 +18,7 @@ export const REQ = Object.freeze({
 });
 
 /** Replies and events (server → client). */
-export const EVT = Object.freeze({
+export const EVT = /* @__PURE__ */ Object.freeze({
   ACK: 'ack',
   ERROR: 'error',
   SESSION_READY: 'session.ready',
@@ -34,7 +34,7 @@ export const EVT = Object.freeze({
 });
 
 /** The `change` of conversation.updated. */
-export const CHANGE = Object.freeze({
+export const CHANGE = /* @__PURE__ */ Object.freeze({
   ASSIGNED: 'assigned',
   CLAIMED: 'claimed',
   TRANSFERRED: 'transferred',
@@ -50,7 +50,7 @@ export const CHANGE = Object.freeze({
 });
 
 /** WebSocket close codes the server uses. */
-export const CLOSE = Object.freeze({
+export const CLOSE = /* @__PURE__ */ Object.freeze({
   GOING_AWAY: 1001,
   UNSUPPORTED_DATA: 1003,
   INVALID_PAYLOAD: 1007,
@@ -60,7 +60,7 @@ export const CLOSE = Object.freeze({
 });
 
 /** Stable error codes of `error` frames and REST error bodies. */
-export const ERROR_CODE = Object.freeze({
+export const ERROR_CODE = /* @__PURE__ */ Object.freeze({
   CONFLICT: 'conflict',
   INTERNAL: 'internal',
   INVALID_INPUT: 'invalid_input',
@@ -78,7 +78,7 @@ export const ERROR_CODE = Object.freeze({
 });
 
 /** Limits of a frame and of a message. */
-export const LIMITS = Object.freeze({
+export const LIMITS = /* @__PURE__ */ Object.freeze({
   MAX_FRAME_BYTES: 16384,
   MAX_TEXT_CHARS: 4000,
   MAX_CLIENT_ID_CHARS: 64,

@@ -48,7 +48,7 @@ func names(values []string) [][2]string {
 }
 
 func object(b *bytes.Buffer, doc, name string, entries [][2]string) {
-	fmt.Fprintf(b, "\n/** %s */\nexport const %s = Object.freeze({\n", doc, name)
+	fmt.Fprintf(b, "\n/** %s */\nexport const %s = /* @__PURE__ */ Object.freeze({\n", doc, name)
 	for _, e := range entries {
 		fmt.Fprintf(b, "  %s: %s,\n", e[0], e[1])
 	}
