@@ -256,7 +256,7 @@ func shutdown(spec corev1.PodSpec, env map[string]envSource) (string, []string) 
 	if tgps < need {
 		problems = append(problems, fmt.Sprintf("terminationGracePeriodSeconds %d < preStop %d s + CHATDESK_SHUTDOWN_GRACE %s + 5 s", tgps, sleep, graceText))
 	}
-	return fmt.Sprintf(" (%d s + %s ≤ %d s)", sleep, graceText, tgps), problems
+	return fmt.Sprintf(" (preStop %d s, drain %s, grace period %d s)", sleep, graceText, tgps), problems
 }
 
 func requests(spec corev1.PodSpec) []string {
