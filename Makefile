@@ -43,7 +43,7 @@ tools:
 lint: lint-go lint-web
 
 lint-go: tools
-	@out=$$(gofmt -l cmd internal loadtest 2>/dev/null); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	@out=$$(gofmt -l cmd internal loadtest test/deploy/helmcheck 2>/dev/null); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	PATH="$$PATH:$$($(GO) env GOPATH)/bin" staticcheck ./...
 

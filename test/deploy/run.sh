@@ -15,6 +15,13 @@
 #  6. live production (live.py): production.conf served by real nginx with a
 #     stand-in for Docker's DNS: HTTPS, redirect, ACME, HSTS, replicas by DNS,
 #     scale-up without reload, dead replica skipped
+#  7. Helm chart (helmcheck/, a separate Go module): deploy/helm/chatdesk
+#     rendered by Helm's engine for the default values and each
+#     ci/*-values.yaml, strict decoding into the Kubernetes API types, helm
+#     lint, and chatdesk's invariants (probes, preStop/drain budget, no
+#     affinity, no latest, requests, secrets, every CHATDESK_* variable).
+#     Needs only Go; the first run on a clean machine downloads and compiles
+#     Helm's engine and the Kubernetes API types (about 2.5 minutes on 2 cores)
 #
 # Prints "ok - ..." / "not ok - ..." lines and ends with "N passed, M failed"
 # (", K skipped" when a tool is missing). Exits non-zero on any failure.
@@ -144,6 +151,16 @@ fi
 # ------------------------------------------------------------------ 5-6. live
 collect "live loopback" python3 test/deploy/live.py loopback "$root" "$work/live-loopback"
 collect "live production" python3 test/deploy/live.py production "$root" "$work/live-production"
+
+# ------------------------------------------------------------------ 7. helm
+go_bin="$(command -v go || true)"
+[[ -z "$go_bin" && -x /usr/local/go/bin/go ]] && go_bin=/usr/local/go/bin/go
+if [[ -n "$go_bin" ]]; then
+    # shellcheck disable=SC2016 # $1 expands in the inner bash
+    collect "helm chart" bash -c 'cd test/deploy/helmcheck && "$1" run . -chart ../../../deploy/helm/chatdesk -config ../../../internal/config/config.go' _ "$go_bin"
+else
+    not_ok "helm chart: no go toolchain to run test/deploy/helmcheck"
+fi
 
 # ------------------------------------------------------------------ summary
 if [[ "$skip" -gt 0 ]]; then
