@@ -103,6 +103,8 @@ type Metrics interface {
 	// BotCall counts the bot's turns by outcome: answered, dropped (an agent
 	// took over meanwhile), empty, error.
 	BotCall(outcome string)
+	// QueueWait is how long a new conversation waited for its first agent.
+	QueueWait(d time.Duration)
 }
 
 // Core is the application core of one node: its services and the
@@ -241,5 +243,10 @@ func (m metricsOrNil) mongoError() {
 func (m metricsOrNil) botCall(outcome string) {
 	if m.m != nil {
 		m.m.BotCall(outcome)
+	}
+}
+func (m metricsOrNil) queueWait(d time.Duration) {
+	if m.m != nil {
+		m.m.QueueWait(d)
 	}
 }

@@ -66,6 +66,9 @@ func (o *ownership) mustOwn(ctx context.Context, c *chat.Conversation, agentID s
 // transfer ("" otherwise).
 func (o *ownership) record(ctx context.Context, c *chat.Conversation, to *chat.Agent, change chat.AssignmentChange, from string) (*chat.Conversation, error) {
 	now := o.now().UTC()
+	if c.Status == chat.StatusWaiting && c.AssignedAt == nil && c.ResolvedAt == nil {
+		o.fail.metrics.queueWait(now.Sub(c.CreatedAt)) // its first agent
+	}
 	status := chat.StatusAssigned
 	zero := time.Time{}
 	u := chat.ConversationUpdate{Status: &status, AssigneeID: &to.ID, AssigneeName: &to.Name, AssignedAt: &now, UpdatedAt: now}
