@@ -17,10 +17,14 @@ import (
 // A node holds one pub/sub connection and subscribes only to the topics its
 // local sockets need; the caller reference-counts topics.
 type Bus struct {
-	c       *Client
-	ps      *goredis.PubSub
-	handler func(topic string, payload []byte)
-	resub   func()
+	c  *Client
+	ps *goredis.PubSub
+
+	// hmu guards the handlers: they are registered after the bus exists
+	// (Handle, OnResubscribe) while the run goroutine reads them.
+	hmu      sync.Mutex
+	handlers []func(topic string, payload []byte)
+	resubs   []func()
 
 	mu        sync.Mutex
 	confirmed map[string]bool
@@ -29,19 +33,21 @@ type Bus struct {
 	done      chan struct{}
 }
 
-// NewBus starts the node's pub/sub connection. handler receives every
-// message of the subscribed topics, on one goroutine, in order. onResubscribe
-// is called (at most once per reconnection) when the connection was
-// re-established and live events may have been lost.
+// NewBus starts the node's pub/sub connection. handler, when not nil, is
+// registered as by Handle and onResubscribe as by OnResubscribe.
 func (c *Client) NewBus(handler func(topic string, payload []byte), onResubscribe func()) *Bus {
 	b := &Bus{
 		c:         c,
 		ps:        c.rdb.Subscribe(context.Background()),
-		handler:   handler,
-		resub:     onResubscribe,
 		confirmed: map[string]bool{},
 		waiters:   map[string][]chan struct{}{},
 		done:      make(chan struct{}),
+	}
+	if handler != nil {
+		b.Handle(handler)
+	}
+	if onResubscribe != nil {
+		b.OnResubscribe(onResubscribe)
 	}
 	ch := b.ps.ChannelWithSubscriptions(
 		goredis.WithChannelSize(4096),
@@ -49,6 +55,24 @@ func (c *Client) NewBus(handler func(topic string, payload []byte), onResubscrib
 	)
 	go b.run(ch)
 	return b
+}
+
+// Handle registers a handler of every message of the subscribed topics.
+// Handlers run on one goroutine, in registration order, message after
+// message in publish order.
+func (b *Bus) Handle(h func(topic string, payload []byte)) {
+	b.hmu.Lock()
+	b.handlers = append(b.handlers, h)
+	b.hmu.Unlock()
+}
+
+// OnResubscribe registers a handler called (at most once per reconnection)
+// when the connection was re-established and live events may have been
+// lost. The handlers run in registration order, off the delivery goroutine.
+func (b *Bus) OnResubscribe(h func()) {
+	b.hmu.Lock()
+	b.resubs = append(b.resubs, h)
+	b.hmu.Unlock()
 }
 
 func (b *Bus) topicKey(topic string) string { return b.c.key("bus", topic) }
@@ -59,7 +83,15 @@ func (b *Bus) run(ch <-chan any) {
 	for msg := range ch {
 		switch m := msg.(type) {
 		case *goredis.Message:
-			b.handler(strings.TrimPrefix(m.Channel, prefix), []byte(m.Payload))
+			topic, payload := strings.TrimPrefix(m.Channel, prefix), []byte(m.Payload)
+			// Handle only appends, so this prefix of the slice never
+			// changes under us.
+			b.hmu.Lock()
+			hs := b.handlers
+			b.hmu.Unlock()
+			for _, h := range hs {
+				h(topic, payload)
+			}
 		case *goredis.Subscription:
 			if m.Kind != "subscribe" {
 				continue
@@ -83,9 +115,17 @@ func (b *Bus) confirm(channel string) {
 	for _, w := range ws {
 		close(w)
 	}
-	if fire && b.resub != nil {
-		go b.resub()
+	if !fire {
+		return
 	}
+	b.hmu.Lock()
+	hs := b.resubs
+	b.hmu.Unlock()
+	go func() {
+		for _, h := range hs {
+			h()
+		}
+	}()
 }
 
 // Subscribe starts delivery of topic and returns once Redis confirmed it,
