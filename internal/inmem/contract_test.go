@@ -2,6 +2,7 @@ package inmem_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/chatdesk/chatdesk/internal/desk"
 	"github.com/chatdesk/chatdesk/internal/desk/desktest"
@@ -11,8 +12,18 @@ import (
 // The fakes are held to the same contracts as internal/mongo and
 // internal/redis (see their contract_test.go).
 
-var _ desk.Store = (*inmem.Store)(nil)
+var (
+	_ desk.Store       = (*inmem.Store)(nil)
+	_ desk.Coordinator = (*inmem.Coordinator)(nil)
+)
 
 func TestStoreContract(t *testing.T) {
 	desktest.TestStore(t, func(*testing.T) desk.Store { return inmem.NewStore() })
+}
+
+func TestCoordinatorContract(t *testing.T) {
+	desktest.TestCoordinator(t, func(*testing.T) (desk.Coordinator, desktest.Clock) {
+		clock := inmem.NewManualClock(time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC))
+		return inmem.NewCoordinator(clock.Now), clock
+	})
 }
