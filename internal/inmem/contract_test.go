@@ -15,6 +15,8 @@ import (
 var (
 	_ desk.Store       = (*inmem.Store)(nil)
 	_ desk.Coordinator = (*inmem.Coordinator)(nil)
+	_ desk.Publisher   = (*inmem.Bus)(nil)
+	_ desktest.Bus     = (*inmem.Bus)(nil)
 )
 
 func TestStoreContract(t *testing.T) {
@@ -25,5 +27,14 @@ func TestCoordinatorContract(t *testing.T) {
 	desktest.TestCoordinator(t, func(*testing.T) (desk.Coordinator, desktest.Clock) {
 		clock := inmem.NewManualClock(time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC))
 		return inmem.NewCoordinator(clock.Now), clock
+	})
+}
+
+func TestBusContract(t *testing.T) {
+	desktest.TestBus(t, func(t *testing.T) desktest.Buses {
+		broker := inmem.NewBroker()
+		a, b := broker.Bus(), broker.Bus()
+		t.Cleanup(func() { a.Close(); b.Close() })
+		return desktest.Buses{A: a, B: b, Reconnect: func() { a.Disconnect(); a.Reconnect() }}
 	})
 }
