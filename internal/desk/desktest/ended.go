@@ -47,14 +47,14 @@ func testStoreEndedContext(t *testing.T, newStore func(t *testing.T) desk.Store)
 func testCoordEndedContext(t *testing.T, c desk.Coordinator, _ Clock) {
 	ctx := endedContext()
 	calls := map[string]func() error{
-		"Claim":       func() error { _, err := c.Claim(ctx, "c1", "an"); return err },
-		"NextSeq":     func() error { _, _, err := c.NextSeq(ctx, "c1", "k1"); return err },
-		"IncrUnread":  func() error { _, _, err := c.IncrUnread(ctx, "c1", "agent"); return err },
-		"Join":        func() error { _, err := c.Join(ctx, "an", "n1", time.Minute); return err },
-		"TryLock":     func() error { _, err := c.TryLock(ctx, "drain", "n1", time.Minute); return err },
-		"NextInRound": func() error { _, err := c.NextInRotation(ctx, []string{"an"}); return err },
-		"SetTyping":   func() error { return c.SetTyping(ctx, "c1", "agent", true) },
-		"Ping":        func() error { return c.Ping(ctx) },
+		"Claim":          func() error { _, err := c.Claim(ctx, "c1", "an"); return err },
+		"NextSeq":        func() error { _, _, err := c.NextSeq(ctx, "c1", "k1"); return err },
+		"IncrUnread":     func() error { _, _, err := c.IncrUnread(ctx, "c1", "agent"); return err },
+		"Join":           func() error { _, err := c.Join(ctx, "an", "n1", time.Minute); return err },
+		"TryLock":        func() error { _, err := c.TryLock(ctx, "drain", "n1", time.Minute); return err },
+		"NextInRotation": func() error { _, err := c.NextInRotation(ctx, []string{"an"}); return err },
+		"SetTyping":      func() error { return c.SetTyping(ctx, "c1", "agent", true) },
+		"Ping":           func() error { return c.Ping(ctx) },
 	}
 	for name, call := range calls {
 		if err := call(); err == nil {

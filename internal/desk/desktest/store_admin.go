@@ -28,7 +28,7 @@ func testFormFields(t *testing.T, newStore func(t *testing.T) desk.Store) {
 		t.Helper()
 		fs, err := s.FormFields(ctx)
 		if err != nil || fs == nil {
-			t.Fatalf("FormFields = %v, %v", fs, err)
+			t.Fatalf("FormFields = %#v, %v", fs, err)
 		}
 		return fs
 	}
@@ -155,7 +155,7 @@ func testCannedReplies(t *testing.T, newStore func(t *testing.T) desk.Store) {
 		return &chat.CannedReply{Shortcut: shortcut, Title: "T " + shortcut, Text: "x", OwnerID: owner, CreatedAt: t0, UpdatedAt: t0}
 	}
 	if items, err := s.CannedReplies(ctx, []string{""}); err != nil || items == nil || len(items) != 0 {
-		t.Fatalf("empty store: %v, %v", items, err)
+		t.Fatalf("CannedReplies of an empty store = %#v, %v; want an empty list", items, err)
 	}
 	for _, r := range []*chat.CannedReply{mk("", "chao"), mk("a1", "chao"), mk("a2", "chao"), mk("a1", "gia")} {
 		must(t, s.CreateCannedReply(ctx, r))
@@ -170,7 +170,7 @@ func testCannedReplies(t *testing.T, newStore func(t *testing.T) desk.Store) {
 		t.Helper()
 		items, err := s.CannedReplies(ctx, owners)
 		if err != nil || items == nil {
-			t.Fatalf("CannedReplies(%v) = %v, %v", owners, items, err)
+			t.Fatalf("CannedReplies(%q) = %#v, %v", owners, items, err)
 		}
 		var out []string
 		for _, r := range items {

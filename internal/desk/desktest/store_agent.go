@@ -30,7 +30,7 @@ func testAgents(t *testing.T, newStore func(t *testing.T) desk.Store) {
 	s := newStore(t)
 	ctx := ctxT(t)
 	if list, err := s.Agents(ctx); err != nil || list == nil || len(list) != 0 {
-		t.Fatalf("Agents of an empty store = %v, %v; want an empty list", list, err)
+		t.Fatalf("Agents of an empty store = %#v, %v; want an empty list", list, err)
 	}
 	lan := newAgent("", "  Lan@Example.COM ", "Lan")
 	lan.Role, lan.Disabled, lan.TokenVersion = chat.RoleAdmin, true, 7

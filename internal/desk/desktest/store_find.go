@@ -303,7 +303,7 @@ func testWaitingAndAssigned(t *testing.T, newStore func(t *testing.T) desk.Store
 			t.Fatalf("%s: %v", tt.name, err)
 		}
 		if got == nil || !slices.Equal(ids(got), tt.want) {
-			t.Errorf("%s: got %#v, want %v", tt.name, ids(got), tt.want)
+			t.Errorf("%s: got %v (nil %v), want %v", tt.name, ids(got), got == nil, tt.want)
 		}
 	}
 	if n, err := s.CountWaiting(ctxT(t)); err != nil || n != 5 {
@@ -345,6 +345,6 @@ func testStats(t *testing.T, newStore func(t *testing.T) desk.Store) {
 		t.Fatalf("statistics fields:\n got %+v\nwant %+v", got, in)
 	}
 	if list, err := s.ConversationsCreatedBetween(ctx, t0.Add(3*time.Hour), t0.Add(4*time.Hour)); err != nil || list == nil || len(list) != 0 {
-		t.Fatalf("empty range: %v, %v; want an empty list", list, err)
+		t.Fatalf("empty range: %#v, %v; want an empty list", list, err)
 	}
 }

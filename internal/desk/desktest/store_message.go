@@ -184,7 +184,7 @@ func testMessagesAfter(t *testing.T, newStore func(t *testing.T) desk.Store) {
 	for _, tt := range tests {
 		list, err := s.MessagesAfter(ctx, tt.conv, tt.after, tt.limit)
 		if err != nil || list == nil || !slices.Equal(seqs(list), tt.want) {
-			t.Errorf("MessagesAfter(%s, %d, %d) = %v, %v; want %v", tt.conv, tt.after, tt.limit, seqs(list), err, tt.want)
+			t.Errorf("MessagesAfter(%s, %d, %d) = %v (nil %v), %v; want %v", tt.conv, tt.after, tt.limit, seqs(list), list == nil, err, tt.want)
 		}
 	}
 	if max, err := s.MaxSeq(ctx, "c1"); err != nil || max != 6 {
