@@ -24,6 +24,7 @@ var presenceCases = []coordCase{
 	{"ReapReportsEachAgentOnce", testReapOnce},
 	{"TakeOfflineSinceHandsEachAgentOnce", testTakeOffline},
 	{"HeartbeatRestoresAForgottenMember", testHeartbeatRestores},
+	{"NodeIDsAreFreeText", testNodeIDWithSeparator},
 	{"Away", testAway},
 }
 
@@ -242,5 +243,35 @@ func testHeartbeatRestores(t *testing.T, c desk.Coordinator, _ Clock) {
 	}
 	if gone, err := c.Leave(ctxT(t), "an", "n1"); err != nil || !gone {
 		t.Fatalf("leave of a restored member: went offline %v, %v; want true", gone, err)
+	}
+}
+
+// testNodeIDWithSeparator: a node id is configuration (CHATDESK_NODE_ID),
+// free text; one containing the member separator "|" still yields the
+// agent's own id everywhere, and still keeps its agent alive.
+func testNodeIDWithSeparator(t *testing.T, c desk.Coordinator, clock Clock) {
+	ctx := ctxT(t)
+	joins := []struct {
+		agent, node string
+		ttl         time.Duration
+	}{
+		{"an", "rack|1", shortTTL},
+		{"binh", "rack|2", longTTL}, // keeps binh online
+		{"binh", "n3", shortTTL},
+	}
+	for _, j := range joins {
+		if _, err := c.Join(ctx, j.agent, j.node, j.ttl); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ids := online(t, c); !slices.Equal(ids, []string{"an", "binh"}) {
+		t.Fatalf("online %v, want [an binh]", ids)
+	}
+	clock.Sleep(pastTTL)
+	if gone, err := c.Reap(ctx); err != nil || !slices.Equal(gone, []string{"an"}) {
+		t.Fatalf("Reap = %q, %v; want [an]", gone, err)
+	}
+	if taken, err := c.TakeOfflineSince(ctx, clock.Now()); err != nil || !slices.Equal(taken, []string{"an"}) {
+		t.Fatalf("TakeOfflineSince = %q, %v; want [an]", taken, err)
 	}
 }
