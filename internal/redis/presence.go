@@ -71,7 +71,8 @@ func (c *Client) Heartbeat(ctx context.Context, nodeID string, agentIDs []string
 
 // Reap removes expired members and returns the agents that thereby went
 // offline everywhere. The script is atomic, so exactly one node reports
-// each transition.
+// each transition. The agent id is what precedes the first "|", as in Join
+// and OnlineAgents: a node id is free text and may contain one.
 func (c *Client) Reap(ctx context.Context) ([]string, error) {
 	now := time.Now().UnixMilli()
 	return reapScript.Run(ctx, c.rdb, []string{c.key("presence"), c.key("offline")}, now).StringSlice()
@@ -83,10 +84,10 @@ if #dead == 0 then return {} end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1])
 local live = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], '+inf')
 local alive = {}
-for _, m in ipairs(live) do alive[string.match(m, '^(.*)|')] = true end
+for _, m in ipairs(live) do alive[string.match(m, '^([^|]*)|')] = true end
 local out, seen = {}, {}
 for _, m in ipairs(dead) do
-  local a = string.match(m, '^(.*)|')
+  local a = string.match(m, '^([^|]*)|')
   if a and not alive[a] and not seen[a] then
     seen[a] = true
     table.insert(out, a)

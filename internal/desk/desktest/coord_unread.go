@@ -1,0 +1,43 @@
+package desktest
+
+import (
+	"testing"
+
+	"github.com/chatdesk/chatdesk/internal/desk"
+)
+
+var unreadCases = []coordCase{
+	{"CountAndReset", testUnread},
+}
+
+func testUnread(t *testing.T, c desk.Coordinator, _ Clock) {
+	ctx := ctxT(t)
+	steps := []struct {
+		name       string
+		do         func() (int64, int64, error)
+		agent, vis int64
+	}{
+		{"unknown conversation", func() (int64, int64, error) { return c.Unread(ctx, "c1") }, 0, 0},
+		{"agent +1", func() (int64, int64, error) { return c.IncrUnread(ctx, "c1", "agent") }, 1, 0},
+		{"agent +1 again", func() (int64, int64, error) { return c.IncrUnread(ctx, "c1", "agent") }, 2, 0},
+		{"visitor +1", func() (int64, int64, error) { return c.IncrUnread(ctx, "c1", "visitor") }, 2, 1},
+		{"read back", func() (int64, int64, error) { return c.Unread(ctx, "c1") }, 2, 1},
+		{"agent reset", func() (int64, int64, error) { return c.ResetUnread(ctx, "c1", "agent") }, 0, 1},
+		{"read back after reset", func() (int64, int64, error) { return c.Unread(ctx, "c1") }, 0, 1},
+		{"reset of an unknown conversation", func() (int64, int64, error) { return c.ResetUnread(ctx, "c2", "visitor") }, 0, 0},
+		{"another conversation is apart", func() (int64, int64, error) { return c.IncrUnread(ctx, "c2", "visitor") }, 0, 1},
+	}
+	for _, s := range steps {
+		a, v, err := s.do()
+		if err != nil || a != s.agent || v != s.vis {
+			t.Fatalf("%s: %d/%d, %v; want %d/%d", s.name, a, v, err, s.agent, s.vis)
+		}
+	}
+	race(50, func(int) error {
+		_, _, err := c.IncrUnread(ctx, "c3", "visitor")
+		return err
+	})
+	if a, v, err := c.Unread(ctx, "c3"); err != nil || a != 0 || v != 50 {
+		t.Fatalf("after 50 racing increments: %d/%d, %v; want 0/50", a, v, err)
+	}
+}

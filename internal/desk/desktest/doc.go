@@ -1,0 +1,71 @@
+// Package desktest holds the contract suites of the core's ports: one
+// function per port that any implementation must pass, run against the
+// in-memory fakes (internal/inmem) and the real adapters (internal/mongo,
+// internal/redis) alike, so the fakes the core's unit tests rely on cannot
+// drift from what production does. Call them from a test:
+//
+//	func TestContract(t *testing.T) {
+//		desktest.TestStore(t, func(t *testing.T) desk.Store { return open(t) })
+//	}
+//
+// Each case takes a fresh implementation from the factory, so the factory
+// must give each call its own empty state (a database, a key prefix).
+package desktest
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Clock lets time pass for the implementation under test: the real
+// adapters run on the wall clock (RealClock); a fake with an injectable
+// clock jumps (inmem.ManualClock). Cases about expiry read the time and
+// wait only through it.
+type Clock interface {
+	Now() time.Time
+	Sleep(d time.Duration)
+}
+
+// RealClock is the wall clock.
+type RealClock struct{}
+
+// Now returns time.Now().
+func (RealClock) Now() time.Time { return time.Now() }
+
+// Sleep sleeps.
+func (RealClock) Sleep(d time.Duration) { time.Sleep(d) }
+
+// ctxT returns a context that ends with the test, bounded so a hung call
+// fails instead of blocking the run.
+func ctxT(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// must fails the test on err.
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// race runs f n times at once and returns the results.
+func race[T any](n int, f func(i int) T) []T {
+	out := make([]T, n)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[i] = f(i)
+		}()
+	}
+	wg.Wait()
+	return out
+}

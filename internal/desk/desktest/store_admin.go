@@ -1,0 +1,238 @@
+package desktest
+
+import (
+	"errors"
+	"reflect"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chatdesk/chatdesk/internal/chat"
+	"github.com/chatdesk/chatdesk/internal/desk"
+)
+
+func fieldKeys(fs []chat.FormField) []string {
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = f.Key
+	}
+	return out
+}
+
+// testFormFields: seeded once, listed by order then key, keys unique.
+func testFormFields(t *testing.T, newStore func(t *testing.T) desk.Store) {
+	s := newStore(t)
+	ctx := ctxT(t)
+	list := func() []chat.FormField {
+		t.Helper()
+		fs, err := s.FormFields(ctx)
+		if err != nil || fs == nil {
+			t.Fatalf("FormFields = %#v, %v", fs, err)
+		}
+		return fs
+	}
+	if fs := list(); len(fs) != 0 {
+		t.Fatalf("empty store has fields %v", fieldKeys(fs))
+	}
+	defs := chat.DefaultFormFields()
+	// Nodes starting together all find the form empty and seed it.
+	var wg sync.WaitGroup
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := s.EnsureFormFields(ctx, defs); err != nil {
+				t.Errorf("EnsureFormFields: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if got := list(); !reflect.DeepEqual(got, defs) {
+		t.Fatalf("seeded fields:\n got %+v\nwant %+v", got, defs)
+	}
+	must(t, s.EnsureFormFields(ctx, []chat.FormField{{Key: "other", Label: "Khác", Type: chat.FieldText}}))
+	if got := list(); len(got) != len(defs) {
+		t.Fatalf("a second seeding changed the form: %v", fieldKeys(got))
+	}
+
+	extra := chat.FormField{Key: "size", Label: "Cỡ", Type: chat.FieldSelect, Order: 2, Enabled: true}
+	must(t, s.CreateFormField(ctx, extra))
+	if err := s.CreateFormField(ctx, extra); !errors.Is(err, chat.ErrDuplicateKey) {
+		t.Fatalf("duplicate key: err = %v, want ErrDuplicateKey", err)
+	}
+	var size chat.FormField
+	var keys []string
+	for _, f := range list() {
+		keys = append(keys, f.Key)
+		if f.Key == "size" {
+			size = f
+		}
+	}
+	want := slices.Clone(defs)
+	want = append(want, chat.FormField{Key: "size", Order: 2})
+	slices.SortStableFunc(want, func(a, b chat.FormField) int {
+		if a.Order != b.Order {
+			return a.Order - b.Order
+		}
+		switch {
+		case a.Key < b.Key:
+			return -1
+		case a.Key > b.Key:
+			return 1
+		}
+		return 0
+	})
+	if !slices.Equal(keys, fieldKeys(want)) {
+		t.Fatalf("fields %v, want by order then key %v", keys, fieldKeys(want))
+	}
+	if size.Options == nil || len(size.Options) != 0 {
+		t.Fatalf("nil options read back as %#v, want []", size.Options)
+	}
+
+	extra.Options, extra.Label, extra.Required = []string{"S", "M"}, "Kích cỡ", true
+	must(t, s.UpdateFormField(ctx, extra))
+	extra.Options[0] = "changed" // the store keeps its own copy
+	for _, f := range list() {
+		if f.Key == "size" && (f.Label != "Kích cỡ" || !f.Required || !slices.Equal(f.Options, []string{"S", "M"})) {
+			t.Fatalf("after update: %+v", f)
+		}
+	}
+	if err := s.UpdateFormField(ctx, chat.FormField{Key: "ghost"}); !isNotFound(err) {
+		t.Fatalf("update of a missing field: err = %v, want not found", err)
+	}
+	must(t, s.DeleteFormField(ctx, "size"))
+	if err := s.DeleteFormField(ctx, "size"); !isNotFound(err) {
+		t.Fatalf("second delete: err = %v, want not found", err)
+	}
+	if got := list(); !reflect.DeepEqual(got, defs) {
+		t.Fatalf("after delete: %v", fieldKeys(got))
+	}
+}
+
+func testSettings(t *testing.T, newStore func(t *testing.T) desk.Store) {
+	s := newStore(t)
+	ctx := ctxT(t)
+	if got, err := s.Settings(ctx); err != nil || !reflect.DeepEqual(got, chat.DefaultSettings()) {
+		t.Fatalf("unsaved settings = %+v, %v; want the defaults", got, err)
+	}
+	if got, err := s.BotSettings(ctx); err != nil || !reflect.DeepEqual(got, chat.DefaultBotSettings()) {
+		t.Fatalf("unsaved bot settings = %+v, %v; want the defaults", got, err)
+	}
+	steps := []chat.Settings{
+		{AssignmentMode: chat.AssignDefault, DefaultAgentID: "a1", AllowedOrigins: []string{"https://shop.example"}, WidgetColor: "#112233", WidgetTitle: "Hỗ trợ", WidgetGreeting: "Chào"},
+		{AssignmentMode: chat.AssignRoundRobin, WidgetColor: "#445566", WidgetTitle: "Lần hai"}, // nil origins read back as []
+	}
+	for i, v := range steps {
+		must(t, s.SaveSettings(ctx, v))
+		want := v
+		if want.AllowedOrigins == nil {
+			want.AllowedOrigins = []string{}
+		}
+		if got, err := s.Settings(ctx); err != nil || !reflect.DeepEqual(got, want) {
+			t.Fatalf("save %d read back %+v, %v; want %+v", i, got, err, want)
+		}
+	}
+	bot := chat.BotSettings{Enabled: true, Name: "Bé Na", BaseURL: "https://llm.example/v1", Model: "m", APIKey: "sk-1",
+		APIKeySet: true, SystemPrompt: "p", Knowledge: "k", WaitSeconds: 3, TimeoutSeconds: 20}
+	must(t, s.SaveBotSettings(ctx, bot))
+	want := bot
+	want.APIKeySet = false // derived for clients, not stored
+	if got, err := s.BotSettings(ctx); err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("bot settings read back %+v, %v; want %+v", got, err, want)
+	}
+	if got, _ := s.Settings(ctx); got.WidgetTitle != "Lần hai" {
+		t.Fatalf("saving bot settings changed the settings: %+v", got)
+	}
+}
+
+// testCannedReplies: a shortcut is unique per scope (shared "" or one
+// agent), on create and on rename; lists are by shortcut, shared first.
+func testCannedReplies(t *testing.T, newStore func(t *testing.T) desk.Store) {
+	s := newStore(t)
+	ctx := ctxT(t)
+	mk := func(owner, shortcut string) *chat.CannedReply {
+		return &chat.CannedReply{Shortcut: shortcut, Title: "T " + shortcut, Text: "x", OwnerID: owner, CreatedAt: t0, UpdatedAt: t0}
+	}
+	if items, err := s.CannedReplies(ctx, []string{""}); err != nil || items == nil || len(items) != 0 {
+		t.Fatalf("CannedReplies of an empty store = %#v, %v; want an empty list", items, err)
+	}
+	for _, r := range []*chat.CannedReply{mk("", "chao"), mk("a1", "chao"), mk("a2", "chao"), mk("a1", "gia")} {
+		must(t, s.CreateCannedReply(ctx, r))
+		if !hexID.MatchString(r.ID) {
+			t.Fatalf("generated id %q", r.ID)
+		}
+	}
+	if err := s.CreateCannedReply(ctx, mk("a1", "chao")); !errors.Is(err, chat.ErrDuplicateShortcut) {
+		t.Fatalf("duplicate create: %v, want ErrDuplicateShortcut", err)
+	}
+	scopes := func(owners ...string) []string {
+		t.Helper()
+		items, err := s.CannedReplies(ctx, owners)
+		if err != nil || items == nil {
+			t.Fatalf("CannedReplies(%q) = %#v, %v", owners, items, err)
+		}
+		var out []string
+		for _, r := range items {
+			out = append(out, r.OwnerID+"/"+r.Shortcut)
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		owners []string
+		want   []string
+	}{
+		{[]string{"", "a1"}, []string{"/chao", "a1/chao", "a1/gia"}},
+		{[]string{"a2", ""}, []string{"/chao", "a2/chao"}},
+		{[]string{"a9"}, nil},
+		{nil, nil},
+	} {
+		if got := scopes(tt.owners...); !slices.Equal(got, tt.want) {
+			t.Errorf("CannedReplies(%q) = %v, want %v", tt.owners, got, tt.want)
+		}
+	}
+	items, _ := s.CannedReplies(ctx, []string{"a1"})
+	gia := items[1]
+	if got, err := s.CannedReply(ctx, gia.ID); err != nil || !reflect.DeepEqual(got, gia) {
+		t.Fatalf("CannedReply = %+v, %v; want %+v", got, err, gia)
+	}
+	gia.Shortcut = "chao"
+	if err := s.UpdateCannedReply(ctx, gia); !errors.Is(err, chat.ErrDuplicateShortcut) {
+		t.Fatalf("rename onto a taken shortcut: %v, want ErrDuplicateShortcut", err)
+	}
+	gia.Shortcut, gia.Text, gia.UpdatedAt = "gia-moi", "giá mới", t0.Add(time.Hour)
+	must(t, s.UpdateCannedReply(ctx, gia))
+	if got, err := s.CannedReply(ctx, gia.ID); err != nil || !reflect.DeepEqual(got, gia) {
+		t.Fatalf("after rename: %+v, %v; want %+v", got, err, gia)
+	}
+	ghost := mk("a1", "ma")
+	ghost.ID = chat.NewID()
+	if err := s.UpdateCannedReply(ctx, ghost); !isNotFound(err) {
+		t.Fatalf("update of a missing reply: %v, want not found", err)
+	}
+	ghost.Shortcut = "chao"
+	if err := s.UpdateCannedReply(ctx, ghost); !isNotFound(err) {
+		t.Fatalf("update of a missing reply with a taken shortcut: %v, want not found", err)
+	}
+	must(t, s.DeleteCannedReply(ctx, gia.ID))
+	if err := s.DeleteCannedReply(ctx, gia.ID); !isNotFound(err) {
+		t.Fatalf("second delete: %v, want not found", err)
+	}
+	if _, err := s.CannedReply(ctx, gia.ID); !isNotFound(err) {
+		t.Fatalf("deleted reply: %v, want not found", err)
+	}
+
+	errs := race(6, func(int) error { return s.CreateCannedReply(ctx, mk("a3", "dup")) })
+	won := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			won++
+		case !errors.Is(err, chat.ErrDuplicateShortcut):
+			t.Errorf("racing create: %v, want ErrDuplicateShortcut", err)
+		}
+	}
+	if won != 1 {
+		t.Fatalf("%d racing creates of one shortcut succeeded, want 1", won)
+	}
+}

@@ -1,0 +1,127 @@
+package inmem
+
+import (
+	"context"
+	"errors"
+	"slices"
+
+	"github.com/chatdesk/chatdesk/internal/chat"
+)
+
+// conversationMessages are one conversation's messages, sorted by seq, with
+// the two unique keys internal/mongo indexes: (conversation, clientId) and
+// (conversation, seq).
+type conversationMessages struct {
+	bySeq    []*chat.Message
+	byClient map[string]*chat.Message
+}
+
+// errDuplicateMessageID: the caller reused a message id (ids are random, so
+// this is a bug upstream, not a resend).
+var errDuplicateMessageID = errors.New("inmem: duplicate message id")
+
+// InsertMessage stores m, giving it an id when it has none. A message whose
+// clientId is taken in its conversation gets chat.ErrDuplicateClientID,
+// even when its seq is taken too (a resend that reused its seq); otherwise
+// a taken seq gets chat.ErrDuplicateSeq.
+func (s *Store) InsertMessage(ctx context.Context, m *chat.Message) error {
+	if err := s.check(ctx); err != nil {
+		return err
+	}
+	if m.ID == "" {
+		m.ID = newID()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cm := s.messages[m.ConversationID]
+	if cm == nil {
+		cm = &conversationMessages{byClient: map[string]*chat.Message{}}
+		s.messages[m.ConversationID] = cm
+	}
+	if _, ok := cm.byClient[m.ClientID]; ok {
+		return chat.ErrDuplicateClientID
+	}
+	i, found := cm.find(m.Seq)
+	if found {
+		return chat.ErrDuplicateSeq
+	}
+	if s.messageIDs[m.ID] {
+		return errDuplicateMessageID
+	}
+	stored := cloneMessage(m)
+	s.messageIDs[m.ID] = true
+	cm.byClient[m.ClientID] = stored
+	cm.bySeq = slices.Insert(cm.bySeq, i, stored)
+	return nil
+}
+
+// find returns where seq is or would be in bySeq.
+func (cm *conversationMessages) find(seq int64) (int, bool) {
+	return slices.BinarySearchFunc(cm.bySeq, seq, func(m *chat.Message, seq int64) int {
+		switch {
+		case m.Seq < seq:
+			return -1
+		case m.Seq > seq:
+			return 1
+		}
+		return 0
+	})
+}
+
+// MessageByClientID returns chat.ErrNotFound when no such message is stored.
+func (s *Store) MessageByClientID(ctx context.Context, conversationID, clientID string) (*chat.Message, error) {
+	if err := s.check(ctx); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if cm := s.messages[conversationID]; cm != nil {
+		if m, ok := cm.byClient[clientID]; ok {
+			return cloneMessage(m), nil
+		}
+	}
+	return nil, chat.ErrNotFound
+}
+
+// maxReplay bounds one MessagesAfter page, as in internal/mongo.
+const maxReplay = 500
+
+// MessagesAfter returns up to limit messages with seq > after, by seq; a
+// limit <= 0 or above 500 means 500.
+func (s *Store) MessagesAfter(ctx context.Context, conversationID string, after int64, limit int) ([]*chat.Message, error) {
+	if err := s.check(ctx); err != nil {
+		return nil, err
+	}
+	if limit <= 0 || limit > maxReplay {
+		limit = maxReplay
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := []*chat.Message{}
+	cm := s.messages[conversationID]
+	if cm == nil {
+		return out, nil
+	}
+	i, found := cm.find(after)
+	if found {
+		i++
+	}
+	for _, m := range cm.bySeq[i:min(i+limit, len(cm.bySeq))] {
+		out = append(out, cloneMessage(m))
+	}
+	return out, nil
+}
+
+// MaxSeq returns the highest stored seq of a conversation, 0 when none.
+func (s *Store) MaxSeq(ctx context.Context, conversationID string) (int64, error) {
+	if err := s.check(ctx); err != nil {
+		return 0, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	cm := s.messages[conversationID]
+	if cm == nil || len(cm.bySeq) == 0 {
+		return 0, nil
+	}
+	return cm.bySeq[len(cm.bySeq)-1].Seq, nil
+}

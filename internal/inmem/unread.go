@@ -1,0 +1,62 @@
+package inmem
+
+import (
+	"context"
+	"time"
+)
+
+// unreadCounts are a conversation's counters by side, as the Redis hash
+// holds them (any side name is kept; "agent" and "visitor" are read).
+type unreadCounts struct {
+	sides    map[string]int64
+	expireAt int64
+}
+
+// IncrUnread adds one to side's counter and returns both.
+func (c *Coordinator) IncrUnread(ctx context.Context, conversationID, side string) (agent, visitor int64, err error) {
+	return c.changeUnread(ctx, conversationID, func(u *unreadCounts) { u.sides[side]++ })
+}
+
+// ResetUnread sets side's counter to zero and returns both.
+func (c *Coordinator) ResetUnread(ctx context.Context, conversationID, side string) (agent, visitor int64, err error) {
+	return c.changeUnread(ctx, conversationID, func(u *unreadCounts) { u.sides[side] = 0 })
+}
+
+// changeUnread applies change and reads both counters back atomically; a
+// change keeps the counters 7 days more.
+func (c *Coordinator) changeUnread(ctx context.Context, conversationID string, change func(*unreadCounts)) (int64, int64, error) {
+	st, now, unlock, err := c.lock(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer unlock()
+	u := st.liveUnread(conversationID, now)
+	if u == nil {
+		u = &unreadCounts{sides: map[string]int64{}}
+		st.unread[conversationID] = u
+	}
+	change(u)
+	u.expireAt = expiry(now, seqTTL)
+	return u.sides["agent"], u.sides["visitor"], nil
+}
+
+func (st *coordState) liveUnread(conversationID string, now time.Time) *unreadCounts {
+	u := st.unread[conversationID]
+	if u == nil || !live(u.expireAt, now) {
+		return nil
+	}
+	return u
+}
+
+// Unread returns both unread counters of a conversation.
+func (c *Coordinator) Unread(ctx context.Context, conversationID string) (agent, visitor int64, err error) {
+	st, now, unlock, err := c.lock(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer unlock()
+	if u := st.liveUnread(conversationID, now); u != nil {
+		return u.sides["agent"], u.sides["visitor"], nil
+	}
+	return 0, 0, nil
+}
