@@ -105,9 +105,13 @@ func (b *Bus) confirm(channel string) {
 		close(w)
 	}
 	if fire {
-		for _, f := range resubs {
-			go f()
-		}
+		// Off the delivery goroutine (a handler may publish or subscribe),
+		// in registration order.
+		go func() {
+			for _, f := range resubs {
+				f()
+			}
+		}()
 	}
 }
 
