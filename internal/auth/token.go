@@ -5,6 +5,7 @@ package auth
 import (
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -139,8 +140,13 @@ func CheckPassword(hash, password string) bool {
 }
 
 // dummyHash lets a login for an unknown email spend the same time as a real
-// one, so response timing does not reveal which emails exist.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("chatdesk-timing-equaliser"), bcryptCost)
+// one, so response timing does not reveal which emails exist. Made on first
+// use: every program that imports this package would otherwise pay for a
+// bcrypt hash at start (seconds under the race detector).
+var dummyHash = sync.OnceValue(func() []byte {
+	h, _ := bcrypt.GenerateFromPassword([]byte("chatdesk-timing-equaliser"), bcryptCost)
+	return h
+})
 
 // CheckDummy burns one bcrypt comparison.
-func CheckDummy(password string) { _ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password)) }
+func CheckDummy(password string) { _ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(password)) }
