@@ -97,8 +97,10 @@ func (cs *Conversations) CreateConversation(ctx context.Context, in NewConversat
 		}
 	}
 	cs.events.conversation(ctx, c, protocol.EvtConversationCreated, "")
-	if err := cs.route.assign(ctx, c); err != nil {
+	if assigned, err := cs.route.assignNew(ctx, c); err != nil {
 		cs.log.Warn("assignment failed; conversation stays waiting", "conversation", c.ID, "err", err)
+	} else {
+		c = assigned
 	}
 	if c.Status == chat.StatusWaiting && chat.AnswerValue(answers, chat.KeyMessage) != "" {
 		cs.bot.wake(c.ID)

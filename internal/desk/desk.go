@@ -124,6 +124,8 @@ type Core struct {
 	updates  *coalescer
 	janitor  *janitor
 	settings *settingsCache
+	// grace is how long Stop lets background work finish (stopGrace).
+	grace time.Duration
 }
 
 // New wires the core. Call Start to run its background loops.
@@ -154,7 +156,7 @@ func New(d Deps, cfg Config) *Core {
 	bot := &botRunner{client: d.Bot, store: store, settings: settings, locks: locks, named: d.Coord, transcript: tr, events: ev, avail: avail, tasks: tasks, now: now, metrics: m, log: d.Log, nodeID: cfg.NodeID, every: cfg.JanitorEvery}
 	route := &router{store: store, locks: locks, owners: owners, replyLocks: d.Coord, named: d.Coord, rotation: d.Coord, avail: avail, settings: settings, transcript: tr, events: ev, bot: bot, now: now, log: d.Log, nodeID: cfg.NodeID}
 
-	c := &Core{cfg: cfg, store: d.Store, coord: d.Coord, tasks: tasks, touches: touches, updates: updates, settings: settings}
+	c := &Core{cfg: cfg, store: d.Store, coord: d.Coord, tasks: tasks, touches: touches, updates: updates, settings: settings, grace: stopGrace}
 	c.Auth = &Auth{agents: store, tokens: d.Tokens, limits: limits, lim: d.Limiter, fail: fail}
 	c.Presence = &Presence{presence: d.Coord, avail: avail, settings: settings, events: ev, queue: route, bot: bot, tasks: tasks, nodeID: cfg.NodeID, ttl: cfg.PresenceTTL, log: d.Log, fail: fail}
 	c.Messages = &Messages{store: store, convs: convReader{store: store, convs: convs}, owners: owners, transcript: tr, typing: d.Coord, unread: d.Coord, touches: touches, events: ev, replays: replayReader{msgs: store, seq: d.Coord, cache: replays, metrics: m}, route: route, bot: bot, limits: limits, tasks: tasks, maxUpload: cfg.MaxUploadBytes, fail: fail, log: d.Log}
@@ -209,7 +211,7 @@ func (c *Core) Start() {
 // Stop ends the background loops after flushing pending touches and inbox
 // updates, and waits for every goroutine the core started: background
 // work gets stopGrace to finish, then its context is cancelled.
-func (c *Core) Stop() { c.tasks.stop(stopGrace) }
+func (c *Core) Stop() { c.tasks.stop(c.grace) }
 
 // stopGrace is how long background work (a reopen, a bot turn, a drain)
 // may run on after Stop before its context is cancelled.

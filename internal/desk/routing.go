@@ -38,39 +38,70 @@ type router struct {
 // request and a queue drain take turns, so no rotation turn is spent on a
 // claim that then loses).
 func (r *router) assign(ctx context.Context, c *chat.Conversation) error {
+	_, err := r.tryAssign(ctx, c)
+	return err
+}
+
+// assignNew is assign for the request that created c: when a concurrent
+// change (a queue drain that found c first) holds the conversation, it
+// waits for that change and answers with its outcome, so the creator is
+// told the assignment rather than "waiting" a moment before it happens.
+func (r *router) assignNew(ctx context.Context, c *chat.Conversation) (*chat.Conversation, error) {
+	busy, err := r.tryAssign(ctx, c)
+	if err != nil || !busy {
+		return c, err
+	}
+	unlock, err := r.locks.lock(ctx, c.ID)
+	if err != nil {
+		return c, err
+	}
+	unlock()
+	return r.store.Conversation(ctx, c.ID)
+}
+
+// tryAssign is assign; busy reports that another change held the
+// conversation, so nothing was done.
+func (r *router) tryAssign(ctx context.Context, c *chat.Conversation) (busy bool, err error) {
 	unlock, err := r.locks.tryLock(ctx, c.ID)
-	if err != nil || unlock == nil {
-		return err // someone else is changing it right now
+	if err != nil {
+		return false, err
+	}
+	if unlock == nil {
+		return true, nil // someone else is changing it right now
 	}
 	defer unlock()
 	if owner, found, err := r.replyLocks.Owner(ctx, c.ID); err != nil {
-		return err
+		return false, err
 	} else if found {
 		// Owned already. Normally that claim recorded itself; if its mirror
 		// write failed the document still says waiting: repair it.
 		cur, err := r.store.Conversation(ctx, c.ID)
-		if err != nil || cur.Status != chat.StatusWaiting {
-			return err
+		if err != nil {
+			return false, err
 		}
-		if a, err := r.store.Agent(ctx, owner); err == nil {
-			_, err = r.owners.record(ctx, cur, a, chat.ChangeAssigned, "")
-			return err
+		if cur.Status == chat.StatusWaiting {
+			if a, err := r.store.Agent(ctx, owner); err == nil {
+				if _, err := r.owners.record(ctx, cur, a, chat.ChangeAssigned, ""); err != nil {
+					return false, err
+				}
+			}
 		}
-		return nil
+		*c = *cur // the caller answers with what happened
+		return false, nil
 	}
 	agent, err := r.pickAgent(ctx)
 	if err != nil || agent == nil {
-		return err
+		return false, err
 	}
 	won, err := r.replyLocks.Claim(ctx, c.ID, agent.ID)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if won != agent.ID {
-		return nil // a manual claim won the race
+		return false, nil // a manual claim won the race
 	}
 	_, err = r.owners.record(ctx, c, agent, chat.ChangeAssigned, "")
-	return err
+	return false, err
 }
 
 // pickAgent chooses the next agent for a new conversation: the default agent
