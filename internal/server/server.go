@@ -114,11 +114,14 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, hooks Hooks) 
 		}
 	}
 
-	rtCfg := realtime.Config{PublicURL: cfg.PublicURL}
+	rtCfg := realtime.Config{PublicURL: cfg.PublicURL, NodeID: cfg.NodeID}
 	if hooks.Realtime != nil {
 		hooks.Realtime(&rtCfg)
 	}
-	hub = realtime.New(svc, bus, rtCfg, log, reg)
+	hub = realtime.New(realtime.Deps{
+		Auth: svc, Sessions: svc, Messages: svc, Presence: svc, Origins: svc, Cache: svc,
+		Bus: bus, Metrics: reg, Log: log,
+	}, rtCfg)
 	if err := hub.Start(ctx); err != nil {
 		return fmt.Errorf("realtime: %w", err)
 	}
