@@ -6,7 +6,6 @@ import (
 	"runtime/debug"
 	"unicode/utf8"
 
-	"github.com/gorilla/websocket"
 	"github.com/olahol/melody"
 
 	"github.com/chatdesk/chatdesk/internal/chat"
@@ -130,7 +129,7 @@ func (h *Hub) onBinary(s *melody.Session, _ []byte) {
 func (c *conn) recoverPanic() {
 	if p := recover(); p != nil {
 		c.h.log.Error("websocket handler panic", "panic", p, "stack", string(debug.Stack()))
-		c.close(websocket.CloseInternalServerErr, "internal error")
+		c.close(protocol.CloseInternalError, "internal error")
 	}
 }
 
