@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"github.com/chatdesk/chatdesk/internal/chat"
+	"github.com/chatdesk/chatdesk/internal/clienttest"
 	"github.com/chatdesk/chatdesk/internal/desk"
+	"github.com/chatdesk/chatdesk/internal/protocol"
 	"github.com/chatdesk/chatdesk/internal/realtime"
 	"github.com/chatdesk/chatdesk/internal/testenv"
 )
@@ -20,17 +22,17 @@ func TestReplaySkipsUpToDateClientsAndSharesReads(t *testing.T) {
 	n := runNode(t, nodeConfig(t), func(s *desk.Service) { svc = s })
 	c := n.newConversation("Replay", "0912000701", "tin đầu")
 	v, _ := n.dial(c.VisitorToken, 0)
-	seen := v.messagesUntilReplayDone()
+	seen := v.MessagesUntilReplayDone()
 	last := seen[len(seen)-1].Seq
-	v.close()
+	v.Close()
 
 	// Up to date: replay.done with nothing and no MongoDB query.
 	skipped0, _, queries0 := svc.ReplayStats()
 	up, _ := n.dial(c.VisitorToken, last)
-	if got := up.messagesUntilReplayDone(); len(got) != 0 {
+	if got := up.MessagesUntilReplayDone(); len(got) != 0 {
 		t.Fatalf("up-to-date client got %d messages", len(got))
 	}
-	up.close()
+	up.Close()
 	skipped1, _, queries1 := svc.ReplayStats()
 	if skipped1 != skipped0+1 || queries1 != queries0 {
 		t.Fatalf("replay stats skipped %d→%d queries %d→%d, want one skip and no query", skipped0, skipped1, queries0, queries1)
@@ -50,7 +52,7 @@ func TestReplaySkipsUpToDateClientsAndSharesReads(t *testing.T) {
 	_, hits0, q0 := svc.ReplayStats()
 	for tab := 0; tab < 4; tab++ {
 		r, _ := n.dial(c.VisitorToken, last)
-		got := r.messagesUntilReplayDone()
+		got := r.MessagesUntilReplayDone()
 		if len(got) != len(want) {
 			t.Fatalf("tab %d replayed %d messages, want %d", tab, len(got), len(want))
 		}
@@ -59,7 +61,7 @@ func TestReplaySkipsUpToDateClientsAndSharesReads(t *testing.T) {
 				t.Fatalf("tab %d replay[%d] = seq %d %q", tab, i, m.Seq, m.Text)
 			}
 		}
-		r.close()
+		r.Close()
 	}
 	_, hits1, q1 := svc.ReplayStats()
 	// The node stored the three messages itself, so their run is known
@@ -70,13 +72,13 @@ func TestReplaySkipsUpToDateClientsAndSharesReads(t *testing.T) {
 
 	// A resume from further back (not covered by the cached run) queries.
 	r, _ := n.dial(c.VisitorToken, 0)
-	if got := r.messagesUntilReplayDone(); int64(len(got)) != last+3 {
+	if got := r.MessagesUntilReplayDone(); int64(len(got)) != last+3 {
 		t.Fatalf("full replay: %d messages, want %d", len(got), last+3)
 	}
 	// And a new message makes the cached run stale: the next resume sees it.
 	n.do("POST", "/api/conversations/"+c.Conversation.ID+"/messages", c.VisitorToken, map[string]string{"clientId": "after", "text": "sau cùng"}, nil)
 	r2, _ := n.dial(c.VisitorToken, last)
-	got := r2.messagesUntilReplayDone()
+	got := r2.MessagesUntilReplayDone()
 	if len(got) != 4 || got[3].Text != "sau cùng" {
 		t.Fatalf("resume after a new message: %d messages %+v", len(got), got)
 	}
@@ -93,13 +95,13 @@ func TestHelloQueueServesAStormWithoutRefusals(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			ws := n.dialRaw()
-			ws.sendFrame("hello", "h", map[string]any{"token": c.VisitorToken, "lastSeq": 0})
-			f := ws.waitFor(func(f frame) bool { return f.ID == "h" }, "hello reply")
-			if f.Type != "session.ready" {
+			ws.Send(protocol.ReqHello, "h", map[string]any{"token": c.VisitorToken, "lastSeq": 0})
+			f := ws.WaitFor(func(f clienttest.Frame) bool { return f.ID == "h" }, "hello reply")
+			if f.Type != protocol.EvtSessionReady {
 				results <- "hello: " + f.Type + " " + string(f.Data)
 				return
 			}
-			if ms := ws.messagesUntilReplayDone(); len(ms) != 1 {
+			if ms := ws.MessagesUntilReplayDone(); len(ms) != 1 {
 				results <- fmt.Sprintf("replayed %d messages", len(ms))
 				return
 			}
@@ -125,18 +127,18 @@ func TestInboxUpdatesAreCoalescedAndRefreshed(t *testing.T) {
 	waitAssigned(t, n, anTok, id, decodeAgentID(t, n, anTok))
 	v, _ := n.dial(c.VisitorToken, 0)
 	sys := false
-	for _, m := range v.messagesUntilReplayDone() {
+	for _, m := range v.MessagesUntilReplayDone() {
 		sys = sys || m.SenderType == chat.SenderSystem
 	}
 	if !sys { // the assignment notice is stored after the owner: wait for it
-		v.waitType("message.created")
+		v.WaitType(protocol.EvtMessageCreated)
 	}
 
-	isMsgUpdate := func(f frame) bool {
-		if f.Type != desk.EventConversationUpdated {
+	isMsgUpdate := func(f clienttest.Frame) bool {
+		if f.Type != protocol.EvtConversationUpdated {
 			return false
 		}
-		d := decodeData[desk.ConversationChanged](t, f)
+		d := clienttest.Data[protocol.ConversationChanged](t, f)
 		return d.Change == "message" && d.Conversation.ID == id
 	}
 	// Assignment wrote a system message: its update may still be pending.
@@ -144,11 +146,11 @@ func TestInboxUpdatesAreCoalescedAndRefreshed(t *testing.T) {
 	p0, c0 := svc.UpdateStats()
 	var lastSeq int64
 	for i := 0; i < 5; i++ {
-		r := v.request("message.send", map[string]string{"clientId": fmt.Sprintf("v-%d", i), "text": fmt.Sprintf("tin %d", i)})
-		if r.Type != "ack" {
+		r := v.Request(protocol.ReqMessageSend, map[string]string{"clientId": fmt.Sprintf("v-%d", i), "text": fmt.Sprintf("tin %d", i)})
+		if r.Type != protocol.EvtAck {
 			t.Fatalf("send: %s %s", r.Type, r.Data)
 		}
-		lastSeq = decodeData[desk.MessageCreated](t, r).Message.Seq
+		lastSeq = clienttest.Data[protocol.MessageCreated](t, r).Message.Seq
 	}
 	// Within the window (an hour here) every message only replaces the
 	// pending snapshot.
@@ -157,16 +159,16 @@ func TestInboxUpdatesAreCoalescedAndRefreshed(t *testing.T) {
 	}
 	// The agent reads meanwhile: the delayed update must not bring the
 	// unread count back.
-	if r := anWS.request("conversation.read", map[string]any{"conversationId": id}); r.Type != "ack" {
+	if r := anWS.Request(protocol.ReqConversationRead, map[string]any{"conversationId": id}); r.Type != protocol.EvtAck {
 		t.Fatalf("read: %s %s", r.Type, r.Data)
 	}
 	svc.FlushUpdates()
 	if p2, _ := svc.UpdateStats(); p2 != p0+1 {
 		t.Fatalf("flush published %d updates, want 1", p2-p0)
 	}
-	var late desk.ConversationChanged
+	var late protocol.ConversationChanged
 	for late.Conversation == nil || late.Conversation.LastMessage == nil || late.Conversation.LastMessage.SenderType != chat.SenderVisitor {
-		late = decodeData[desk.ConversationChanged](t, anWS.waitFor(isMsgUpdate, "trailing inbox update"))
+		late = clienttest.Data[protocol.ConversationChanged](t, anWS.WaitFor(isMsgUpdate, "trailing inbox update"))
 	}
 	lc := late.Conversation
 	if lc.LastMessage == nil || lc.LastMessage.Seq != lastSeq || lc.LastMessage.Text != "tin 4" {
@@ -214,18 +216,18 @@ func TestTransferOnAnotherNodeRefusesCachedOwner(t *testing.T) {
 		t.Fatalf("conversation not assigned: %q", owner)
 	}
 	for i := 0; i < 3; i++ {
-		if r := anWS.request("message.send", map[string]string{"conversationId": id, "clientId": fmt.Sprintf("an-%d", i), "text": "chào"}); r.Type != "ack" {
+		if r := anWS.Request(protocol.ReqMessageSend, map[string]string{"conversationId": id, "clientId": fmt.Sprintf("an-%d", i), "text": "chào"}); r.Type != protocol.EvtAck {
 			t.Fatalf("owner send: %s %s", r.Type, r.Data)
 		}
 	}
 	if st := b.do("POST", "/api/conversations/"+id+"/transfer", anTok, map[string]string{"agentId": binh.ID}, nil); st != 200 {
 		t.Fatalf("transfer on node B: %d", st)
 	}
-	r := anWS.request("message.send", map[string]string{"conversationId": id, "clientId": "an-late", "text": "muộn"})
-	if r.Type != "error" || decodeData[map[string]any](t, r)["code"] != "not_assigned" {
+	r := anWS.Request(protocol.ReqMessageSend, map[string]string{"conversationId": id, "clientId": "an-late", "text": "muộn"})
+	if r.Type != protocol.EvtError || clienttest.Data[map[string]any](t, r)["code"] != "not_assigned" {
 		t.Fatalf("old owner after transfer on another node: %s %s", r.Type, r.Data)
 	}
-	if r := binhWS.request("message.send", map[string]string{"conversationId": id, "clientId": "binh-1", "text": "tôi đây"}); r.Type != "ack" {
+	if r := binhWS.Request(protocol.ReqMessageSend, map[string]string{"conversationId": id, "clientId": "binh-1", "text": "tôi đây"}); r.Type != protocol.EvtAck {
 		t.Fatalf("new owner send: %s %s", r.Type, r.Data)
 	}
 }
