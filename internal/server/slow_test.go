@@ -141,7 +141,7 @@ func sendPipelined(t *testing.T, c *clienttest.Conn, convID string, k int, text 
 	}
 	var last int64
 	for i := 0; i < k; i++ {
-		f := c.WaitFor(func(f clienttest.Frame) bool { return f.ID == fmt.Sprintf("a%d", i) }, "ack")
+		f := c.WaitFor(func(f clienttest.Frame) bool { return f.ID == fmt.Sprintf("a%d", i) }, fmt.Sprintf("the reply to a%d", i))
 		if f.Type != protocol.EvtAck {
 			t.Fatalf("send %d: %s %s", i, f.Type, f.Data)
 		}
