@@ -14,10 +14,10 @@ import (
 // could reach the database as operators (the payload types have no other
 // fields).
 func FuzzDecodeFrame(f *testing.F) {
-	f.Add(`{"type":"hello","id":"h1","data":{"token":"abc","lastSeq":3}}`)
-	f.Add(`{"type":"message.send","data":{"clientId":{"$ne":1},"text":["x"]}}`)
-	f.Add(`{"type":"sync","data":{"afterSeq":-1e309}}`)
-	f.Add(`{"type":"typing","data":null}`)
+	f.Add(`{"type":"` + protocol.ReqHello + `","id":"h1","data":{"token":"abc","lastSeq":3}}`)
+	f.Add(`{"type":"` + protocol.ReqMessageSend + `","data":{"clientId":{"$ne":1},"text":["x"]}}`)
+	f.Add(`{"type":"` + protocol.ReqSync + `","data":{"afterSeq":-1e309}}`)
+	f.Add(`{"type":"` + protocol.ReqTyping + `","data":null}`)
 	f.Add(`{"id":"r1","type":7}`)
 	f.Fuzz(func(t *testing.T, frame string) {
 		in, err := protocol.DecodeFrame([]byte(frame))

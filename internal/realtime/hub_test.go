@@ -118,15 +118,15 @@ func TestEveryRequestWithAnIDGetsExactlyOneReply(t *testing.T) {
 		{"m3", `{"id":"m3","type":5}`, chat.EINVALID},
 		{"m4", `{"id":"m4","type":null,"data":{}}`, chat.EINVALID},
 		{"m5", `{"id":"m5","type":"admin.drop"}`, chat.EINVALID},
-		{"m6", `{"id":"m6","type":"message.send","data":{"clientId":{"$ne":1},"text":"x"}}`, chat.EINVALID},
-		{"m7", `{"id":"m7","type":"sync","data":[1]}`, chat.EINVALID},
-		{"m8", `{"id":"m8","type":"hello","data":{"token":"visitor"}}`, chat.EINVALID},
-		{"m9", `{"id":"m9","type":"conversation.join","data":{"conversationId":"c1"}}`, chat.EFORBIDDEN},
-		{"m10", `{"id":"m10","type":"sync","data":{"conversationId":"c2"}}`, chat.ENOTFOUND},
-		{"m11", `{"id":"m11","type":"message.send","data":{"clientId":"a","text":"x"}}`, protocol.EvtAck},
-		{"m12", `{"id":"m12","type":"typing","data":{"typing":true}}`, protocol.EvtAck},
-		{"m13", `{"id":"m13","type":"conversation.read","data":{"seq":1}}`, protocol.EvtAck},
-		{"m14", `{"id":"m14","type":"sync","data":{"afterSeq":0}}`, protocol.EvtAck},
+		{"m6", `{"id":"m6","type":"` + protocol.ReqMessageSend + `","data":{"clientId":{"$ne":1},"text":"x"}}`, chat.EINVALID},
+		{"m7", `{"id":"m7","type":"` + protocol.ReqSync + `","data":[1]}`, chat.EINVALID},
+		{"m8", `{"id":"m8","type":"` + protocol.ReqHello + `","data":{"token":"visitor"}}`, chat.EINVALID},
+		{"m9", `{"id":"m9","type":"` + protocol.ReqConversationJoin + `","data":{"conversationId":"c1"}}`, chat.EFORBIDDEN},
+		{"m10", `{"id":"m10","type":"` + protocol.ReqSync + `","data":{"conversationId":"c2"}}`, chat.ENOTFOUND},
+		{"m11", `{"id":"m11","type":"` + protocol.ReqMessageSend + `","data":{"clientId":"a","text":"x"}}`, protocol.EvtAck},
+		{"m12", `{"id":"m12","type":"` + protocol.ReqTyping + `","data":{"typing":true}}`, protocol.EvtAck},
+		{"m13", `{"id":"m13","type":"` + protocol.ReqConversationRead + `","data":{"seq":1}}`, protocol.EvtAck},
+		{"m14", `{"id":"m14","type":"` + protocol.ReqSync + `","data":{"afterSeq":0}}`, protocol.EvtAck},
 	}
 	for _, f := range frames {
 		c.WriteText([]byte(f.raw))
@@ -179,7 +179,7 @@ func TestBinaryFramesCloseWith1003(t *testing.T) {
 	_, url := startHub(t)
 	t.Run("valid JSON before hello", func(t *testing.T) {
 		c := clienttest.Dial(t, url, wsclient.ConnOptions{})
-		c.WriteBinary([]byte(`{"type":"hello","id":"h","data":{"token":"visitor"}}`))
+		c.WriteBinary([]byte(`{"type":"` + protocol.ReqHello + `","id":"h","data":{"token":"visitor"}}`))
 		if code := c.WaitClosed(5 * time.Second); code != protocol.CloseUnsupportedData {
 			t.Fatalf("closed with %d, want %d", code, protocol.CloseUnsupportedData)
 		}
@@ -203,7 +203,7 @@ func TestBinaryFramesCloseWith1003(t *testing.T) {
 func TestInvalidUTF8ClosesWith1007(t *testing.T) {
 	_, url := startHub(t)
 	c := dialVisitor(t, url)
-	c.WriteText([]byte("{\"type\":\"message.send\",\"id\":\"s1\",\"data\":{\"clientId\":\"u1\",\"text\":\"ch\xe0o\"}}"))
+	c.WriteText([]byte(`{"type":"` + protocol.ReqMessageSend + `","id":"s1","data":{"clientId":"u1","text":"ch` + "\xe0" + `o"}}`))
 	if code := c.WaitClosed(5 * time.Second); code != protocol.CloseInvalidPayload {
 		t.Fatalf("closed with %d, want %d", code, protocol.CloseInvalidPayload)
 	}

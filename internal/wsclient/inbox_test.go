@@ -69,18 +69,18 @@ func TestInboxEndReleasesWaitersWithWhatArrived(t *testing.T) {
 		_, err := b.WaitFor(context.Background(), func(f Frame) bool { return f.Type == "never" })
 		done <- err
 	}()
-	b.Push(Frame{Type: "hello"})
+	b.Push(Frame{Type: "greeting"})
 	b.End(errors.New("closed by the server with 4401"))
 	select {
 	case err := <-done:
-		if err == nil || !strings.Contains(err.Error(), "4401") || !strings.Contains(err.Error(), "hello") {
+		if err == nil || !strings.Contains(err.Error(), "4401") || !strings.Contains(err.Error(), "greeting") {
 			t.Fatalf("err = %v", err)
 		}
 	case <-time.After(time.Second):
 		t.Fatal("End did not release the waiter")
 	}
 	// A frame that arrived before the end is still found.
-	if f, err := b.WaitFor(context.Background(), func(f Frame) bool { return f.Type == "hello" }); err != nil || f.Type != "hello" {
+	if f, err := b.WaitFor(context.Background(), func(f Frame) bool { return f.Type == "greeting" }); err != nil || f.Type != "greeting" {
 		t.Fatalf("got %v %v", f, err)
 	}
 }
