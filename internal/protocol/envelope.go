@@ -40,12 +40,20 @@ type Inbound struct {
 // ErrBadFrame: the frame is not a JSON object with a string type.
 var ErrBadFrame = errors.New("protocol: malformed frame")
 
-// DecodeFrame parses a frame's envelope. The id is returned even when the
-// type is missing, so the reply can carry it.
+// DecodeFrame parses a frame's envelope. The id is returned whenever the
+// frame is an object with a string id of an allowed length, even when its
+// type is missing, empty or not a string, so the error reply can carry it:
+// every request with an id gets exactly one reply.
 func DecodeFrame(raw []byte) (Inbound, error) {
 	var in Inbound
 	if err := json.Unmarshal(raw, &in); err != nil {
-		return Inbound{}, ErrBadFrame
+		var id struct {
+			ID string `json:"id"`
+		}
+		if json.Unmarshal(raw, &id) != nil || len(id.ID) > MaxIDLen {
+			return Inbound{}, ErrBadFrame
+		}
+		return Inbound{ID: id.ID}, ErrBadFrame
 	}
 	if len(in.ID) > MaxIDLen {
 		return Inbound{}, ErrBadFrame

@@ -46,7 +46,7 @@ var Requests = []string{ReqHello, ReqMessageSend, ReqTyping, ReqConversationRead
 // Events lists every reply and event a client may receive.
 var Events = []string{EvtAck, EvtError, EvtSessionReady, EvtReplayDone, EvtMessageCreated, EvtTyping, EvtConversationCreated, EvtConversationUpdated, EvtAgentPresence, EvtSupportStatus, EvtSessionResync, EvtServerDraining}
 
-// Close codes. 1001, 1003 and 1007 are RFC 6455's; the 4xxx codes are ours.
+// Close codes. The 1xxx codes are RFC 6455's; the 4xxx codes are ours.
 const (
 	// CloseGoingAway: the node is shutting down (after server.draining).
 	CloseGoingAway = 1001
@@ -54,6 +54,10 @@ const (
 	CloseUnsupportedData = 1003
 	// CloseInvalidPayload: a text frame that is not valid UTF-8.
 	CloseInvalidPayload = 1007
+	// CloseTooBig: a frame over MaxFrameBytes.
+	CloseTooBig = 1009
+	// CloseInternalError: handling a frame failed unexpectedly.
+	CloseInternalError = 1011
 	// CloseTryAgain: reconnect with backoff and resume (slow consumer, no
 	// hello in time, a dependency down during hello).
 	CloseTryAgain = 4000
@@ -74,6 +78,8 @@ var CloseCodes = []CloseCode{
 	{"GOING_AWAY", CloseGoingAway},
 	{"UNSUPPORTED_DATA", CloseUnsupportedData},
 	{"INVALID_PAYLOAD", CloseInvalidPayload},
+	{"TOO_BIG", CloseTooBig},
+	{"INTERNAL_ERROR", CloseInternalError},
 	{"TRY_AGAIN", CloseTryAgain},
 	{"UNAUTHORIZED", CloseUnauthorized},
 	{"DISABLED", CloseDisabled},

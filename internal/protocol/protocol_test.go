@@ -47,7 +47,9 @@ func TestDecodeFrame(t *testing.T) {
 		{"empty type keeps the id", `{"type":"","id":"r3"}`, true, "r3"},
 		{"not json", `hello`, true, ""},
 		{"array", `[1,2]`, true, ""},
-		{"type of wrong kind", `{"type":5,"id":"r4"}`, true, ""},
+		{"type of wrong kind keeps the id", `{"type":5,"id":"r4"}`, true, "r4"},
+		{"data of wrong kind keeps the id", `{"type":"sync","id":"r5","data":[1]}`, false, "r5"},
+		{"id of wrong kind", `{"type":"sync","id":5}`, true, ""},
 		{"id too long", `{"type":"sync","id":"` + string(bytes.Repeat([]byte("x"), MaxIDLen+1)) + `"}`, true, ""},
 	}
 	for _, tt := range tests {

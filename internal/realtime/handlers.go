@@ -2,169 +2,143 @@ package realtime
 
 import (
 	"context"
-	"encoding/json"
 	"time"
-
-	"github.com/olahol/melody"
 
 	"github.com/chatdesk/chatdesk/internal/chat"
 	"github.com/chatdesk/chatdesk/internal/desk"
 	"github.com/chatdesk/chatdesk/internal/protocol"
 )
 
-var errBadData = &chat.Error{Code: chat.EINVALID, Message: "Dữ liệu gửi lên không hợp lệ."}
-
-// decode reads a request's data strictly: wrong JSON types are refused.
-func decode(raw json.RawMessage, v any) error {
-	if len(raw) == 0 {
-		raw = []byte("{}")
-	}
-	if err := json.Unmarshal(raw, v); err != nil {
-		return errBadData
-	}
-	return nil
-}
-
-type helloData struct {
-	Token   string `json:"token"`
-	LastSeq int64  `json:"lastSeq"`
-}
-
-type ready struct {
-	Role          string             `json:"role"`
-	Conversation  *chat.Conversation `json:"conversation,omitempty"`
-	Agent         *chat.Agent        `json:"agent,omitempty"`
-	Agents        []chat.AgentView   `json:"agents,omitempty"`
-	SupportOnline bool               `json:"supportOnline"`
-	Heartbeat     int                `json:"heartbeat"`
-	Node          string             `json:"node"`
-}
+// The request handlers. Each takes its typed payload and returns its
+// result or an error; dispatch replies (see conn.reply).
 
 // helloQueueWait bounds how long a hello waits for its turn.
 const helloQueueWait = 30 * time.Second
 
-func (h *Hub) handleHello(s *melody.Session, st *session, in inbound) {
-	if st.ready() {
-		h.sendError(s, in.ID, &chat.Error{Code: chat.EINVALID, Message: "Kết nối đã được xác thực."})
-		return
-	}
-	// The hello arrived: the hello timeout no longer applies, even if the
-	// hello waits in the queue below.
-	st.mu.Lock()
-	if st.timer != nil {
-		st.timer.Stop()
-		st.timer = nil // ~0.4 KB per idle socket otherwise
-	}
-	st.mu.Unlock()
-	// A bounded number of hellos run at once on this node: in a reconnect
-	// storm the others wait here (bounded by the request context)
-	// instead of all hitting MongoDB and timing out together.
+// waitHelloTurn admits a hello. A bounded number of hellos run at once on
+// this node: in a reconnect storm the others wait here instead of all
+// hitting MongoDB and timing out together.
+func (c *conn) waitHelloTurn() (release func(), err error) {
+	c.stopHelloTimer()
 	wait := time.NewTimer(helloQueueWait)
+	defer wait.Stop()
 	select {
-	case h.hellos <- struct{}{}:
-		wait.Stop()
-		defer func() { <-h.hellos }()
+	case c.h.hellos <- struct{}{}:
+		return func() { <-c.h.hellos }, nil
 	case <-wait.C:
-		h.sendError(s, in.ID, chat.ErrUnavailable)
-		closeWith(s, closeTryAgain, "busy")
-		return
+		return nil, closing(chat.ErrUnavailable, protocol.CloseTryAgain, "busy")
+	case <-c.ctx.Done():
+		return nil, c.ctx.Err() // the socket is gone; the reply goes nowhere
 	}
-	// The request's own time starts once it is its turn.
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
-	var d helloData
-	if err := decode(in.Data, &d); err != nil {
-		h.sendError(s, in.ID, err)
-		closeWith(s, closeUnauthorized, "bad hello")
-		return
-	}
-	actor, err := h.svc.Auth.Authenticate(ctx, d.Token)
+}
+
+// hello authenticates the socket, then opens a visitor's or an agent's
+// session.
+func (c *conn) hello(ctx context.Context, p *protocol.Hello) (result, error) {
+	actor, err := c.h.auth.Authenticate(ctx, p.Token)
 	if err != nil {
-		h.sendError(s, in.ID, err)
-		code := closeUnauthorized
-		if chat.ErrorCode(err) == chat.EDISABLED {
-			code = closeDisabled
-		} else if chat.ErrorCode(err) == chat.EUNAVAILABLE {
-			code = closeTryAgain
+		code := protocol.CloseUnauthorized
+		switch chat.ErrorCode(err) {
+		case chat.EDISABLED:
+			code = protocol.CloseDisabled
+		case chat.EUNAVAILABLE:
+			code = protocol.CloseTryAgain
 		}
-		closeWith(s, code, "unauthorized")
-		return
+		return result{}, closing(err, code, "unauthorized")
 	}
-	r := ready{Heartbeat: int(h.cfg.PingEvery.Seconds()), Node: h.svc.NodeID()}
 	if actor.Visitor {
-		conv, err := h.svc.Conversations.ConversationForSession(ctx, actor, actor.ConversationID)
-		if err != nil {
-			h.sendError(s, in.ID, err)
-			if chat.ErrorCode(err) == chat.ENOTFOUND {
-				closeWith(s, closeUnauthorized, "unknown conversation")
-			} else {
-				closeWith(s, closeTryAgain, "unavailable")
-			}
-			return
-		}
-		h.addToConv(ctx, conv.ID, s)
-		st.mu.Lock()
-		st.actor, st.hello = actor, true
-		st.mu.Unlock()
-		h.mu.Lock()
-		h.visitors[s] = struct{}{}
-		r.SupportOnline = h.online > 0
-		h.mu.Unlock()
-		r.Role, r.Conversation = "visitor", conv
-		if h.met != nil {
-			h.met.Connected("visitor")
-		}
-		h.send(s, protocol.Envelope{Type: "session.ready", ID: in.ID, Data: r})
-		h.replay(ctx, s, actor, conv.ID, d.LastSeq)
-		return
+		return c.helloVisitor(ctx, actor, p.LastSeq)
 	}
-	agents, err := h.svc.Presence.Agents(ctx, actor)
+	return c.helloAgent(ctx, actor)
+}
+
+// helloVisitor follows the visitor's conversation (live delivery in place
+// before the replay starts), answers session.ready, then replays what the
+// visitor lacks.
+func (c *conn) helloVisitor(ctx context.Context, actor desk.Actor, lastSeq int64) (result, error) {
+	h := c.h
+	conv, err := h.sessions.ConversationForSession(ctx, actor, actor.ConversationID)
 	if err != nil {
-		h.sendError(s, in.ID, err)
-		closeWith(s, closeTryAgain, "unavailable")
-		return
+		if chat.ErrorCode(err) == chat.ENOTFOUND {
+			return result{}, closing(err, protocol.CloseUnauthorized, "unknown conversation")
+		}
+		return result{}, closing(err, protocol.CloseTryAgain, "unavailable")
 	}
-	st.mu.Lock()
-	st.actor, st.hello = actor, true
-	st.mu.Unlock()
-	h.mu.Lock()
-	h.agents[s] = struct{}{}
-	h.agentCount[actor.Agent.ID]++
-	first := h.agentCount[actor.Agent.ID] == 1
-	r.SupportOnline = h.online > 0
-	h.mu.Unlock()
+	var supportOnline bool
+	if !h.follow(ctx, c, conv.ID, func() {
+		c.setReady(actor)
+		h.visitors[c] = struct{}{}
+		supportOnline = h.online > 0
+	}) {
+		return result{}, c.ctx.Err() // the socket is gone
+	}
 	if h.met != nil {
-		h.met.Connected("agent")
+		h.met.Connected(sideVisitor)
 	}
-	// The agent is online (assignable) before session.ready is sent: a
-	// client that acts on session.ready must find itself online. The
-	// presence event follows session.ready.
+	return result{
+		typ: protocol.EvtSessionReady,
+		data: protocol.SessionReady{
+			Role: sideVisitor, Conversation: conv, SupportOnline: supportOnline,
+			Heartbeat: int(h.cfg.PingEvery.Seconds()), Node: h.cfg.NodeID,
+		},
+		then: func(ctx context.Context) { c.replay(ctx, actor, conv.ID, lastSeq) },
+	}, nil
+}
+
+// helloAgent registers an agent's socket. The agent is online (assignable)
+// before session.ready is sent: a client that acts on session.ready must
+// find itself online. The presence event follows session.ready.
+func (c *conn) helloAgent(ctx context.Context, actor desk.Actor) (result, error) {
+	h := c.h
+	agents, err := h.presence.Agents(ctx, actor)
+	if err != nil {
+		return result{}, closing(err, protocol.CloseTryAgain, "unavailable")
+	}
+	var first, supportOnline bool
+	if !h.ifOpen(c, func() {
+		c.setReady(actor)
+		h.agents[c] = struct{}{}
+		h.agentCount[actor.Agent.ID]++
+		first = h.agentCount[actor.Agent.ID] == 1
+		supportOnline = h.online > 0
+	}) {
+		return result{}, c.ctx.Err() // the socket is gone
+	}
+	if h.met != nil {
+		h.met.Connected(sideAgent)
+	}
 	announce := func() {}
 	if first {
-		announce = h.svc.Presence.AgentOnline(ctx, actor.Agent)
+		announce = h.presence.AgentOnline(ctx, actor.Agent)
 	}
 	for i := range agents {
 		if agents[i].ID == actor.Agent.ID && !agents[i].Online {
 			agents[i].Online, agents[i].Status = true, "online"
 		}
 	}
-	r.Role, r.Agent, r.Agents = string(actor.Agent.Role), actor.Agent, agents
-	h.send(s, protocol.Envelope{Type: "session.ready", ID: in.ID, Data: r})
-	announce()
+	return result{
+		typ: protocol.EvtSessionReady,
+		data: protocol.SessionReady{
+			Role: string(actor.Agent.Role), Agent: actor.Agent, Agents: agents, SupportOnline: supportOnline,
+			Heartbeat: int(h.cfg.PingEvery.Seconds()), Node: h.cfg.NodeID,
+		},
+		then: func(context.Context) { announce() },
+	}, nil
 }
 
 // replay sends every stored message after `after`, in seq order, then
-// replay.done. Live events may interleave; clients dedupe by id.
-func (h *Hub) replay(ctx context.Context, s *melody.Session, actor desk.Actor, convID string, after int64) {
+// replay.done. Live events may interleave; clients dedupe by id. A replay
+// that fails sends an error without id (the request was answered already).
+func (c *conn) replay(ctx context.Context, actor desk.Actor, convID string, after int64) {
 	last := after
 	for {
-		ms, err := h.svc.Messages.Replay(ctx, actor, convID, last, desk.MaxReplay)
+		ms, err := c.h.messages.Replay(ctx, actor, convID, last, desk.MaxReplay)
 		if err != nil {
-			h.sendError(s, "", err)
+			c.reply("", result{}, err)
 			return
 		}
 		for _, m := range ms {
-			if h.writePaced(ctx, s, protocol.Encode(protocol.EvtMessageCreated, protocol.MessageCreated{Message: m})) != nil {
+			if c.writePaced(ctx, protocol.Encode(protocol.EvtMessageCreated, protocol.MessageCreated{Message: m})) != nil {
 				return // gave up (the socket is gone or stuck); the client resumes from what it got
 			}
 			last = m.Seq
@@ -173,15 +147,11 @@ func (h *Hub) replay(ctx context.Context, s *melody.Session, actor desk.Actor, c
 			break
 		}
 	}
-	h.write(s, protocol.Encode("replay.done", map[string]any{"conversationId": convID, "lastSeq": last}))
+	c.write(protocol.Encode(protocol.EvtReplayDone, protocol.ReplayDone{ConversationID: convID, LastSeq: last}))
 }
 
-type sendData struct {
-	ConversationID string `json:"conversationId"`
-	ClientID       string `json:"clientId"`
-	Text           string `json:"text"`
-}
-
+// conversationOf is the conversation a request names; visitors may omit
+// it (their token names theirs).
 func conversationOf(actor desk.Actor, requested string) string {
 	if actor.Visitor && requested == "" {
 		return actor.ConversationID
@@ -189,149 +159,85 @@ func conversationOf(actor desk.Actor, requested string) string {
 	return requested
 }
 
-func (h *Hub) handleSend(ctx context.Context, actor desk.Actor, raw json.RawMessage) (any, error) {
-	var d sendData
-	if err := decode(raw, &d); err != nil {
-		return nil, err
-	}
-	m, _, err := h.svc.Messages.SendMessage(ctx, actor, conversationOf(actor, d.ConversationID), d.ClientID, d.Text)
+// send stores a message; it runs in the socket's FIFO for the
+// conversation (send.go). The ack carries the stored message.
+func (c *conn) send(ctx context.Context, p *protocol.MessageSend) (result, error) {
+	actor := c.who()
+	m, _, err := c.h.messages.SendMessage(ctx, actor, conversationOf(actor, p.ConversationID), p.ClientID, p.Text)
 	if err != nil {
-		return nil, err
+		return result{}, err
 	}
-	return protocol.MessageCreated{Message: m}, nil
+	return result{data: protocol.MessageCreated{Message: m}}, nil
 }
 
-type typingData struct {
-	ConversationID string `json:"conversationId"`
-	Typing         bool   `json:"typing"`
+func (c *conn) typing(ctx context.Context, p *protocol.TypingRequest) (result, error) {
+	actor := c.who()
+	return result{}, c.h.messages.SetTyping(ctx, actor, conversationOf(actor, p.ConversationID), p.Typing)
 }
 
-func (h *Hub) handleTyping(ctx context.Context, actor desk.Actor, raw json.RawMessage) error {
-	var d typingData
-	if err := decode(raw, &d); err != nil {
-		return err
-	}
-	return h.svc.Messages.SetTyping(ctx, actor, conversationOf(actor, d.ConversationID), d.Typing)
+func (c *conn) read(ctx context.Context, p *protocol.ConversationRead) (result, error) {
+	actor := c.who()
+	return result{}, c.h.messages.MarkRead(ctx, actor, conversationOf(actor, p.ConversationID))
 }
 
-type readData struct {
-	ConversationID string `json:"conversationId"`
-	Seq            int64  `json:"seq"`
-}
-
-func (h *Hub) handleRead(ctx context.Context, actor desk.Actor, raw json.RawMessage) error {
-	var d readData
-	if err := decode(raw, &d); err != nil {
-		return err
-	}
-	return h.svc.Messages.MarkRead(ctx, actor, conversationOf(actor, d.ConversationID))
-}
-
-type joinData struct {
-	ConversationID string `json:"conversationId"`
-	AfterSeq       int64  `json:"afterSeq"`
-}
-
-func (h *Hub) handleJoin(ctx context.Context, s *melody.Session, st *session, actor desk.Actor, in inbound) {
-	var d joinData
-	if err := decode(in.Data, &d); err != nil {
-		h.sendError(s, in.ID, err)
-		return
-	}
+// join makes an agent's socket follow a conversation: the ack carries the
+// conversation, then the replay after afterSeq follows.
+func (c *conn) join(ctx context.Context, p *protocol.ConversationJoin) (result, error) {
+	actor := c.who()
 	if !actor.IsAgent() {
-		h.sendError(s, in.ID, chat.ErrForbidden)
-		return
+		return result{}, chat.ErrForbidden
 	}
-	conv, err := h.svc.Conversations.ConversationForSession(ctx, actor, d.ConversationID)
+	conv, err := c.h.sessions.ConversationForSession(ctx, actor, p.ConversationID)
 	if err != nil {
-		h.sendError(s, in.ID, err)
-		return
+		return result{}, err
 	}
-	st.mu.Lock()
-	already := st.joined[conv.ID]
-	if st.joined == nil {
-		st.joined = map[string]bool{}
+	c.mu.Lock()
+	already := c.joined[conv.ID]
+	c.mu.Unlock()
+	if !already && !c.h.follow(ctx, c, conv.ID, func() {
+		c.mu.Lock()
+		if c.joined == nil {
+			c.joined = map[string]bool{}
+		}
+		c.joined[conv.ID] = true
+		c.mu.Unlock()
+	}) {
+		return result{}, c.ctx.Err() // the socket is gone
 	}
-	st.joined[conv.ID] = true
-	st.mu.Unlock()
-	if !already {
-		h.addToConv(ctx, conv.ID, s)
-	}
-	h.send(s, protocol.Envelope{Type: "ack", ID: in.ID, Data: map[string]any{"conversation": conv}})
-	h.replay(ctx, s, actor, conv.ID, d.AfterSeq)
+	return result{
+		data: protocol.JoinAck{Conversation: conv},
+		then: func(ctx context.Context) { c.replay(ctx, actor, conv.ID, p.AfterSeq) },
+	}, nil
 }
 
-type leaveData struct {
-	ConversationID string `json:"conversationId"`
-}
-
-func (h *Hub) handleLeave(s *melody.Session, st *session, actor desk.Actor, raw json.RawMessage) error {
-	var d leaveData
-	if err := decode(raw, &d); err != nil {
-		return err
+func (c *conn) leave(_ context.Context, p *protocol.ConversationLeave) (result, error) {
+	if !c.who().IsAgent() {
+		return result{}, chat.ErrForbidden
 	}
-	if !actor.IsAgent() {
-		return chat.ErrForbidden
-	}
-	st.mu.Lock()
-	joined := st.joined[d.ConversationID]
-	delete(st.joined, d.ConversationID)
-	st.mu.Unlock()
+	c.mu.Lock()
+	joined := c.joined[p.ConversationID]
+	delete(c.joined, p.ConversationID)
+	c.mu.Unlock()
 	if joined {
-		h.mu.Lock()
-		h.removeFromConv(d.ConversationID, s)
-		h.mu.Unlock()
-		h.unref(desk.ConversationTopic(d.ConversationID))
+		c.h.mu.Lock()
+		c.h.removeFromConv(p.ConversationID, c)
+		c.h.mu.Unlock()
+		c.h.unref(desk.ConversationTopic(p.ConversationID))
 	}
-	return nil
+	return result{}, nil
 }
 
-type syncData struct {
-	ConversationID string `json:"conversationId"`
-	AfterSeq       int64  `json:"afterSeq"`
+// sync replays a conversation the socket may read: the ack, then the
+// messages after afterSeq.
+func (c *conn) sync(ctx context.Context, p *protocol.Sync) (result, error) {
+	actor := c.who()
+	convID := conversationOf(actor, p.ConversationID)
+	if _, err := c.h.sessions.ConversationForSession(ctx, actor, convID); err != nil {
+		return result{}, err
+	}
+	return result{then: func(ctx context.Context) { c.replay(ctx, actor, convID, p.AfterSeq) }}, nil
 }
 
-func (h *Hub) handleSync(ctx context.Context, s *melody.Session, actor desk.Actor, in inbound) {
-	var d syncData
-	if err := decode(in.Data, &d); err != nil {
-		h.sendError(s, in.ID, err)
-		return
-	}
-	convID := conversationOf(actor, d.ConversationID)
-	if _, err := h.svc.Conversations.ConversationForSession(ctx, actor, convID); err != nil {
-		h.sendError(s, in.ID, err)
-		return
-	}
-	if in.ID != "" {
-		h.send(s, protocol.Envelope{Type: "ack", ID: in.ID, Data: struct{}{}})
-	}
-	h.replay(ctx, s, actor, convID, d.AfterSeq)
-}
-
-type statusData struct {
-	Status string `json:"status"`
-}
-
-func (h *Hub) handleStatus(ctx context.Context, actor desk.Actor, raw json.RawMessage) error {
-	var d statusData
-	if err := decode(raw, &d); err != nil {
-		return err
-	}
-	return h.svc.Presence.SetAgentStatus(ctx, actor, d.Status)
-}
-
-// typingSide returns the sender side of a typing event ("" for other
-// events), cheaply: only typing frames are parsed.
-func typingSide(payload []byte) string {
-	const prefix = `{"type":"typing"`
-	if len(payload) < len(prefix) || string(payload[:len(prefix)]) != prefix {
-		return ""
-	}
-	var ev struct {
-		Data protocol.Typing `json:"data"`
-	}
-	if json.Unmarshal(payload, &ev) != nil {
-		return ""
-	}
-	return string(ev.Data.SenderType)
+func (c *conn) agentStatus(ctx context.Context, p *protocol.AgentStatus) (result, error) {
+	return result{}, c.h.presence.SetAgentStatus(ctx, c.who(), p.Status)
 }

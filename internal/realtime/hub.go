@@ -1,34 +1,37 @@
-// Package realtime is chatdesk's WebSocket transport (melody). A node keeps
-// only its own sockets: an index from conversation to local sessions, the
-// local agent sessions, and one reference-counted Redis subscription per
+// Package realtime is chatdesk's WebSocket transport (melody) for the
+// protocol of internal/protocol (docs/protocol.md). A node keeps only its
+// own sockets: an index from conversation to local connections, the local
+// agent connections, and one reference-counted Redis subscription per
 // conversation that has local sockets. Events arrive from the bus already
 // encoded and are written to the interested sockets as they are.
+//
+// Layout: hub.go owns the sockets of the node (upgrade, drain, heartbeat);
+// conn.go is one socket (its state, its context, its writes and its one
+// reply method); dispatch.go parses a frame once into a command and routes
+// it through one table; handlers.go answers each request; send.go keeps the
+// per-conversation send FIFOs; fanout.go delivers bus events; topic.go
+// counts subscriptions. deps.go lists what the hub consumes.
 package realtime
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"log/slog"
 	"net/http"
 	"sync"
 	"time"
 
+	"github.com/gorilla/websocket"
 	"github.com/olahol/melody"
 
 	"github.com/chatdesk/chatdesk/internal/desk"
 	"github.com/chatdesk/chatdesk/internal/protocol"
 )
 
-// Bus is the node's pub/sub connection (internal/redis.Bus).
-type Bus interface {
-	Subscribe(ctx context.Context, topic string) error
-	Unsubscribe(ctx context.Context, topics ...string) error
-}
-
 // Config tunes the hub.
 type Config struct {
-	PublicURL    string
+	PublicURL string
+	// NodeID names this node in session.ready.
+	NodeID       string
 	HelloTimeout time.Duration
 	// PingEvery is how often the server pings each socket; a socket that
 	// does not answer within 2×PingEvery is closed.
@@ -38,29 +41,30 @@ type Config struct {
 	// MaxHellos bounds the hellos (authentication, conversation, replay)
 	// handled at once on this node; more wait in line.
 	MaxHellos int
-}
-
-// Metrics receives connection counts.
-type Metrics interface {
-	Connected(role string)
-	Disconnected(role string)
+	// RequestTimeout bounds one request, its replay included (a hello's
+	// time starts once it is its turn).
+	RequestTimeout time.Duration
 }
 
 // Hub owns this node's sockets.
 type Hub struct {
-	svc *desk.Core
-	bus Bus
-	cfg Config
-	log *slog.Logger
+	auth     Authenticator
+	sessions Sessions
+	messages Messages
+	presence Presence
+	origins  Origins
+	bus      Bus
+	met      Metrics
+	cfg      Config
+	log      *slog.Logger
 	// widgets and dashboards differ only in their queue depth.
 	widgets, dashboards *melody.Melody
-	met                 Metrics
 
 	mu         sync.RWMutex
-	sessions   map[*melody.Session]*session
-	byConv     map[string]map[*melody.Session]struct{}
-	agents     map[*melody.Session]struct{}
-	visitors   map[*melody.Session]struct{}
+	conns      map[*melody.Session]*conn
+	byConv     map[string]map[*conn]struct{}
+	agents     map[*conn]struct{}
+	visitors   map[*conn]struct{}
 	agentCount map[string]int // local sockets per agent id
 	subs       map[string]*topicSub
 	hellos     chan struct{}
@@ -72,7 +76,11 @@ type Hub struct {
 }
 
 // New creates the hub. Call Start before serving.
-func New(svc *desk.Core, bus Bus, cfg Config, log *slog.Logger, met Metrics) *Hub {
+func New(d Deps, cfg Config) *Hub {
+	d.check()
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
 	if cfg.HelloTimeout == 0 {
 		cfg.HelloTimeout = 10 * time.Second
 	}
@@ -85,14 +93,19 @@ func New(svc *desk.Core, bus Bus, cfg Config, log *slog.Logger, met Metrics) *Hu
 	if cfg.MaxHellos == 0 {
 		cfg.MaxHellos = 32
 	}
+	if cfg.RequestTimeout == 0 {
+		cfg.RequestTimeout = 15 * time.Second
+	}
 	widgets := newMelody(cfg, widgetQueue)
 	dashboards := newMelody(cfg, dashboardQueue)
 	h := &Hub{
-		svc: svc, bus: bus, cfg: cfg, log: log, widgets: widgets, dashboards: dashboards, met: met,
-		sessions:   map[*melody.Session]*session{},
-		byConv:     map[string]map[*melody.Session]struct{}{},
-		agents:     map[*melody.Session]struct{}{},
-		visitors:   map[*melody.Session]struct{}{},
+		auth: d.Auth, sessions: d.Sessions, messages: d.Messages, presence: d.Presence,
+		origins: d.Origins, bus: d.Bus, met: d.Metrics, cfg: cfg, log: d.Log,
+		widgets: widgets, dashboards: dashboards,
+		conns:      map[*melody.Session]*conn{},
+		byConv:     map[string]map[*conn]struct{}{},
+		agents:     map[*conn]struct{}{},
+		visitors:   map[*conn]struct{}{},
 		agentCount: map[string]int{},
 		subs:       map[string]*topicSub{},
 		hellos:     make(chan struct{}, cfg.MaxHellos),
@@ -103,9 +116,14 @@ func New(svc *desk.Core, bus Bus, cfg Config, log *slog.Logger, met Metrics) *Hu
 		m.HandleConnect(h.onConnect)
 		m.HandleDisconnect(h.onDisconnect)
 		m.HandleMessage(h.onMessage)
+		m.HandleMessageBinary(h.onBinary)
 		m.HandleError(h.onError)
 		m.HandleSentMessage(h.onSent)
 	}
+	// The hub's fan-out: every event of the topics this node subscribed
+	// to, after the core's own handlers (registered when it was made).
+	d.Bus.Handle(h.OnBus)
+	d.Bus.OnResubscribe(h.Resync)
 	return h
 }
 
@@ -122,7 +140,8 @@ const (
 
 func newMelody(cfg Config, queue int) *melody.Melody {
 	m := melody.New()
-	m.Config.MaxMessageSize = 16 << 10 // melody's default of 512 bytes closes sockets on long messages
+	// melody's default of 512 bytes closes sockets on long messages
+	m.Config.MaxMessageSize = protocol.MaxFrameBytes
 	m.Config.MessageBufferSize = queue
 	m.Config.PingPeriod = cfg.PingEvery
 	m.Config.PongWait = 2 * cfg.PingEvery
@@ -143,7 +162,7 @@ func (h *Hub) Start(ctx context.Context) error {
 	if err := h.bus.Subscribe(ctx, desk.AgentsTopic); err != nil {
 		return err
 	}
-	h.online = boolToCount(h.svc.Presence.SupportOnline(ctx))
+	h.online = boolToCount(h.presence.SupportOnline(ctx))
 	h.wg.Add(2)
 	go h.heartbeat()
 	go h.sweeper()
@@ -193,44 +212,57 @@ func (h *Hub) checkOrigin(r *http.Request) bool {
 	if origin == "" {
 		return true // not a browser: cross-site WebSocket hijacking needs one
 	}
-	return h.svc.Admin.OriginAllowed(r.Context(), origin, h.cfg.PublicURL)
+	return h.origins.OriginAllowed(r.Context(), origin, h.cfg.PublicURL)
 }
 
 // Connections returns the number of local sockets.
 func (h *Hub) Connections() int {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
-	return len(h.sessions)
+	return len(h.conns)
 }
 
-// Drain tells every client to reconnect elsewhere and closes the sockets;
-// new upgrades are refused meanwhile. Used on SIGTERM.
+// Drain tells every client to reconnect elsewhere and closes the sockets
+// with 1001 (going away); new upgrades are refused meanwhile. Used on
+// SIGTERM.
 func (h *Hub) Drain(ctx context.Context) {
 	h.mu.Lock()
 	h.draining = true
-	all := make([]*melody.Session, 0, len(h.sessions))
-	for s := range h.sessions {
-		all = append(all, s)
-	}
 	h.mu.Unlock()
-	msg := protocol.Encode("server.draining", struct{}{})
-	for _, s := range all {
-		_ = s.Write(msg)
+	msg := protocol.Encode(protocol.EvtServerDraining, nil)
+	for _, c := range h.all(false) {
+		c.write(msg)
 	}
 	// Give the frames a moment to flush before closing.
 	select {
 	case <-time.After(200 * time.Millisecond):
 	case <-ctx.Done():
 	}
-	_ = h.widgets.Close()
-	_ = h.dashboards.Close()
+	// melody's Close would send a close frame without a status (seen as
+	// 1005); each socket's queue gets this one instead.
+	bye := websocket.FormatCloseMessage(protocol.CloseGoingAway, "server shutting down")
+	_ = h.widgets.CloseWithMsg(bye)
+	_ = h.dashboards.CloseWithMsg(bye)
 	close(h.stop)
 	h.wg.Wait()
 }
 
+// all returns the local connections (only those past hello if ready).
+func (h *Hub) all(ready bool) []*conn {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	out := make([]*conn, 0, len(h.conns))
+	for _, c := range h.conns {
+		if !ready || c.ready() {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 func (h *Hub) heartbeat() {
 	defer h.wg.Done()
-	tick := time.NewTicker(h.svc.Presence.HeartbeatEvery())
+	tick := time.NewTicker(h.presence.HeartbeatEvery())
 	defer tick.Stop()
 	for {
 		select {
@@ -244,7 +276,7 @@ func (h *Hub) heartbeat() {
 			}
 			h.mu.RUnlock()
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-			if err := h.svc.Presence.Heartbeat(ctx, ids); err != nil {
+			if err := h.presence.Heartbeat(ctx, ids); err != nil {
 				h.log.Warn("presence heartbeat failed", "err", err)
 			}
 			cancel()
@@ -252,192 +284,12 @@ func (h *Hub) heartbeat() {
 	}
 }
 
-// OnBus is the bus handler: it fans an encoded event out to local sockets.
-func (h *Hub) OnBus(topic string, payload []byte) {
-	if topic == desk.AgentsTopic {
-		h.onAgentsEvent(payload)
-		return
-	}
-	if len(topic) < 5 || topic[:5] != "conv:" {
-		return
-	}
-	convID := topic[5:]
-	skipSide := typingSide(payload)
-	h.mu.RLock()
-	targets := make([]*melody.Session, 0, len(h.byConv[convID]))
-	for s := range h.byConv[convID] {
-		if skipSide != "" && h.sessions[s] != nil && h.sessions[s].side() == skipSide {
-			continue // nobody needs to see their own typing indicator
-		}
-		targets = append(targets, s)
-	}
-	h.mu.RUnlock()
-	for _, s := range targets {
-		h.write(s, payload)
-	}
-}
-
-func (h *Hub) onAgentsEvent(payload []byte) {
-	var head struct {
-		Type string          `json:"type"`
-		Data json.RawMessage `json:"data"`
-	}
-	if err := json.Unmarshal(payload, &head); err != nil {
-		return
-	}
-	switch head.Type {
-	case protocol.EvtAgentPresence:
-		var p protocol.AgentPresence
-		if json.Unmarshal(head.Data, &p) == nil {
-			h.updateSupportStatus(p.OnlineCount)
-		}
-	case protocol.EvtAgentUpdated:
-		var u protocol.AgentUpdated
-		if json.Unmarshal(head.Data, &u) == nil {
-			h.kickAgent(u.AgentID, u.Disabled)
-		}
-		return // internal event
-	}
-	h.mu.RLock()
-	targets := make([]*melody.Session, 0, len(h.agents))
-	for s := range h.agents {
-		targets = append(targets, s)
-	}
-	h.mu.RUnlock()
-	for _, s := range targets {
-		h.write(s, payload)
-	}
-}
-
-func (h *Hub) updateSupportStatus(count int) {
-	h.mu.Lock()
-	was := h.online > 0
-	h.online = count
-	now := count > 0
-	var targets []*melody.Session
-	if was != now {
-		for s := range h.visitors {
-			targets = append(targets, s)
-		}
-	}
-	h.mu.Unlock()
-	msg := protocol.Encode("support.status", map[string]bool{"online": now})
-	for _, s := range targets {
-		h.write(s, msg)
-	}
-}
-
-// kickAgent closes an agent's local sockets after a disable or a password
-// change: their tokens are revoked.
-func (h *Hub) kickAgent(agentID string, disabled bool) {
-	h.mu.RLock()
-	var targets []*melody.Session
-	for s := range h.agents {
-		if st := h.sessions[s]; st != nil && st.getAgent() != nil && st.getAgent().ID == agentID {
-			targets = append(targets, s)
-		}
-	}
-	h.mu.RUnlock()
-	code, text := closeUnauthorized, "token revoked"
-	if disabled {
-		code, text = closeDisabled, "account disabled"
-	}
-	for _, s := range targets {
-		closeWith(s, code, text)
-	}
-}
-
 // Resync asks every local socket to resync: called when the bus connection
 // was re-established and live events may have been lost.
 func (h *Hub) Resync() {
-	h.mu.RLock()
-	all := make([]*melody.Session, 0, len(h.sessions))
-	for s, st := range h.sessions {
-		if st.ready() {
-			all = append(all, s)
-		}
-	}
-	h.mu.RUnlock()
-	msg := protocol.Encode("session.resync", struct{}{})
-	for _, s := range all {
-		h.write(s, msg)
-	}
-}
-
-// write queues a frame. Nothing more is queued for a socket that
-// overflowed: it is being closed (see onError).
-func (h *Hub) write(s *melody.Session, payload []byte) {
-	h.writeTo(s, h.sessionOf(s), payload)
-}
-
-// writeTo is write for a caller that has looked up st already (nil for a
-// socket not registered yet).
-func (h *Hub) writeTo(s *melody.Session, st *session, payload []byte) {
-	if st != nil {
-		if st.overflowed.Load() {
-			return
-		}
-		st.pending.Add(1)
-	}
-	_ = s.Write(payload)
-}
-
-// writePaced is write for bulk senders (replays): it waits while the
-// socket's queue is nearly full, leaving room for live events, instead of
-// overflowing it (which would close the socket).
-func (h *Hub) writePaced(ctx context.Context, s *melody.Session, payload []byte) error {
-	st := h.sessionOf(s)
-	for st != nil && st.pending.Load() >= st.queueCap-liveRoom && !s.IsClosed() {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(time.Millisecond):
-		}
-	}
-	h.writeTo(s, st, payload)
-	return nil
-}
-
-// liveRoom is the part of a socket's queue that replays leave to live events.
-const liveRoom = 16
-
-func (h *Hub) onSent(s *melody.Session, _ []byte) {
-	if st := h.sessionOf(s); st != nil {
-		st.pending.Add(-1)
-	}
-}
-
-// onError receives melody's errors. melody drops a frame that does not fit
-// in a socket's queue and reports it only here (Write returns nil): such a
-// socket is closed with closeTryAgain, so that its client reconnects and
-// resumes by seq instead of silently missing events.
-func (h *Hub) onError(s *melody.Session, err error) {
-	if !errors.Is(err, melody.ErrMessageBufferFull) {
-		return
-	}
-	st := h.sessionOf(s)
-	if st == nil {
-		return
-	}
-	if st.overflowed.Swap(true) {
-		st.closeDropped.Store(true) // a frame (maybe closeSlow's close frame) did not fit
-		return
-	}
-	h.log.Warn("slow consumer disconnected", "side", st.side())
-	go h.closeSlow(s, st)
-}
-
-// closeSlow queues the close frame of an overflowed socket, retrying until
-// the write pump has made room for it; a client that stopped reading
-// altogether is cut by the write deadline meanwhile.
-func (h *Hub) closeSlow(s *melody.Session, st *session) {
-	for i := 0; i < 400 && !s.IsClosed(); i++ {
-		st.closeDropped.Store(false)
-		closeWith(s, closeTryAgain, "slow consumer")
-		if !st.closeDropped.Load() {
-			return
-		}
-		time.Sleep(25 * time.Millisecond)
+	msg := protocol.Encode(protocol.EvtSessionResync, nil)
+	for _, c := range h.all(true) {
+		c.write(msg)
 	}
 }
 

@@ -1,15 +1,6 @@
 package realtime
 
-import (
-	"context"
-	"encoding/json"
-	"time"
-
-	"github.com/olahol/melody"
-
-	"github.com/chatdesk/chatdesk/internal/desk"
-	"github.com/chatdesk/chatdesk/internal/protocol"
-)
+import "github.com/chatdesk/chatdesk/internal/protocol"
 
 // Sends are stored off the socket's read loop so that an agent writing in
 // several conversations does not wait for each write in turn: each
@@ -18,60 +9,54 @@ import (
 // sent in. A socket may have MaxInFlight sends pending; beyond that the read
 // loop blocks, which pushes back on the client.
 type sendQueue struct {
-	items   []inbound
+	items   []command
 	running bool
 }
 
-func (h *Hub) enqueueSend(s *melody.Session, st *session, actor desk.Actor, in inbound) {
-	var d struct {
-		ConversationID string `json:"conversationId"`
+// enqueue queues a decoded message.send in its conversation's FIFO.
+func (c *conn) enqueue(cmd command) {
+	conv := conversationOf(c.who(), cmd.payload.(*protocol.MessageSend).ConversationID)
+	c.mu.Lock()
+	if c.inflight == nil {
+		c.inflight = make(chan struct{}, c.h.cfg.MaxInFlight)
+		c.sends = map[string]*sendQueue{}
 	}
-	_ = json.Unmarshal(in.Data, &d) // a malformed request is answered by handleSend
-	conv := conversationOf(actor, d.ConversationID)
-	st.mu.Lock()
-	if st.inflight == nil {
-		st.inflight = make(chan struct{}, h.cfg.MaxInFlight)
-		st.sends = map[string]*sendQueue{}
+	inflight := c.inflight
+	c.mu.Unlock()
+	select {
+	case inflight <- struct{}{}:
+	case <-c.ctx.Done():
+		return // the socket is gone
 	}
-	inflight := st.inflight
-	st.mu.Unlock()
-	inflight <- struct{}{}
-	st.mu.Lock()
-	q := st.sends[conv]
+	c.mu.Lock()
+	q := c.sends[conv]
 	if q == nil {
 		q = &sendQueue{}
-		st.sends[conv] = q
+		c.sends[conv] = q
 	}
-	q.items = append(q.items, in)
+	q.items = append(q.items, cmd)
 	start := !q.running
 	q.running = true
-	st.mu.Unlock()
+	c.mu.Unlock()
 	if start {
-		go h.drainSends(s, st, actor, conv, q)
+		go c.drainSends(conv, q)
 	}
 }
 
-func (h *Hub) drainSends(s *melody.Session, st *session, actor desk.Actor, conv string, q *sendQueue) {
+func (c *conn) drainSends(conv string, q *sendQueue) {
+	defer c.recoverPanic()
 	for {
-		st.mu.Lock()
+		c.mu.Lock()
 		if len(q.items) == 0 {
 			q.running = false
-			delete(st.sends, conv)
-			st.mu.Unlock()
+			delete(c.sends, conv)
+			c.mu.Unlock()
 			return
 		}
-		in := q.items[0]
+		cmd := q.items[0]
 		q.items = q.items[1:]
-		st.mu.Unlock()
-
-		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-		reply, err := h.handleSend(ctx, actor, in.Data)
-		cancel()
-		if err != nil {
-			h.sendError(s, in.ID, err)
-		} else if in.ID != "" {
-			h.send(s, protocol.Envelope{Type: "ack", ID: in.ID, Data: reply})
-		}
-		<-st.inflight
+		c.mu.Unlock()
+		c.execute(cmd)
+		<-c.inflight
 	}
 }

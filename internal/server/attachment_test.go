@@ -18,7 +18,9 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/chatdesk/chatdesk/internal/chat"
+	"github.com/chatdesk/chatdesk/internal/clienttest"
 	"github.com/chatdesk/chatdesk/internal/config"
+	"github.com/chatdesk/chatdesk/internal/protocol"
 )
 
 // upload posts a multipart upload; parts maps form names to values, file
@@ -123,13 +125,13 @@ func TestAttachments(t *testing.T) {
 	}
 	for _, tt := range refusals {
 		t.Run(tt.name, func(t *testing.T) {
-			var e errorAnswer
+			var e clienttest.ErrorAnswer
 			if st := n.upload(tt.conv, tt.token, tt.clientID, tt.file, tt.data, &e); st != tt.status || e.Error.Code != tt.code || e.Error.Message == "" {
 				t.Fatalf("%d %s %q; want %d %s", st, e.Error.Code, e.Error.Message, tt.status, tt.code)
 			}
 		})
 	}
-	var e errorAnswer
+	var e clienttest.ErrorAnswer
 	n.upload(id, conv.VisitorToken, "c-big2", "big.txt", bytes.Repeat([]byte("a"), max+1), &e)
 	if e.Error.Message != "Tệp quá lớn (tối đa 293 KB)." {
 		t.Errorf("too-large message %q", e.Error.Message)
@@ -158,10 +160,10 @@ func TestAttachments(t *testing.T) {
 		doc.Message.Attachment.ContentType != "application/pdf" || doc.Message.SenderType != chat.SenderAgent {
 		t.Fatalf("agent pdf upload: %d %s", st, js(doc.Message))
 	}
-	live := visitorWS.waitFor(func(f frame) bool {
-		return f.Type == "message.created" && strings.Contains(string(f.Data), doc.Message.ID)
+	live := visitorWS.WaitFor(func(f clienttest.Frame) bool {
+		return f.Type == protocol.EvtMessageCreated && strings.Contains(string(f.Data), doc.Message.ID)
 	}, "the agent's file on the visitor's socket")
-	if m := decodeData[sent](t, live).Message; m.Attachment == nil || m.Attachment.Name != "bao-gia.pdf" {
+	if m := clienttest.Data[sent](t, live).Message; m.Attachment == nil || m.Attachment.Name != "bao-gia.pdf" {
 		t.Fatalf("live message %s", live.Data)
 	}
 

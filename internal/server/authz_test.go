@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/chatdesk/chatdesk/internal/chat"
+	"github.com/chatdesk/chatdesk/internal/clienttest"
+	"github.com/chatdesk/chatdesk/internal/protocol"
 )
 
 // TestAuthorizationMatrix sends every REST endpoint as every kind of caller
@@ -112,7 +114,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 				}
 				body = cp
 			}
-			var e errorAnswer
+			var e clienttest.ErrorAnswer
 			st := n.do(r.method, path, c.token, body, &e)
 			want, refused := r.want[c.name]
 			switch {
@@ -168,15 +170,15 @@ func TestWebSocketAuthorization(t *testing.T) {
 	// Bad tokens are refused and the socket is closed with 4401.
 	for _, tok := range []string{"", "garbage", signed(t, n.cfg.JWTSecret, an.ID, -time.Minute), algNone(an.ID)} {
 		c := n.dialRaw()
-		r := c.request("hello", map[string]any{"token": tok})
-		<-c.closed
-		if r.Type != "error" || decodeData[map[string]any](t, r)["code"] != "unauthorized" || c.closeCode != 4401 {
-			t.Errorf("hello with %.12q: %s %s close %d", tok, r.Type, r.Data, c.closeCode)
+		r := c.Request(protocol.ReqHello, map[string]any{"token": tok})
+		<-c.Closed()
+		if r.Type != protocol.EvtError || clienttest.Data[map[string]any](t, r)["code"] != "unauthorized" || c.CloseCode() != 4401 {
+			t.Errorf("hello with %.12q: %s %s close %d", tok, r.Type, r.Data, c.CloseCode())
 		}
 	}
 	// Requests before hello are refused.
 	pre := n.dialRaw()
-	if r := pre.request("message.send", map[string]any{"conversationId": id, "clientId": "x", "text": "x"}); r.Type != "error" {
+	if r := pre.Request(protocol.ReqMessageSend, map[string]any{"conversationId": id, "clientId": "x", "text": "x"}); r.Type != protocol.EvtError {
 		t.Errorf("send before hello: %s", r.Type)
 	}
 	// A disabled agent is refused with 4403; a connected one is disconnected.
@@ -186,15 +188,15 @@ func TestWebSocketAuthorization(t *testing.T) {
 	live, _ := n.dial(oldTok, 0)
 	n.do("PATCH", "/api/admin/agents/"+created.Agent.ID, admin, map[string]any{"disabled": true}, nil)
 	select {
-	case <-live.closed:
-		if live.closeCode != 4403 {
-			t.Errorf("disabled agent's socket closed with %d, want 4403", live.closeCode)
+	case <-live.Closed():
+		if live.CloseCode() != 4403 {
+			t.Errorf("disabled agent's socket closed with %d, want 4403", live.CloseCode())
 		}
 	case <-time.After(5 * time.Second):
 		t.Error("disabled agent's socket stayed open")
 	}
 	c := n.dialRaw()
-	if r := c.request("hello", map[string]any{"token": oldTok}); r.Type != "error" || decodeData[map[string]any](t, r)["code"] != "account_disabled" {
+	if r := c.Request(protocol.ReqHello, map[string]any{"token": oldTok}); r.Type != protocol.EvtError || clienttest.Data[map[string]any](t, r)["code"] != "account_disabled" {
 		t.Errorf("disabled agent hello: %s %s", r.Type, r.Data)
 	}
 
@@ -202,25 +204,25 @@ func TestWebSocketAuthorization(t *testing.T) {
 	binhWS, _ := n.dial(binhTok, 0)
 	tests := []struct {
 		name   string
-		client *wsClient
+		client *clienttest.Conn
 		typ    string
 		data   map[string]any
 		code   string
 	}{
-		{"visitor joins (agents only)", visitor, "conversation.join", map[string]any{"conversationId": id}, "forbidden"},
-		{"visitor sets agent status", visitor, "agent.status", map[string]any{"status": "online"}, "forbidden"},
-		{"visitor sends into another conversation", visitor, "message.send", map[string]any{"conversationId": other.Conversation.ID, "clientId": "v1", "text": "x"}, "not_found"},
-		{"visitor types into another conversation", visitor, "typing", map[string]any{"conversationId": other.Conversation.ID, "typing": true}, "not_found"},
-		{"visitor syncs another conversation", visitor, "sync", map[string]any{"conversationId": other.Conversation.ID}, "not_found"},
-		{"non-assigned agent sends", binhWS, "message.send", map[string]any{"conversationId": id, "clientId": "b1", "text": "x"}, "not_assigned"},
-		{"non-assigned agent types", binhWS, "typing", map[string]any{"conversationId": id, "typing": true}, "not_assigned"},
-		{"object where a string belongs", visitor, "message.send", map[string]any{"clientId": map[string]any{"$ne": 1}, "text": "x"}, "invalid_input"},
+		{"visitor joins (agents only)", visitor, protocol.ReqConversationJoin, map[string]any{"conversationId": id}, "forbidden"},
+		{"visitor sets agent status", visitor, protocol.ReqAgentStatus, map[string]any{"status": "online"}, "forbidden"},
+		{"visitor sends into another conversation", visitor, protocol.ReqMessageSend, map[string]any{"conversationId": other.Conversation.ID, "clientId": "v1", "text": "x"}, "not_found"},
+		{"visitor types into another conversation", visitor, protocol.ReqTyping, map[string]any{"conversationId": other.Conversation.ID, "typing": true}, "not_found"},
+		{"visitor syncs another conversation", visitor, protocol.ReqSync, map[string]any{"conversationId": other.Conversation.ID}, "not_found"},
+		{"non-assigned agent sends", binhWS, protocol.ReqMessageSend, map[string]any{"conversationId": id, "clientId": "b1", "text": "x"}, "not_assigned"},
+		{"non-assigned agent types", binhWS, protocol.ReqTyping, map[string]any{"conversationId": id, "typing": true}, "not_assigned"},
+		{"object where a string belongs", visitor, protocol.ReqMessageSend, map[string]any{"clientId": map[string]any{"$ne": 1}, "text": "x"}, "invalid_input"},
 		{"unknown request", visitor, "admin.drop", map[string]any{}, "invalid_input"},
-		{"too long message", visitor, "message.send", map[string]any{"clientId": "long", "text": strings.Repeat("a", chat.MaxMessageLen+1)}, "too_large"},
+		{"too long message", visitor, protocol.ReqMessageSend, map[string]any{"clientId": "long", "text": strings.Repeat("a", chat.MaxMessageLen+1)}, "too_large"},
 	}
 	for _, tt := range tests {
-		r := tt.client.request(tt.typ, tt.data)
-		if r.Type != "error" || decodeData[map[string]any](t, r)["code"] != tt.code {
+		r := tt.client.Request(tt.typ, tt.data)
+		if r.Type != protocol.EvtError || clienttest.Data[map[string]any](t, r)["code"] != tt.code {
 			t.Errorf("%s: %s %s, want error %s", tt.name, r.Type, r.Data, tt.code)
 		}
 	}
@@ -228,13 +230,13 @@ func TestWebSocketAuthorization(t *testing.T) {
 	big := n.dialRaw()
 	// The server may close while the client is still writing: a reset or a
 	// broken pipe on our side is the same refusal, seen earlier.
-	if err := big.trySendFrame("hello", "h", map[string]any{"token": strings.Repeat("x", 20<<10)}); err != nil {
+	if err := big.TrySend(protocol.ReqHello, "h", map[string]any{"token": strings.Repeat("x", 20<<10)}); err != nil {
 		if !errors.Is(err, syscall.ECONNRESET) && !errors.Is(err, syscall.EPIPE) {
 			t.Fatalf("oversized frame: unexpected write error %v", err)
 		}
 	}
 	select {
-	case <-big.closed:
+	case <-big.Closed():
 	case <-time.After(5 * time.Second):
 		t.Error("oversized frame did not close the socket")
 	}

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/chatdesk/chatdesk/internal/chat"
+	"github.com/chatdesk/chatdesk/internal/clienttest"
+	"github.com/chatdesk/chatdesk/internal/protocol"
 )
 
 // fakeLLM speaks the chat-completions API. Each request is recorded; the
@@ -148,7 +150,7 @@ func TestBotSettings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var e errorAnswer
+			var e clienttest.ErrorAnswer
 			if st := n.do("PUT", "/api/admin/bot", tt.token, tt.body, &e); st != tt.status || (tt.field != "" && e.Error.Fields[tt.field] == "") {
 				t.Fatalf("%d %+v", st, e.Error)
 			}
@@ -194,8 +196,8 @@ func TestBotAnswersWhileNoAgent(t *testing.T) {
 	if first.SenderName != "Trợ lý ảo" || first.Text != "Bot trả lời: Cửa hàng mở cửa mấy giờ?" {
 		t.Fatalf("bot message %s", js(first))
 	}
-	vws.waitFor(func(f frame) bool {
-		return f.Type == "typing" && strings.Contains(string(f.Data), `"senderType":"bot"`)
+	vws.WaitFor(func(f clienttest.Frame) bool {
+		return f.Type == protocol.EvtTyping && strings.Contains(string(f.Data), `"senderType":"bot"`)
 	}, "the bot's typing indicator")
 	settle() // the inbox preview is written coalesced
 	var got struct{ Conversation *chat.Conversation }
@@ -254,8 +256,8 @@ func TestBotAnswersWhileNoAgent(t *testing.T) {
 	if st := n.do("POST", "/api/conversations/"+id+"/handoff", conv.VisitorToken, nil, &out); st != 200 || out.Conversation.HandoffAt == nil {
 		t.Fatalf("handoff: %d %s", st, js(out.Conversation))
 	}
-	anWS.waitFor(func(f frame) bool {
-		return f.Type == "conversation.updated" && strings.Contains(string(f.Data), `"change":"handoff"`)
+	anWS.WaitFor(func(f clienttest.Frame) bool {
+		return f.Type == protocol.EvtConversationUpdated && strings.Contains(string(f.Data), `"change":"handoff"`)
 	}, "agents told of the handoff")
 	again := out.Conversation.HandoffAt
 	if st := n.do("POST", "/api/conversations/"+id+"/handoff", conv.VisitorToken, nil, &out); st != 200 || !out.Conversation.HandoffAt.Equal(*again) {
@@ -291,7 +293,7 @@ func TestBotStopsForAnAgent(t *testing.T) {
 	}
 	close(llm.release) // the bot's answer arrives after the claim
 	anWS, _ := n.dial(anTok, 0)
-	if r := anWS.request("message.send", map[string]any{"conversationId": id, "clientId": "a1", "text": "Chào anh, em là An."}); r.Type == "error" {
+	if r := anWS.Request(protocol.ReqMessageSend, map[string]any{"conversationId": id, "clientId": "a1", "text": "Chào anh, em là An."}); r.Type == protocol.EvtError {
 		t.Fatalf("agent send: %s", r.Data)
 	}
 	if st := n.do("POST", "/api/conversations/"+id+"/messages", conv.VisitorToken, map[string]string{"clientId": "v2", "text": "Cảm ơn em"}, nil); st != 201 {
@@ -316,7 +318,7 @@ func TestBotAfterWait(t *testing.T) {
 	llm := newFakeLLM(t)
 	anTok, _ := n.login("an@chatdesk.local")
 	anWS, _ := n.dial(anTok, 0)
-	if r := anWS.request("agent.status", map[string]any{"status": "away"}); r.Type == "error" {
+	if r := anWS.Request(protocol.ReqAgentStatus, map[string]any{"status": "away"}); r.Type == protocol.EvtError {
 		t.Fatalf("away: %s", r.Data)
 	}
 	n.enableBot(llm, map[string]any{"waitSeconds": 1})

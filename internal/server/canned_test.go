@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/chatdesk/chatdesk/internal/chat"
+	"github.com/chatdesk/chatdesk/internal/clienttest"
 )
 
 type cannedAnswer struct {
@@ -26,7 +27,7 @@ func TestCannedReplies(t *testing.T) {
 	create := func(path, token string, body map[string]any, want int) *chat.CannedReply {
 		t.Helper()
 		var out cannedAnswer
-		var e errorAnswer
+		var e clienttest.ErrorAnswer
 		st := n.do("POST", path, token, body, &out)
 		if st != want {
 			n.do("POST", path, token, body, &e)
@@ -51,7 +52,7 @@ func TestCannedReplies(t *testing.T) {
 
 	// Duplicates in the same scope are refused with a Vietnamese message.
 	for _, d := range []struct{ path, token string }{{"/api/canned-replies", anTok}, {"/api/admin/canned-replies", admin}} {
-		var e errorAnswer
+		var e clienttest.ErrorAnswer
 		if st := n.do("POST", d.path, d.token, reply("chao", "Lần hai", "x"), &e); st != 409 || e.Error.Code != "conflict" || e.Error.Fields["shortcut"] == "" || !strings.Contains(e.Error.Message, "Phím tắt") {
 			t.Errorf("duplicate on %s: %d %+v", d.path, st, e.Error)
 		}
@@ -104,14 +105,14 @@ func TestCannedReplies(t *testing.T) {
 	}
 	for _, tt := range edits {
 		t.Run(tt.name, func(t *testing.T) {
-			var e errorAnswer
+			var e clienttest.ErrorAnswer
 			if st := n.do(tt.method, tt.path, tt.token, tt.body, &e); st != tt.status || e.Error.Code != tt.code || e.Error.Message == "" {
 				t.Fatalf("%d %q %q, want %d %s", st, e.Error.Code, e.Error.Message, tt.status, tt.code)
 			}
 		})
 	}
 	// The per-field messages name the failing fields.
-	var e errorAnswer
+	var e clienttest.ErrorAnswer
 	n.do("POST", "/api/canned-replies", anTok, reply("A B", "", strings.Repeat("t", 2001)), &e)
 	if len(e.Error.Fields) != 3 || e.Error.Fields["shortcut"] == "" || e.Error.Fields["title"] == "" || e.Error.Fields["text"] == "" {
 		t.Errorf("fields = %v, want shortcut, title and text", e.Error.Fields)

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/chatdesk/chatdesk/internal/chat"
+	"github.com/chatdesk/chatdesk/internal/clienttest"
+	"github.com/chatdesk/chatdesk/internal/protocol"
 )
 
 func TestLoginAndTokens(t *testing.T) {
@@ -40,7 +42,7 @@ func TestLoginAndTokens(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var e errorAnswer
+			var e clienttest.ErrorAnswer
 			st := n.do(tt.method, tt.path, tt.token, tt.body, &e)
 			if st != tt.status || e.Error.Code != tt.code {
 				t.Fatalf("got %d %q, want %d %q", st, e.Error.Code, tt.status, tt.code)
@@ -77,8 +79,8 @@ func TestFormValidationOverREST(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out struct {
-				created
-				errorAnswer
+				clienttest.Created
+				clienttest.ErrorAnswer
 			}
 			st := n.do("POST", "/api/conversations", "", map[string]any{"fields": tt.fields}, &out)
 			if len(tt.errs) == 0 {
@@ -105,7 +107,7 @@ func TestRoundRobinSkipsOfflineAndDrainsQueue(t *testing.T) {
 	binhTok, binh := n.login("binh@chatdesk.local")
 
 	// Nobody online: conversations wait.
-	waiting := []created{n.newConversation("Một", "0912000001", ""), n.newConversation("Hai", "0912000002", "")}
+	waiting := []clienttest.Created{n.newConversation("Một", "0912000001", ""), n.newConversation("Hai", "0912000002", "")}
 	for _, w := range waiting {
 		if w.Conversation.Status != chat.StatusWaiting {
 			t.Fatalf("status %s with nobody online", w.Conversation.Status)
@@ -128,7 +130,7 @@ func TestRoundRobinSkipsOfflineAndDrainsQueue(t *testing.T) {
 		t.Fatalf("assignment counts = %v", counts)
 	}
 	// Bình goes offline: everything goes to An.
-	binhWS.close()
+	binhWS.Close()
 	time.Sleep(200 * time.Millisecond)
 	for i := 0; i < 3; i++ {
 		c := n.newConversation("Sau", "0912000200", "")
@@ -175,7 +177,7 @@ func TestDefaultAgentMode(t *testing.T) {
 			t.Fatalf("default mode assigned to %q", c.Conversation.AssigneeName)
 		}
 	}
-	var bad errorAnswer
+	var bad clienttest.ErrorAnswer
 	if st := n.do("PUT", "/api/admin/settings", admin, map[string]any{"assignmentMode": "default", "defaultAgentId": "nobody", "widgetColor": "red", "widgetTitle": "x"}, &bad); st != 400 || bad.Error.Fields["defaultAgentId"] == "" || bad.Error.Fields["widgetColor"] == "" {
 		t.Fatalf("invalid settings accepted: %d %+v", st, bad)
 	}
@@ -193,7 +195,7 @@ func TestOnlyTheAssignedAgentReplies(t *testing.T) {
 	if st := n.do("POST", "/api/conversations/"+id+"/claim", anTok, nil, nil); st != 200 {
 		t.Fatalf("claim: %d", st)
 	}
-	var e errorAnswer
+	var e clienttest.ErrorAnswer
 	if st := n.do("POST", "/api/conversations/"+id+"/claim", binhTok, nil, &e); st != 409 || e.Error.Code != "already_assigned" {
 		t.Fatalf("second claim: %d %s", st, e.Error.Code)
 	}
@@ -202,7 +204,7 @@ func TestOnlyTheAssignedAgentReplies(t *testing.T) {
 		t.Fatalf("REST send by non-owner: %d %s", st, e.Error.Code)
 	}
 	binhWS, _ := n.dial(binhTok, 0)
-	if r := binhWS.request("message.send", map[string]string{"conversationId": id, "clientId": "b2", "text": "Chào chị"}); r.Type != "error" || decodeData[map[string]any](t, r)["code"] != "not_assigned" {
+	if r := binhWS.Request(protocol.ReqMessageSend, map[string]string{"conversationId": id, "clientId": "b2", "text": "Chào chị"}); r.Type != protocol.EvtError || clienttest.Data[map[string]any](t, r)["code"] != "not_assigned" {
 		t.Fatalf("WS send by non-owner: %s %s", r.Type, r.Data)
 	}
 	// Nor can Bình transfer An's conversation to himself.
@@ -219,7 +221,7 @@ func TestOnlyTheAssignedAgentReplies(t *testing.T) {
 	if st := n.do("POST", "/api/conversations/"+id+"/messages", anTok, map[string]string{"text": "còn em", "clientId": "a2"}, &e); st != 403 || e.Error.Code != "not_assigned" {
 		t.Fatalf("old owner after transfer: %d %s", st, e.Error.Code)
 	}
-	if r := binhWS.request("message.send", map[string]string{"conversationId": id, "clientId": "b3", "text": "Em Bình tiếp nhận ạ"}); r.Type != "ack" {
+	if r := binhWS.Request(protocol.ReqMessageSend, map[string]string{"conversationId": id, "clientId": "b3", "text": "Em Bình tiếp nhận ạ"}); r.Type != protocol.EvtAck {
 		t.Fatalf("new owner WS send: %s %s", r.Type, r.Data)
 	}
 	// An admin may transfer anyone's conversation.
@@ -277,20 +279,20 @@ func TestVisitorCannotReadAnotherConversation(t *testing.T) {
 		{"POST", "/api/conversations/" + b.Conversation.ID + "/typing"},
 	}
 	for _, p := range paths {
-		var e errorAnswer
+		var e clienttest.ErrorAnswer
 		st := n.do(p.method, p.path, a.VisitorToken, map[string]any{"text": "x", "clientId": "c1", "typing": true}, &e)
 		if st != 404 || e.Error.Code != "not_found" {
 			t.Errorf("%s %s with A's token: %d %s", p.method, p.path, st, e.Error.Code)
 		}
 	}
 	ws, _ := n.dial(a.VisitorToken, 0)
-	if r := ws.request("sync", map[string]any{"conversationId": b.Conversation.ID, "afterSeq": 0}); r.Type != "error" {
+	if r := ws.Request(protocol.ReqSync, map[string]any{"conversationId": b.Conversation.ID, "afterSeq": 0}); r.Type != protocol.EvtError {
 		t.Fatalf("WS sync of B with A's token: %s", r.Type)
 	}
-	if r := ws.request("message.send", map[string]any{"conversationId": b.Conversation.ID, "clientId": "x1", "text": "x"}); r.Type != "error" {
+	if r := ws.Request(protocol.ReqMessageSend, map[string]any{"conversationId": b.Conversation.ID, "clientId": "x1", "text": "x"}); r.Type != protocol.EvtError {
 		t.Fatalf("WS send into B with A's token: %s", r.Type)
 	}
-	for _, m := range ws.messagesUntilReplayDone() {
+	for _, m := range ws.MessagesUntilReplayDone() {
 		if m.ConversationID != a.Conversation.ID {
 			t.Fatalf("A received a message of %s", m.ConversationID)
 		}
@@ -315,9 +317,9 @@ func TestDuplicateClientIDStoredOnce(t *testing.T) {
 		t.Fatalf("resend stored again: %+v vs %+v", first.Message, second.Message)
 	}
 	ws, _ := n.dial(c.VisitorToken, 0)
-	ws.messagesUntilReplayDone()
-	r := ws.request("message.send", map[string]string{"clientId": "same-1", "text": "một lần thôi"})
-	if got := decodeData[struct{ Message *chat.Message }](t, r); got.Message.ID != first.Message.ID {
+	ws.MessagesUntilReplayDone()
+	r := ws.Request(protocol.ReqMessageSend, map[string]string{"clientId": "same-1", "text": "một lần thôi"})
+	if got := clienttest.Data[struct{ Message *chat.Message }](t, r); got.Message.ID != first.Message.ID {
 		t.Fatalf("WS resend got a new message %+v", got.Message)
 	}
 	if ms := n.messages(c.VisitorToken, c.Conversation.ID, 0); len(ms) != 1 {
@@ -331,24 +333,24 @@ func TestResumeReplaysExactlyTheMissedMessages(t *testing.T) {
 	anWS, _ := n.dial(anTok, 0)
 	c := n.newConversation("Resume", "0912000600", "tin đầu")
 	waitAssigned(t, n, anTok, c.Conversation.ID, decodeAgentID(t, n, anTok))
-	anWS.request("conversation.join", map[string]any{"conversationId": c.Conversation.ID, "afterSeq": 0})
-	anWS.messagesUntilReplayDone()
+	anWS.Request(protocol.ReqConversationJoin, map[string]any{"conversationId": c.Conversation.ID, "afterSeq": 0})
+	anWS.MessagesUntilReplayDone()
 
 	visitor, _ := n.dial(c.VisitorToken, 0)
-	seen := visitor.messagesUntilReplayDone()
+	seen := visitor.MessagesUntilReplayDone()
 	last := seen[len(seen)-1].Seq
-	visitor.close()
+	visitor.Close()
 
 	var sent []string
 	for i := 0; i < 5; i++ {
 		text := fmt.Sprintf("trả lời %d", i)
-		if r := anWS.request("message.send", map[string]string{"conversationId": c.Conversation.ID, "clientId": fmt.Sprintf("an-%d", i), "text": text}); r.Type != "ack" {
+		if r := anWS.Request(protocol.ReqMessageSend, map[string]string{"conversationId": c.Conversation.ID, "clientId": fmt.Sprintf("an-%d", i), "text": text}); r.Type != protocol.EvtAck {
 			t.Fatalf("agent send: %s %s", r.Type, r.Data)
 		}
 		sent = append(sent, text)
 	}
 	again, _ := n.dial(c.VisitorToken, last)
-	got := again.messagesUntilReplayDone()
+	got := again.MessagesUntilReplayDone()
 	if len(got) != len(sent) {
 		t.Fatalf("replayed %d messages, want %d: %+v", len(got), len(sent), got)
 	}
@@ -358,8 +360,8 @@ func TestResumeReplaysExactlyTheMissedMessages(t *testing.T) {
 		}
 	}
 	// Live delivery continues after the replay.
-	anWS.request("message.send", map[string]string{"conversationId": c.Conversation.ID, "clientId": "an-live", "text": "trực tiếp"})
-	live := decodeData[struct{ Message *chat.Message }](t, again.waitType("message.created"))
+	anWS.Request(protocol.ReqMessageSend, map[string]string{"conversationId": c.Conversation.ID, "clientId": "an-live", "text": "trực tiếp"})
+	live := clienttest.Data[struct{ Message *chat.Message }](t, again.WaitType(protocol.EvtMessageCreated))
 	if live.Message.Text != "trực tiếp" {
 		t.Fatalf("live message = %+v", live.Message)
 	}
@@ -377,39 +379,39 @@ func TestTypingAndPresenceEvents(t *testing.T) {
 	binhWS, _ := n.dial(binhTok, 0)
 	anTok, an := n.login("an@chatdesk.local")
 	anWS, _ := n.dial(anTok, 0)
-	p := decodeData[map[string]any](t, binhWS.waitFor(func(f frame) bool {
-		return f.Type == "agent.presence" && decodeData[map[string]any](t, f)["agentId"] == an.ID
+	p := clienttest.Data[map[string]any](t, binhWS.WaitFor(func(f clienttest.Frame) bool {
+		return f.Type == protocol.EvtAgentPresence && clienttest.Data[map[string]any](t, f)["agentId"] == an.ID
 	}, "An online"))
 	if p["online"] != true {
 		t.Fatalf("presence = %v", p)
 	}
 	// Bình goes away: no new assignments for him.
-	if r := binhWS.request("agent.status", map[string]string{"status": "away"}); r.Type != "ack" {
+	if r := binhWS.Request(protocol.ReqAgentStatus, map[string]string{"status": "away"}); r.Type != protocol.EvtAck {
 		t.Fatalf("status: %s", r.Data)
 	}
 	c := n.newConversation("Typing", "0912000700", "")
 	if c.Conversation.AssigneeID != an.ID {
 		t.Fatalf("assigned to %q while Bình is away", c.Conversation.AssigneeName)
 	}
-	anWS.request("conversation.join", map[string]any{"conversationId": c.Conversation.ID, "afterSeq": 0})
+	anWS.Request(protocol.ReqConversationJoin, map[string]any{"conversationId": c.Conversation.ID, "afterSeq": 0})
 	visitor, _ := n.dial(c.VisitorToken, 0)
-	visitor.messagesUntilReplayDone()
+	visitor.MessagesUntilReplayDone()
 
-	anWS.request("typing", map[string]any{"conversationId": c.Conversation.ID, "typing": true})
-	ty := decodeData[map[string]any](t, visitor.waitType("typing"))
+	anWS.Request(protocol.ReqTyping, map[string]any{"conversationId": c.Conversation.ID, "typing": true})
+	ty := clienttest.Data[map[string]any](t, visitor.WaitType(protocol.EvtTyping))
 	if ty["senderType"] != "agent" || ty["senderName"] != "An" || ty["typing"] != true {
 		t.Fatalf("visitor saw typing %v", ty)
 	}
-	visitor.request("typing", map[string]any{"typing": true})
-	ty = decodeData[map[string]any](t, anWS.waitType("typing"))
+	visitor.Request(protocol.ReqTyping, map[string]any{"typing": true})
+	ty = clienttest.Data[map[string]any](t, anWS.WaitType(protocol.EvtTyping))
 	if ty["senderType"] != "visitor" {
 		t.Fatalf("agent saw typing %v", ty)
 	}
 	// An leaves: Bình sees An offline.
-	anWS.close()
-	p = decodeData[map[string]any](t, binhWS.waitFor(func(f frame) bool {
-		d := decodeData[map[string]any](t, f)
-		return f.Type == "agent.presence" && d["agentId"] == an.ID && d["online"] == false
+	anWS.Close()
+	p = clienttest.Data[map[string]any](t, binhWS.WaitFor(func(f clienttest.Frame) bool {
+		d := clienttest.Data[map[string]any](t, f)
+		return f.Type == protocol.EvtAgentPresence && d["agentId"] == an.ID && d["online"] == false
 	}, "An offline"))
 	if p["status"] != "offline" {
 		t.Fatalf("presence = %v", p)
@@ -455,7 +457,7 @@ func TestSearchByNamePhoneAndDate(t *testing.T) {
 			t.Errorf("search %q%s = %v, want %v", tt.q, tt.extra, got, tt.want)
 		}
 	}
-	var e errorAnswer
+	var e clienttest.ErrorAnswer
 	if st := n.do("GET", "/api/conversations?from=yesterday", tok, nil, &e); st != 400 || e.Error.Fields["from"] == "" {
 		t.Fatalf("bad date: %d %+v", st, e)
 	}

@@ -1,25 +1,19 @@
 package server
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/gorilla/websocket"
-
 	"github.com/chatdesk/chatdesk/internal/chat"
+	"github.com/chatdesk/chatdesk/internal/clienttest"
 	"github.com/chatdesk/chatdesk/internal/config"
 	"github.com/chatdesk/chatdesk/internal/desk"
 	"github.com/chatdesk/chatdesk/internal/realtime"
 	"github.com/chatdesk/chatdesk/internal/testenv"
+	"github.com/chatdesk/chatdesk/internal/wsclient"
 )
 
 // node is one chatdesk node running in-process against real Redis and a
@@ -136,69 +130,27 @@ func (n *node) stop() {
 	}
 }
 
+// api is the node's REST API, bound to the test that started the node.
+func (n *node) api() *clienttest.API { return clienttest.NewAPI(n.t, n.base) }
+
 // do sends a JSON request and decodes the JSON answer into out (if non-nil).
 func (n *node) do(method, path, token string, body any, out any) int {
 	n.t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		rd = bytes.NewReader(b)
-	}
-	req, _ := http.NewRequest(method, n.base+path, rd)
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		n.t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	if out != nil && len(raw) > 0 {
-		if err := json.Unmarshal(raw, out); err != nil {
-			n.t.Fatalf("%s %s: decoding %q: %v", method, path, raw, err)
-		}
-	}
-	return resp.StatusCode
-}
-
-type errorAnswer struct {
-	Error struct {
-		Code    string            `json:"code"`
-		Message string            `json:"message"`
-		Fields  map[string]string `json:"fields"`
-	} `json:"error"`
+	return n.api().Do(method, path, token, body, out)
 }
 
 func (n *node) login(email string) (string, *chat.Agent) {
 	n.t.Helper()
-	var out struct {
-		Token string      `json:"token"`
-		Agent *chat.Agent `json:"agent"`
-	}
-	if st := n.do("POST", "/api/auth/login", "", map[string]string{"email": email, "password": "matkhau123"}, &out); st != 200 {
-		n.t.Fatalf("login %s: %d", email, st)
-	}
-	return out.Token, out.Agent
+	return n.api().Login(email, "matkhau123")
 }
 
-type created struct {
-	Conversation *chat.Conversation `json:"conversation"`
-	VisitorToken string             `json:"visitorToken"`
-}
-
-func (n *node) newConversation(name, phone, message string) created {
+func (n *node) newConversation(name, phone, message string) clienttest.Created {
 	n.t.Helper()
 	fields := map[string]any{"name": name, "phone": phone}
 	if message != "" {
 		fields["message"] = message
 	}
-	var out created
-	if st := n.do("POST", "/api/conversations", "", map[string]any{"fields": fields, "pageUrl": "https://shop.example.vn/sp/1"}, &out); st != 201 {
-		n.t.Fatalf("create conversation: %d", st)
-	}
-	return out
+	return n.api().NewConversation(fields, "https://shop.example.vn/sp/1")
 }
 
 // waitAssigned waits until conversation id is assigned to the agent named
@@ -223,173 +175,21 @@ func (n *node) waitAssigned(token, id, name string) {
 
 func (n *node) messages(token, convID string, after int64) []*chat.Message {
 	n.t.Helper()
-	var out struct {
-		Items []*chat.Message `json:"items"`
-	}
-	if st := n.do("GET", fmt.Sprintf("/api/conversations/%s/messages?after=%d", convID, after), token, nil, &out); st != 200 {
-		n.t.Fatalf("messages: %d", st)
-	}
-	return out.Items
+	return n.api().Messages(token, convID, after)
 }
 
-// wsClient is a protocol client that records every frame it receives.
-type wsClient struct {
-	t         *testing.T
-	conn      *websocket.Conn
-	mu        sync.Mutex
-	frames    []frame
-	notify    chan struct{}
-	closed    chan struct{}
-	closeCode int
-	seq       int
-}
-
-type frame struct {
-	Type string          `json:"type"`
-	ID   string          `json:"id"`
-	Data json.RawMessage `json:"data"`
-}
-
-func (n *node) dial(token string, lastSeq int64) (*wsClient, frame) {
+// dial opens a socket and completes its hello; it returns the
+// session.ready.
+func (n *node) dial(token string, lastSeq int64) (*clienttest.Conn, clienttest.Frame) {
 	n.t.Helper()
-	c := n.dialRaw()
-	ready := c.request("hello", map[string]any{"token": token, "lastSeq": lastSeq})
-	if ready.Type != "session.ready" {
-		n.t.Fatalf("hello answered %s %s", ready.Type, ready.Data)
-	}
-	return c, ready
+	return clienttest.DialHello(n.t, n.wsURL(), token, lastSeq)
 }
 
 // wsURL is the node's WebSocket endpoint.
-func (n *node) wsURL() string { return "ws" + strings.TrimPrefix(n.base, "http") + "/ws" }
+func (n *node) wsURL() string { return clienttest.WSURL(n.base) }
 
-func (n *node) dialRaw() *wsClient {
+// dialRaw opens a socket and sends nothing.
+func (n *node) dialRaw() *clienttest.Conn {
 	n.t.Helper()
-	conn, _, err := websocket.DefaultDialer.Dial(n.wsURL(), nil)
-	if err != nil {
-		n.t.Fatalf("dial: %v", err)
-	}
-	c := &wsClient{t: n.t, conn: conn, notify: make(chan struct{}, 1), closed: make(chan struct{})}
-	go c.read()
-	n.t.Cleanup(func() { conn.Close() })
-	return c
-}
-
-func (c *wsClient) read() {
-	defer close(c.closed)
-	for {
-		_, raw, err := c.conn.ReadMessage()
-		if err != nil {
-			if ce, ok := err.(*websocket.CloseError); ok {
-				c.mu.Lock()
-				c.closeCode = ce.Code
-				c.mu.Unlock()
-			}
-			return
-		}
-		var f frame
-		if json.Unmarshal(raw, &f) != nil {
-			continue
-		}
-		c.mu.Lock()
-		c.frames = append(c.frames, f)
-		c.mu.Unlock()
-		select {
-		case c.notify <- struct{}{}:
-		default:
-		}
-	}
-}
-
-// request sends a frame with a fresh id and waits for the reply with that id.
-func (c *wsClient) request(typ string, data any) frame {
-	c.t.Helper()
-	c.seq++
-	id := fmt.Sprintf("r%d", c.seq)
-	c.sendFrame(typ, id, data)
-	return c.waitFor(func(f frame) bool { return f.ID == id }, typ+" reply")
-}
-
-func (c *wsClient) sendFrame(typ, id string, data any) {
-	c.t.Helper()
-	if err := c.trySendFrame(typ, id, data); err != nil {
-		c.t.Fatalf("write: %v", err)
-	}
-}
-
-// trySendFrame writes one frame and returns the write error, for tests in
-// which the server may legitimately close the connection mid-write.
-func (c *wsClient) trySendFrame(typ, id string, data any) error {
-	b, _ := json.Marshal(map[string]any{"type": typ, "id": id, "data": data})
-	return c.conn.WriteMessage(websocket.TextMessage, b)
-}
-
-// waitFor returns the first recorded frame matching pred (and consumes it).
-func (c *wsClient) waitFor(pred func(frame) bool, what string) frame {
-	c.t.Helper()
-	deadline := time.After(10 * time.Second)
-	for {
-		c.mu.Lock()
-		for i, f := range c.frames {
-			if pred(f) {
-				c.frames = append(c.frames[:i:i], c.frames[i+1:]...)
-				c.mu.Unlock()
-				return f
-			}
-		}
-		c.mu.Unlock()
-		select {
-		case <-c.notify:
-		case <-c.closed:
-			// drain what arrived before the close
-			c.mu.Lock()
-			for i, f := range c.frames {
-				if pred(f) {
-					c.frames = append(c.frames[:i:i], c.frames[i+1:]...)
-					c.mu.Unlock()
-					return f
-				}
-			}
-			c.mu.Unlock()
-			c.t.Fatalf("connection closed while waiting for %s", what)
-		case <-deadline:
-			c.t.Fatalf("timeout waiting for %s", what)
-		}
-	}
-}
-
-func (c *wsClient) waitType(typ string) frame {
-	c.t.Helper()
-	return c.waitFor(func(f frame) bool { return f.Type == typ }, typ)
-}
-
-// messagesUntilReplayDone collects message.created frames up to replay.done.
-func (c *wsClient) messagesUntilReplayDone() []*chat.Message {
-	c.t.Helper()
-	var out []*chat.Message
-	for {
-		f := c.waitFor(func(f frame) bool { return f.Type == "message.created" || f.Type == "replay.done" }, "replay")
-		if f.Type == "replay.done" {
-			return out
-		}
-		var d struct {
-			Message *chat.Message `json:"message"`
-		}
-		_ = json.Unmarshal(f.Data, &d)
-		out = append(out, d.Message)
-	}
-}
-
-func decodeData[T any](t *testing.T, f frame) T {
-	t.Helper()
-	var v T
-	if err := json.Unmarshal(f.Data, &v); err != nil {
-		t.Fatalf("decode %s: %v", f.Type, err)
-	}
-	return v
-}
-
-func (c *wsClient) close() {
-	_ = c.conn.Close()
-	<-c.closed
+	return clienttest.Dial(n.t, n.wsURL(), wsclient.ConnOptions{})
 }

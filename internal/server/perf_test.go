@@ -7,13 +7,15 @@ import (
 	"time"
 
 	"github.com/chatdesk/chatdesk/internal/chat"
+	"github.com/chatdesk/chatdesk/internal/clienttest"
+	"github.com/chatdesk/chatdesk/internal/protocol"
 	"github.com/chatdesk/chatdesk/internal/realtime"
 	"github.com/chatdesk/chatdesk/internal/testenv"
 )
 
 // Issue 7 behaviour: the hello queue and the cached send path (ownership
 // stays exact). Replays without MongoDB and coalesced inbox updates are
-// unit-tested in internal/desk.
+// unit-tested in internal/desk (activity_test.go).
 
 func TestHelloQueueServesAStormWithoutRefusals(t *testing.T) {
 	n := runNodeRT(t, nodeConfig(t), func(c *realtime.Config) { c.MaxHellos = 1 })
@@ -26,13 +28,13 @@ func TestHelloQueueServesAStormWithoutRefusals(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			ws := n.dialRaw()
-			ws.sendFrame("hello", "h", map[string]any{"token": c.VisitorToken, "lastSeq": 0})
-			f := ws.waitFor(func(f frame) bool { return f.ID == "h" }, "hello reply")
-			if f.Type != "session.ready" {
+			ws.Send(protocol.ReqHello, "h", map[string]any{"token": c.VisitorToken, "lastSeq": 0})
+			f := ws.WaitFor(func(f clienttest.Frame) bool { return f.ID == "h" }, "hello reply")
+			if f.Type != protocol.EvtSessionReady {
 				results <- "hello: " + f.Type + " " + string(f.Data)
 				return
 			}
-			if ms := ws.messagesUntilReplayDone(); len(ms) != 1 {
+			if ms := ws.MessagesUntilReplayDone(); len(ms) != 1 {
 				results <- fmt.Sprintf("replayed %d messages", len(ms))
 				return
 			}
@@ -85,18 +87,18 @@ func TestTransferOnAnotherNodeRefusesCachedOwner(t *testing.T) {
 		t.Fatalf("conversation not assigned: %q", owner)
 	}
 	for i := 0; i < 3; i++ {
-		if r := anWS.request("message.send", map[string]string{"conversationId": id, "clientId": fmt.Sprintf("an-%d", i), "text": "chào"}); r.Type != "ack" {
+		if r := anWS.Request(protocol.ReqMessageSend, map[string]string{"conversationId": id, "clientId": fmt.Sprintf("an-%d", i), "text": "chào"}); r.Type != protocol.EvtAck {
 			t.Fatalf("owner send: %s %s", r.Type, r.Data)
 		}
 	}
 	if st := b.do("POST", "/api/conversations/"+id+"/transfer", anTok, map[string]string{"agentId": binh.ID}, nil); st != 200 {
 		t.Fatalf("transfer on node B: %d", st)
 	}
-	r := anWS.request("message.send", map[string]string{"conversationId": id, "clientId": "an-late", "text": "muộn"})
-	if r.Type != "error" || decodeData[map[string]any](t, r)["code"] != "not_assigned" {
+	r := anWS.Request(protocol.ReqMessageSend, map[string]string{"conversationId": id, "clientId": "an-late", "text": "muộn"})
+	if r.Type != protocol.EvtError || clienttest.Data[map[string]any](t, r)["code"] != "not_assigned" {
 		t.Fatalf("old owner after transfer on another node: %s %s", r.Type, r.Data)
 	}
-	if r := binhWS.request("message.send", map[string]string{"conversationId": id, "clientId": "binh-1", "text": "tôi đây"}); r.Type != "ack" {
+	if r := binhWS.Request(protocol.ReqMessageSend, map[string]string{"conversationId": id, "clientId": "binh-1", "text": "tôi đây"}); r.Type != protocol.EvtAck {
 		t.Fatalf("new owner send: %s %s", r.Type, r.Data)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/chatdesk/chatdesk/internal/chat"
+	"github.com/chatdesk/chatdesk/internal/clienttest"
+	"github.com/chatdesk/chatdesk/internal/protocol"
 )
 
 // Frames sent without waiting for acks: within a conversation the messages
@@ -15,24 +17,24 @@ func TestPipelinedSendsKeepOrderPerConversation(t *testing.T) {
 	n := startNode(t)
 	anTok, _ := n.login("an@chatdesk.local")
 	agent, _ := n.dial(anTok, 0)
-	var convs []created
+	var convs []clienttest.Created
 	for i := 0; i < 3; i++ {
 		c := n.newConversation(fmt.Sprintf("Ống %d", i), "0912001200", "")
 		n.waitAssigned(anTok, c.Conversation.ID, "An")
 		convs = append(convs, c)
 	}
 	visitor, _ := n.dial(convs[0].VisitorToken, 0)
-	visitor.messagesUntilReplayDone()
+	visitor.MessagesUntilReplayDone()
 	const k = 25
 	for i := 0; i < k; i++ {
-		visitor.sendFrame("message.send", fmt.Sprintf("v%d", i), map[string]string{"clientId": fmt.Sprintf("v-%d", i), "text": fmt.Sprintf("khách %d", i)})
+		visitor.Send(protocol.ReqMessageSend, fmt.Sprintf("v%d", i), map[string]string{"clientId": fmt.Sprintf("v-%d", i), "text": fmt.Sprintf("khách %d", i)})
 		for j, c := range convs {
-			agent.sendFrame("message.send", fmt.Sprintf("a%d-%d", j, i), map[string]string{"conversationId": c.Conversation.ID, "clientId": fmt.Sprintf("a-%d-%d", j, i), "text": fmt.Sprintf("nv %d", i)})
+			agent.Send(protocol.ReqMessageSend, fmt.Sprintf("a%d-%d", j, i), map[string]string{"conversationId": c.Conversation.ID, "clientId": fmt.Sprintf("a-%d-%d", j, i), "text": fmt.Sprintf("nv %d", i)})
 		}
 	}
-	ackSeq := func(c *wsClient, id string) int64 {
-		f := c.waitFor(func(f frame) bool { return f.ID == id }, "ack "+id)
-		if f.Type != "ack" {
+	ackSeq := func(c *clienttest.Conn, id string) int64 {
+		f := c.WaitFor(func(f clienttest.Frame) bool { return f.ID == id }, "ack "+id)
+		if f.Type != protocol.EvtAck {
 			t.Fatalf("%s answered %s %s", id, f.Type, f.Data)
 		}
 		var d struct{ Message *chat.Message }

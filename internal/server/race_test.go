@@ -39,7 +39,7 @@ func TestClaimDuringDrainRecordsOnce(t *testing.T) {
 		if joined != 1 {
 			t.Fatalf("round %d: %d join notices", round, joined)
 		}
-		ws.close()
+		ws.Close()
 		time.Sleep(200 * time.Millisecond)
 	}
 }

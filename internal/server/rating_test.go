@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/chatdesk/chatdesk/internal/chat"
+	"github.com/chatdesk/chatdesk/internal/clienttest"
+	"github.com/chatdesk/chatdesk/internal/protocol"
 )
 
 // TestRating: only the conversation's visitor rates, only once it has been
@@ -35,7 +37,7 @@ func TestRating(t *testing.T) {
 		t.Helper()
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				var e errorAnswer
+				var e clienttest.ErrorAnswer
 				st := n.do("POST", path, tt.token, tt.body, &e)
 				if st != tt.status || e.Error.Code != tt.code || e.Error.Message == "" {
 					t.Fatalf("%d %q %q, want %d %s", st, e.Error.Code, e.Error.Message, tt.status, tt.code)
@@ -54,7 +56,7 @@ func TestRating(t *testing.T) {
 		{"by another visitor", other.VisitorToken, five, 404, "not_found", ""},
 		{"anonymous", "", five, 401, "unauthorized", ""},
 	})
-	var e errorAnswer
+	var e clienttest.ErrorAnswer
 	n.do("POST", path, conv.VisitorToken, five, &e)
 	if e.Error.Message != "Bạn có thể đánh giá sau khi cuộc trò chuyện kết thúc." {
 		t.Errorf("too-early message %q", e.Error.Message)
@@ -90,14 +92,14 @@ func TestRating(t *testing.T) {
 		t.Fatalf("rating = %+v", got.Rating)
 	}
 	// Agents see it live, with the change "rated".
-	f := ws.waitFor(func(f frame) bool {
+	f := ws.WaitFor(func(f clienttest.Frame) bool {
 		var d struct {
 			Change string `json:"change"`
 		}
 		_ = json.Unmarshal(f.Data, &d)
-		return f.Type == "conversation.updated" && d.Change == "rated"
+		return f.Type == protocol.EvtConversationUpdated && d.Change == "rated"
 	}, "conversation.updated rated")
-	if d := decodeData[convAnswer](t, f); d.Conversation.Rating == nil || d.Conversation.Rating.Stars != 4 {
+	if d := clienttest.Data[convAnswer](t, f); d.Conversation.Rating == nil || d.Conversation.Rating.Stars != 4 {
 		t.Errorf("rated event carries %+v", d.Conversation.Rating)
 	}
 	// Rating again overwrites.

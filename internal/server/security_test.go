@@ -2,15 +2,17 @@ package server
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/gorilla/websocket"
-
+	"github.com/chatdesk/chatdesk/internal/clienttest"
 	"github.com/chatdesk/chatdesk/internal/config"
+	"github.com/chatdesk/chatdesk/internal/wsclient"
 )
 
 func production(origins ...string) func(*config.Config) {
@@ -40,7 +42,6 @@ func TestOriginsAreCheckedInProduction(t *testing.T) {
 		{"https://shop.example.vn.evil.com", false}, // prefix tricks
 		{"null", false},
 	}
-	url := "ws" + strings.TrimPrefix(n.base, "http") + "/ws"
 	for _, tt := range tests {
 		req, _ := http.NewRequest("OPTIONS", n.base+"/api/conversations", nil)
 		req.Header.Set("Origin", tt.origin)
@@ -53,12 +54,15 @@ func TestOriginsAreCheckedInProduction(t *testing.T) {
 		if got := resp.Header.Get("Access-Control-Allow-Origin") == tt.origin; got != tt.ok {
 			t.Errorf("CORS for %s: allowed=%v, want %v", tt.origin, got, tt.ok)
 		}
-		conn, resp, err := websocket.DefaultDialer.Dial(url, http.Header{"Origin": {tt.origin}})
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		conn, err := wsclient.DialConn(ctx, n.wsURL(), wsclient.ConnOptions{Header: http.Header{"Origin": {tt.origin}}})
+		cancel()
+		var refused *wsclient.HandshakeError
 		if tt.ok && err != nil {
 			t.Errorf("WebSocket from %s refused: %v", tt.origin, err)
 		}
-		if !tt.ok && (err == nil || resp == nil || resp.StatusCode != http.StatusForbidden) {
-			t.Errorf("WebSocket from %s accepted", tt.origin)
+		if !tt.ok && (!errors.As(err, &refused) || refused.Status != http.StatusForbidden) {
+			t.Errorf("WebSocket from %s accepted (%v)", tt.origin, err)
 		}
 		if conn != nil {
 			conn.Close()
@@ -74,7 +78,7 @@ func TestLoginLockoutAndRateLimits(t *testing.T) {
 	for i := 0; i < 10; i++ {
 		n.do("POST", "/api/auth/login", "", map[string]string{"email": "binh@chatdesk.local", "password": "doan-mo"}, nil)
 	}
-	var e errorAnswer
+	var e clienttest.ErrorAnswer
 	st := n.do("POST", "/api/auth/login", "", map[string]string{"email": "binh@chatdesk.local", "password": "matkhau123"}, &e)
 	if st != 429 || e.Error.Code != "account_locked" || !strings.Contains(e.Error.Message, "khóa") {
 		t.Fatalf("after 10 failures: %d %+v", st, e.Error)
@@ -109,7 +113,7 @@ func TestInputLimits(t *testing.T) {
 		t.Fatalf("70 KiB body: %d, want 413", resp.StatusCode)
 	}
 	for _, body := range []string{`[]`, `{"fields":{"name":"a"}} {"x":1}`, `{"fields":"name"}`, `not json`} {
-		var e errorAnswer
+		var e clienttest.ErrorAnswer
 		req, _ := http.NewRequest("POST", n.base+"/api/conversations", strings.NewReader(body))
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -127,7 +131,7 @@ func TestMetricsExposition(t *testing.T) {
 	n := startNode(t)
 	c := n.newConversation("Đo", "0912001000", "xin chào")
 	ws, _ := n.dial(c.VisitorToken, 0)
-	ws.messagesUntilReplayDone()
+	ws.MessagesUntilReplayDone()
 	resp, err := http.Get(n.base + "/metrics")
 	if err != nil {
 		t.Fatal(err)

@@ -117,15 +117,16 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, hooks Hooks) 
 		}
 	}
 
-	rtCfg := realtime.Config{PublicURL: cfg.PublicURL}
+	rtCfg := realtime.Config{PublicURL: cfg.PublicURL, NodeID: cfg.NodeID}
 	if hooks.Realtime != nil {
 		hooks.Realtime(&rtCfg)
 	}
-	hub := realtime.New(svc, bus, rtCfg, log, reg)
-	// The core registered its own handlers on the bus when it was made;
-	// the hub's fan-out comes after them.
-	bus.Handle(hub.OnBus)
-	bus.OnResubscribe(hub.Resync)
+	// The core registered its bus handlers when it was made; the hub adds
+	// its fan-out after them.
+	hub := realtime.New(realtime.Deps{
+		Auth: svc.Auth, Sessions: svc.Conversations, Messages: svc.Messages, Presence: svc.Presence, Origins: svc.Admin,
+		Bus: bus, Metrics: reg, Log: log,
+	}, rtCfg)
 	if err := hub.Start(ctx); err != nil {
 		return fmt.Errorf("realtime: %w", err)
 	}

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -13,9 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gorilla/websocket"
-
 	"github.com/chatdesk/chatdesk/internal/chat"
+	"github.com/chatdesk/chatdesk/internal/clienttest"
+	"github.com/chatdesk/chatdesk/internal/protocol"
+	"github.com/chatdesk/chatdesk/internal/wsclient"
 )
 
 // A widget that stops reading while its agent keeps writing overflows its
@@ -32,23 +32,16 @@ func TestSlowConsumerIsClosedAndResumesWithoutLoss(t *testing.T) {
 
 	// The visitor's socket: a tiny receive buffer, and nobody reads it
 	// until the agent is done.
-	dialer := websocket.Dialer{NetDialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+	small := func(ctx context.Context, network, addr string) (net.Conn, error) {
 		d := net.Dialer{Control: func(_, _ string, c syscall.RawConn) error {
 			var serr error
 			err := c.Control(func(fd uintptr) { serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
 			return errors.Join(err, serr)
 		}}
 		return d.DialContext(ctx, network, addr)
-	}}
-	slow, _, err := dialer.Dial(n.wsURL(), nil)
-	if err != nil {
-		t.Fatal(err)
 	}
-	defer slow.Close()
-	hello, _ := json.Marshal(map[string]any{"type": "hello", "id": "h", "data": map[string]any{"token": conv.VisitorToken}})
-	if err := slow.WriteMessage(websocket.TextMessage, hello); err != nil {
-		t.Fatal(err)
-	}
+	slow := clienttest.Dial(t, n.wsURL(), wsclient.ConnOptions{NetDialContext: small, Paused: true})
+	slow.Send(protocol.ReqHello, "h", protocol.Hello{Token: conv.VisitorToken})
 
 	// 4 KB messages: enough to fill the server's send buffer (it grows up
 	// to tcp_wmem's maximum), then the socket's queue of 64 frames.
@@ -57,32 +50,18 @@ func TestSlowConsumerIsClosedAndResumesWithoutLoss(t *testing.T) {
 	last := sendPipelined(t, agent, id, k, func(int) string { return text })
 
 	// Now read: whatever was queued, then the close.
+	slow.Raw().Resume()
+	closeCode := slow.WaitClosed(30 * time.Second)
 	got := map[int64]bool{}
-	closeCode := 0
-	_ = slow.SetReadDeadline(time.Now().Add(30 * time.Second))
-	for {
-		_, raw, err := slow.ReadMessage()
-		if err != nil {
-			var ce *websocket.CloseError
-			if errors.As(err, &ce) {
-				closeCode = ce.Code
-			} else {
-				t.Fatalf("read after %d messages (last seq %d): %v", len(got), last, err)
+	for _, f := range slow.Frames() {
+		if f.Type == protocol.EvtMessageCreated {
+			if m := clienttest.Data[protocol.MessageCreated](t, f).Message; m != nil {
+				got[m.Seq] = true
 			}
-			break
-		}
-		var f struct {
-			Type string `json:"type"`
-			Data struct {
-				Message *chat.Message `json:"message"`
-			} `json:"data"`
-		}
-		if json.Unmarshal(raw, &f) == nil && f.Type == "message.created" && f.Data.Message != nil {
-			got[f.Data.Message.Seq] = true
 		}
 	}
-	if closeCode != 4000 {
-		t.Fatalf("slow socket closed with %d, want 4000 (reconnect)", closeCode)
+	if closeCode != protocol.CloseTryAgain {
+		t.Fatalf("slow socket closed with %d after %d messages (last seq %d), want 4000 (reconnect)", closeCode, len(got), last)
 	}
 	missed := int64(0)
 	for seq := int64(1); seq <= last; seq++ {
@@ -100,7 +79,7 @@ func TestSlowConsumerIsClosedAndResumesWithoutLoss(t *testing.T) {
 		gapFree++
 	}
 	again, _ := n.dial(conv.VisitorToken, gapFree)
-	for _, m := range again.messagesUntilReplayDone() {
+	for _, m := range again.MessagesUntilReplayDone() {
 		got[m.Seq] = true
 	}
 	for seq := int64(1); seq <= last; seq++ {
@@ -136,7 +115,7 @@ func TestLongReplayIsPacedNotDropped(t *testing.T) {
 	n.waitAssigned(anTok, conv.Conversation.ID, "An")
 	last := sendPipelined(t, agent, conv.Conversation.ID, 300, func(i int) string { return fmt.Sprintf("tin %d", i) })
 	v, _ := n.dial(conv.VisitorToken, 0)
-	ms := v.messagesUntilReplayDone()
+	ms := v.MessagesUntilReplayDone()
 	if int64(len(ms)) != last {
 		t.Fatalf("replayed %d messages, want %d", len(ms), last)
 	}
@@ -146,8 +125,8 @@ func TestLongReplayIsPacedNotDropped(t *testing.T) {
 		}
 	}
 	select {
-	case <-v.closed:
-		t.Fatalf("the socket was closed (%d) during the replay", v.closeCode)
+	case <-v.Closed():
+		t.Fatalf("the socket was closed (%d) during the replay", v.CloseCode())
 	default:
 	}
 }
@@ -155,18 +134,18 @@ func TestLongReplayIsPacedNotDropped(t *testing.T) {
 // sendPipelined sends k messages into a conversation without waiting for
 // each ack, then checks that every one was acknowledged; it returns the
 // highest seq.
-func sendPipelined(t *testing.T, c *wsClient, convID string, k int, text func(i int) string) int64 {
+func sendPipelined(t *testing.T, c *clienttest.Conn, convID string, k int, text func(i int) string) int64 {
 	t.Helper()
 	for i := 0; i < k; i++ {
-		c.sendFrame("message.send", fmt.Sprintf("a%d", i), map[string]string{"conversationId": convID, "clientId": fmt.Sprintf("a-%d", i), "text": text(i)})
+		c.Send(protocol.ReqMessageSend, fmt.Sprintf("a%d", i), map[string]string{"conversationId": convID, "clientId": fmt.Sprintf("a-%d", i), "text": text(i)})
 	}
 	var last int64
 	for i := 0; i < k; i++ {
-		f := c.waitFor(func(f frame) bool { return f.ID == fmt.Sprintf("a%d", i) }, "ack")
-		if f.Type != "ack" {
+		f := c.WaitFor(func(f clienttest.Frame) bool { return f.ID == fmt.Sprintf("a%d", i) }, fmt.Sprintf("the reply to a%d", i))
+		if f.Type != protocol.EvtAck {
 			t.Fatalf("send %d: %s %s", i, f.Type, f.Data)
 		}
-		last = max(last, decodeData[struct{ Message *chat.Message }](t, f).Message.Seq)
+		last = max(last, clienttest.Data[struct{ Message *chat.Message }](t, f).Message.Seq)
 	}
 	return last
 }

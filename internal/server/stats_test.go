@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/chatdesk/chatdesk/internal/chat"
+	"github.com/chatdesk/chatdesk/internal/clienttest"
 )
 
 type statsAnswer struct {
@@ -173,7 +174,7 @@ func TestStatistics(t *testing.T) {
 	}
 
 	for _, q := range []string{"?from=2026-03-11&to=2026-03-09", "?from=2025-01-01&to=2026-01-02", "?from=09-03-2026", "?to=2026-13-01"} {
-		var e errorAnswer
+		var e clienttest.ErrorAnswer
 		if st := n.do("GET", "/api/admin/stats"+q, admin, nil, &e); st != 400 || e.Error.Code != "invalid_input" || len(e.Error.Fields) == 0 {
 			t.Errorf("stats%s: %d %+v, want 400 with fields", q, st, e.Error)
 		}

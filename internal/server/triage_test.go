@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/chatdesk/chatdesk/internal/chat"
+	"github.com/chatdesk/chatdesk/internal/clienttest"
+	"github.com/chatdesk/chatdesk/internal/protocol"
 )
 
 type convAnswer struct {
@@ -71,7 +73,7 @@ func TestPriorityAndTags(t *testing.T) {
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
-			var e errorAnswer
+			var e clienttest.ErrorAnswer
 			st := n.do("PATCH", "/api/conversations/"+id, binhTok, tt.body, &e)
 			var got []string
 			for k, v := range e.Error.Fields {
@@ -178,7 +180,7 @@ func TestPriorityAndTags(t *testing.T) {
 		}
 	}
 	for _, q := range []string{"priority=critical", "tag=" + url.QueryEscape("a/b")} {
-		var e errorAnswer
+		var e clienttest.ErrorAnswer
 		if st := n.do("GET", "/api/conversations?"+q, binhTok, nil, &e); st != 400 || e.Error.Code != "invalid_input" {
 			t.Errorf("%s: %d %s, want 400 invalid_input", q, st, e.Error.Code)
 		}
@@ -252,8 +254,8 @@ func TestPriorityAndTags(t *testing.T) {
 	ws, _ := n.dial(anTok, 0)
 	n.do("PATCH", "/api/conversations/"+id, binhTok, map[string]any{"priority": "urgent", "tags": []string{"vip", "gấp"}}, nil)
 	for _, change := range []string{"priority", "tags"} {
-		f := ws.waitFor(func(f frame) bool {
-			if f.Type != "conversation.updated" {
+		f := ws.WaitFor(func(f clienttest.Frame) bool {
+			if f.Type != protocol.EvtConversationUpdated {
 				return false
 			}
 			var d struct {
@@ -263,7 +265,7 @@ func TestPriorityAndTags(t *testing.T) {
 			_ = json.Unmarshal(f.Data, &d)
 			return d.Change == change && d.Conversation.ID == id
 		}, "conversation.updated "+change)
-		d := decodeData[struct {
+		d := clienttest.Data[struct {
 			Conversation *chat.Conversation `json:"conversation"`
 		}](t, f)
 		if d.Conversation.Priority != chat.PriorityUrgent || !slices.Equal(d.Conversation.Tags, []string{"vip", "gấp"}) {

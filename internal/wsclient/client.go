@@ -1,9 +1,14 @@
-// Package wsclient is a Go implementation of the chatdesk WebSocket
-// protocol client (docs/protocol.md): hello with the last gap-free seq,
-// reconnect with exponential backoff and full jitter, replay on resume,
-// resync on request, and sends retried with the same clientId until
-// acknowledged. The end-to-end tests and the load generator drive the
-// server through it, as browsers do through the widget's client.
+// Package wsclient is the Go client of the chatdesk WebSocket protocol
+// (docs/protocol.md, names and payloads from internal/protocol), and the
+// one WebSocket client of the Go test harnesses.
+//
+// Client is the protocol as the widget speaks it: hello with the last
+// gap-free seq, reconnect with exponential backoff and full jitter, replay
+// on resume, resync on request, and sends retried with the same clientId
+// until acknowledged. Conn is one socket in raw mode, for protocol-level
+// tests: any frame out, every frame recorded, the close code observed.
+// Inbox records frames and waits for one matching a predicate, with an
+// error that lists what did arrive.
 package wsclient
 
 import (
@@ -24,20 +29,14 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/chatdesk/chatdesk/internal/chat"
+	"github.com/chatdesk/chatdesk/internal/protocol"
 )
 
-// Frame is one envelope.
-type Frame struct {
-	Type string          `json:"type"`
-	ID   string          `json:"id,omitempty"`
-	Data json.RawMessage `json:"data"`
-}
+// Frame is one frame as received, its data not yet decoded.
+type Frame = protocol.Inbound
 
-// ServerError is an error reply.
-type ServerError struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-}
+// ServerError is the data of an error reply.
+type ServerError protocol.Error
 
 func (e *ServerError) Error() string { return e.Code + ": " + e.Message }
 
@@ -139,7 +138,7 @@ func (c *Client) connect(ctx context.Context) error {
 	helloID := c.newID()
 	reply := c.expect(helloID)
 	go func() { readerDone <- c.read(conn) }()
-	if err := c.write(conn, Frame{Type: "hello", ID: helloID}, map[string]any{"token": c.opt.Token, "lastSeq": lastSeq}); err != nil {
+	if err := c.write(conn, protocol.ReqHello, helloID, protocol.Hello{Token: c.opt.Token, LastSeq: lastSeq}); err != nil {
 		conn.Close()
 		return err
 	}
@@ -152,16 +151,11 @@ func (c *Client) connect(ctx context.Context) error {
 		conn.Close()
 		return ctx.Err()
 	}
-	if f.Type == "error" {
+	if f.Type == protocol.EvtError {
 		conn.Close()
-		var se ServerError
-		_ = json.Unmarshal(f.Data, &se)
-		return &se
+		return serverError(f)
 	}
-	var rd struct {
-		Role         string             `json:"role"`
-		Conversation *chat.Conversation `json:"conversation"`
-	}
+	var rd protocol.SessionReady
 	_ = json.Unmarshal(f.Data, &rd)
 	c.mu.Lock()
 	c.ready, c.role = f, rd.Role
@@ -185,7 +179,7 @@ func (c *Client) connect(ctx context.Context) error {
 		go func(id string) {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
-			_, _ = c.request(ctx, conn, "conversation.join", map[string]any{"conversationId": id, "afterSeq": c.Contiguous(id)})
+			_, _ = c.request(ctx, conn, protocol.ReqConversationJoin, protocol.ConversationJoin{ConversationID: id, AfterSeq: c.Contiguous(id)})
 		}(id)
 	}
 	return nil
@@ -301,21 +295,16 @@ func (c *Client) dispatch(conn *websocket.Conn, f Frame) {
 		if ch != nil {
 			ch <- f
 		}
-		if f.Type != "session.ready" {
-			return
-		}
 		return
 	}
 	switch f.Type {
-	case "message.created":
-		var d struct {
-			Message *chat.Message `json:"message"`
-		}
+	case protocol.EvtMessageCreated:
+		var d protocol.MessageCreated
 		if json.Unmarshal(f.Data, &d) == nil && d.Message != nil {
 			c.record(d.Message)
 		}
 		return
-	case "session.resync":
+	case protocol.EvtSessionResync:
 		c.mu.Lock()
 		var ids []string
 		for id, st := range c.convs {
@@ -328,10 +317,10 @@ func (c *Client) dispatch(conn *websocket.Conn, f Frame) {
 			go func(id string) {
 				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 				defer cancel()
-				_, _ = c.request(ctx, conn, "sync", map[string]any{"conversationId": id, "afterSeq": c.Contiguous(id)})
+				_, _ = c.request(ctx, conn, protocol.ReqSync, protocol.Sync{ConversationID: id, AfterSeq: c.Contiguous(id)})
 			}(id)
 		}
-	case "server.draining":
+	case protocol.EvtServerDraining:
 		// Reconnect elsewhere promptly; the server closes us anyway.
 		go func() { time.Sleep(time.Duration(mrand.Int64N(int64(200 * time.Millisecond)))); conn.Close() }()
 	}
@@ -356,6 +345,13 @@ func (c *Client) record(m *chat.Message) {
 	}
 }
 
+// serverError decodes an error frame.
+func serverError(f Frame) *ServerError {
+	se := &ServerError{}
+	_ = json.Unmarshal(f.Data, se)
+	return se
+}
+
 func (c *Client) newID() string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -371,13 +367,11 @@ func (c *Client) expect(id string) chan Frame {
 	return ch
 }
 
-func (c *Client) write(conn *websocket.Conn, f Frame, data any) error {
-	raw, err := json.Marshal(data)
+func (c *Client) write(conn *websocket.Conn, typ, id string, data any) error {
+	b, err := json.Marshal(protocol.Envelope{Type: typ, ID: id, Data: data})
 	if err != nil {
 		return err
 	}
-	f.Data = raw
-	b, _ := json.Marshal(f)
 	c.writeMu.Lock()
 	defer c.writeMu.Unlock()
 	_ = conn.SetWriteDeadline(time.Now().Add(10 * time.Second))
@@ -390,7 +384,7 @@ var errDisconnected = errors.New("wsclient: disconnected")
 func (c *Client) request(ctx context.Context, conn *websocket.Conn, typ string, data any) (Frame, error) {
 	id := c.newID()
 	ch := c.expect(id)
-	if err := c.write(conn, Frame{Type: typ, ID: id}, data); err != nil {
+	if err := c.write(conn, typ, id, data); err != nil {
 		return Frame{}, errDisconnected
 	}
 	select {
@@ -398,10 +392,8 @@ func (c *Client) request(ctx context.Context, conn *websocket.Conn, typ string, 
 		if !ok {
 			return Frame{}, errDisconnected
 		}
-		if f.Type == "error" {
-			var se ServerError
-			_ = json.Unmarshal(f.Data, &se)
-			return f, &se
+		if f.Type == protocol.EvtError {
+			return f, serverError(f)
 		}
 		return f, nil
 	case <-ctx.Done():
@@ -456,13 +448,11 @@ func (c *Client) Send(ctx context.Context, conversationID, text string) (*chat.M
 func (c *Client) SendWithID(ctx context.Context, conversationID, clientID, text string) (*chat.Message, error) {
 	attempt := 0
 	for {
-		f, err := c.Request(ctx, "message.send", map[string]any{"conversationId": conversationID, "clientId": clientID, "text": text})
+		f, err := c.Request(ctx, protocol.ReqMessageSend, protocol.MessageSend{ConversationID: conversationID, ClientID: clientID, Text: text})
 		var se *ServerError
 		switch {
 		case err == nil:
-			var d struct {
-				Message *chat.Message `json:"message"`
-			}
+			var d protocol.MessageCreated
 			if err := json.Unmarshal(f.Data, &d); err != nil || d.Message == nil {
 				return nil, fmt.Errorf("bad ack %s", f.Data)
 			}
@@ -486,7 +476,7 @@ func (c *Client) Join(ctx context.Context, conversationID string) error {
 	c.mu.Lock()
 	c.state(conversationID).joined = true
 	c.mu.Unlock()
-	_, err := c.Request(ctx, "conversation.join", map[string]any{"conversationId": conversationID, "afterSeq": c.Contiguous(conversationID)})
+	_, err := c.Request(ctx, protocol.ReqConversationJoin, protocol.ConversationJoin{ConversationID: conversationID, AfterSeq: c.Contiguous(conversationID)})
 	return err
 }
 

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/chatdesk/chatdesk/internal/chat"
+	"github.com/chatdesk/chatdesk/internal/clienttest"
+	"github.com/chatdesk/chatdesk/internal/protocol"
 	"github.com/chatdesk/chatdesk/internal/wsclient"
 )
 
@@ -68,7 +70,7 @@ func claimRaces(t *testing.T, c *cluster) {
 			go func(i int, base, tok string) {
 				defer wg.Done()
 				<-start
-				status[i] = do(t, "POST", base+"/api/conversations/"+id+"/claim", tok, nil, nil)
+				status[i] = api(t, base).Do("POST", "/api/conversations/"+id+"/claim", tok, nil, nil)
 			}(i, who.base, who.tok)
 		}
 		close(start)
@@ -85,10 +87,10 @@ func claimRaces(t *testing.T, c *cluster) {
 		wins[winner]++
 		_ = loser
 		var e struct{ Error struct{ Code string } }
-		if st := do(t, "POST", c.nodeURL(2)+"/api/conversations/"+id+"/messages", loserTok, map[string]string{"text": "tôi cũng muốn trả lời", "clientId": "l"}, &e); st != 403 || e.Error.Code != "not_assigned" {
+		if st := api(t, c.nodeURL(2)).Do("POST", "/api/conversations/"+id+"/messages", loserTok, map[string]string{"text": "tôi cũng muốn trả lời", "clientId": "l"}, &e); st != 403 || e.Error.Code != "not_assigned" {
 			t.Fatalf("round %d: loser send answered %d %s", round, st, e.Error.Code)
 		}
-		if st := do(t, "POST", c.nodeURL(2)+"/api/conversations/"+id+"/messages", winnerTok, map[string]string{"text": "em xin trả lời", "clientId": "w"}, nil); st != 201 {
+		if st := api(t, c.nodeURL(2)).Do("POST", "/api/conversations/"+id+"/messages", winnerTok, map[string]string{"text": "em xin trả lời", "clientId": "w"}, nil); st != 201 {
 			t.Fatalf("round %d: winner send answered %d", round, st)
 		}
 	}
@@ -100,66 +102,66 @@ func claimRaces(t *testing.T, c *cluster) {
 func eventsAcrossNodes(t *testing.T, c *cluster) {
 	anTok, an := login(t, c.edge, "an@chatdesk.local")
 	binhTok, _ := login(t, c.edge, "binh@chatdesk.local")
-	anEv, binhEv, visEv := newEvents(), newEvents(), newEvents()
-	anWS := dial(t, c.nodeURL(1), anTok, anEv.push)
-	binhWS := dial(t, c.nodeURL(2), binhTok, binhEv.push)
+	anEv, binhEv, visEv := clienttest.NewEvents(t), clienttest.NewEvents(t), clienttest.NewEvents(t)
+	anWS := dial(t, c.nodeURL(1), anTok, anEv.Push)
+	binhWS := dial(t, c.nodeURL(2), binhTok, binhEv.Push)
 	defer anWS.Close()
 	defer binhWS.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	// Bình pauses assignments so the conversation goes to An on node 2.
-	if _, err := binhWS.Request(ctx, "agent.status", map[string]string{"status": "away"}); err != nil {
+	if _, err := binhWS.Request(ctx, protocol.ReqAgentStatus, map[string]string{"status": "away"}); err != nil {
 		t.Fatal(err)
 	}
-	anEv.wait(t, "Bình away (presence from node 3 to node 2)", 5*time.Second, func(f wsclient.Frame, d map[string]any) bool {
-		return f.Type == "agent.presence" && d["status"] == "away"
+	anEv.Wait("Bình away (presence from node 3 to node 2)", 5*time.Second, func(f clienttest.Frame, d map[string]any) bool {
+		return f.Type == protocol.EvtAgentPresence && d["status"] == "away"
 	})
 	conv := newConversation(t, c.nodeURL(0), "Khách node 1")
 	if conv.Conversation.AssigneeID != an.ID {
 		t.Fatalf("assigned to %q", conv.Conversation.AssigneeName)
 	}
 	id := conv.Conversation.ID
-	binhEv.wait(t, "assignment seen on node 3", 5*time.Second, func(f wsclient.Frame, d map[string]any) bool {
+	binhEv.Wait("assignment seen on node 3", 5*time.Second, func(f clienttest.Frame, d map[string]any) bool {
 		cv, _ := d["conversation"].(map[string]any)
-		return f.Type == "conversation.updated" && d["change"] == "assigned" && cv["id"] == id && cv["assigneeName"] == "An"
+		return f.Type == protocol.EvtConversationUpdated && d["change"] == "assigned" && cv["id"] == id && cv["assigneeName"] == "An"
 	})
 	if err := anWS.Join(ctx, id); err != nil {
 		t.Fatal(err)
 	}
-	visitor := dial(t, c.nodeURL(0), conv.VisitorToken, visEv.push)
+	visitor := dial(t, c.nodeURL(0), conv.VisitorToken, visEv.Push)
 	defer visitor.Close()
 
 	if _, err := visitor.Send(ctx, "", "Chào shop, node 1 đây"); err != nil {
 		t.Fatal(err)
 	}
 	waitMessage(t, anWS, id, "Chào shop, node 1 đây")
-	binhEv.wait(t, "inbox preview on node 3", 5*time.Second, func(f wsclient.Frame, d map[string]any) bool {
+	binhEv.Wait("inbox preview on node 3", 5*time.Second, func(f clienttest.Frame, d map[string]any) bool {
 		cv, _ := d["conversation"].(map[string]any)
 		lm, _ := cv["lastMessage"].(map[string]any)
-		return f.Type == "conversation.updated" && d["change"] == "message" && lm["text"] == "Chào shop, node 1 đây"
+		return f.Type == protocol.EvtConversationUpdated && d["change"] == "message" && lm["text"] == "Chào shop, node 1 đây"
 	})
 	if _, err := anWS.Send(ctx, id, "An ở node 2 xin chào"); err != nil {
 		t.Fatal(err)
 	}
 	waitMessage(t, visitor, id, "An ở node 2 xin chào")
-	if _, err := anWS.Request(ctx, "typing", map[string]any{"conversationId": id, "typing": true}); err != nil {
+	if _, err := anWS.Request(ctx, protocol.ReqTyping, map[string]any{"conversationId": id, "typing": true}); err != nil {
 		t.Fatal(err)
 	}
-	visEv.wait(t, "agent typing on node 1", 5*time.Second, func(f wsclient.Frame, d map[string]any) bool {
-		return f.Type == "typing" && d["senderType"] == "agent" && d["typing"] == true
+	visEv.Wait("agent typing on node 1", 5*time.Second, func(f clienttest.Frame, d map[string]any) bool {
+		return f.Type == protocol.EvtTyping && d["senderType"] == "agent" && d["typing"] == true
 	})
-	if _, err := visitor.Request(ctx, "typing", map[string]any{"typing": true}); err != nil {
+	if _, err := visitor.Request(ctx, protocol.ReqTyping, map[string]any{"typing": true}); err != nil {
 		t.Fatal(err)
 	}
-	anEv.wait(t, "visitor typing on node 2", 5*time.Second, func(f wsclient.Frame, d map[string]any) bool {
-		return f.Type == "typing" && d["senderType"] == "visitor"
+	anEv.Wait("visitor typing on node 2", 5*time.Second, func(f clienttest.Frame, d map[string]any) bool {
+		return f.Type == protocol.EvtTyping && d["senderType"] == "visitor"
 	})
 	// Presence across nodes: Bình back online is seen by An.
-	if _, err := binhWS.Request(ctx, "agent.status", map[string]string{"status": "online"}); err != nil {
+	if _, err := binhWS.Request(ctx, protocol.ReqAgentStatus, map[string]string{"status": "online"}); err != nil {
 		t.Fatal(err)
 	}
-	anEv.wait(t, "Bình online again", 5*time.Second, func(f wsclient.Frame, d map[string]any) bool {
-		return f.Type == "agent.presence" && d["status"] == "online" && d["name"] == "Bình"
+	anEv.Wait("Bình online again", 5*time.Second, func(f clienttest.Frame, d map[string]any) bool {
+		return f.Type == protocol.EvtAgentPresence && d["status"] == "online" && d["name"] == "Bình"
 	})
 }
 
@@ -228,7 +230,7 @@ func traffic(t *testing.T, c *cluster, disrupt, repair func()) int {
 	defer cancel()
 
 	type visitorRun struct {
-		conv   created
+		conv   clienttest.Created
 		client *wsclient.Client
 		agent  *wsclient.Client
 		acked  map[string]*chat.Message // clientId → acked message
@@ -294,7 +296,7 @@ func traffic(t *testing.T, c *cluster, disrupt, repair func()) int {
 	for _, r := range runs {
 		reconnects += r.client.Reconnects()
 		id := r.conv.Conversation.ID
-		stored := storedMessages(t, c.edge, r.conv.VisitorToken, id)
+		stored := api(t, c.edge).AllMessages(r.conv.VisitorToken, id)
 		byClient := map[string]int{}
 		for i, m := range stored {
 			if m.Seq != int64(i+1) {
@@ -309,7 +311,7 @@ func traffic(t *testing.T, c *cluster, disrupt, repair func()) int {
 		}
 		// After resume, each client holds exactly the stored transcript.
 		for _, cl := range []*wsclient.Client{r.client, r.agent} {
-			if _, err := cl.Request(ctx, "sync", map[string]any{"conversationId": id, "afterSeq": cl.Contiguous(id)}); err != nil {
+			if _, err := cl.Request(ctx, protocol.ReqSync, map[string]any{"conversationId": id, "afterSeq": cl.Contiguous(id)}); err != nil {
 				t.Fatal(err)
 			}
 			deadline := time.Now().Add(10 * time.Second)
@@ -345,13 +347,13 @@ func mongoDown(t *testing.T, c *cluster) {
 	}
 	c.mongo.kill()
 	start := time.Now()
-	_, err := visitor.Request(ctx, "message.send", map[string]any{"clientId": "during-outage", "text": "trong sự cố"})
+	_, err := visitor.Request(ctx, protocol.ReqMessageSend, map[string]any{"clientId": "during-outage", "text": "trong sự cố"})
 	var se *wsclient.ServerError
 	if !errors.As(err, &se) || se.Code != "unavailable" || se.Message == "" {
 		t.Fatalf("send while MongoDB is down: %v", err)
 	}
 	t.Logf("refused with %q after %.1fs", se.Message, time.Since(start).Seconds())
-	if st := do(t, "GET", c.nodeURL(0)+"/readyz", "", nil, nil); st != 503 {
+	if st := api(t, c.nodeURL(0)).Do("GET", "/readyz", "", nil, nil); st != 503 {
 		t.Fatalf("readyz with MongoDB down = %d", st)
 	}
 	c.mongo.start(t)
@@ -362,7 +364,7 @@ func mongoDown(t *testing.T, c *cluster) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stored := storedMessages(t, c.edge, conv.VisitorToken, conv.Conversation.ID)
+	stored := api(t, c.edge).AllMessages(conv.VisitorToken, conv.Conversation.ID)
 	count := 0
 	for i, sm := range stored {
 		if sm.Seq != int64(i+1) {
@@ -382,27 +384,25 @@ func mongoDown(t *testing.T, c *cluster) {
 func agentNodeKilled(t *testing.T, c *cluster) {
 	anTok, an := login(t, c.edge, "an@chatdesk.local")
 	binhTok, _ := login(t, c.edge, "binh@chatdesk.local")
-	ev := newEvents()
-	binhWS := dial(t, c.nodeURL(0), binhTok, ev.push)
+	ev := clienttest.NewEvents(t)
+	binhWS := dial(t, c.nodeURL(0), binhTok, ev.Push)
 	defer binhWS.Close()
 	// An's client points at node 3 only: after the crash it cannot
 	// reconnect anywhere, so only the presence TTL can take An offline.
 	anWS := dial(t, c.nodeURL(2), anTok, nil)
 	defer anWS.Close()
-	ev.wait(t, "An online", 10*time.Second, func(f wsclient.Frame, d map[string]any) bool {
-		return f.Type == "agent.presence" && d["agentId"] == an.ID && d["online"] == true
+	ev.Wait("An online", 10*time.Second, func(f clienttest.Frame, d map[string]any) bool {
+		return f.Type == protocol.EvtAgentPresence && d["agentId"] == an.ID && d["online"] == true
 	})
 	// Forget anything queued before the crash (earlier scenarios' agents
 	// going offline) so the offline event we wait for is the crash's.
 	time.Sleep(time.Second)
-	for len(ev.ch) > 0 {
-		<-ev.ch
-	}
+	ev.Clear()
 	killed := time.Now()
 	c.nodes[2].kill()
 	bound := presenceTTL + 5*time.Second
-	_, took := ev.wait(t, "An offline after node3 crash", bound+3*time.Second, func(f wsclient.Frame, d map[string]any) bool {
-		return f.Type == "agent.presence" && d["agentId"] == an.ID && d["online"] == false
+	_, took := ev.Wait("An offline after node3 crash", bound+3*time.Second, func(f clienttest.Frame, d map[string]any) bool {
+		return f.Type == protocol.EvtAgentPresence && d["agentId"] == an.ID && d["online"] == false
 	})
 	t.Logf("An shown offline %.1fs after the crash (bound %s)", took.Seconds(), bound)
 	if took < time.Second {

@@ -4,11 +4,8 @@
 package cluster
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -19,6 +16,7 @@ import (
 	"time"
 
 	"github.com/chatdesk/chatdesk/internal/chat"
+	"github.com/chatdesk/chatdesk/internal/clienttest"
 	"github.com/chatdesk/chatdesk/internal/testenv"
 	"github.com/chatdesk/chatdesk/internal/wsclient"
 )
@@ -238,121 +236,29 @@ func (c *cluster) restartRedis() {
 	testenv.WaitTCP(c.t, c.redisAddr, 5*time.Second)
 }
 
-func wsURL(base string) string { return "ws" + strings.TrimPrefix(base, "http") + "/ws" }
-
 func (c *cluster) nodeURL(i int) string { return "http://" + c.nodeAddrs[i] }
 
-// do sends a JSON request to base and decodes the answer into out.
-func do(t *testing.T, method, url, token string, body, out any) int {
-	t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		rd = bytes.NewReader(b)
-	}
-	req, _ := http.NewRequest(method, url, rd)
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, url, err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	if out != nil && len(raw) > 0 {
-		_ = json.Unmarshal(raw, out)
-	}
-	return resp.StatusCode
-}
+// api is the REST API at base (a node or Nginx).
+func api(t *testing.T, base string) *clienttest.API { return clienttest.NewAPI(t, base) }
 
 func login(t *testing.T, base, email string) (string, *chat.Agent) {
 	t.Helper()
-	var out struct {
-		Token string
-		Agent *chat.Agent
-	}
-	if st := do(t, "POST", base+"/api/auth/login", "", map[string]string{"email": email, "password": "matkhau123"}, &out); st != 200 {
-		t.Fatalf("login %s at %s: %d", email, base, st)
-	}
-	return out.Token, out.Agent
+	return api(t, base).Login(email, "matkhau123")
 }
 
-type created struct {
-	Conversation *chat.Conversation
-	VisitorToken string
-}
-
-func newConversation(t *testing.T, base, name string) created {
+func newConversation(t *testing.T, base, name string) clienttest.Created {
 	t.Helper()
-	var out created
-	if st := do(t, "POST", base+"/api/conversations", "", map[string]any{"fields": map[string]any{"name": name, "phone": "0912345678"}}, &out); st != 201 {
-		t.Fatalf("create conversation at %s: %d", base, st)
-	}
-	return out
-}
-
-func storedMessages(t *testing.T, base, token, convID string) []*chat.Message {
-	t.Helper()
-	var all []*chat.Message
-	after := int64(0)
-	for {
-		var out struct {
-			Items []*chat.Message
-			Next  *int64
-		}
-		if st := do(t, "GET", fmt.Sprintf("%s/api/conversations/%s/messages?after=%d&limit=500", base, convID, after), token, nil, &out); st != 200 {
-			t.Fatalf("messages: %d", st)
-		}
-		all = append(all, out.Items...)
-		if out.Next == nil {
-			return all
-		}
-		after = *out.Next
-	}
+	return api(t, base).NewConversation(map[string]any{"name": name, "phone": "0912345678"}, "")
 }
 
 func dial(t *testing.T, base, token string, onEvent func(wsclient.Frame)) *wsclient.Client {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	cl, err := wsclient.Dial(ctx, wsclient.Options{URL: wsURL(base), Token: token, BaseDelay: 100 * time.Millisecond, MaxDelay: 2 * time.Second, OnEvent: onEvent})
+	cl, err := wsclient.Dial(ctx, wsclient.Options{URL: clienttest.WSURL(base), Token: token, BaseDelay: 100 * time.Millisecond, MaxDelay: 2 * time.Second, OnEvent: onEvent})
 	if err != nil {
 		t.Fatalf("dial %s: %v", base, err)
 	}
 	t.Cleanup(cl.Close)
 	return cl
-}
-
-// events collects pushed frames for assertions.
-type events struct {
-	ch chan wsclient.Frame
-}
-
-func newEvents() *events { return &events{ch: make(chan wsclient.Frame, 4096)} }
-
-func (e *events) push(f wsclient.Frame) {
-	select {
-	case e.ch <- f:
-	default:
-	}
-}
-
-func (e *events) wait(t *testing.T, what string, within time.Duration, pred func(wsclient.Frame, map[string]any) bool) (wsclient.Frame, time.Duration) {
-	t.Helper()
-	start := time.Now()
-	deadline := time.After(within)
-	for {
-		select {
-		case f := <-e.ch:
-			var d map[string]any
-			_ = json.Unmarshal(f.Data, &d)
-			if pred(f, d) {
-				return f, time.Since(start)
-			}
-		case <-deadline:
-			t.Fatalf("timeout after %s waiting for %s", within, what)
-		}
-	}
 }

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/chatdesk/chatdesk/internal/protocol"
 )
 
 // chatResult is the JSON result of the steady-chat scenario.
@@ -499,7 +501,7 @@ func setupChatdesk(ctx context.Context, e *chatEnv, st *chatStats) ([]chatPair, 
 		}
 		add(c)
 		pairs[i].visitor = c
-		_, err = pairs[i].agent.request(ctx, "conversation.join", map[string]any{"conversationId": pairs[i].conv, "afterSeq": 0})
+		_, err = pairs[i].agent.request(ctx, protocol.ReqConversationJoin, protocol.ConversationJoin{ConversationID: pairs[i].conv})
 		if err != nil {
 			return fmt.Errorf("join %s: %w", pairs[i].conv, err)
 		}

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/chatdesk/chatdesk/internal/protocol"
 )
 
 // delivery is one chat message seen by a connection.
@@ -130,14 +132,11 @@ func (c *conn) writeRaw(b []byte) error {
 
 func (c *conn) Close() { _ = c.ws.Close() }
 
-// ---- chatdesk protocol ----
+// ---- chatdesk protocol (names and payloads from internal/protocol) ----
 
-type frame struct {
-	Type string          `json:"type"`
-	ID   string          `json:"id,omitempty"`
-	Data json.RawMessage `json:"data"`
-}
-
+// wireMessage is the part of a message.created's message (chat.Message in
+// protocol.MessageCreated) the generator reads: decoding whole messages
+// (times, attachments) would take CPU the generator needs to keep pace.
 type wireMessage struct {
 	ConversationID string `json:"conversationId"`
 	Seq            int64  `json:"seq"`
@@ -156,7 +155,7 @@ func dialChatdesk(ctx context.Context, wsURL, src, token, role string, onMessage
 	c := newConn(ws, false, role, onMessage)
 	replayed := make(chan struct{}, 1)
 	go c.readChatdesk(replayed)
-	reply, err := c.request(ctx, "hello", map[string]any{"token": token, "lastSeq": 0})
+	reply, err := c.request(ctx, protocol.ReqHello, protocol.Hello{Token: token})
 	if err != nil {
 		c.Close()
 		return nil, err
@@ -184,7 +183,7 @@ func (c *conn) request(ctx context.Context, typ string, data any) (json.RawMessa
 	c.frames[id] = ch
 	c.pending[id] = func(r ackResult) { errCh <- r.Err }
 	c.mu.Unlock()
-	b, _ := json.Marshal(map[string]any{"type": typ, "id": id, "data": data})
+	b, _ := json.Marshal(protocol.Envelope{Type: typ, ID: id, Data: data})
 	if err := c.writeRaw(b); err != nil {
 		return nil, err
 	}
@@ -206,11 +205,11 @@ func (c *conn) sendChatdesk(conv, clientID, text string, cb func(ackResult)) err
 	c.mu.Lock()
 	c.pending[id] = cb
 	c.mu.Unlock()
-	data := map[string]any{"clientId": clientID, "text": text}
+	data := protocol.MessageSend{ClientID: clientID, Text: text}
 	if c.role == "agent" {
-		data["conversationId"] = conv
+		data.ConversationID = conv // a visitor's token names theirs
 	}
-	b, _ := json.Marshal(map[string]any{"type": "message.send", "id": id, "data": data})
+	b, _ := json.Marshal(protocol.Envelope{Type: protocol.ReqMessageSend, ID: id, Data: data})
 	if err := c.enqueue(b); err != nil {
 		c.mu.Lock()
 		delete(c.pending, id)
@@ -229,12 +228,12 @@ func (c *conn) readChatdesk(replayed chan struct{}) {
 			c.failPending(err)
 			return
 		}
-		var f frame
+		var f protocol.Inbound
 		if json.Unmarshal(raw, &f) != nil {
 			continue
 		}
 		switch f.Type {
-		case "message.created":
+		case protocol.EvtMessageCreated:
 			var d struct {
 				Message wireMessage `json:"message"`
 			}
@@ -243,7 +242,7 @@ func (c *conn) readChatdesk(replayed chan struct{}) {
 				c.onMessage(c, delivery{Conv: m.ConversationID, ClientID: m.ClientID, From: m.SenderType, Text: m.Text, Seq: m.Seq})
 			}
 			continue
-		case "replay.done":
+		case protocol.EvtReplayDone:
 			select {
 			case replayed <- struct{}{}:
 			default:
@@ -258,10 +257,8 @@ func (c *conn) readChatdesk(replayed chan struct{}) {
 		delete(c.frames, f.ID)
 		delete(c.pending, f.ID)
 		c.mu.Unlock()
-		if f.Type == "error" {
-			var e struct {
-				Code string `json:"code"`
-			}
+		if f.Type == protocol.EvtError {
+			var e protocol.Error
 			_ = json.Unmarshal(f.Data, &e)
 			if cb != nil {
 				cb(ackResult{Err: "error " + e.Code})

@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/chatdesk/chatdesk/internal/protocol"
 )
 
 // stormResult is the JSON result of the reconnect-storm scenario.
@@ -61,7 +63,7 @@ func dialResume(ctx context.Context, url, src string, s *stormClient) (*conn, er
 	c := newConn(ws, false, "visitor", s.onMessage)
 	replayed := make(chan struct{}, 1)
 	go c.readChatdesk(replayed)
-	if _, err := c.request(ctx, "hello", map[string]any{"token": s.token, "lastSeq": s.cont()}); err != nil {
+	if _, err := c.request(ctx, protocol.ReqHello, protocol.Hello{Token: s.token, LastSeq: s.cont()}); err != nil {
 		c.Close()
 		return nil, err
 	}

@@ -1,0 +1,171 @@
+package realtime
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+
+	"github.com/chatdesk/chatdesk/internal/desk"
+	"github.com/chatdesk/chatdesk/internal/protocol"
+)
+
+// OnBus is the bus handler: it fans an encoded event out to local sockets.
+func (h *Hub) OnBus(topic string, payload []byte) {
+	if topic == desk.AgentsTopic {
+		h.onAgentsEvent(payload)
+		return
+	}
+	convID, ok := strings.CutPrefix(topic, desk.ConversationTopic(""))
+	if !ok {
+		return
+	}
+	skipSide := typingSide(payload)
+	h.mu.RLock()
+	targets := make([]*conn, 0, len(h.byConv[convID]))
+	for c := range h.byConv[convID] {
+		if skipSide != "" && c.side() == skipSide {
+			continue // nobody needs to see their own typing indicator
+		}
+		targets = append(targets, c)
+	}
+	h.mu.RUnlock()
+	for _, c := range targets {
+		c.write(payload)
+	}
+}
+
+func (h *Hub) onAgentsEvent(payload []byte) {
+	var head protocol.EventHead
+	if err := json.Unmarshal(payload, &head); err != nil {
+		return
+	}
+	switch head.Type {
+	case protocol.EvtAgentPresence:
+		var p protocol.AgentPresence
+		if json.Unmarshal(head.Data, &p) == nil {
+			h.updateSupportStatus(p.OnlineCount)
+		}
+	case protocol.EvtAgentUpdated:
+		var u protocol.AgentUpdated
+		if json.Unmarshal(head.Data, &u) == nil {
+			h.kickAgent(u.AgentID, u.Disabled)
+		}
+		return // between nodes only
+	}
+	h.mu.RLock()
+	targets := make([]*conn, 0, len(h.agents))
+	for c := range h.agents {
+		targets = append(targets, c)
+	}
+	h.mu.RUnlock()
+	for _, c := range targets {
+		c.write(payload)
+	}
+}
+
+func (h *Hub) updateSupportStatus(count int) {
+	h.mu.Lock()
+	was := h.online > 0
+	h.online = count
+	now := count > 0
+	var targets []*conn
+	if was != now {
+		for c := range h.visitors {
+			targets = append(targets, c)
+		}
+	}
+	h.mu.Unlock()
+	if len(targets) == 0 {
+		return
+	}
+	msg := protocol.Encode(protocol.EvtSupportStatus, protocol.SupportStatus{Online: now})
+	for _, c := range targets {
+		c.write(msg)
+	}
+}
+
+// kickAgent closes an agent's local sockets after a disable or a password
+// change: their tokens are revoked.
+func (h *Hub) kickAgent(agentID string, disabled bool) {
+	h.mu.RLock()
+	var targets []*conn
+	for c := range h.agents {
+		if a := c.agent(); a != nil && a.ID == agentID {
+			targets = append(targets, c)
+		}
+	}
+	h.mu.RUnlock()
+	code, text := protocol.CloseUnauthorized, "token revoked"
+	if disabled {
+		code, text = protocol.CloseDisabled, "account disabled"
+	}
+	for _, c := range targets {
+		c.close(code, text)
+	}
+}
+
+// typingPrefix starts every encoded typing event (protocol.Encode).
+const typingPrefix = `{"type":"` + protocol.EvtTyping + `"`
+
+// typingSide returns the sender side of a typing event ("" for other
+// events), cheaply: only typing frames are parsed.
+func typingSide(payload []byte) string {
+	if len(payload) < len(typingPrefix) || string(payload[:len(typingPrefix)]) != typingPrefix {
+		return ""
+	}
+	var ev struct {
+		Data protocol.Typing `json:"data"`
+	}
+	if json.Unmarshal(payload, &ev) != nil {
+		return ""
+	}
+	return string(ev.Data.SenderType)
+}
+
+// follow indexes c under a conversation once the topic's subscription is
+// live (so no event falls between a replay and live delivery), and runs
+// mark with h.mu held to record in c what it follows; onDisconnect undoes
+// exactly what was marked. It returns false, having done nothing, when the
+// socket closed meanwhile.
+func (h *Hub) follow(ctx context.Context, c *conn, convID string, mark func()) bool {
+	topic := desk.ConversationTopic(convID)
+	h.ref(ctx, topic)
+	if !h.ifOpen(c, func() {
+		set := h.byConv[convID]
+		if set == nil {
+			set = map[*conn]struct{}{}
+			h.byConv[convID] = set
+		}
+		set[c] = struct{}{}
+		mark()
+	}) {
+		h.unref(topic)
+		return false
+	}
+	return true
+}
+
+// ifOpen runs fn with h.mu held if c is still registered, and reports
+// whether it did. A socket that closed during its hello is then never
+// counted (an agent online for ever, a conversation index entry that
+// nobody removes): onDisconnect unregisters it, and cancels its context,
+// under the same lock.
+func (h *Hub) ifOpen(c *conn, fn func()) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.conns[c.s] != c {
+		return false
+	}
+	fn()
+	return true
+}
+
+// removeFromConv must be called with h.mu held.
+func (h *Hub) removeFromConv(convID string, c *conn) {
+	if set := h.byConv[convID]; set != nil {
+		delete(set, c)
+		if len(set) == 0 {
+			delete(h.byConv, convID)
+		}
+	}
+}
