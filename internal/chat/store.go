@@ -65,3 +65,27 @@ const (
 // conversation (new, or forgotten after a Redis restart): seed it from the
 // highest stored seq.
 var ErrSeqUnknown = errors.New("sequence counter missing")
+
+// ErrNoReplyLock means an agent's message met no reply lock (Redis lost
+// it): the caller restores the lock from the conversation's mirror and
+// tries again.
+var ErrNoReplyLock = errors.New("reply lock missing")
+
+// Reservation is what a new message asks of the shared state before its
+// write (desk.Sequencer.Reserve).
+type Reservation struct {
+	ConversationID string
+	ClientID       string
+	// AgentID, when set, must hold the conversation's reply lock.
+	AgentID string
+	// Unread is the side whose unread counter the message raises: "agent"
+	// (a visitor's message), "visitor" (an agent's or the bot's) or "".
+	Unread string
+}
+
+// Reserved is a reserved seq and the unread counters after the reservation.
+type Reserved struct {
+	Seq                      int64
+	Reused                   bool
+	UnreadAgent, UnreadVisit int64
+}

@@ -23,7 +23,17 @@ func (ms *Messages) MaxUploadBytes() int64 { return ms.maxUpload }
 // AttachmentTarget checks that actor may send to the conversation (see
 // SendMessage's rules) before a transport reads a possibly large upload.
 func (ms *Messages) AttachmentTarget(ctx context.Context, actor Actor, conversationID string) (*chat.Conversation, error) {
-	return ms.senderConversation(ctx, actor, conversationID)
+	c, err := ms.senderConversation(ctx, actor, conversationID)
+	if err != nil {
+		return nil, err
+	}
+	if actor.IsAgent() {
+		// Before the body is read; the write checks again.
+		if err := ms.lock.mustOwn(ctx, c, actor.AgentID()); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
 }
 
 // SendAttachment stores a file and the message carrying it to c, which

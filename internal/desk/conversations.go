@@ -23,6 +23,7 @@ type Conversations struct {
 	tokens     *auth.Tokens
 	transcript *transcript
 	owners     *ownership
+	lock       replyLock
 	locks      convLocks
 	replyLocks ReplyLocks
 	route      *router

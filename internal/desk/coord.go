@@ -3,6 +3,8 @@ package desk
 import (
 	"context"
 	"time"
+
+	"github.com/chatdesk/chatdesk/internal/chat"
 )
 
 // The interfaces in this file are the cross-node state the core needs, cut
@@ -26,28 +28,35 @@ type ReplyLocks interface {
 	Release(ctx context.Context, conversationID, owner string) (bool, error)
 }
 
-// Sequencer hands out each conversation's gap-free message seqs.
+// Sequencer hands out each conversation's gap-free message seqs, in the
+// same atomic step as everything else a new message needs from shared
+// state, so that storing a message costs one round trip before its write.
 type Sequencer interface {
-	// NextSeq reserves the seq of a message; reused is true when clientID
-	// had one already (a resend). chat.ErrSeqUnknown: seed with InitSeq.
-	NextSeq(ctx context.Context, conversationID, clientID string) (seq int64, reused bool, err error)
+	// Reserve checks that the sender may write (an agent must hold the
+	// reply lock), reserves the message's seq (a resend of a known client
+	// id gets its seq again: Reused, and nothing else changes) and raises
+	// the unread counter of r.Unread's side. Errors: chat.ErrNotAssigned
+	// (another agent holds the lock), chat.ErrNoReplyLock (no lock: restore
+	// it from the mirror and retry), chat.ErrSeqUnknown (no counter: seed it
+	// with InitSeq and retry).
+	Reserve(ctx context.Context, r chat.Reservation) (chat.Reserved, error)
+	// Unreserve gives back what Reserve took for a message that was not
+	// stored: the seq (the counter is pulled down when it was the last one,
+	// otherwise the seq becomes a hole that the next message fills), the
+	// client id's reservation and the unread count.
+	Unreserve(ctx context.Context, r chat.Reservation, seq int64) error
 	// InitSeq seeds an unknown counter with the highest stored seq (a no-op
 	// when another node seeded it first).
 	InitSeq(ctx context.Context, conversationID string, max int64) error
 	// RaiseSeq lifts the counter to at least min.
 	RaiseSeq(ctx context.Context, conversationID string, min int64) error
-	// ReleaseSeq gives back the seq of a message that was not stored.
-	ReleaseSeq(ctx context.Context, conversationID string, seq int64, clientID string) error
-	// ForgetClientID drops a client id's reservation.
-	ForgetClientID(ctx context.Context, conversationID, clientID string) error
 	// CurrentSeq is the last seq handed out (ok false: counter unknown).
 	CurrentSeq(ctx context.Context, conversationID string) (seq int64, ok bool, err error)
 }
 
 // UnreadCounters count, per conversation, what each side ("agent",
-// "visitor") has not read.
+// "visitor") has not read. Messages raise them through Sequencer.Reserve.
 type UnreadCounters interface {
-	IncrUnread(ctx context.Context, conversationID, side string) (agent, visitor int64, err error)
 	ResetUnread(ctx context.Context, conversationID, side string) (agent, visitor int64, err error)
 	Unread(ctx context.Context, conversationID string) (agent, visitor int64, err error)
 }

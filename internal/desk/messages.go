@@ -19,7 +19,7 @@ type Messages struct {
 		AttachmentStore
 	}
 	convs      convReader
-	owners     *ownership
+	lock       replyLock
 	transcript *transcript
 	typing     TypingMarks
 	unread     UnreadCounters
@@ -56,8 +56,9 @@ func (ms *Messages) SendMessage(ctx context.Context, actor Actor, conversationID
 }
 
 // senderConversation loads the conversation a message is sent to, once the
-// sender is known to be its visitor or its owning agent and within the
-// rate limits. Every way of sending goes through it.
+// sender may read it and is within the rate limits. Every way of sending
+// goes through it; an agent's reply lock is checked by the write itself
+// (Sequencer.Reserve, in the same round trip as the seq).
 func (ms *Messages) senderConversation(ctx context.Context, actor Actor, conversationID string) (*chat.Conversation, error) {
 	if err := canRead(actor, conversationID); err != nil {
 		return nil, err
@@ -70,16 +71,11 @@ func (ms *Messages) senderConversation(ctx context.Context, actor Actor, convers
 			return nil, err
 		}
 	}
-	// Cached: who may reply is decided by the reply lock in owners.owner,
-	// which re-reads the document when the lock is missing.
+	// Cached: who may reply is decided by the reply lock, which is restored
+	// from a fresh read of the document when Redis lost it.
 	c, err := ms.convs.get(ctx, conversationID)
 	if err != nil {
 		return nil, ms.fail.unavailable(err)
-	}
-	if actor.IsAgent() {
-		if err := ms.owners.mustOwn(ctx, c, actor.AgentID()); err != nil {
-			return nil, err
-		}
 	}
 	return c, nil
 }
@@ -156,7 +152,7 @@ func (ms *Messages) SetTyping(ctx context.Context, actor Actor, conversationID s
 		if err != nil {
 			return ms.fail.unavailable(err)
 		}
-		if err := ms.owners.mustOwn(ctx, c, actor.AgentID()); err != nil {
+		if err := ms.lock.mustOwn(ctx, c, actor.AgentID()); err != nil {
 			return err
 		}
 		ev.SenderType, ev.SenderName, side = chat.SenderAgent, actor.Agent.Name, "agent"

@@ -16,7 +16,7 @@ func (cs *Conversations) Claim(ctx context.Context, actor Actor, id string) (*ch
 		if c.Status == chat.StatusResolved {
 			return nil, &chat.Error{Code: chat.ECONFLICT, Message: "Cuộc trò chuyện đã kết thúc. Hãy mở lại trước khi nhận."}
 		}
-		owner, err := cs.owners.owner(ctx, c)
+		owner, err := cs.lock.owner(ctx, c)
 		if err != nil {
 			return nil, err
 		}
@@ -48,7 +48,7 @@ func (cs *Conversations) Transfer(ctx context.Context, actor Actor, id, toAgentI
 		return nil, &chat.Error{Code: chat.EINVALID, Message: "Nhân viên nhận không hợp lệ.", Fields: map[string]string{"agentId": "Nhân viên nhận không hợp lệ."}}
 	}
 	return cs.change(ctx, actor, id, func(c *chat.Conversation) (*chat.Conversation, error) {
-		owner, err := cs.owners.owner(ctx, c)
+		owner, err := cs.lock.owner(ctx, c)
 		if err != nil {
 			return nil, err
 		}
@@ -81,7 +81,7 @@ func (cs *Conversations) Resolve(ctx context.Context, actor Actor, id string) (*
 		if c.Status == chat.StatusResolved {
 			return c, nil
 		}
-		owner, err := cs.owners.owner(ctx, c)
+		owner, err := cs.lock.owner(ctx, c)
 		if err != nil {
 			return nil, err
 		}

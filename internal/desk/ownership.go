@@ -8,57 +8,17 @@ import (
 	"github.com/chatdesk/chatdesk/internal/chat"
 )
 
-// ownership is the reply lock and its durable mirror: who may reply in a
-// conversation (the Redis lock decides), and recording a change of owner
-// on the conversation document, in the transcript and to everyone.
+// ownership records a change of owner: the durable mirror on the
+// conversation document, the notice in the transcript, the event to
+// everyone. The reply lock itself (replyLock) decides who may reply.
 type ownership struct {
-	locks      ReplyLocks
+	lock       replyLock
 	store      ConversationStore
 	settings   *settingsCache
 	transcript *transcript
 	events     *events
 	now        Clock
 	fail       failures
-}
-
-// owner returns the agent allowed to reply, from the lock. When the lock
-// is missing (Redis restarted without persistence), it is restored from
-// the mirror on the conversation document with a claim (SET NX), so a
-// racing claim cannot be overwritten.
-func (o *ownership) owner(ctx context.Context, c *chat.Conversation) (string, error) {
-	id, ok, err := o.locks.Owner(ctx, c.ID)
-	if err != nil {
-		return "", o.fail.redis(err)
-	}
-	if ok {
-		return id, nil
-	}
-	// No lock: the document decides, and c may come from the cache (the
-	// send path), so read it again before granting anything.
-	fresh, err := o.store.Conversation(ctx, c.ID)
-	if err != nil {
-		return "", o.fail.unavailable(err)
-	}
-	if fresh.Status != chat.StatusAssigned || fresh.AssigneeID == "" {
-		return "", nil
-	}
-	id, err = o.locks.Claim(ctx, c.ID, fresh.AssigneeID)
-	if err != nil {
-		return "", o.fail.redis(err)
-	}
-	return id, nil
-}
-
-// mustOwn refuses an agent that does not hold the reply lock.
-func (o *ownership) mustOwn(ctx context.Context, c *chat.Conversation, agentID string) error {
-	owner, err := o.owner(ctx, c)
-	if err != nil {
-		return err
-	}
-	if owner != agentID {
-		return chat.ErrNotAssigned
-	}
-	return nil
 }
 
 // record mirrors a lock change onto the conversation document, writes the

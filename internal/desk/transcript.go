@@ -20,7 +20,7 @@ type transcript struct {
 		MessageStore
 	}
 	seq     Sequencer
-	unread  UnreadCounters
+	lock    replyLock
 	replays *replayCache
 	touches *toucher
 	updates *coalescer
@@ -34,22 +34,26 @@ type transcript struct {
 var errResent = errors.New("resent")
 
 // append runs the durable write path for a message from sender to c, which
-// may carry an attachment (stored already). It returns errResent with the
-// stored message for a known clientId.
+// may carry an attachment (stored already): one Redis round trip reserves
+// the seq (checking an agent's reply lock, remembering the clientId and
+// raising the other side's unread counter in the same script), then the
+// group-committed insert; a failed insert gives the reservation back. It
+// returns errResent with the stored message for a known clientId.
 func (t *transcript) append(ctx context.Context, c *chat.Conversation, sender Actor, clientID, text string, att *chat.Attachment) (*chat.Message, error) {
 	m := newMessage(c, sender, clientID, text, att)
+	r := chat.Reservation{ConversationID: c.ID, ClientID: clientID, AgentID: sender.AgentID(), Unread: unreadSide(m.SenderType)}
 	for attempt := 0; attempt < 4; attempt++ {
-		seq, reused, err := t.nextSeq(ctx, c.ID, clientID)
+		res, err := t.reserve(ctx, c, r)
 		if err != nil {
 			return nil, err
 		}
-		if reused {
+		if res.Reused {
 			// A resend: the first attempt may be stored, in flight, or failed.
 			if prev, err := t.store.MessageByClientID(ctx, c.ID, clientID); err == nil {
 				return prev, errResent
 			}
 		}
-		m.Seq = seq
+		m.Seq = res.Seq
 		m.CreatedAt = t.now().UTC()
 		start := time.Now()
 		err = t.store.InsertMessage(ctx, m)
@@ -57,21 +61,23 @@ func (t *transcript) append(ctx context.Context, c *chat.Conversation, sender Ac
 		case err == nil:
 			t.metrics.messageStored(time.Since(start))
 			t.replays.stored(m)
-			t.afterStore(ctx, c, m)
+			t.afterStore(ctx, c, m, res)
 			return m, nil
 		case errors.Is(err, chat.ErrDuplicateClientID):
 			prev, ferr := t.store.MessageByClientID(ctx, c.ID, clientID)
 			if ferr != nil {
 				return nil, t.fail.unavailable(ferr)
 			}
-			if prev.Seq != seq {
-				_ = t.seq.ReleaseSeq(ctx, c.ID, seq, clientID)
+			if !res.Reused && prev.Seq != res.Seq {
+				_ = t.seq.Unreserve(ctx, r, res.Seq)
 			}
 			return prev, errResent
 		case errors.Is(err, chat.ErrDuplicateSeq):
-			// The counter was rebuilt behind an in-flight write: move it
-			// past what is stored and try again.
-			_ = t.seq.ForgetClientID(ctx, c.ID, clientID)
+			// The counter was rebuilt behind an in-flight write: give back
+			// the client id and the unread count (not the seq, which a
+			// stored message holds), move the counter past what is stored
+			// and try again.
+			_ = t.seq.Unreserve(ctx, r, 0)
 			max, ferr := t.store.MaxSeq(ctx, c.ID)
 			if ferr != nil {
 				return nil, t.fail.unavailable(ferr)
@@ -80,19 +86,51 @@ func (t *transcript) append(ctx context.Context, c *chat.Conversation, sender Ac
 				return nil, t.fail.redis(err)
 			}
 		default:
-			// Not stored (MongoDB down or timed out): give the seq back so
-			// the sequence stays gap-free, and refuse. The client retries
-			// with the same clientId. The release must happen even when
-			// the request's context is what ended.
+			// Not stored (MongoDB down or timed out): give the reservation
+			// back so the sequence stays gap-free, and refuse. The client
+			// retries with the same clientId. The release must happen even
+			// when the request's context is what ended.
 			t.metrics.mongoError()
 			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
-			_ = t.seq.ReleaseSeq(rctx, c.ID, seq, clientID)
+			_ = t.seq.Unreserve(rctx, r, res.Seq)
 			cancel()
 			t.fail.log.Warn("message not stored", "conversation", c.ID, "err", err)
 			return nil, chat.ErrUnavailable
 		}
 	}
 	return nil, chat.ErrUnavailable
+}
+
+// reserve runs Sequencer.Reserve, repairing what Redis forgot: a missing
+// counter is seeded from MongoDB's highest stored seq (a new conversation,
+// Redis restarted without persistence), a missing reply lock is restored
+// from the conversation's mirror.
+func (t *transcript) reserve(ctx context.Context, c *chat.Conversation, r chat.Reservation) (chat.Reserved, error) {
+	for attempt := 0; ; attempt++ {
+		res, err := t.seq.Reserve(ctx, r)
+		switch {
+		case err == nil:
+			return res, nil
+		case errors.Is(err, chat.ErrNotAssigned):
+			return res, chat.ErrNotAssigned
+		case attempt == 2:
+		case errors.Is(err, chat.ErrSeqUnknown):
+			max, ferr := t.store.MaxSeq(ctx, c.ID)
+			if ferr != nil {
+				return res, t.fail.unavailable(ferr)
+			}
+			if err := t.seq.InitSeq(ctx, c.ID, max); err != nil {
+				return res, t.fail.redis(err)
+			}
+			continue
+		case errors.Is(err, chat.ErrNoReplyLock):
+			if err := t.lock.mustOwn(ctx, c, r.AgentID); err != nil {
+				return res, err
+			}
+			continue
+		}
+		return res, t.fail.redis(err)
+	}
 }
 
 func newMessage(c *chat.Conversation, sender Actor, clientID, text string, att *chat.Attachment) *chat.Message {
@@ -123,39 +161,19 @@ func newMessage(c *chat.Conversation, sender Actor, clientID, text string, att *
 	return m
 }
 
-// nextSeq reserves a seq, seeding an unknown counter from MongoDB's highest
-// stored seq (a new conversation, or Redis restarted without persistence).
-func (t *transcript) nextSeq(ctx context.Context, conversationID, clientID string) (int64, bool, error) {
-	seq, reused, err := t.seq.NextSeq(ctx, conversationID, clientID)
-	if errors.Is(err, chat.ErrSeqUnknown) {
-		max, ferr := t.store.MaxSeq(ctx, conversationID)
-		if ferr != nil {
-			return 0, false, t.fail.unavailable(ferr)
-		}
-		if err := t.seq.InitSeq(ctx, conversationID, max); err != nil {
-			return 0, false, t.fail.redis(err)
-		}
-		seq, reused, err = t.seq.NextSeq(ctx, conversationID, clientID)
-	}
-	if err != nil {
-		return 0, false, t.fail.redis(err)
-	}
-	return seq, reused, nil
-}
 
 // afterStore publishes a stored message and records the activity.
-func (t *transcript) afterStore(ctx context.Context, c *chat.Conversation, m *chat.Message) {
+func (t *transcript) afterStore(ctx context.Context, c *chat.Conversation, m *chat.Message, res chat.Reserved) {
 	t.events.publish(ctx, ConversationTopic(c.ID), protocol.EvtMessageCreated, protocol.MessageCreated{Message: m})
 	touch := chat.ConversationTouch{ID: c.ID, UpdatedAt: m.CreatedAt}
 	if m.SenderType != chat.SenderSystem {
 		// The inbox previews what people wrote, not "An đã tham gia...".
 		touch.LastMessage = &chat.Preview{Seq: m.Seq, Text: chat.PreviewText(chat.AttachmentPreview(m)), SenderType: m.SenderType, SenderName: m.SenderName, At: m.CreatedAt}
 	}
-	if side := unreadSide(m.SenderType); side != "" {
-		if ua, uv, err := t.unread.IncrUnread(ctx, c.ID, side); err == nil {
-			touch.UnreadAgent, touch.UnreadVisit = &ua, &uv
-			c.UnreadAgent, c.UnreadVisit = ua, uv
-		}
+	if unreadSide(m.SenderType) != "" {
+		ua, uv := res.UnreadAgent, res.UnreadVisit
+		touch.UnreadAgent, touch.UnreadVisit = &ua, &uv
+		c.UnreadAgent, c.UnreadVisit = ua, uv
 	}
 	if m.SenderType == chat.SenderAgent && c.FirstResponseAt == nil {
 		// The first agent answer, for the response-time statistics. c was

@@ -3,6 +3,7 @@ package inmem
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,24 +13,27 @@ import (
 // coordCalls calls every method of the coordinator once.
 func coordCalls(c *Coordinator) map[string]func(ctx context.Context) error {
 	return map[string]func(ctx context.Context) error{
-		"Owner":          func(ctx context.Context) error { _, _, err := c.Owner(ctx, "c1"); return err },
-		"Claim":          func(ctx context.Context) error { _, err := c.Claim(ctx, "c1", "an"); return err },
-		"Transfer":       func(ctx context.Context) error { _, err := c.Transfer(ctx, "c1", "an", "binh"); return err },
-		"Release":        func(ctx context.Context) error { _, err := c.Release(ctx, "c1", "an"); return err },
-		"NextSeq":        func(ctx context.Context) error { _, _, err := c.NextSeq(ctx, "c1", "k"); return err },
-		"InitSeq":        func(ctx context.Context) error { return c.InitSeq(ctx, "c1", 0) },
-		"RaiseSeq":       func(ctx context.Context) error { return c.RaiseSeq(ctx, "c1", 3) },
-		"ReleaseSeq":     func(ctx context.Context) error { return c.ReleaseSeq(ctx, "c1", 1, "k") },
-		"ForgetClientID": func(ctx context.Context) error { return c.ForgetClientID(ctx, "c1", "k") },
-		"CurrentSeq":     func(ctx context.Context) error { _, _, err := c.CurrentSeq(ctx, "c1"); return err },
-		"IncrUnread":     func(ctx context.Context) error { _, _, err := c.IncrUnread(ctx, "c1", "agent"); return err },
-		"ResetUnread":    func(ctx context.Context) error { _, _, err := c.ResetUnread(ctx, "c1", "agent"); return err },
-		"Unread":         func(ctx context.Context) error { _, _, err := c.Unread(ctx, "c1"); return err },
-		"Join":           func(ctx context.Context) error { _, err := c.Join(ctx, "an", "n1", time.Minute); return err },
-		"Leave":          func(ctx context.Context) error { _, err := c.Leave(ctx, "an", "n1"); return err },
-		"Heartbeat":      func(ctx context.Context) error { return c.Heartbeat(ctx, "n1", []string{"an"}, time.Minute) },
-		"Reap":           func(ctx context.Context) error { _, err := c.Reap(ctx); return err },
-		"OnlineAgents":   func(ctx context.Context) error { _, err := c.OnlineAgents(ctx); return err },
+		"Owner":    func(ctx context.Context) error { _, _, err := c.Owner(ctx, "c1"); return err },
+		"Claim":    func(ctx context.Context) error { _, err := c.Claim(ctx, "c1", "an"); return err },
+		"Transfer": func(ctx context.Context) error { _, err := c.Transfer(ctx, "c1", "an", "binh"); return err },
+		"Release":  func(ctx context.Context) error { _, err := c.Release(ctx, "c1", "an"); return err },
+		"Reserve": func(ctx context.Context) error {
+			_, err := c.Reserve(ctx, chat.Reservation{ConversationID: "c1", ClientID: "k"})
+			return err
+		},
+		"InitSeq":  func(ctx context.Context) error { return c.InitSeq(ctx, "c1", 0) },
+		"RaiseSeq": func(ctx context.Context) error { return c.RaiseSeq(ctx, "c1", 3) },
+		"Unreserve": func(ctx context.Context) error {
+			return c.Unreserve(ctx, chat.Reservation{ConversationID: "c1", ClientID: "k"}, 1)
+		},
+		"CurrentSeq":   func(ctx context.Context) error { _, _, err := c.CurrentSeq(ctx, "c1"); return err },
+		"ResetUnread":  func(ctx context.Context) error { _, _, err := c.ResetUnread(ctx, "c1", "agent"); return err },
+		"Unread":       func(ctx context.Context) error { _, _, err := c.Unread(ctx, "c1"); return err },
+		"Join":         func(ctx context.Context) error { _, err := c.Join(ctx, "an", "n1", time.Minute); return err },
+		"Leave":        func(ctx context.Context) error { _, err := c.Leave(ctx, "an", "n1"); return err },
+		"Heartbeat":    func(ctx context.Context) error { return c.Heartbeat(ctx, "n1", []string{"an"}, time.Minute) },
+		"Reap":         func(ctx context.Context) error { _, err := c.Reap(ctx); return err },
+		"OnlineAgents": func(ctx context.Context) error { _, err := c.OnlineAgents(ctx); return err },
 		"TakeOfflineSince": func(ctx context.Context) error {
 			_, err := c.TakeOfflineSince(ctx, time.Now())
 			return err
@@ -87,10 +91,10 @@ func TestCoordinatorForget(t *testing.T) {
 		}
 	}
 	must(t, c.InitSeq(ctx, "c1", 5))
-	if _, _, err := c.NextSeq(ctx, "c1", "k"); err != nil {
+	if _, err := c.Reserve(ctx, chat.Reservation{ConversationID: "c1", ClientID: "k", Unread: "agent"}); err != nil {
 		t.Fatal(err)
 	}
-	must(t, c.ReleaseSeq(ctx, "c1", 3, "x")) // a hole
+	must(t, c.Unreserve(ctx, chat.Reservation{ConversationID: "c1", ClientID: "x"}, 3)) // a hole
 	c.Forget()
 	checks := []struct {
 		name  string
@@ -100,8 +104,8 @@ func TestCoordinatorForget(t *testing.T) {
 		{"seq counter", func() bool { _, ok, _ := c.CurrentSeq(ctx, "c1"); return !ok }},
 		{"client id and hole", func() bool {
 			_ = c.InitSeq(ctx, "c1", 0)
-			seq, reused, _ := c.NextSeq(ctx, "c1", "k")
-			return seq == 1 && !reused
+			r, _ := c.Reserve(ctx, chat.Reservation{ConversationID: "c1", ClientID: "k"})
+			return r.Seq == 1 && !r.Reused
 		}},
 		{"unread", func() bool { a, v, _ := c.Unread(ctx, "c1"); return a == 0 && v == 0 }},
 		{"presence", func() bool { ids, _ := c.OnlineAgents(ctx); return len(ids) == 0 }},
@@ -129,18 +133,15 @@ func TestCoordinatorKeyExpiry(t *testing.T) {
 	c := NewCoordinator(clock.Now)
 	ctx := context.Background()
 	must(t, c.InitSeq(ctx, "c1", 0))
-	next := func(cid string) (int64, bool) {
+	next := func(cid string, unread ...string) (int64, bool) {
 		t.Helper()
-		seq, reused, err := c.NextSeq(ctx, "c1", cid)
+		r, err := c.Reserve(ctx, chat.Reservation{ConversationID: "c1", ClientID: cid, Unread: strings.Join(unread, "")})
 		if err != nil {
 			t.Fatal(err)
 		}
-		return seq, reused
+		return r.Seq, r.Reused
 	}
-	if _, _, err := c.IncrUnread(ctx, "c1", "agent"); err != nil {
-		t.Fatal(err)
-	}
-	next("a")
+	next("a", "agent") // the unread counter's last change
 	steps := []struct {
 		name    string
 		advance time.Duration
@@ -174,8 +175,8 @@ func TestCoordinatorKeyExpiry(t *testing.T) {
 			if _, ok, _ := c.CurrentSeq(ctx, "c1"); ok {
 				return errors.New("counter outlived 7 days")
 			}
-			if _, _, err := c.NextSeq(ctx, "c1", "b"); !errors.Is(err, chat.ErrSeqUnknown) {
-				return errors.New("NextSeq on an expired counter did not ask for seeding")
+			if _, err := c.Reserve(ctx, chat.Reservation{ConversationID: "c1", ClientID: "b"}); !errors.Is(err, chat.ErrSeqUnknown) {
+				return errors.New("Reserve on an expired counter did not ask for seeding")
 			}
 			return nil
 		}},

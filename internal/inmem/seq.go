@@ -35,30 +35,51 @@ func (st *coordState) reservation(k [2]string, now time.Time) (int64, bool) {
 	return e.v, true
 }
 
-// NextSeq reserves the seq of a message; reused is true when clientID had
-// one already. chat.ErrSeqUnknown: seed the counter with InitSeq.
-func (c *Coordinator) NextSeq(ctx context.Context, conversationID, clientID string) (int64, bool, error) {
+// Reserve is the step before a message's write, as internal/redis's
+// reserve script: the reply lock (for an agent), the seq (a known client
+// id's again), the client id, the unread counter, atomically.
+func (c *Coordinator) Reserve(ctx context.Context, r chat.Reservation) (chat.Reserved, error) {
 	st, now, unlock, err := c.lock(ctx)
 	if err != nil {
-		return 0, false, err
+		return chat.Reserved{}, err
 	}
 	defer unlock()
-	k := [2]string{conversationID, clientID}
+	if r.AgentID != "" {
+		owner, ok := st.replyLocks[r.ConversationID]
+		if !ok {
+			return chat.Reserved{}, chat.ErrNoReplyLock
+		}
+		if owner != r.AgentID {
+			return chat.Reserved{}, chat.ErrNotAssigned
+		}
+	}
+	k := [2]string{r.ConversationID, r.ClientID}
+	out := chat.Reserved{Reused: true}
 	if seq, ok := st.reservation(k, now); ok {
-		return seq, true, nil
+		out.Seq = seq
+	} else {
+		cur, ok := st.counter(r.ConversationID, now)
+		if !ok {
+			return chat.Reserved{}, chat.ErrSeqUnknown
+		}
+		seq, ok := st.popHole(r.ConversationID)
+		if !ok {
+			cur++
+			seq = cur
+		}
+		st.seqs[r.ConversationID] = expiring[int64]{cur, expiry(now, seqTTL)}
+		st.clientIDs[k] = expiring[int64]{seq, expiry(now, clientIDTTL)}
+		out = chat.Reserved{Seq: seq}
+		if r.Unread != "" {
+			u := st.unreadOf(r.ConversationID, now)
+			u.sides[r.Unread]++
+			u.expireAt = expiry(now, seqTTL)
+		}
 	}
-	cur, ok := st.counter(conversationID, now)
-	if !ok {
-		return 0, false, chat.ErrSeqUnknown
+	if u := st.liveUnread(r.ConversationID, now); u != nil {
+		out.UnreadAgent, out.UnreadVisit = u.sides["agent"], u.sides["visitor"]
 	}
-	seq, ok := st.popHole(conversationID)
-	if !ok {
-		cur++
-		seq = cur
-	}
-	st.seqs[conversationID] = expiring[int64]{cur, expiry(now, seqTTL)}
-	st.clientIDs[k] = expiring[int64]{seq, expiry(now, clientIDTTL)}
-	return seq, false, nil
+	return out, nil
 }
 
 // popHole takes the lowest hole of a conversation.
@@ -106,47 +127,47 @@ func (c *Coordinator) RaiseSeq(ctx context.Context, conversationID string, min i
 	return nil
 }
 
-// ReleaseSeq gives back the seq of a message that was not stored and drops
-// clientID's reservation if it was that seq. When seq is the counter, the
-// counter goes down, past any holes just below it; otherwise seq becomes a
-// hole that the next NextSeq fills.
-func (c *Coordinator) ReleaseSeq(ctx context.Context, conversationID string, seq int64, clientID string) error {
+// Unreserve gives back what Reserve took for a message that was not
+// stored: clientID's reservation if it was that seq, one of the unread
+// count, and the seq; seq 0 gives back the client id and the unread count
+// only (a stored message holds the seq). When
+// seq is the counter, the counter goes down, past any holes just below it;
+// otherwise seq becomes a hole that the next Reserve fills.
+func (c *Coordinator) Unreserve(ctx context.Context, r chat.Reservation, seq int64) error {
 	st, now, unlock, err := c.lock(ctx)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	k := [2]string{conversationID, clientID}
-	if r, ok := st.reservation(k, now); ok && r == seq {
+	k := [2]string{r.ConversationID, r.ClientID}
+	if got, ok := st.reservation(k, now); ok && (got == seq || seq <= 0) {
 		delete(st.clientIDs, k)
 	}
-	cur, ok := st.counter(conversationID, now)
-	if !ok || cur != seq {
-		if st.holes[conversationID] == nil {
-			st.holes[conversationID] = map[int64]bool{}
+	if r.Unread != "" {
+		u := st.unreadOf(r.ConversationID, now)
+		if u.sides[r.Unread]--; u.sides[r.Unread] < 0 {
+			u.sides[r.Unread] = 0
 		}
-		st.holes[conversationID][seq] = true
+	}
+	if seq <= 0 {
 		return nil
 	}
-	hs := st.holes[conversationID]
+	cur, ok := st.counter(r.ConversationID, now)
+	if !ok || cur != seq {
+		if st.holes[r.ConversationID] == nil {
+			st.holes[r.ConversationID] = map[int64]bool{}
+		}
+		st.holes[r.ConversationID][seq] = true
+		return nil
+	}
+	hs := st.holes[r.ConversationID]
 	cur--
 	for cur > 0 && hs[cur] {
 		delete(hs, cur)
 		cur--
 	}
 	// DECR keeps the key's expiry.
-	st.seqs[conversationID] = expiring[int64]{cur, st.seqs[conversationID].expireAt}
-	return nil
-}
-
-// ForgetClientID drops a client id's reservation.
-func (c *Coordinator) ForgetClientID(ctx context.Context, conversationID, clientID string) error {
-	st, _, unlock, err := c.lock(ctx)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	delete(st.clientIDs, [2]string{conversationID, clientID})
+	st.seqs[r.ConversationID] = expiring[int64]{cur, st.seqs[r.ConversationID].expireAt}
 	return nil
 }
 

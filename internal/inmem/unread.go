@@ -12,11 +12,6 @@ type unreadCounts struct {
 	expireAt int64
 }
 
-// IncrUnread adds one to side's counter and returns both.
-func (c *Coordinator) IncrUnread(ctx context.Context, conversationID, side string) (agent, visitor int64, err error) {
-	return c.changeUnread(ctx, conversationID, func(u *unreadCounts) { u.sides[side]++ })
-}
-
 // ResetUnread sets side's counter to zero and returns both.
 func (c *Coordinator) ResetUnread(ctx context.Context, conversationID, side string) (agent, visitor int64, err error) {
 	return c.changeUnread(ctx, conversationID, func(u *unreadCounts) { u.sides[side] = 0 })
@@ -30,14 +25,21 @@ func (c *Coordinator) changeUnread(ctx context.Context, conversationID string, c
 		return 0, 0, err
 	}
 	defer unlock()
+	u := st.unreadOf(conversationID, now)
+	change(u)
+	u.expireAt = expiry(now, seqTTL)
+	return u.sides["agent"], u.sides["visitor"], nil
+}
+
+// unreadOf returns a conversation's live counters, made when missing
+// (HINCRBY and HSET create the hash; they keep its expiry).
+func (st *coordState) unreadOf(conversationID string, now time.Time) *unreadCounts {
 	u := st.liveUnread(conversationID, now)
 	if u == nil {
 		u = &unreadCounts{sides: map[string]int64{}}
 		st.unread[conversationID] = u
 	}
-	change(u)
-	u.expireAt = expiry(now, seqTTL)
-	return u.sides["agent"], u.sides["visitor"], nil
+	return u
 }
 
 func (st *coordState) liveUnread(conversationID string, now time.Time) *unreadCounts {

@@ -20,6 +20,8 @@ import (
 type Client struct {
 	rdb    *goredis.Client
 	prefix string
+	// cluster: a script's keys must share a slot.
+	cluster bool
 }
 
 // minPoolSize is the smallest connection pool Open configures.
@@ -73,3 +75,19 @@ func (c *Client) Close() error { return c.rdb.Close() }
 func (c *Client) key(parts ...string) string {
 	return c.prefix + ":" + strings.Join(parts, ":")
 }
+
+// convKey is a key of one conversation: the conversation's id is its hash
+// tag, so every key of a conversation lives in one slot of a Redis Cluster
+// and one script can touch them all.
+func (c *Client) convKey(name, conversationID string, more ...string) string {
+	k := c.prefix + ":" + name + ":{" + conversationID + "}"
+	for _, m := range more {
+		k += ":" + m
+	}
+	return k
+}
+
+// presenceKey and rotationKey are cluster-wide keys that one script reads
+// together: each family shares a hash tag (one slot).
+func (c *Client) presenceKey(name string) string { return c.prefix + ":{presence}:" + name }
+func (c *Client) rotationKey(name string) string { return c.prefix + ":{rotation}:" + name }

@@ -3,13 +3,14 @@ package redis
 import (
 	"context"
 	"time"
-
-	goredis "github.com/redis/go-redis/v9"
 )
 
-// TryLock takes a short-lived named mutex (for work one node should do at a
-// time, like draining the queue). It returns an unlock func, or nil when
-// another node holds it.
+// Named locks: short-lived cluster-wide mutexes (mutex:<name>) for work one
+// node should do at a time (draining the queue) and for the writers of one
+// conversation document (mutex:conv:<id>).
+
+// TryLock takes a named lock. It returns an unlock func, or nil when
+// another holder has it.
 func (c *Client) TryLock(ctx context.Context, name, holder string, ttl time.Duration) (func(), error) {
 	k := c.key("mutex", name)
 	ok, err := c.rdb.SetNX(ctx, k, holder, ttl).Result()
@@ -19,34 +20,53 @@ func (c *Client) TryLock(ctx context.Context, name, holder string, ttl time.Dura
 	return func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		defer cancel()
-		_ = releaseScript.Run(ctx, c.rdb, []string{k}, holder).Err()
+		_ = c.run(ctx, releaseScript, []string{k}, holder).Err()
 	}, nil
 }
 
-// TryLockMany takes several named mutexes in one round trip and reports,
-// for each, whether it was taken. Release them with UnlockMany.
+// TryLockMany takes several named locks in one round trip and reports, for
+// each, whether it was taken: one script per slot (one in all unless Redis
+// is a cluster), so a flush of many conversations costs one command, not
+// one per conversation. Release them with UnlockMany.
 func (c *Client) TryLockMany(ctx context.Context, names []string, holder string, ttl time.Duration) ([]bool, error) {
-	pipe := c.rdb.Pipeline()
-	cmds := make([]*goredis.BoolCmd, len(names))
+	keys := make([]string, len(names))
 	for i, n := range names {
-		cmds[i] = pipe.SetNX(ctx, c.key("mutex", n), holder, ttl)
-	}
-	if _, err := pipe.Exec(ctx); err != nil {
-		return nil, err
+		keys[i] = c.key("mutex", n)
 	}
 	out := make([]bool, len(names))
-	for i, cmd := range cmds {
-		out[i] = cmd.Val()
-	}
-	return out, nil
+	err := c.bySlot(ctx, keys, func(ctx context.Context, idx []int, keys []string) error {
+		got, err := c.run(ctx, lockManyScript, keys, holder, ttl.Milliseconds()).Int64Slice()
+		if err != nil {
+			return err
+		}
+		for j, i := range idx {
+			out[i] = got[j] == 1
+		}
+		return nil
+	})
+	return out, err
 }
 
-// UnlockMany releases mutexes taken by holder.
+var lockManyScript = newScript(`
+local out = {}
+for i, k in ipairs(KEYS) do
+  if redis.call('SET', k, ARGV[1], 'NX', 'PX', ARGV[2]) then out[i] = 1 else out[i] = 0 end
+end
+return out`)
+
+// UnlockMany releases the named locks holder still holds.
 func (c *Client) UnlockMany(ctx context.Context, names []string, holder string) error {
-	pipe := c.rdb.Pipeline()
-	for _, n := range names {
-		releaseScript.Run(ctx, pipe, []string{c.key("mutex", n)}, holder)
+	keys := make([]string, len(names))
+	for i, n := range names {
+		keys[i] = c.key("mutex", n)
 	}
-	_, err := pipe.Exec(ctx)
-	return err
+	return c.bySlot(ctx, keys, func(ctx context.Context, _ []int, keys []string) error {
+		return c.run(ctx, unlockManyScript, keys, holder).Err()
+	})
 }
+
+var unlockManyScript = newScript(`
+for _, k in ipairs(KEYS) do
+  if redis.call('GET', k) == ARGV[1] then redis.call('DEL', k) end
+end
+return 0`)

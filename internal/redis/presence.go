@@ -22,12 +22,12 @@ func member(agentID, nodeID string) string { return agentID + "|" + nodeID }
 // cameOnline is true when the agent was offline everywhere before.
 func (c *Client) Join(ctx context.Context, agentID, nodeID string, ttl time.Duration) (cameOnline bool, err error) {
 	now := time.Now()
-	n, err := joinScript.Run(ctx, c.rdb, []string{c.key("presence"), c.key("offline")},
+	n, err := c.run(ctx, joinScript, []string{c.presenceKey("members"), c.presenceKey("offline")},
 		agentID+"|", member(agentID, nodeID), now.UnixMilli(), now.Add(ttl).UnixMilli(), agentID).Int()
 	return n == 1, err
 }
 
-var joinScript = goredis.NewScript(`
+var joinScript = newScript(`
 local live = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[3], '+inf')
 local was = false
 for _, m in ipairs(live) do
@@ -42,12 +42,12 @@ return 1`)
 // other node holds a live socket of the agent.
 func (c *Client) Leave(ctx context.Context, agentID, nodeID string) (wentOffline bool, err error) {
 	now := time.Now()
-	n, err := leaveScript.Run(ctx, c.rdb, []string{c.key("presence"), c.key("offline")},
+	n, err := c.run(ctx, leaveScript, []string{c.presenceKey("members"), c.presenceKey("offline")},
 		agentID+"|", member(agentID, nodeID), now.UnixMilli(), agentID).Int()
 	return n == 1, err
 }
 
-var leaveScript = goredis.NewScript(`
+var leaveScript = newScript(`
 if redis.call('ZREM', KEYS[1], ARGV[2]) == 0 then return 0 end
 local live = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[3], '+inf')
 for _, m in ipairs(live) do
@@ -66,7 +66,7 @@ func (c *Client) Heartbeat(ctx context.Context, nodeID string, agentIDs []string
 	for i, a := range agentIDs {
 		zs[i] = goredis.Z{Score: exp, Member: member(a, nodeID)}
 	}
-	return c.rdb.ZAdd(ctx, c.key("presence"), zs...).Err()
+	return c.rdb.ZAdd(ctx, c.presenceKey("members"), zs...).Err()
 }
 
 // Reap removes expired members and returns the agents that thereby went
@@ -75,10 +75,10 @@ func (c *Client) Heartbeat(ctx context.Context, nodeID string, agentIDs []string
 // and OnlineAgents: a node id is free text and may contain one.
 func (c *Client) Reap(ctx context.Context) ([]string, error) {
 	now := time.Now().UnixMilli()
-	return reapScript.Run(ctx, c.rdb, []string{c.key("presence"), c.key("offline")}, now).StringSlice()
+	return c.run(ctx, reapScript, []string{c.presenceKey("members"), c.presenceKey("offline")}, now).StringSlice()
 }
 
-var reapScript = goredis.NewScript(`
+var reapScript = newScript(`
 local dead = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1])
 if #dead == 0 then return {} end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1])
@@ -99,7 +99,7 @@ return out`)
 // OnlineAgents returns the ids of agents with a live socket anywhere.
 func (c *Client) OnlineAgents(ctx context.Context) ([]string, error) {
 	live, err := c.rdb.ZRangeArgs(ctx, goredis.ZRangeArgs{
-		Key: c.key("presence"), ByScore: true,
+		Key: c.presenceKey("members"), ByScore: true,
 		Start: strconv.FormatInt(time.Now().UnixMilli(), 10), Stop: "+inf"}).Result()
 	if err != nil {
 		return nil, err
@@ -119,10 +119,10 @@ func (c *Client) OnlineAgents(ctx context.Context) ([]string, error) {
 // TakeOfflineSince atomically removes and returns agents offline since
 // before cutoff, so one node handles each expired grace period.
 func (c *Client) TakeOfflineSince(ctx context.Context, cutoff time.Time) ([]string, error) {
-	return takeOfflineScript.Run(ctx, c.rdb, []string{c.key("offline")}, cutoff.UnixMilli()).StringSlice()
+	return c.run(ctx, takeOfflineScript, []string{c.presenceKey("offline")}, cutoff.UnixMilli()).StringSlice()
 }
 
-var takeOfflineScript = goredis.NewScript(`
+var takeOfflineScript = newScript(`
 local out = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
 if #out > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1]) end
 return out`)
@@ -130,14 +130,14 @@ return out`)
 // SetAway records whether an agent chose to pause new assignments.
 func (c *Client) SetAway(ctx context.Context, agentID string, away bool) error {
 	if away {
-		return c.rdb.SAdd(ctx, c.key("away"), agentID).Err()
+		return c.rdb.SAdd(ctx, c.presenceKey("away"), agentID).Err()
 	}
-	return c.rdb.SRem(ctx, c.key("away"), agentID).Err()
+	return c.rdb.SRem(ctx, c.presenceKey("away"), agentID).Err()
 }
 
 // AwayAgents returns the agents who paused new assignments.
 func (c *Client) AwayAgents(ctx context.Context) (map[string]bool, error) {
-	ids, err := c.rdb.SMembers(ctx, c.key("away")).Result()
+	ids, err := c.rdb.SMembers(ctx, c.presenceKey("away")).Result()
 	if err != nil {
 		return nil, err
 	}

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chatdesk/chatdesk/internal/chat"
 	"github.com/chatdesk/chatdesk/internal/testenv"
 )
 
@@ -84,72 +83,6 @@ func TestTransferAndRelease(t *testing.T) {
 		got, err := tt.do()
 		if err != nil || got != tt.wantOwner {
 			t.Fatalf("%s: owner %q err %v, want %q", tt.name, got, err, tt.wantOwner)
-		}
-	}
-}
-
-func TestSeqReuseReleaseAndHoles(t *testing.T) {
-	c := newClient(t)
-	ctx := context.Background()
-	if _, _, err := c.NextSeq(ctx, "k", "m1"); err != chat.ErrSeqUnknown {
-		t.Fatalf("want ErrSeqUnknown, got %v", err)
-	}
-	if err := c.InitSeq(ctx, "k", 4); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.InitSeq(ctx, "k", 1); err != nil { // second seeding is ignored
-		t.Fatal(err)
-	}
-	next := func(cid string) (int64, bool) {
-		s, r, err := c.NextSeq(ctx, "k", cid)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s, r
-	}
-	if s, r := next("m1"); s != 5 || r {
-		t.Fatalf("got %d %v want 5 false", s, r)
-	}
-	if s, r := next("m1"); s != 5 || !r {
-		t.Fatalf("resend got %d %v want 5 true", s, r)
-	}
-	s6, _ := next("m2")
-	s7, _ := next("m3")
-	// m2 fails while m3 succeeds: 6 becomes a hole and is handed out next.
-	if err := c.ReleaseSeq(ctx, "k", s6, "m2"); err != nil {
-		t.Fatal(err)
-	}
-	if s, _ := next("m4"); s != 6 {
-		t.Fatalf("hole not reused: got %d", s)
-	}
-	// The last seq failing pulls the counter down.
-	if err := c.ReleaseSeq(ctx, "k", s7, "m3"); err != nil {
-		t.Fatal(err)
-	}
-	if s, r := next("m3"); s != 7 || r {
-		t.Fatalf("after releasing the last seq got %d %v want 7 false", s, r)
-	}
-	// Concurrent allocation hands out distinct, contiguous seqs.
-	var mu sync.Mutex
-	seen := map[int64]bool{}
-	var wg sync.WaitGroup
-	for i := 0; i < 100; i++ {
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			s, _, err := c.NextSeq(ctx, "k", fmt.Sprintf("p%d", i))
-			if err != nil {
-				t.Error(err)
-			}
-			mu.Lock()
-			seen[s] = true
-			mu.Unlock()
-		}(i)
-	}
-	wg.Wait()
-	for s := int64(8); s < 108; s++ {
-		if !seen[s] {
-			t.Fatalf("seq %d missing", s)
 		}
 	}
 }
@@ -279,28 +212,5 @@ func recv(t *testing.T, ch chan string) string {
 	case <-time.After(5 * time.Second):
 		t.Fatal("timeout waiting for bus message")
 		return ""
-	}
-}
-
-func TestCurrentSeqAndUnread(t *testing.T) {
-	c := newClient(t)
-	ctx := context.Background()
-	if _, ok, err := c.CurrentSeq(ctx, "cs"); err != nil || ok {
-		t.Fatalf("unknown counter: ok %v err %v", ok, err)
-	}
-	if err := c.InitSeq(ctx, "cs", 4); err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := c.NextSeq(ctx, "cs", "a"); err != nil {
-		t.Fatal(err)
-	}
-	if seq, ok, err := c.CurrentSeq(ctx, "cs"); err != nil || !ok || seq != 5 {
-		t.Fatalf("CurrentSeq = %d %v %v, want 5", seq, ok, err)
-	}
-	if _, _, err := c.IncrUnread(ctx, "cs", "agent"); err != nil {
-		t.Fatal(err)
-	}
-	if a, v, err := c.Unread(ctx, "cs"); err != nil || a != 1 || v != 0 {
-		t.Fatalf("Unread = %d %d %v", a, v, err)
 	}
 }

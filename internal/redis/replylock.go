@@ -14,7 +14,7 @@ import (
 // Owner returns the agent holding the lock; ok is false when no key exists
 // (no owner, or Redis lost it — the caller restores from the mirror).
 func (c *Client) Owner(ctx context.Context, conversationID string) (string, bool, error) {
-	v, err := c.rdb.Get(ctx, c.key("lock", conversationID)).Result()
+	v, err := c.rdb.Get(ctx, c.convKey("lock", conversationID)).Result()
 	if errors.Is(err, goredis.Nil) {
 		return "", false, nil
 	}
@@ -27,21 +27,21 @@ func (c *Client) Owner(ctx context.Context, conversationID string) (string, bool
 // Claim sets the owner when there is none. It returns the owner after the
 // call: agentID when the claim won, the existing owner otherwise.
 func (c *Client) Claim(ctx context.Context, conversationID, agentID string) (string, error) {
-	res, err := claimScript.Run(ctx, c.rdb, []string{c.key("lock", conversationID)}, agentID).Text()
+	res, err := c.run(ctx, claimScript, []string{c.convKey("lock", conversationID)}, agentID).Text()
 	return res, err
 }
 
-var claimScript = goredis.NewScript(`
+var claimScript = newScript(`
 if redis.call('SET', KEYS[1], ARGV[1], 'NX') then return ARGV[1] end
 return redis.call('GET', KEYS[1])`)
 
 // Transfer moves the lock from one agent to another only if from still
 // owns it. It returns the owner after the call.
 func (c *Client) Transfer(ctx context.Context, conversationID, from, to string) (string, error) {
-	return transferScript.Run(ctx, c.rdb, []string{c.key("lock", conversationID)}, from, to).Text()
+	return c.run(ctx, transferScript, []string{c.convKey("lock", conversationID)}, from, to).Text()
 }
 
-var transferScript = goredis.NewScript(`
+var transferScript = newScript(`
 local cur = redis.call('GET', KEYS[1])
 if cur == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2]) return ARGV[2] end
 if not cur then return '' end
@@ -49,10 +49,10 @@ return cur`)
 
 // Release removes the lock if owner still holds it.
 func (c *Client) Release(ctx context.Context, conversationID, owner string) (bool, error) {
-	n, err := releaseScript.Run(ctx, c.rdb, []string{c.key("lock", conversationID)}, owner).Int()
+	n, err := c.run(ctx, releaseScript, []string{c.convKey("lock", conversationID)}, owner).Int()
 	return n == 1, err
 }
 
-var releaseScript = goredis.NewScript(`
+var releaseScript = newScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`)

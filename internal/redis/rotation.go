@@ -1,10 +1,6 @@
 package redis
 
-import (
-	"context"
-
-	goredis "github.com/redis/go-redis/v9"
-)
+import "context"
 
 // NextInRotation picks, among candidates, the agent whose last assignment
 // is oldest (never assigned counts as oldest) and stamps it with a fresh
@@ -19,10 +15,10 @@ func (c *Client) NextInRotation(ctx context.Context, candidates []string) (strin
 	for i, a := range candidates {
 		args[i] = a
 	}
-	return rotationScript.Run(ctx, c.rdb, []string{c.key("rr"), c.key("rr", "ticket")}, args...).Text()
+	return c.run(ctx, rotationScript, []string{c.rotationKey("scores"), c.rotationKey("ticket")}, args...).Text()
 }
 
-var rotationScript = goredis.NewScript(`
+var rotationScript = newScript(`
 local best, bestScore = nil, nil
 for _, a in ipairs(ARGV) do
   local s = tonumber(redis.call('ZSCORE', KEYS[1], a) or '0')

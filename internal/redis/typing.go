@@ -11,7 +11,7 @@ import (
 // SetTyping remembers that side is typing in a conversation for a few
 // seconds, for clients on the REST fallback which cannot receive events.
 func (c *Client) SetTyping(ctx context.Context, conversationID, side string, typing bool) error {
-	k := c.key("typing", conversationID, side)
+	k := c.convKey("typing", conversationID, side)
 	if typing {
 		return c.rdb.Set(ctx, k, 1, 6*time.Second).Err()
 	}
@@ -20,7 +20,7 @@ func (c *Client) SetTyping(ctx context.Context, conversationID, side string, typ
 
 // IsTyping reports whether side typed in the last few seconds.
 func (c *Client) IsTyping(ctx context.Context, conversationID, side string) (bool, error) {
-	err := c.rdb.Get(ctx, c.key("typing", conversationID, side)).Err()
+	err := c.rdb.Get(ctx, c.convKey("typing", conversationID, side)).Err()
 	if errors.Is(err, goredis.Nil) {
 		return false, nil
 	}

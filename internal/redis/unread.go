@@ -3,35 +3,25 @@ package redis
 import (
 	"context"
 	"strconv"
-
-	goredis "github.com/redis/go-redis/v9"
 )
 
-// Unread counters: per conversation, how many messages each side has not read.
+// Unread counters: per conversation (unread:{conv}, a hash with the fields
+// "agent" and "visitor"), how many messages each side has not read.
+// Messages raise them inside Reserve; reading resets one side.
 
-// IncrUnread adds one to side's counter ("agent" or "visitor") and returns both.
-func (c *Client) IncrUnread(ctx context.Context, conversationID, side string) (agent, visitor int64, err error) {
-	return c.changeUnread(ctx, conversationID, func(pipe goredis.Pipeliner, k string) { pipe.HIncrBy(ctx, k, side, 1) })
-}
-
-// ResetUnread sets side's counter to zero and returns both.
+// ResetUnread sets side's counter to zero and returns both, in one script.
 func (c *Client) ResetUnread(ctx context.Context, conversationID, side string) (agent, visitor int64, err error) {
-	return c.changeUnread(ctx, conversationID, func(pipe goredis.Pipeliner, k string) { pipe.HSet(ctx, k, side, 0) })
-}
-
-// changeUnread applies change to a conversation's counters and reads both
-// back in the same transaction.
-func (c *Client) changeUnread(ctx context.Context, conversationID string, change func(pipe goredis.Pipeliner, k string)) (int64, int64, error) {
-	k := c.key("unread", conversationID)
-	pipe := c.rdb.TxPipeline()
-	change(pipe, k)
-	get := pipe.HMGet(ctx, k, "agent", "visitor")
-	pipe.Expire(ctx, k, seqTTL)
-	if _, err := pipe.Exec(ctx); err != nil {
+	vals, err := c.run(ctx, resetUnreadScript, []string{c.convKey("unread", conversationID)}, side, int(seqTTL.Seconds())).Slice()
+	if err != nil {
 		return 0, 0, err
 	}
-	return unreadPair(get.Val())
+	return unreadPair(vals)
 }
+
+var resetUnreadScript = newScript(`
+redis.call('HSET', KEYS[1], ARGV[1], 0)
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return redis.call('HMGET', KEYS[1], 'agent', 'visitor')`)
 
 func unreadPair(vals []any) (int64, int64, error) {
 	out := [2]int64{}
@@ -49,7 +39,7 @@ func unreadPair(vals []any) (int64, int64, error) {
 
 // Unread returns both unread counters of a conversation.
 func (c *Client) Unread(ctx context.Context, conversationID string) (agent, visitor int64, err error) {
-	vals, err := c.rdb.HMGet(ctx, c.key("unread", conversationID), "agent", "visitor").Result()
+	vals, err := c.rdb.HMGet(ctx, c.convKey("unread", conversationID), "agent", "visitor").Result()
 	if err != nil {
 		return 0, 0, err
 	}

@@ -13,11 +13,12 @@ import (
 var sequencerCases = []coordCase{
 	{"Steps", testSeqSteps},
 	{"GapFreeUnderConcurrency", testSeqConcurrency},
+	{"ReserveChecksTheReplyLockAndCountsUnread", testReserveChecks},
 }
 
 // seqStep is one call of a sequencer scenario.
 type seqStep struct {
-	do     string // next, init, raise, release, forget, current
+	do     string // next (Reserve), init, raise, release (Unreserve), current
 	conv   string // "" is c1
 	cid    string
 	n      int64 // init and raise: the value; release: the seq
@@ -92,12 +93,14 @@ func testSeqSteps(t *testing.T, c desk.Coordinator, _ Clock) {
 			{do: "next", cid: "e", want: 3},
 			{do: "current", want: 3},
 		}},
-		{"a forgotten client id gets a new seq", []seqStep{
+		{"giving back seq 0 frees the client id only", []seqStep{
 			{do: "init", n: 0},
 			{do: "next", cid: "a", want: 1},
-			{do: "forget", cid: "a"},
+			{do: "release", cid: "a", n: 0},
+			{do: "current", want: 1},
 			{do: "next", cid: "a", want: 2},
-			{do: "forget", cid: "never"},
+			{do: "release", cid: "never", n: 0},
+			{do: "current", want: 2},
 		}},
 		{"raise lifts, never lowers", []seqStep{
 			{do: "init", n: 3},
@@ -140,18 +143,18 @@ func testSeqSteps(t *testing.T, c desk.Coordinator, _ Clock) {
 				case "next":
 					var seq int64
 					var reused bool
-					seq, reused, err = c.NextSeq(ctx, conv, s.cid)
+					var res chat.Reserved
+					res, err = c.Reserve(ctx, chat.Reservation{ConversationID: conv, ClientID: s.cid})
+					seq, reused = res.Seq, res.Reused
 					if s.err == nil && err == nil && (seq != s.want || reused != s.reused) {
-						t.Fatalf("step %d: NextSeq(%s, %s) = %d, reused %v; want %d, %v", i, s.conv, s.cid, seq, reused, s.want, s.reused)
+						t.Fatalf("step %d: Reserve(%s, %s) = %d, reused %v; want %d, %v", i, s.conv, s.cid, seq, reused, s.want, s.reused)
 					}
 				case "init":
 					err = c.InitSeq(ctx, conv, s.n)
 				case "raise":
 					err = c.RaiseSeq(ctx, conv, s.n)
 				case "release":
-					err = c.ReleaseSeq(ctx, conv, s.n, s.cid)
-				case "forget":
-					err = c.ForgetClientID(ctx, conv, s.cid)
+					err = c.Unreserve(ctx, chat.Reservation{ConversationID: conv, ClientID: s.cid}, s.n)
 				case "current":
 					var seq int64
 					var ok bool
@@ -176,11 +179,11 @@ func testSeqConcurrency(t *testing.T, c desk.Coordinator, _ Clock) {
 	ctx := ctxT(t)
 	must(t, c.InitSeq(ctx, "c1", 7))
 	got := race(100, func(i int) int64 {
-		seq, reused, err := c.NextSeq(ctx, "c1", fmt.Sprint("m", i))
-		if err != nil || reused {
-			t.Errorf("NextSeq: %v, reused %v", err, reused)
+		res, err := c.Reserve(ctx, chat.Reservation{ConversationID: "c1", ClientID: fmt.Sprint("m", i)})
+		if err != nil || res.Reused {
+			t.Errorf("Reserve: %v, reused %v", err, res.Reused)
 		}
-		return seq
+		return res.Seq
 	})
 	slices.Sort(got)
 	for i, seq := range got {
@@ -196,11 +199,11 @@ func testSeqConcurrency(t *testing.T, c desk.Coordinator, _ Clock) {
 		reused bool
 	}
 	resends := race(20, func(int) res {
-		seq, reused, err := c.NextSeq(ctx, "c1", "resent")
+		r, err := c.Reserve(ctx, chat.Reservation{ConversationID: "c1", ClientID: "resent"})
 		if err != nil {
 			t.Error(err)
 		}
-		return res{seq, reused}
+		return res{r.Seq, r.Reused}
 	})
 	fresh := 0
 	for _, r := range resends {
@@ -213,5 +216,61 @@ func testSeqConcurrency(t *testing.T, c desk.Coordinator, _ Clock) {
 	}
 	if fresh != 1 {
 		t.Fatalf("%d racing resends were told the seq was new, want 1", fresh)
+	}
+}
+
+// testReserveChecks: an agent's reservation needs the reply lock; a fresh
+// reservation raises the other side's unread counter (a resend does not),
+// and giving it back lowers it, never below zero.
+func testReserveChecks(t *testing.T, c desk.Coordinator, _ Clock) {
+	ctx := ctxT(t)
+	must(t, c.InitSeq(ctx, "c1", 0))
+	type want struct {
+		seq, agent, visitor int64
+		reused              bool
+		err                 error
+	}
+	reserve := func(cid, agent, unread string) (chat.Reserved, error) {
+		return c.Reserve(ctx, chat.Reservation{ConversationID: "c1", ClientID: cid, AgentID: agent, Unread: unread})
+	}
+	steps := []struct {
+		name string
+		do   func() (chat.Reserved, error)
+		want want
+	}{
+		{"an agent without a lock", func() (chat.Reserved, error) { return reserve("a1", "an", "visitor") }, want{err: chat.ErrNoReplyLock}},
+		{"the visitor needs none", func() (chat.Reserved, error) { return reserve("v1", "", "agent") }, want{seq: 1, agent: 1}},
+		{"another agent's lock", func() (chat.Reserved, error) {
+			if _, err := c.Claim(ctx, "c1", "binh"); err != nil {
+				return chat.Reserved{}, err
+			}
+			return reserve("a1", "an", "visitor")
+		}, want{agent: 1, err: chat.ErrNotAssigned}},
+		{"the owner", func() (chat.Reserved, error) { return reserve("b1", "binh", "visitor") }, want{seq: 2, agent: 1, visitor: 1}},
+		{"a resend raises nothing", func() (chat.Reserved, error) { return reserve("b1", "binh", "visitor") }, want{seq: 2, agent: 1, visitor: 1, reused: true}},
+		{"a notice counts for nobody", func() (chat.Reserved, error) { return reserve("s1", "", "") }, want{seq: 3, agent: 1, visitor: 1}},
+		{"giving back lowers the count", func() (chat.Reserved, error) {
+			err := c.Unreserve(ctx, chat.Reservation{ConversationID: "c1", ClientID: "b1", AgentID: "binh", Unread: "visitor"}, 2)
+			a, v, _ := c.Unread(ctx, "c1")
+			return chat.Reserved{UnreadAgent: a, UnreadVisit: v}, err
+		}, want{agent: 1}},
+		{"never below zero", func() (chat.Reserved, error) {
+			err := c.Unreserve(ctx, chat.Reservation{ConversationID: "c1", ClientID: "x", Unread: "visitor"}, 0)
+			a, v, _ := c.Unread(ctx, "c1")
+			return chat.Reserved{UnreadAgent: a, UnreadVisit: v}, err
+		}, want{agent: 1}},
+		{"the given-back seq is next", func() (chat.Reserved, error) { return reserve("v2", "", "agent") }, want{seq: 2, agent: 2}},
+	}
+	for _, s := range steps {
+		got, err := s.do()
+		if !errors.Is(err, s.want.err) || (s.want.err == nil && err != nil) {
+			t.Fatalf("%s: err %v, want %v", s.name, err, s.want.err)
+		}
+		if err != nil {
+			continue
+		}
+		if got.Seq != s.want.seq || got.Reused != s.want.reused || got.UnreadAgent != s.want.agent || got.UnreadVisit != s.want.visitor {
+			t.Fatalf("%s: %+v, want %+v", s.name, got, s.want)
+		}
 	}
 }

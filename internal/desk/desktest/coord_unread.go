@@ -1,10 +1,25 @@
 package desktest
 
 import (
+	"context"
+	"sync/atomic"
 	"testing"
 
+	"github.com/chatdesk/chatdesk/internal/chat"
 	"github.com/chatdesk/chatdesk/internal/desk"
 )
+
+var incrSeq atomic.Int64
+
+// incr raises side's counter the way messages do: a fresh reservation
+// (seeding the conversation's counter on first use).
+func incr(ctx context.Context, c desk.Coordinator, conv, side string) (int64, int64, error) {
+	if err := c.InitSeq(ctx, conv, 0); err != nil {
+		return 0, 0, err
+	}
+	r, err := c.Reserve(ctx, chat.Reservation{ConversationID: conv, ClientID: "u" + string(rune('a'+incrSeq.Add(1)%26)) + chat.NewID(), Unread: side})
+	return r.UnreadAgent, r.UnreadVisit, err
+}
 
 var unreadCases = []coordCase{
 	{"CountAndReset", testUnread},
@@ -18,14 +33,14 @@ func testUnread(t *testing.T, c desk.Coordinator, _ Clock) {
 		agent, vis int64
 	}{
 		{"unknown conversation", func() (int64, int64, error) { return c.Unread(ctx, "c1") }, 0, 0},
-		{"agent +1", func() (int64, int64, error) { return c.IncrUnread(ctx, "c1", "agent") }, 1, 0},
-		{"agent +1 again", func() (int64, int64, error) { return c.IncrUnread(ctx, "c1", "agent") }, 2, 0},
-		{"visitor +1", func() (int64, int64, error) { return c.IncrUnread(ctx, "c1", "visitor") }, 2, 1},
+		{"agent +1", func() (int64, int64, error) { return incr(ctx, c, "c1", "agent") }, 1, 0},
+		{"agent +1 again", func() (int64, int64, error) { return incr(ctx, c, "c1", "agent") }, 2, 0},
+		{"visitor +1", func() (int64, int64, error) { return incr(ctx, c, "c1", "visitor") }, 2, 1},
 		{"read back", func() (int64, int64, error) { return c.Unread(ctx, "c1") }, 2, 1},
 		{"agent reset", func() (int64, int64, error) { return c.ResetUnread(ctx, "c1", "agent") }, 0, 1},
 		{"read back after reset", func() (int64, int64, error) { return c.Unread(ctx, "c1") }, 0, 1},
 		{"reset of an unknown conversation", func() (int64, int64, error) { return c.ResetUnread(ctx, "c2", "visitor") }, 0, 0},
-		{"another conversation is apart", func() (int64, int64, error) { return c.IncrUnread(ctx, "c2", "visitor") }, 0, 1},
+		{"another conversation is apart", func() (int64, int64, error) { return incr(ctx, c, "c2", "visitor") }, 0, 1},
 	}
 	for _, s := range steps {
 		a, v, err := s.do()
@@ -34,7 +49,7 @@ func testUnread(t *testing.T, c desk.Coordinator, _ Clock) {
 		}
 	}
 	race(50, func(int) error {
-		_, _, err := c.IncrUnread(ctx, "c3", "visitor")
+		_, _, err := incr(ctx, c, "c3", "visitor")
 		return err
 	})
 	if a, v, err := c.Unread(ctx, "c3"); err != nil || a != 0 || v != 50 {

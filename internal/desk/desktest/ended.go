@@ -48,8 +48,8 @@ func testCoordEndedContext(t *testing.T, c desk.Coordinator, _ Clock) {
 	ctx := endedContext()
 	calls := map[string]func() error{
 		"Claim":          func() error { _, err := c.Claim(ctx, "c1", "an"); return err },
-		"NextSeq":        func() error { _, _, err := c.NextSeq(ctx, "c1", "k1"); return err },
-		"IncrUnread":     func() error { _, _, err := c.IncrUnread(ctx, "c1", "agent"); return err },
+		"Reserve":        func() error { _, err := c.Reserve(ctx, chat.Reservation{ConversationID: "c1", ClientID: "k1"}); return err },
+		"ResetUnread":    func() error { _, _, err := c.ResetUnread(ctx, "c1", "agent"); return err },
 		"Join":           func() error { _, err := c.Join(ctx, "an", "n1", time.Minute); return err },
 		"TryLock":        func() error { _, err := c.TryLock(ctx, "drain", "n1", time.Minute); return err },
 		"NextInRotation": func() error { _, err := c.NextInRotation(ctx, []string{"an"}); return err },

@@ -35,7 +35,7 @@ var mutants = []struct {
 	{"ClaimOverwrites", func(t *testing.T) {
 		desktest.TestCoordinator(t, manual(func(c *inmem.Coordinator) desk.Coordinator { return claimOverwrites{c} }))
 	}, "ReplyLocks/ClaimTransferRelease"},
-	{"ReleaseSeqKeepsSeq", func(t *testing.T) {
+	{"UnreserveKeepsSeq", func(t *testing.T) {
 		desktest.TestCoordinator(t, manual(func(c *inmem.Coordinator) desk.Coordinator { return releaseKeeps{c} }))
 	}, "Sequencer/Steps"},
 	{"RotationTiesToGreaterID", func(t *testing.T) {
@@ -117,11 +117,11 @@ func (c claimOverwrites) Claim(ctx context.Context, conv, agent string) (string,
 	return c.Coordinator.Claim(ctx, conv, agent)
 }
 
-// releaseKeeps never gives a seq back, only forgets the client id.
+// releaseKeeps never gives a seq back, only the client id and the count.
 type releaseKeeps struct{ *inmem.Coordinator }
 
-func (c releaseKeeps) ReleaseSeq(ctx context.Context, conv string, _ int64, clientID string) error {
-	return c.ForgetClientID(ctx, conv, clientID)
+func (c releaseKeeps) Unreserve(ctx context.Context, r chat.Reservation, _ int64) error {
+	return c.Coordinator.Unreserve(ctx, r, 0)
 }
 
 // tiesReversed is a rotation whose ties go to the greater id.
