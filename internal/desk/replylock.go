@@ -54,4 +54,3 @@ func (l replyLock) mustOwn(ctx context.Context, c *chat.Conversation, agentID st
 	}
 	return nil
 }
-

@@ -161,7 +161,6 @@ func newMessage(c *chat.Conversation, sender Actor, clientID, text string, att *
 	return m
 }
 
-
 // afterStore publishes a stored message and records the activity.
 func (t *transcript) afterStore(ctx context.Context, c *chat.Conversation, m *chat.Message, res chat.Reserved) {
 	t.events.publish(ctx, ConversationTopic(c.ID), protocol.EvtMessageCreated, protocol.MessageCreated{Message: m})

@@ -47,8 +47,11 @@ func testStoreEndedContext(t *testing.T, newStore func(t *testing.T) desk.Store)
 func testCoordEndedContext(t *testing.T, c desk.Coordinator, _ Clock) {
 	ctx := endedContext()
 	calls := map[string]func() error{
-		"Claim":          func() error { _, err := c.Claim(ctx, "c1", "an"); return err },
-		"Reserve":        func() error { _, err := c.Reserve(ctx, chat.Reservation{ConversationID: "c1", ClientID: "k1"}); return err },
+		"Claim": func() error { _, err := c.Claim(ctx, "c1", "an"); return err },
+		"Reserve": func() error {
+			_, err := c.Reserve(ctx, chat.Reservation{ConversationID: "c1", ClientID: "k1"})
+			return err
+		},
 		"ResetUnread":    func() error { _, _, err := c.ResetUnread(ctx, "c1", "agent"); return err },
 		"Join":           func() error { _, err := c.Join(ctx, "an", "n1", time.Minute); return err },
 		"TryLock":        func() error { _, err := c.TryLock(ctx, "drain", "n1", time.Minute); return err },
