@@ -89,3 +89,10 @@ type Reserved struct {
 	Reused                   bool
 	UnreadAgent, UnreadVisit int64
 }
+
+// Published is an encoded event on its way to the nodes subscribed to its
+// topic (desk.Publisher).
+type Published struct {
+	Topic   string
+	Payload []byte
+}

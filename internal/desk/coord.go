@@ -118,7 +118,10 @@ type Coordinator interface {
 	Ping(ctx context.Context) error
 }
 
-// Publisher delivers an encoded event to every node subscribed to topic.
+// Publisher delivers encoded events to every node subscribed to their
+// topic: at most once, in publish order per topic.
 type Publisher interface {
 	Publish(ctx context.Context, topic string, payload []byte) error
+	// PublishBatch publishes events in order, in one round trip.
+	PublishBatch(ctx context.Context, events []chat.Published) error
 }

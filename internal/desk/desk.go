@@ -120,6 +120,7 @@ type Core struct {
 	store    Store
 	coord    Coordinator
 	tasks    *tasks
+	events   *events
 	touches  *toucher
 	updates  *coalescer
 	janitor  *janitor
@@ -157,7 +158,7 @@ func New(d Deps, cfg Config) *Core {
 	bot := &botRunner{client: d.Bot, store: store, settings: settings, locks: locks, named: d.Coord, transcript: tr, events: ev, avail: avail, tasks: tasks, now: now, metrics: m, log: d.Log, nodeID: cfg.NodeID, every: cfg.JanitorEvery}
 	route := &router{store: store, locks: locks, owners: owners, replyLocks: d.Coord, named: d.Coord, rotation: d.Coord, avail: avail, settings: settings, transcript: tr, events: ev, bot: bot, now: now, log: d.Log, nodeID: cfg.NodeID}
 
-	c := &Core{cfg: cfg, store: d.Store, coord: d.Coord, tasks: tasks, touches: touches, updates: updates, settings: settings, grace: stopGrace}
+	c := &Core{cfg: cfg, store: d.Store, coord: d.Coord, tasks: tasks, events: ev, touches: touches, updates: updates, settings: settings, grace: stopGrace}
 	c.Auth = &Auth{agents: store, tokens: d.Tokens, limits: limits, lim: d.Limiter, fail: fail}
 	c.Presence = &Presence{presence: d.Coord, avail: avail, settings: settings, events: ev, queue: route, bot: bot, tasks: tasks, nodeID: cfg.NodeID, ttl: cfg.PresenceTTL, log: d.Log, fail: fail}
 	c.Messages = &Messages{store: store, convs: convReader{store: store, convs: convs}, lock: rl, transcript: tr, typing: d.Coord, unread: d.Coord, touches: touches, events: ev, replays: replayReader{msgs: store, seq: d.Coord, cache: replays, metrics: m}, route: route, bot: bot, limits: limits, tasks: tasks, maxUpload: cfg.MaxUploadBytes, fail: fail, log: d.Log}
@@ -204,6 +205,8 @@ func (c *Core) Setup(ctx context.Context) error {
 
 // Start runs the background loops until Stop.
 func (c *Core) Start() {
+	c.events.start()
+	c.tasks.loop(c.events.run)
 	c.tasks.loop(c.touches.run)
 	c.tasks.loop(c.updates.run)
 	c.tasks.loop(c.janitor.run)

@@ -24,6 +24,11 @@ type ConversationStore interface {
 	WaitingConversations(ctx context.Context, limit int) ([]*chat.Conversation, error)
 	// AssignedConversations returns the conversations an agent owns (status assigned).
 	AssignedConversations(ctx context.Context, agentID string) ([]*chat.Conversation, error)
+	// PartialUpdatesAtomic reports whether two updates of different fields
+	// of one conversation, racing, both take effect. MongoDB: yes.
+	// FerretDB (development, tests) rewrites whole documents: no, and the
+	// writers of a conversation then take its conversation lock.
+	PartialUpdatesAtomic() bool
 }
 
 // MessageStore keeps messages. InsertMessage goes through a group-commit

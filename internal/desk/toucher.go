@@ -115,10 +115,19 @@ func (t *toucher) flush(all bool) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	// Each conversation is written under its conversation lock, like
-	// ownership changes: FerretDB rewrites whole documents, so two updates
-	// racing on one conversation (even on different fields) would lose one.
-	// A conversation busy right now waits for the next flush.
+	if t.store.PartialUpdatesAtomic() {
+		// MongoDB: an activity write cannot undo an ownership change made
+		// at the same moment (different fields), so no lock and no Redis.
+		if err := t.store.TouchConversations(ctx, batch); err != nil {
+			t.log.Warn("conversation touch failed; will retry", "n", len(batch), "err", err)
+			t.readd(batch)
+		}
+		return
+	}
+	// FerretDB rewrites whole documents, so two updates racing on one
+	// conversation (even on different fields) would lose one: each
+	// conversation is written under its conversation lock, like ownership
+	// changes, and one busy right now waits for the next flush.
 	names := make([]string, len(batch))
 	for i, u := range batch {
 		names[i] = "conv:" + u.ID

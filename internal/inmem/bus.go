@@ -3,6 +3,7 @@ package inmem
 import (
 	"context"
 	"errors"
+	"github.com/chatdesk/chatdesk/internal/chat"
 	"slices"
 	"sync"
 )
@@ -113,6 +114,16 @@ func (b *Bus) Publish(ctx context.Context, topic string, payload []byte) error {
 			}
 		}
 		s.mu.Unlock()
+	}
+	return nil
+}
+
+// PublishBatch publishes events in order, as one pipeline would.
+func (b *Bus) PublishBatch(ctx context.Context, events []chat.Published) error {
+	for _, e := range events {
+		if err := b.Publish(ctx, e.Topic, e.Payload); err != nil {
+			return err
+		}
 	}
 	return nil
 }

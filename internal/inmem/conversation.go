@@ -347,3 +347,7 @@ func (s *Store) selectConversations(match func(*storedConversation) bool, order 
 	slices.SortFunc(out, order)
 	return out
 }
+
+// PartialUpdatesAtomic: updates apply field by field under the store's
+// lock, as on MongoDB.
+func (s *Store) PartialUpdatesAtomic() bool { return true }

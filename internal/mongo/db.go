@@ -78,6 +78,10 @@ type DB struct {
 	batcher       *batcher
 	closeOnce     sync.Once
 	closeErr      error
+	// wholeDocumentUpdates: the server is FerretDB, whose update rewrites
+	// the whole document (two updates racing on one document lose one, even
+	// on different fields). MongoDB applies $set field by field.
+	wholeDocumentUpdates bool
 }
 
 // Open connects to uri and uses database. It pings the server so a wrong
@@ -99,8 +103,21 @@ func Open(ctx context.Context, uri, database string, opts Options) (*DB, error) 
 		_ = client.Disconnect(context.Background())
 		return nil, fmt.Errorf("mongo: ping: %w", err)
 	}
-	return newDB(client, database, opts), nil
+	db := newDB(client, database, opts)
+	var info struct {
+		FerretDBVersion string `bson:"ferretdbVersion"`
+	}
+	if err := client.Database("admin").RunCommand(ctx, bson.D{{Key: "buildInfo", Value: 1}}).Decode(&info); err != nil {
+		_ = client.Disconnect(context.Background())
+		return nil, fmt.Errorf("mongo: buildInfo: %w", err)
+	}
+	db.wholeDocumentUpdates = info.FerretDBVersion != ""
+	return db, nil
 }
+
+// PartialUpdatesAtomic reports whether updates of different fields of one
+// document never lose each other (MongoDB: yes; FerretDB: no).
+func (db *DB) PartialUpdatesAtomic() bool { return !db.wholeDocumentUpdates }
 
 func newDB(client *mongo.Client, database string, opts Options) *DB {
 	d := client.Database(database)

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/chatdesk/chatdesk/internal/chat"
 )
 
 // Bus delivers events between nodes over Redis pub/sub: at most once, in
@@ -150,6 +152,22 @@ func (b *Bus) Unsubscribe(ctx context.Context, topics ...string) error {
 // Publish sends payload to every node subscribed to topic.
 func (b *Bus) Publish(ctx context.Context, topic string, payload []byte) error {
 	return b.c.rdb.Publish(ctx, b.topicKey(topic), payload).Err()
+}
+
+// PublishBatch sends events in order, pipelined: one round trip.
+func (b *Bus) PublishBatch(ctx context.Context, events []chat.Published) error {
+	if len(events) == 0 {
+		return nil
+	}
+	if len(events) == 1 {
+		return b.Publish(ctx, events[0].Topic, events[0].Payload)
+	}
+	pipe := b.c.rdb.Pipeline()
+	for _, e := range events {
+		pipe.Publish(ctx, b.topicKey(e.Topic), e.Payload)
+	}
+	_, err := pipe.Exec(ctx)
+	return err
 }
 
 // Close ends the pub/sub connection.

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chatdesk/chatdesk/internal/chat"
 	"github.com/chatdesk/chatdesk/internal/checkfor"
 	"github.com/chatdesk/chatdesk/internal/desk"
 )
@@ -52,6 +53,7 @@ func TestBus(t *testing.T, newBuses func(t *testing.T) Buses) {
 		{"DeliversOnlySubscribedTopics", testBusTopics},
 		{"FanOutAndSelfDelivery", testBusFanOut},
 		{"PublishOrderPerTopic", testBusOrder},
+		{"PublishBatchInOrder", testBusBatch},
 		{"HandlersInRegistrationOrder", testBusHandlers},
 		{"SubscribeTwiceDeliversOnce", testBusSubscribeTwice},
 		{"UnsubscribeStopsDelivery", testBusUnsubscribe},
@@ -162,6 +164,26 @@ func testBusOrder(t *testing.T, bs Buses) {
 	if !slices.Equal(got1, want1) || !slices.Equal(got2, want2) {
 		t.Fatalf("per-topic order broken:\nconv:1 %q\nconv:2 %q", got1, got2)
 	}
+}
+
+// testBusBatch: a batch is delivered as its events one by one, in order,
+// interleaved with single publishes as they were sent.
+func testBusBatch(t *testing.T, bs Buses) {
+	got := record(bs.B)
+	subscribe(t, bs.B, "conv:1", "agents")
+	publish(t, bs.A, "conv:1", "before")
+	must(t, bs.A.PublishBatch(ctxT(t), []chat.Published{
+		{Topic: "conv:1", Payload: []byte("m1")},
+		{Topic: "agents", Payload: []byte("u1")},
+		{Topic: "conv:2", Payload: []byte("nobody")},
+		{Topic: "conv:1", Payload: []byte("m2")},
+	}))
+	publish(t, bs.A, "conv:1", "after")
+	want := []string{"conv:1=before", "conv:1=m1", "agents=u1", "conv:1=m2", "conv:1=after"}
+	if events := got.waitFor(t, "conv:1=after"); !slices.Equal(events, want) {
+		t.Fatalf("delivered %q, want %q", events, want)
+	}
+	must(t, bs.A.PublishBatch(ctxT(t), nil))
 }
 
 // testBusHandlers: every handler sees every event, in registration order,
