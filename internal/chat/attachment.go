@@ -45,8 +45,9 @@ type StoredFile struct {
 // configured otherwise.
 const DefaultMaxUploadBytes = 10 << 20
 
-// MaxImagePixels bounds the images accepted: decoding one for its thumbnail
-// costs 4 bytes per pixel.
+// MaxImagePixels bounds the images accepted, read from their header before
+// any pixel is decoded. What decoding may cost is bounded separately
+// (internal/media).
 const MaxImagePixels = 40_000_000
 
 // ErrUnsupportedType refuses a file whose content is not an accepted type.
@@ -55,8 +56,15 @@ var ErrUnsupportedType = &Error{Code: EUNSUPPORTED, Message: "Loại tệp này 
 // ErrEmptyFile refuses an upload without content.
 var ErrEmptyFile = &Error{Code: EINVALID, Message: "Tệp trống.", Fields: map[string]string{"file": "Vui lòng chọn một tệp có nội dung."}}
 
-// ErrBrokenImage refuses an image that cannot be read or is too large to open.
+// ErrBrokenImage refuses an image that cannot be read.
 var ErrBrokenImage = &Error{Code: EINVALID, Message: "Ảnh bị hỏng hoặc quá lớn để hiển thị.", Fields: map[string]string{"file": "Ảnh bị hỏng hoặc quá lớn để hiển thị."}}
+
+// ErrImageTooLarge refuses an image above MaxImagePixels, or one whose
+// decoding would cost the server more memory or time than it grants one
+// image (huge dimensions, an unusual format or depth).
+var ErrImageTooLarge = &Error{Code: ETOOLARGE, Message: imageTooLarge, Fields: map[string]string{"file": imageTooLarge}}
+
+const imageTooLarge = "Ảnh quá lớn để xử lý. Vui lòng gửi ảnh nhỏ hơn (tối đa 40 megapixel, ví dụ ảnh chụp màn hình hoặc ảnh đã giảm kích thước)."
 
 // TooLargeFile is the refusal of a file above max bytes, in the unit the
 // limit is best read in.
