@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/chatdesk/chatdesk/internal/chat"
+	"github.com/chatdesk/chatdesk/internal/media/mediatest"
 )
 
 // The images of issue #16: 6320×6320 (39.9 megapixels, under the 40 MP
@@ -23,8 +24,8 @@ import (
 const hostileSide = 6320
 
 func hostileJPEG(t testing.TB, sampling [][2]int) []byte {
-	return writeJPEG(t, jpegSpec{w: hostileSide, h: hostileSide, sampling: sampling, progressive: true, acScans: true, quant: 1,
-		dc: func(c, bx, by int) int { return (bx/16 + by/16 + c) % 40 }})
+	return mediatest.JPEG(t, mediatest.JPEGSpec{W: hostileSide, H: hostileSide, Sampling: sampling, Progressive: true, ACScans: true, Quant: 1,
+		DC: func(c, bx, by int) int { return (bx/16 + by/16 + c) % 40 }})
 }
 
 // measure runs f and returns how many bytes it allocated and how much the
@@ -73,7 +74,7 @@ func TestDecodeMemoryIsBounded(t *testing.T) {
 	}{
 		{"progressive JPEG 4:4:4, 6320×6320", hostileJPEG(t, s444), "image/jpeg", 320, 320},
 		{"progressive JPEG 4:2:0, 6320×6320", hostileJPEG(t, s420), "image/jpeg", 320, 320},
-		{"16-bit RGBA PNG, 6320×6320", hugePNG(t, hostileSide, hostileSide), "image/png", 320, 320},
+		{"16-bit RGBA PNG, 6320×6320", mediatest.HugePNG(t, hostileSide, hostileSide), "image/png", 320, 320},
 		{"baseline JPEG 2400×1600 (a photo)", photo.Bytes(), "image/jpeg", 320, 213},
 		{"GIF 3400×3400 (the standard decoder at its limit)", anim.Bytes(), "image/gif", 320, 320},
 	}
@@ -189,7 +190,7 @@ func TestSmallImageNotQueuedBehindBigOne(t *testing.T) {
 // memory answers unavailable (nothing stored, the client retries).
 func TestDecodeDeadlines(t *testing.T) {
 	hostile := hostileJPEG(t, [][2]int{{2, 2}, {1, 1}, {1, 1}})
-	big := hugePNG(t, 2000, 2000)
+	big := mediatest.HugePNG(t, 2000, 2000)
 	old := decodeTimeout
 	decodeTimeout = time.Nanosecond
 	for name, in := range map[string]struct {

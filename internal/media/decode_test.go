@@ -5,6 +5,7 @@ import (
 	"compress/zlib"
 	"context"
 	"fmt"
+	"github.com/chatdesk/chatdesk/internal/media/mediatest"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -96,14 +97,14 @@ func TestJPEGDCMatchesStandardDecoder(t *testing.T) {
 		// pixels where the full decode gives each 8×8 block its own.
 		{"image/jpeg encoder, 4:2:0 with AC", goJPEG(gradient(256, 192, false)), 8},
 		{"image/jpeg encoder, gray", goJPEG(gradient(200, 120, true)), 2},
-		{"baseline gray, odd size", writeJPEG(t, jpegSpec{w: 61, h: 35, sampling: [][2]int{{1, 1}}, quant: 4, dc: flatDC}), 1},
-		{"baseline 4:4:4", writeJPEG(t, jpegSpec{w: 64, h: 48, sampling: s444, quant: 3, dc: flatDC}), 2},
-		{"baseline 4:2:0, restarts", writeJPEG(t, jpegSpec{w: 90, h: 70, sampling: s420, quant: 2, restart: 3, dc: flatDC}), 2},
-		{"baseline 4:2:2", writeJPEG(t, jpegSpec{w: 80, h: 40, sampling: s422, quant: 2, dc: flatDC}), 2},
-		{"progressive 4:2:0", writeJPEG(t, jpegSpec{w: 96, h: 64, sampling: s420, progressive: true, quant: 2, dc: flatDC}), 2},
-		{"progressive 4:4:4, refined, AC scans, restarts", writeJPEG(t, jpegSpec{w: 77, h: 51, sampling: s444, progressive: true, refine: true, acScans: true, restart: 5, quant: 3, dc: flatDC}), 2},
-		{"progressive 4:2:0, one DC scan per component", writeJPEG(t, jpegSpec{w: 70, h: 50, sampling: s420, progressive: true, separateDC: true, acScans: true, quant: 2, dc: flatDC}), 2},
-		{"progressive gray", writeJPEG(t, jpegSpec{w: 40, h: 40, sampling: [][2]int{{1, 1}}, progressive: true, refine: true, quant: 5, dc: flatDC}), 1},
+		{"baseline gray, odd size", mediatest.JPEG(t, mediatest.JPEGSpec{W: 61, H: 35, Sampling: [][2]int{{1, 1}}, Quant: 4, DC: flatDC}), 1},
+		{"baseline 4:4:4", mediatest.JPEG(t, mediatest.JPEGSpec{W: 64, H: 48, Sampling: s444, Quant: 3, DC: flatDC}), 2},
+		{"baseline 4:2:0, restarts", mediatest.JPEG(t, mediatest.JPEGSpec{W: 90, H: 70, Sampling: s420, Quant: 2, Restart: 3, DC: flatDC}), 2},
+		{"baseline 4:2:2", mediatest.JPEG(t, mediatest.JPEGSpec{W: 80, H: 40, Sampling: s422, Quant: 2, DC: flatDC}), 2},
+		{"progressive 4:2:0", mediatest.JPEG(t, mediatest.JPEGSpec{W: 96, H: 64, Sampling: s420, Progressive: true, Quant: 2, DC: flatDC}), 2},
+		{"progressive 4:4:4, refined, AC scans, restarts", mediatest.JPEG(t, mediatest.JPEGSpec{W: 77, H: 51, Sampling: s444, Progressive: true, Refine: true, ACScans: true, Restart: 5, Quant: 3, DC: flatDC}), 2},
+		{"progressive 4:2:0, one DC scan per component", mediatest.JPEG(t, mediatest.JPEGSpec{W: 70, H: 50, Sampling: s420, Progressive: true, SeparateDC: true, ACScans: true, Quant: 2, DC: flatDC}), 2},
+		{"progressive gray", mediatest.JPEG(t, mediatest.JPEGSpec{W: 40, H: 40, Sampling: [][2]int{{1, 1}}, Progressive: true, Refine: true, Quant: 5, DC: flatDC}), 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -125,7 +126,7 @@ func TestJPEGDCMatchesStandardDecoder(t *testing.T) {
 }
 
 func TestJPEGDCRefusesDamage(t *testing.T) {
-	good := writeJPEG(t, jpegSpec{w: 64, h: 64, sampling: [][2]int{{2, 2}, {1, 1}, {1, 1}}, progressive: true, restart: 2, quant: 2, dc: flatDC})
+	good := mediatest.JPEG(t, mediatest.JPEGSpec{W: 64, H: 64, Sampling: [][2]int{{2, 2}, {1, 1}, {1, 1}}, Progressive: true, Restart: 2, Quant: 2, DC: flatDC})
 	cut := func(n int) []byte { return good[:len(good)-n] }
 	noEOI := cut(2)
 	tests := map[string][]byte{
@@ -149,7 +150,7 @@ func TestJPEGDCRefusesDamage(t *testing.T) {
 // cmykJPEG is a four-component (Adobe CMYK) JPEG, which image/jpeg reads
 // and the 1/8 decoder leaves to it.
 func cmykJPEG(t *testing.T) []byte {
-	return writeJPEG(t, jpegSpec{w: 16, h: 16, sampling: [][2]int{{1, 1}, {1, 1}, {1, 1}, {1, 1}}, adobe: true, quant: 2, dc: flatDC})
+	return mediatest.JPEG(t, mediatest.JPEGSpec{W: 16, H: 16, Sampling: [][2]int{{1, 1}, {1, 1}, {1, 1}, {1, 1}}, Adobe: true, Quant: 2, DC: flatDC})
 }
 
 // TestStreamPNGMatchesStandardDecoder: the row-by-row thumbnail equals the
@@ -193,8 +194,8 @@ func TestStreamPNGMatchesStandardDecoder(t *testing.T) {
 				info := pngInfo{depth: sp.depth, colorType: sp.colorType}
 				n := info.channels()
 				top := 1<<sp.depth - 1
-				data := writePNG(t, pngSpec{w: w, h: h, colorType: sp.colorType, depth: sp.depth, interlaced: interlaced, palette: sp.pal, trns: sp.trns,
-					pixel: func(x, y int) []int {
+				data := mediatest.PNG(t, mediatest.PNGSpec{W: w, H: h, ColorType: sp.colorType, Depth: sp.depth, Interlaced: interlaced, Palette: sp.pal, TRNS: sp.trns,
+					Pixel: func(x, y int) []int {
 						s := make([]int, n)
 						for i := range s {
 							s[i] = (x*(31+i*17) + y*(13+i*5) + i*x*y) % (top + 1)
@@ -237,7 +238,7 @@ func TestStreamPNGMatchesStandardDecoder(t *testing.T) {
 }
 
 func TestStreamPNGRefusesDamage(t *testing.T) {
-	good := writePNG(t, pngSpec{w: 50, h: 40, colorType: pngRGB, depth: 8, pixel: func(x, y int) []int { return []int{x, y, x ^ y} }})
+	good := mediatest.PNG(t, mediatest.PNGSpec{W: 50, H: 40, ColorType: pngRGB, Depth: 8, Pixel: func(x, y int) []int { return []int{x, y, x ^ y} }})
 	flip := func(i int) []byte {
 		b := append([]byte{}, good...)
 		b[i] ^= 0x40
@@ -268,15 +269,15 @@ func TestStreamPNGRefusesDamage(t *testing.T) {
 
 // writePNGRaw writes an 8-bit RGB PNG whose zlib stream is rows as given.
 func writePNGRaw(t *testing.T, w, h int, rows []byte) []byte {
-	data := writePNG(t, pngSpec{w: w, h: h, colorType: pngRGB, depth: 8, pixel: func(x, y int) []int { return []int{0, 0, 0} }})
+	data := mediatest.PNG(t, mediatest.PNGSpec{W: w, H: h, ColorType: pngRGB, Depth: 8, Pixel: func(x, y int) []int { return []int{0, 0, 0} }})
 	var z bytes.Buffer
 	zw := zlib.NewWriter(&z)
 	zw.Write(rows)
 	zw.Close()
 	var b bytes.Buffer
 	b.WriteString(pngMagic)
-	pngChunk(&b, "IHDR", data[16:29])
-	pngChunk(&b, "IDAT", z.Bytes())
-	pngChunk(&b, "IEND", nil)
+	mediatest.Chunk(&b, "IHDR", data[16:29])
+	mediatest.Chunk(&b, "IDAT", z.Bytes())
+	mediatest.Chunk(&b, "IEND", nil)
 	return b.Bytes()
 }

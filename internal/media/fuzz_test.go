@@ -3,6 +3,7 @@ package media
 import (
 	"context"
 	"encoding/binary"
+	"github.com/chatdesk/chatdesk/internal/media/mediatest"
 	"hash/crc32"
 	"testing"
 )
@@ -11,9 +12,9 @@ import (
 // panic or run away, whatever the bytes.
 
 func FuzzDecodeJPEGDC(f *testing.F) {
-	f.Add(writeJPEG(f, jpegSpec{w: 40, h: 24, sampling: [][2]int{{2, 2}, {1, 1}, {1, 1}}, quant: 2, restart: 2, dc: flatDC}))
-	f.Add(writeJPEG(f, jpegSpec{w: 33, h: 17, sampling: [][2]int{{1, 1}, {1, 1}, {1, 1}}, progressive: true, refine: true, acScans: true, quant: 3, dc: flatDC}))
-	f.Add(writeJPEG(f, jpegSpec{w: 16, h: 16, sampling: [][2]int{{1, 1}}, progressive: true, separateDC: true, quant: 1, dc: flatDC}))
+	f.Add(mediatest.JPEG(f, mediatest.JPEGSpec{W: 40, H: 24, Sampling: [][2]int{{2, 2}, {1, 1}, {1, 1}}, Quant: 2, Restart: 2, DC: flatDC}))
+	f.Add(mediatest.JPEG(f, mediatest.JPEGSpec{W: 33, H: 17, Sampling: [][2]int{{1, 1}, {1, 1}, {1, 1}}, Progressive: true, Refine: true, ACScans: true, Quant: 3, DC: flatDC}))
+	f.Add(mediatest.JPEG(f, mediatest.JPEGSpec{W: 16, H: 16, Sampling: [][2]int{{1, 1}}, Progressive: true, SeparateDC: true, Quant: 1, DC: flatDC}))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		info, err := parseJPEGInfo(data)
 		if err != nil || !info.dcSupported() || int64(info.width)*int64(info.height) > 1<<22 {
@@ -25,20 +26,19 @@ func FuzzDecodeJPEGDC(f *testing.F) {
 }
 
 func FuzzStreamPNG(f *testing.F) {
-	for _, s := range []pngSpec{
-		{w: 9, h: 7, colorType: pngRGBA, depth: 16, interlaced: true},
-		{w: 13, h: 5, colorType: pngGray, depth: 2, trns: []byte{0, 1}},
-		{w: 8, h: 8, colorType: pngPalette, depth: 4, palette: []byte{1, 2, 3, 4, 5, 6}, trns: []byte{9}},
+	for _, s := range []mediatest.PNGSpec{
+		{W: 9, H: 7, ColorType: pngRGBA, Depth: 16, Interlaced: true},
+		{W: 13, H: 5, ColorType: pngGray, Depth: 2, TRNS: []byte{0, 1}},
+		{W: 8, H: 8, ColorType: pngPalette, Depth: 4, Palette: []byte{1, 2, 3, 4, 5, 6}, TRNS: []byte{9}},
 	} {
-		info := pngInfo{depth: s.depth, colorType: s.colorType}
-		s.pixel = func(x, y int) []int {
-			v := make([]int, info.channels())
+		s.Pixel = func(x, y int) []int {
+			v := make([]int, mediatest.Channels(s.ColorType))
 			for i := range v {
-				v[i] = (x + y + i) % (1 << s.depth)
+				v[i] = (x + y + i) % (1 << s.Depth)
 			}
 			return v
 		}
-		f.Add(writePNG(f, s))
+		f.Add(mediatest.PNG(f, s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := parsePNG(fixCRCs(data), true)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"github.com/chatdesk/chatdesk/internal/media/mediatest"
 	"os"
 	"os/exec"
 	"runtime"
@@ -65,10 +66,10 @@ func TestDecodeRSSChild(t *testing.T) {
 	case "progressive-jpeg-420":
 		uploads = []upload{{hostileJPEG(t, s420), "image/jpeg"}}
 	case "png-16bit-rgba":
-		uploads = []upload{{hugePNG(t, hostileSide, hostileSide), "image/png"}}
+		uploads = []upload{{mediatest.HugePNG(t, hostileSide, hostileSide), "image/png"}}
 	case "mixed":
 		uploads = []upload{{hostileJPEG(t, s444), "image/jpeg"}, {hostileJPEG(t, s420), "image/jpeg"},
-			{hugePNG(t, hostileSide, hostileSide), "image/png"}, {pngOf(t, 400, 300), "image/png"}}
+			{mediatest.HugePNG(t, hostileSide, hostileSide), "image/png"}, {pngOf(t, 400, 300), "image/png"}}
 	}
 	runtime.GC()
 	debug.FreeOSMemory()

@@ -1,4 +1,8 @@
-package media
+// Package mediatest writes the image files chatdesk's decoders must handle,
+// including the hostile ones of issue #16, for tests: the standard library
+// encodes baseline JPEGs only and never interlaces PNGs or writes every
+// depth. Nothing here is used outside tests.
+package mediatest
 
 import (
 	"bytes"
@@ -8,24 +12,20 @@ import (
 	"testing"
 )
 
-// The standard library encodes baseline JPEGs only and never interlaces
-// PNGs or writes every depth; these writers make the files the decoders
-// must handle, including the hostile ones of issue #16.
-
-// jpegSpec describes a JPEG for writeJPEG. Blocks are flat: each 8×8 block
-// holds only a DC coefficient, given by dc (already quantised, in
-// the component's block grid).
-type jpegSpec struct {
-	w, h        int
-	sampling    [][2]int // h, v per component (1 or 3 components)
-	progressive bool
-	refine      bool // progressive: DC in two scans (Al=1, then a refinement)
-	separateDC  bool // progressive: one DC scan per component (non-interleaved)
-	acScans     bool // progressive: AC scans (all EOB runs) after the DC scans
-	restart     int  // restart interval in MCUs (0: none)
-	adobe       bool // Adobe APP14 (transform 0) instead of JFIF: CMYK for 4 components
-	quant       byte // DC quantiser
-	dc          func(comp, bx, by int) int
+// JPEGSpec describes a JPEG for JPEG. Blocks are flat: each 8×8 block
+// holds only a DC coefficient, given by DC (already quantised, in the
+// component's block grid).
+type JPEGSpec struct {
+	W, H        int
+	Sampling    [][2]int // h, v per component (1 or 3 components)
+	Progressive bool
+	Refine      bool // progressive: DC in two scans (Al=1, then a refinement)
+	SeparateDC  bool // progressive: one DC scan per component (non-interleaved)
+	ACScans     bool // progressive: AC scans (all EOB runs) after the DC scans
+	Restart     int  // restart interval in MCUs (0: none)
+	Adobe       bool // Adobe APP14 (transform 0) instead of JFIF: CMYK for 4 components
+	Quant       byte // DC quantiser
+	DC          func(comp, bx, by int) int
 }
 
 // Annex K luminance DC table: categories 0–11.
@@ -108,11 +108,11 @@ func segment(b *bytes.Buffer, marker byte, payload []byte) {
 	b.Write(payload)
 }
 
-func writeJPEG(t testing.TB, s jpegSpec) []byte {
+func JPEG(t testing.TB, s JPEGSpec) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	b.Write([]byte{0xFF, 0xD8})
-	if s.adobe {
+	if s.Adobe {
 		segment(&b, 0xEE, []byte("Adobe\x00\x64\x00\x00\x00\x00\x00"))
 	} else {
 		segment(&b, 0xE0, []byte("JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"))
@@ -121,17 +121,17 @@ func writeJPEG(t testing.TB, s jpegSpec) []byte {
 	for i := range q[1:] {
 		q[1+i] = 1
 	}
-	q[1] = s.quant
+	q[1] = s.Quant
 	segment(&b, 0xDB, q)
-	nc := len(s.sampling)
-	sof := []byte{8, byte(s.h >> 8), byte(s.h), byte(s.w >> 8), byte(s.w), byte(nc)}
+	nc := len(s.Sampling)
+	sof := []byte{8, byte(s.H >> 8), byte(s.H), byte(s.W >> 8), byte(s.W), byte(nc)}
 	hmax, vmax := 1, 1
-	for i, sv := range s.sampling {
+	for i, sv := range s.Sampling {
 		sof = append(sof, byte(i+1), byte(sv[0]<<4|sv[1]), 0)
 		hmax, vmax = max(hmax, sv[0]), max(vmax, sv[1])
 	}
 	marker := byte(0xC0)
-	if s.progressive {
+	if s.Progressive {
 		marker = 0xC2
 	}
 	segment(&b, marker, sof)
@@ -149,15 +149,15 @@ func writeJPEG(t testing.TB, s jpegSpec) []byte {
 	dht = append(dht, acCounts...)
 	dht = append(dht, acVals...)
 	segment(&b, 0xC4, dht)
-	if s.restart > 0 {
-		segment(&b, 0xDD, []byte{byte(s.restart >> 8), byte(s.restart)})
+	if s.Restart > 0 {
+		segment(&b, 0xDD, []byte{byte(s.Restart >> 8), byte(s.Restart)})
 	}
 	dcTable, acTable := canonical(dcCounts, dcVals), canonical(acCounts, acVals)
 	if nc == 1 {
-		s.sampling = [][2]int{{1, 1}}
+		s.Sampling = [][2]int{{1, 1}}
 		hmax, vmax = 1, 1
 	}
-	mcux, mcuy := ceilDiv(s.w, 8*hmax), ceilDiv(s.h, 8*vmax)
+	mcux, mcuy := ceilDiv(s.W, 8*hmax), ceilDiv(s.H, 8*vmax)
 
 	// scan writes one scan over comps; unit(c, bx, by) encodes one block.
 	scan := func(comps []int, ss, se, ah, al byte, unit func(w *bitWriter, c, bx, by int, pred *int)) {
@@ -170,14 +170,14 @@ func writeJPEG(t testing.TB, s jpegSpec) []byte {
 		w := &bitWriter{}
 		ux, uy := mcux, mcuy
 		if len(comps) == 1 {
-			c := s.sampling[comps[0]]
-			ux = ceilDiv(ceilDiv(s.w*c[0], hmax), 8)
-			uy = ceilDiv(ceilDiv(s.h*c[1], vmax), 8)
+			c := s.Sampling[comps[0]]
+			ux = ceilDiv(ceilDiv(s.W*c[0], hmax), 8)
+			uy = ceilDiv(ceilDiv(s.H*c[1], vmax), 8)
 		}
 		preds := make([]int, len(comps))
 		rst := 0
 		for u := 0; u < ux*uy; u++ {
-			if s.restart > 0 && u > 0 && u%s.restart == 0 {
+			if s.Restart > 0 && u > 0 && u%s.Restart == 0 {
 				w.flush()
 				w.buf.Write([]byte{0xFF, byte(0xD0 + rst%8)})
 				rst++
@@ -189,7 +189,7 @@ func writeJPEG(t testing.TB, s jpegSpec) []byte {
 					unit(w, c, mx, my, &preds[i])
 					continue
 				}
-				sv := s.sampling[c]
+				sv := s.Sampling[c]
 				for v := 0; v < sv[1]; v++ {
 					for h := 0; h < sv[0]; h++ {
 						unit(w, c, mx*sv[0]+h, my*sv[1]+v, &preds[i])
@@ -205,9 +205,9 @@ func writeJPEG(t testing.TB, s jpegSpec) []byte {
 		all[i] = i
 	}
 	switch {
-	case !s.progressive:
+	case !s.Progressive:
 		scan(all, 0, 63, 0, 0, func(w *bitWriter, c, bx, by int, pred *int) {
-			v := s.dc(c, bx, by)
+			v := s.DC(c, bx, by)
 			writeDiff(w, dcTable, v-*pred)
 			*pred = v
 			eob := acTable[0x00]
@@ -215,34 +215,34 @@ func writeJPEG(t testing.TB, s jpegSpec) []byte {
 		})
 	default:
 		al := byte(0)
-		if s.refine {
+		if s.Refine {
 			al = 1
 		}
 		first := func(w *bitWriter, c, bx, by int, pred *int) {
-			v := s.dc(c, bx, by) >> al
+			v := s.DC(c, bx, by) >> al
 			writeDiff(w, dcTable, v-*pred)
 			*pred = v
 		}
-		if s.separateDC {
+		if s.SeparateDC {
 			for _, c := range all {
 				scan([]int{c}, 0, 0, 0, al, first)
 			}
 		} else {
 			scan(all, 0, 0, 0, al, first)
 		}
-		if s.refine {
+		if s.Refine {
 			scan(all, 0, 0, 1, 0, func(w *bitWriter, c, bx, by int, _ *int) {
-				w.write(uint32(s.dc(c, bx, by)&1), 1)
+				w.write(uint32(s.DC(c, bx, by)&1), 1)
 			})
 		}
-		if s.acScans {
-			if s.restart > 0 {
+		if s.ACScans {
+			if s.Restart > 0 {
 				// EOB runs stop at restarts; simpler to switch them off.
 				segment(&b, 0xDD, []byte{0, 0})
 			}
 			for _, c := range all {
-				sv := s.sampling[c]
-				blocks := ceilDiv(ceilDiv(s.w*sv[0], hmax), 8) * ceilDiv(ceilDiv(s.h*sv[1], vmax), 8)
+				sv := s.Sampling[c]
+				blocks := ceilDiv(ceilDiv(s.W*sv[0], hmax), 8) * ceilDiv(ceilDiv(s.H*sv[1], vmax), 8)
 				hdr := []byte{1, byte(c + 1), 0x00, 1, 63, 0}
 				segment(&b, 0xDA, hdr)
 				w := &bitWriter{}
@@ -263,19 +263,20 @@ func writeJPEG(t testing.TB, s jpegSpec) []byte {
 	return b.Bytes()
 }
 
-// pngSpec describes a PNG for writePNG; pixel returns the samples of a
-// pixel at the image's depth (1 sample for gray and palette, 2, 3 or 4).
-type pngSpec struct {
-	w, h       int
-	colorType  byte
-	depth      int
-	interlaced bool
-	palette    []byte // PLTE payload
-	trns       []byte
-	pixel      func(x, y int) []int
+// PNGSpec describes a PNG for PNG; Pixel returns the samples of a pixel
+// at the image's depth (1 sample for gray and palette, 2, 3 or 4).
+type PNGSpec struct {
+	W, H       int
+	ColorType  byte
+	Depth      int
+	Interlaced bool
+	Palette    []byte // PLTE payload
+	TRNS       []byte
+	Pixel      func(x, y int) []int
 }
 
-func pngChunk(b *bytes.Buffer, typ string, data []byte) {
+// Chunk writes one PNG chunk with its length and CRC.
+func Chunk(b *bytes.Buffer, typ string, data []byte) {
 	var n [4]byte
 	binary.BigEndian.PutUint32(n[:], uint32(len(data)))
 	b.Write(n[:])
@@ -288,39 +289,39 @@ func pngChunk(b *bytes.Buffer, typ string, data []byte) {
 	b.Write(n[:])
 }
 
-// writePNG writes every row with a different filter (y mod 5), so the
+// PNG writes every row with a different filter (y mod 5), so the
 // decoders meet all five.
-func writePNG(t testing.TB, s pngSpec) []byte {
+func PNG(t testing.TB, s PNGSpec) []byte {
 	t.Helper()
-	info := pngInfo{width: s.w, height: s.h, depth: s.depth, colorType: s.colorType}
-	bpp := max(1, info.bitsPerPixel()/8)
+	bits := s.Depth * Channels(s.ColorType)
+	bpp := max(1, bits/8)
 	var raw bytes.Buffer
 	zw, _ := zlib.NewWriterLevel(&raw, zlib.BestSpeed)
 	passes := []struct{ x0, y0, dx, dy int }{{0, 0, 1, 1}}
-	if s.interlaced {
+	if s.Interlaced {
 		passes = adam7[:]
 	}
 	for _, ps := range passes {
-		pw, ph := ceilDiv(s.w-ps.x0, ps.dx), ceilDiv(s.h-ps.y0, ps.dy)
+		pw, ph := ceilDiv(s.W-ps.x0, ps.dx), ceilDiv(s.H-ps.y0, ps.dy)
 		if pw <= 0 || ph <= 0 {
 			continue
 		}
-		n := int(info.rowBytes(pw))
+		n := (pw*bits + 7) / 8
 		prev := make([]byte, n)
 		for y := 0; y < ph; y++ {
 			cur := make([]byte, n)
 			bit := 0
 			for x := 0; x < pw; x++ {
-				for _, v := range s.pixel(ps.x0+x*ps.dx, ps.y0+y*ps.dy) {
+				for _, v := range s.Pixel(ps.x0+x*ps.dx, ps.y0+y*ps.dy) {
 					switch {
-					case s.depth == 16:
+					case s.Depth == 16:
 						cur[bit/8], cur[bit/8+1] = byte(v>>8), byte(v)
-					case s.depth == 8:
+					case s.Depth == 8:
 						cur[bit/8] = byte(v)
 					default:
-						cur[bit/8] |= byte(v << (8 - s.depth - bit%8))
+						cur[bit/8] |= byte(v << (8 - s.Depth - bit%8))
 					}
-					bit += s.depth
+					bit += s.Depth
 				}
 			}
 			f := byte(y % 5)
@@ -355,33 +356,33 @@ func writePNG(t testing.TB, s pngSpec) []byte {
 	var b bytes.Buffer
 	b.WriteString(pngMagic)
 	ihdr := make([]byte, 13)
-	binary.BigEndian.PutUint32(ihdr[0:], uint32(s.w))
-	binary.BigEndian.PutUint32(ihdr[4:], uint32(s.h))
-	ihdr[8], ihdr[9] = byte(s.depth), s.colorType
-	if s.interlaced {
+	binary.BigEndian.PutUint32(ihdr[0:], uint32(s.W))
+	binary.BigEndian.PutUint32(ihdr[4:], uint32(s.H))
+	ihdr[8], ihdr[9] = byte(s.Depth), s.ColorType
+	if s.Interlaced {
 		ihdr[12] = 1
 	}
-	pngChunk(&b, "IHDR", ihdr)
-	if s.palette != nil {
-		pngChunk(&b, "PLTE", s.palette)
+	Chunk(&b, "IHDR", ihdr)
+	if s.Palette != nil {
+		Chunk(&b, "PLTE", s.Palette)
 	}
-	if s.trns != nil {
-		pngChunk(&b, "tRNS", s.trns)
+	if s.TRNS != nil {
+		Chunk(&b, "tRNS", s.TRNS)
 	}
 	// Split the pixel data over several IDAT chunks, as encoders do.
 	data := raw.Bytes()
 	for len(data) > 0 {
 		n := min(len(data), 8192)
-		pngChunk(&b, "IDAT", data[:n])
+		Chunk(&b, "IDAT", data[:n])
 		data = data[n:]
 	}
-	pngChunk(&b, "IEND", nil)
+	Chunk(&b, "IEND", nil)
 	return b.Bytes()
 }
 
-// hugePNG is a w×h 16-bit RGBA PNG (8 bytes per pixel once decoded),
+// HugePNG is a w×h 16-bit RGBA PNG (8 bytes per pixel once decoded),
 // written a row at a time so the test itself never holds the image.
-func hugePNG(t testing.TB, w, h int) []byte {
+func HugePNG(t testing.TB, w, h int) []byte {
 	t.Helper()
 	var raw bytes.Buffer
 	zw, _ := zlib.NewWriterLevel(&raw, zlib.BestSpeed)
@@ -401,9 +402,59 @@ func hugePNG(t testing.TB, w, h int) []byte {
 	ihdr := make([]byte, 13)
 	binary.BigEndian.PutUint32(ihdr[0:], uint32(w))
 	binary.BigEndian.PutUint32(ihdr[4:], uint32(h))
-	ihdr[8], ihdr[9] = 16, pngRGBA
-	pngChunk(&b, "IHDR", ihdr)
-	pngChunk(&b, "IDAT", raw.Bytes())
-	pngChunk(&b, "IEND", nil)
+	ihdr[8], ihdr[9] = 16, RGBA
+	Chunk(&b, "IHDR", ihdr)
+	Chunk(&b, "IDAT", raw.Bytes())
+	Chunk(&b, "IEND", nil)
 	return b.Bytes()
 }
+
+const pngMagic = "\x89PNG\r\n\x1a\n"
+
+// PNG colour types.
+const (
+	Gray      = 0
+	RGB       = 2
+	Palette   = 3
+	GrayAlpha = 4
+	RGBA      = 6
+)
+
+// Channels is the number of samples per pixel of a PNG colour type.
+func Channels(colorType byte) int {
+	switch colorType {
+	case RGB:
+		return 3
+	case GrayAlpha:
+		return 2
+	case RGBA:
+		return 4
+	}
+	return 1
+}
+
+// adam7 is the placement of each pass of an interlaced PNG.
+var adam7 = [7]struct{ x0, y0, dx, dy int }{
+	{0, 0, 8, 8}, {4, 0, 8, 8}, {0, 4, 4, 8}, {2, 0, 4, 4}, {0, 2, 2, 4}, {1, 0, 2, 2}, {0, 1, 1, 2},
+}
+
+func paeth(a, b, c int) byte {
+	p := a + b - c
+	pa, pb, pc := abs(p-a), abs(p-b), abs(p-c)
+	if pa <= pb && pa <= pc {
+		return byte(a)
+	}
+	if pb <= pc {
+		return byte(b)
+	}
+	return byte(c)
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+func ceilDiv(a, b int) int { return (a + b - 1) / b }
