@@ -121,6 +121,47 @@ func CleanFileName(name string) string {
 	return name
 }
 
+// blockedExtensions are file types that run code when an agent or a
+// visitor opens them (programs, installers, scripts, shortcuts, macro-
+// enabled Office files, disk images that bypass the download warning,
+// active web content, certificates that prompt an install). Refused by
+// name whatever the bytes are: a text file named .bat or .exe passes
+// content sniffing as text, and the receiver's system runs it by its name.
+var blockedExtensions = map[string]bool{}
+
+func init() {
+	for _, ext := range strings.Fields(`
+		exe com scr pif cpl dll sys drv ocx efi msi msp mst msix msixbundle appx appxbundle appinstaller
+		application appref-ms xbap vsto gadget xll
+		bat cmd btm vb vbs vbe js jse mjs wsf wsh wsc ws sct hta
+		ps1 ps1xml ps2 ps2xml psc1 psc2 psd1 psm1 msh msh1 msh2 mshxml msh1xml msh2xml
+		lnk url website scf shb shs inf reg chm hlp msc diagcab
+		library-ms search-ms searchconnector-ms settingcontent-ms
+		jar jnlp class py pyw pyz pyc pl rb php sh bash zsh csh ksh command tool run desktop
+		app dmg pkg mpkg workflow action scpt scptd terminal
+		apk apks xapk aab deb rpm appimage
+		iso img vhd vhdx
+		docm dotm xlsm xltm xlam xla pptm potm ppam ppsm sldm mdb mde accde accdb ade adp
+		html htm xhtml xht shtml mht mhtml svg svgz
+		cer crt der`) {
+		blockedExtensions[ext] = true
+	}
+}
+
+// CheckFileName refuses a file whose name makes the receiver's system run
+// it. The name is judged as it will be stored (CleanFileName) and as
+// Windows saves it: trailing dots and spaces are dropped, so "a.exe." is an
+// .exe.
+func CheckFileName(name string) error {
+	name = strings.TrimRight(strings.ToLower(CleanFileName(name)), ". ")
+	ext := strings.TrimPrefix(path.Ext(name), ".")
+	if blockedExtensions[ext] {
+		msg := "Không được phép gửi tệp ." + ext + ": loại tệp này có thể chạy chương trình trên máy người nhận."
+		return &Error{Code: EUNSUPPORTED, Message: msg, Fields: map[string]string{"file": msg}}
+	}
+	return nil
+}
+
 // CleanCaption checks the optional text sent with an attachment.
 func CleanCaption(text string) (string, error) {
 	if strings.TrimSpace(text) == "" {
