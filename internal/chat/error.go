@@ -25,6 +25,8 @@ const (
 	EUNSUPPORTED  = "unsupported_type" // a file whose content is not an accepted type
 	EDISABLED     = "account_disabled"
 	ELOCKED       = "account_locked"
+	EORIGIN       = "origin_not_allowed"     // a browser page of a site that may not use the API
+	EMEDIATYPE    = "unsupported_media_type" // a body that is not what the route reads (JSON, or multipart for uploads)
 )
 
 // Error is the application error. Message is Vietnamese and safe to show to

@@ -86,6 +86,7 @@ func TestLoginLockoutAndRateLimits(t *testing.T) {
 		n.newConversation("Khách", "0912000999", "")
 	}
 	req, _ := http.NewRequest("POST", n.base+"/api/conversations", strings.NewReader(`{"fields":{"name":"Khách","phone":"0912000999"}}`))
+	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -111,6 +112,7 @@ func TestInputLimits(t *testing.T) {
 	for _, body := range []string{`[]`, `{"fields":{"name":"a"}} {"x":1}`, `{"fields":"name"}`, `not json`} {
 		var e errorAnswer
 		req, _ := http.NewRequest("POST", n.base+"/api/conversations", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
