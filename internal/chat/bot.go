@@ -53,7 +53,7 @@ const (
 // the stored key, kept when b leaves the key empty.
 func ValidateBotSettings(b *BotSettings, previousKey string) error {
 	fields := map[string]string{}
-	b.Name = strings.TrimSpace(b.Name)
+	b.Name = strings.TrimSpace(CleanLine(b.Name))
 	if b.Name == "" {
 		b.Name = DefaultBotSettings().Name
 	}
@@ -149,8 +149,7 @@ func BotPrompt(b BotSettings, c *Conversation, history []*Message) []BotTurn {
 // CleanBotAnswer trims what the API returned to a storable message, or ""
 // when there is nothing to say.
 func CleanBotAnswer(s string) string {
-	s = strings.TrimSpace(strings.ToValidUTF8(s, ""))
-	s = strings.ReplaceAll(s, "\x00", "")
+	s = strings.TrimSpace(CleanMultiline(strings.ToValidUTF8(s, "")))
 	if utf8.RuneCountInString(s) > MaxMessageLen {
 		s = string([]rune(s)[:MaxMessageLen-1]) + "…"
 	}

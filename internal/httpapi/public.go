@@ -45,7 +45,9 @@ func (s *Server) createConversation(c *gin.Context) {
 		body.Fields = map[string]any{}
 	}
 	out, err := s.svc.CreateConversation(c.Request.Context(), desk.NewConversation{
-		Fields: body.Fields, PageURL: body.PageURL, Referrer: body.Referrer,
+		// Only http(s) addresses are kept: agents open them from the
+		// dashboard.
+		Fields: body.Fields, PageURL: chat.CleanPageURL(body.PageURL), Referrer: chat.CleanPageURL(body.Referrer),
 		UserAgent: c.GetHeader("User-Agent"), IP: c.ClientIP(),
 	})
 	if err != nil {
