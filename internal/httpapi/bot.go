@@ -23,6 +23,17 @@ func (s *Server) adminSaveBot(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	// The stored key must not follow the bot to a new URL. The service
+	// checks it too once it calls chat.ValidateBotUpdate; until then this
+	// is where the rule holds.
+	prev, err := s.svc.BotSettings(c.Request.Context(), actor(c))
+	if err == nil {
+		err = chat.CheckBotKeyKept(b, prev.BaseURL, prev.APIKeySet)
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	out, err := s.svc.SaveBotSettings(c.Request.Context(), actor(c), b)
 	if err != nil {
 		s.fail(c, err)
