@@ -39,6 +39,10 @@ func (s *Server) uploadAttachment(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	if !hasMediaType(c.Request, "multipart/form-data") {
+		s.fail(c, errNotMultipart)
+		return
+	}
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, max+multipartOverhead)
 	clientID, caption, up, err := readUpload(c.Request, max)
 	if err == nil {

@@ -25,7 +25,7 @@ const uploadRoute = "/api/conversations/:id/attachments"
 //     desk.Service.OriginAllowed — embedding sites, the public origin; any
 //     origin in development). Requests without an Origin (curl, servers)
 //     pass: the check protects visitors' browsers, tokens protect data.
-//   - a body that is not JSON (multipart for uploads). A cross-site HTML
+//   - a body that is not JSON (uploads: multipart, see uploadAttachment). A cross-site HTML
 //     form or a no-cors fetch can only send text/plain, urlencoded or
 //     multipart bodies without a CORS preflight, so requiring JSON also
 //     stops the browsers that send no Origin.
@@ -41,17 +41,20 @@ func (s *Server) guard() gin.HandlerFunc {
 			s.fail(c, errForeignOrigin)
 			return
 		}
-		// Bodiless actions (claim, resolve, handoff…) carry no type.
-		if c.Request.ContentLength != 0 {
-			want, refusal := "application/json", errNotJSON
-			if c.FullPath() == uploadRoute {
-				want, refusal = "multipart/form-data", errNotMultipart
-			}
-			if mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type")); err != nil || mt != want {
-				s.fail(c, refusal)
-				return
-			}
+		// Bodiless actions (claim, resolve, handoff…) carry no type. Uploads
+		// are multipart, checked by their handler once it knows the caller
+		// may send (a wrong type says nothing a refusal should not).
+		if c.Request.ContentLength != 0 && c.FullPath() != uploadRoute && !hasMediaType(c.Request, "application/json") {
+			s.fail(c, errNotJSON)
+			return
 		}
 		c.Next()
 	}
+}
+
+// hasMediaType reports whether r's body is declared as mediaType
+// (parameters such as charset aside).
+func hasMediaType(r *http.Request, mediaType string) bool {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && mt == mediaType
 }
