@@ -64,6 +64,8 @@ test-fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzValidateSubmission$$' -fuzztime $(FUZZTIME) ./internal/chat
 	$(GO) test -run '^$$' -fuzz '^FuzzNormalizePhone$$' -fuzztime $(FUZZTIME) ./internal/chat
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeFrame$$' -fuzztime $(FUZZTIME) ./internal/realtime
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeJPEGDC$$' -fuzztime $(FUZZTIME) ./internal/media
+	$(GO) test -run '^$$' -fuzz '^FuzzStreamPNG$$' -fuzztime $(FUZZTIME) ./internal/media
 
 test-web: web-deps
 	cd web-widget && npm test

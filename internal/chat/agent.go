@@ -51,6 +51,10 @@ func ValidateAgentInput(email, name string, role Role, password string, keepPass
 	}
 	if n := utf8.RuneCountInString(strings.TrimSpace(name)); n == 0 || n > 80 {
 		fields["name"] = "Tên phải có từ 1 đến 80 ký tự."
+	} else if !utf8.ValidString(name) || HasUnsafeText(name) {
+		// The service stores the name as given, so it is refused rather
+		// than silently rewritten.
+		fields["name"] = "Tên không được chứa ký tự điều khiển hoặc ký tự đảo chiều văn bản."
 	}
 	if !role.Valid() {
 		fields["role"] = "Vai trò không hợp lệ."

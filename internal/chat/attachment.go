@@ -45,8 +45,9 @@ type StoredFile struct {
 // configured otherwise.
 const DefaultMaxUploadBytes = 10 << 20
 
-// MaxImagePixels bounds the images accepted: decoding one for its thumbnail
-// costs 4 bytes per pixel.
+// MaxImagePixels bounds the images accepted, read from their header before
+// any pixel is decoded. What decoding may cost is bounded separately
+// (internal/media).
 const MaxImagePixels = 40_000_000
 
 // ErrUnsupportedType refuses a file whose content is not an accepted type.
@@ -55,8 +56,15 @@ var ErrUnsupportedType = &Error{Code: EUNSUPPORTED, Message: "Loại tệp này 
 // ErrEmptyFile refuses an upload without content.
 var ErrEmptyFile = &Error{Code: EINVALID, Message: "Tệp trống.", Fields: map[string]string{"file": "Vui lòng chọn một tệp có nội dung."}}
 
-// ErrBrokenImage refuses an image that cannot be read or is too large to open.
+// ErrBrokenImage refuses an image that cannot be read.
 var ErrBrokenImage = &Error{Code: EINVALID, Message: "Ảnh bị hỏng hoặc quá lớn để hiển thị.", Fields: map[string]string{"file": "Ảnh bị hỏng hoặc quá lớn để hiển thị."}}
+
+// ErrImageTooLarge refuses an image above MaxImagePixels, or one whose
+// decoding would cost the server more memory or time than it grants one
+// image (huge dimensions, an unusual format or depth).
+var ErrImageTooLarge = &Error{Code: ETOOLARGE, Message: imageTooLarge, Fields: map[string]string{"file": imageTooLarge}}
+
+const imageTooLarge = "Ảnh quá lớn để xử lý. Vui lòng gửi ảnh nhỏ hơn (tối đa 40 megapixel, ví dụ ảnh chụp màn hình hoặc ảnh đã giảm kích thước)."
 
 // TooLargeFile is the refusal of a file above max bytes, in the unit the
 // limit is best read in.
@@ -111,6 +119,47 @@ func CleanFileName(name string) string {
 		name = string(r[:MaxFileNameLen])
 	}
 	return name
+}
+
+// blockedExtensions are file types that run code when an agent or a
+// visitor opens them (programs, installers, scripts, shortcuts, macro-
+// enabled Office files, disk images that bypass the download warning,
+// active web content, certificates that prompt an install). Refused by
+// name whatever the bytes are: a text file named .bat or .exe passes
+// content sniffing as text, and the receiver's system runs it by its name.
+var blockedExtensions = map[string]bool{}
+
+func init() {
+	for _, ext := range strings.Fields(`
+		exe com scr pif cpl dll sys drv ocx efi msi msp mst msix msixbundle appx appxbundle appinstaller
+		application appref-ms xbap vsto gadget xll
+		bat cmd btm vb vbs vbe js jse mjs wsf wsh wsc ws sct hta
+		ps1 ps1xml ps2 ps2xml psc1 psc2 psd1 psm1 msh msh1 msh2 mshxml msh1xml msh2xml
+		lnk url website scf shb shs inf reg chm hlp msc diagcab
+		library-ms search-ms searchconnector-ms settingcontent-ms
+		jar jnlp class py pyw pyz pyc pl rb php sh bash zsh csh ksh command tool run desktop
+		app dmg pkg mpkg workflow action scpt scptd terminal
+		apk apks xapk aab deb rpm appimage
+		iso img vhd vhdx
+		docm dotm xlsm xltm xlam xla pptm potm ppam ppsm sldm mdb mde accde accdb ade adp
+		html htm xhtml xht shtml mht mhtml svg svgz
+		cer crt der`) {
+		blockedExtensions[ext] = true
+	}
+}
+
+// CheckFileName refuses a file whose name makes the receiver's system run
+// it. The name is judged as it will be stored (CleanFileName) and as
+// Windows saves it: trailing dots and spaces are dropped, so "a.exe." is an
+// .exe.
+func CheckFileName(name string) error {
+	name = strings.TrimRight(strings.ToLower(CleanFileName(name)), ". ")
+	ext := strings.TrimPrefix(path.Ext(name), ".")
+	if blockedExtensions[ext] {
+		msg := "Không được phép gửi tệp ." + ext + ": loại tệp này có thể chạy chương trình trên máy người nhận."
+		return &Error{Code: EUNSUPPORTED, Message: msg, Fields: map[string]string{"file": msg}}
+	}
+	return nil
 }
 
 // CleanCaption checks the optional text sent with an attachment.

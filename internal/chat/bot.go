@@ -53,7 +53,7 @@ const (
 // the stored key, kept when b leaves the key empty.
 func ValidateBotSettings(b *BotSettings, previousKey string) error {
 	fields := map[string]string{}
-	b.Name = strings.TrimSpace(b.Name)
+	b.Name = strings.TrimSpace(CleanLine(b.Name))
 	if b.Name == "" {
 		b.Name = DefaultBotSettings().Name
 	}
@@ -110,6 +110,38 @@ func ValidateBotSettings(b *BotSettings, previousKey string) error {
 	return nil
 }
 
+// ValidateBotUpdate is ValidateBotSettings over the stored settings prev,
+// with CheckBotKeyKept: the service's entry point for an admin's save.
+func ValidateBotUpdate(b *BotSettings, prev BotSettings) error {
+	kept := CheckBotKeyKept(*b, prev.BaseURL, prev.APIKey != "" || prev.APIKeySet)
+	err := ValidateBotSettings(b, prev.APIKey)
+	if kept == nil {
+		return err
+	}
+	if e, ok := AsError(err); ok {
+		for k, v := range kept.(*Error).Fields {
+			e.Fields[k] = v
+		}
+		return e
+	}
+	return kept
+}
+
+// CheckBotKeyKept refuses to keep the stored API key (an empty apiKey in a
+// save) when baseUrl changes: the key is write-only so that admins cannot
+// read it, and pointing the bot at a server of one's own would hand it
+// over with the first request. A new URL needs the key typed again;
+// clearing the URL sends the key nowhere and is allowed. storedURL is the
+// saved (normalised) baseUrl, storedKey whether a key is saved.
+func CheckBotKeyKept(b BotSettings, storedURL string, storedKey bool) error {
+	url := strings.TrimRight(strings.TrimSpace(b.BaseURL), "/")
+	if !storedKey || strings.TrimSpace(b.APIKey) != "" || url == "" || url == storedURL {
+		return nil
+	}
+	return &Error{Code: EINVALID, Message: "Cấu hình trợ lý ảo chưa hợp lệ.", Fields: map[string]string{
+		"apiKey": "Vui lòng nhập lại khóa API khi đổi địa chỉ API: khóa đã lưu chỉ dùng cho địa chỉ cũ."}}
+}
+
 // BotTurn is one message of a chat-completions request.
 type BotTurn struct {
 	Role    string `json:"role"` // system, user or assistant
@@ -149,8 +181,7 @@ func BotPrompt(b BotSettings, c *Conversation, history []*Message) []BotTurn {
 // CleanBotAnswer trims what the API returned to a storable message, or ""
 // when there is nothing to say.
 func CleanBotAnswer(s string) string {
-	s = strings.TrimSpace(strings.ToValidUTF8(s, ""))
-	s = strings.ReplaceAll(s, "\x00", "")
+	s = strings.TrimSpace(CleanMultiline(strings.ToValidUTF8(s, "")))
 	if utf8.RuneCountInString(s) > MaxMessageLen {
 		s = string([]rune(s)[:MaxMessageLen-1]) + "…"
 	}

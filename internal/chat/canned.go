@@ -38,6 +38,9 @@ var shortcutRE = regexp.MustCompile(`^[a-z0-9_-]{1,30}$`)
 func ValidateCannedReply(r *CannedReply) error {
 	fields := map[string]string{}
 	r.Shortcut = strings.ToLower(strings.TrimSpace(r.Shortcut))
+	if cleanText(r.Title) && cleanText(r.Text) {
+		r.Title, r.Text = CleanLine(r.Title), CleanMultiline(r.Text)
+	}
 	r.Title = strings.TrimSpace(r.Title)
 	r.Text = strings.TrimSpace(r.Text)
 	if !shortcutRE.MatchString(r.Shortcut) {

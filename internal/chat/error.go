@@ -25,10 +25,12 @@ const (
 	EUNSUPPORTED  = "unsupported_type" // a file whose content is not an accepted type
 	EDISABLED     = "account_disabled"
 	ELOCKED       = "account_locked"
+	EORIGIN       = "origin_not_allowed"     // a browser page of a site that may not use the API
+	EMEDIATYPE    = "unsupported_media_type" // a body that is not what the route reads (JSON, or multipart for uploads)
 )
 
 // ErrorCodes lists every code, for the front-ends' copy (protocol.WireJS).
-var ErrorCodes = []string{ECONFLICT, EINTERNAL, EINVALID, ENOTFOUND, EUNAUTHORIZED, EFORBIDDEN, ENOTASSIGNED, EASSIGNED, ERATELIMITED, EUNAVAILABLE, ETOOLARGE, EUNSUPPORTED, EDISABLED, ELOCKED}
+var ErrorCodes = []string{ECONFLICT, EINTERNAL, EINVALID, ENOTFOUND, EUNAUTHORIZED, EFORBIDDEN, ENOTASSIGNED, EASSIGNED, ERATELIMITED, EUNAVAILABLE, ETOOLARGE, EUNSUPPORTED, EDISABLED, ELOCKED, EORIGIN, EMEDIATYPE}
 
 // Error is the application error. Message is Vietnamese and safe to show to
 // end users; Fields carries per-field messages for form validation.

@@ -66,7 +66,7 @@ var fieldKeyRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
 // ValidateFormField checks a field definition written by an admin.
 func ValidateFormField(f *FormField) error {
 	fields := map[string]string{}
-	f.Label = strings.TrimSpace(f.Label)
+	f.Label = strings.TrimSpace(CleanLine(f.Label))
 	if !fieldKeyRE.MatchString(f.Key) {
 		fields["key"] = "Mã trường chỉ gồm chữ thường không dấu, số, dấu gạch dưới và bắt đầu bằng chữ (tối đa 40 ký tự)."
 	}
@@ -80,7 +80,7 @@ func ValidateFormField(f *FormField) error {
 		seen := map[string]bool{}
 		clean := make([]string, 0, len(f.Options))
 		for _, o := range f.Options {
-			o = strings.TrimSpace(o)
+			o = strings.TrimSpace(CleanLine(o))
 			if o == "" || seen[o] {
 				continue
 			}
@@ -172,8 +172,13 @@ func validateValue(d FormField, raw any, present bool) (string, string) {
 		return "", ""
 	}
 	s, ok := raw.(string)
-	if !ok {
+	if !ok || !utf8.ValidString(s) {
 		return "", "Giá trị không hợp lệ."
+	}
+	if d.Type == FieldTextarea {
+		s = CleanMultiline(s)
+	} else {
+		s = CleanLine(s)
 	}
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -181,9 +186,6 @@ func validateValue(d FormField, raw any, present bool) (string, string) {
 			return "", requiredMessage(d)
 		}
 		return "", ""
-	}
-	if !utf8.ValidString(s) || strings.ContainsRune(s, 0) {
-		return "", "Giá trị không hợp lệ."
 	}
 	limit := MaxFieldValueLen
 	if d.Type == FieldTextarea {

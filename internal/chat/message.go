@@ -51,14 +51,15 @@ func ValidateClientID(id string) error {
 	return nil
 }
 
-// CleanMessageText trims text and checks its length and encoding.
+// CleanMessageText checks a message's encoding, removes control and
+// bidi-control characters (CleanMultiline), trims it and checks its length.
 func CleanMessageText(text string) (string, error) {
-	text = strings.TrimSpace(text)
+	if !utf8.ValidString(text) {
+		return "", &Error{Code: EINVALID, Message: "Tin nhắn chứa ký tự không hợp lệ.", Fields: map[string]string{"text": "Tin nhắn chứa ký tự không hợp lệ."}}
+	}
+	text = strings.TrimSpace(CleanMultiline(text))
 	if text == "" {
 		return "", &Error{Code: EINVALID, Message: "Tin nhắn không được để trống.", Fields: map[string]string{"text": "Tin nhắn không được để trống."}}
-	}
-	if !utf8.ValidString(text) || strings.ContainsRune(text, 0) {
-		return "", &Error{Code: EINVALID, Message: "Tin nhắn chứa ký tự không hợp lệ.", Fields: map[string]string{"text": "Tin nhắn chứa ký tự không hợp lệ."}}
 	}
 	if utf8.RuneCountInString(text) > MaxMessageLen {
 		return "", &Error{Code: ETOOLARGE, Message: "Tin nhắn quá dài (tối đa 4000 ký tự).", Fields: map[string]string{"text": "Tin nhắn quá dài (tối đa 4000 ký tự)."}}

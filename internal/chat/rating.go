@@ -23,10 +23,9 @@ func CleanRating(stars int, comment string) (int, string, error) {
 	if stars < 1 || stars > 5 {
 		fields["stars"] = "Vui lòng chọn từ 1 đến 5 sao."
 	}
-	comment = strings.TrimSpace(comment)
-	if !utf8.ValidString(comment) || strings.ContainsRune(comment, 0) {
+	if !utf8.ValidString(comment) {
 		fields["comment"] = "Nhận xét chứa ký tự không hợp lệ."
-	} else if utf8.RuneCountInString(comment) > MaxRatingComment {
+	} else if comment = strings.TrimSpace(CleanMultiline(comment)); utf8.RuneCountInString(comment) > MaxRatingComment {
 		fields["comment"] = "Nhận xét tối đa 500 ký tự."
 	}
 	if len(fields) > 0 {

@@ -82,11 +82,11 @@ func ValidateSettings(s *Settings, agentExists func(id string) bool) error {
 	if !colorRE.MatchString(s.WidgetColor) {
 		fields["widgetColor"] = "Màu phải có dạng #RRGGBB."
 	}
-	s.WidgetTitle = strings.TrimSpace(s.WidgetTitle)
+	s.WidgetTitle = strings.TrimSpace(CleanLine(strings.ToValidUTF8(s.WidgetTitle, "")))
 	if n := utf8.RuneCountInString(s.WidgetTitle); n == 0 || n > 60 {
 		fields["widgetTitle"] = "Tiêu đề phải có từ 1 đến 60 ký tự."
 	}
-	s.WidgetGreeting = strings.TrimSpace(s.WidgetGreeting)
+	s.WidgetGreeting = strings.TrimSpace(CleanMultiline(strings.ToValidUTF8(s.WidgetGreeting, "")))
 	if utf8.RuneCountInString(s.WidgetGreeting) > 300 {
 		fields["widgetGreeting"] = "Lời chào tối đa 300 ký tự."
 	}

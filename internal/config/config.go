@@ -141,6 +141,8 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	case "production":
 		if c.JWTSecret == "" || c.JWTSecret == DevJWTSecret || len(c.JWTSecret) < 32 {
 			errs = append(errs, errors.New("CHATDESK_JWT_SECRET must be set to a random value of at least 32 characters in production (e.g. `openssl rand -hex 32`)"))
+		} else if err := checkSecret(c.JWTSecret); err != nil {
+			errs = append(errs, err)
 		}
 	case "development":
 		if c.JWTSecret == "" {

@@ -54,6 +54,9 @@ func (ms *Messages) SendAttachment(ctx context.Context, actor Actor, c *chat.Con
 	if prev, err := ms.store.MessageByClientID(ctx, c.ID, clientID); err == nil {
 		return prev, true, nil
 	}
+	if err := chat.CheckFileName(up.Name); err != nil {
+		return nil, false, err
+	}
 	typ, err := media.Sniff(up.Data)
 	if err != nil {
 		return nil, false, err
@@ -65,7 +68,7 @@ func (ms *Messages) SendAttachment(ctx context.Context, actor Actor, c *chat.Con
 	var thumb []byte
 	var thumbType string
 	if typ.Kind == chat.KindImage {
-		img, err := media.Inspect(up.Data, typ.ContentType)
+		img, err := media.InspectContext(ctx, up.Data, typ.ContentType)
 		if err != nil {
 			return nil, false, err
 		}

@@ -54,15 +54,15 @@ func (a *Auth) Login(ctx context.Context, email, password, ip string) (*LoginRes
 	} else if err != nil {
 		return nil, a.fail.unavailable(err)
 	}
-	if !auth.CheckPassword(ag.PasswordHash, password) {
+	// A disabled account answers like a wrong password: the right password
+	// must not be confirmable (tokens of a disabled agent still answer
+	// account_disabled, see AuthenticateAgent).
+	if !auth.CheckPassword(ag.PasswordHash, password) || ag.Disabled {
 		a.failed(ctx, email)
 		return nil, errBadLogin
 	}
 	if a.lim != nil {
 		_ = a.lim.Reset(ctx, "login-fail", email)
-	}
-	if ag.Disabled {
-		return nil, errDisabled
 	}
 	return a.issue(ag)
 }

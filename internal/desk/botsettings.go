@@ -28,7 +28,7 @@ func (ad *Admin) SaveBotSettings(ctx context.Context, actor Actor, b chat.BotSet
 	if err != nil {
 		return chat.BotSettings{}, ad.fail.unavailable(err)
 	}
-	if err := chat.ValidateBotSettings(&b, prev.APIKey); err != nil {
+	if err := chat.ValidateBotUpdate(&b, prev); err != nil {
 		return chat.BotSettings{}, err
 	}
 	if err := ad.store.SaveBotSettings(ctx, b); err != nil {

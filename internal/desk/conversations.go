@@ -72,10 +72,11 @@ func (cs *Conversations) CreateConversation(ctx context.Context, in NewConversat
 		Status:  chat.StatusWaiting,
 		Answers: answers,
 		Visitor: chat.Visitor{
-			Name:      chat.AnswerValue(answers, chat.KeyName),
-			Phone:     chat.AnswerValue(answers, chat.KeyPhone),
-			PageURL:   truncate(in.PageURL, 2000),
-			Referrer:  truncate(in.Referrer, 2000),
+			Name:  chat.AnswerValue(answers, chat.KeyName),
+			Phone: chat.AnswerValue(answers, chat.KeyPhone),
+			// Only http(s) addresses are kept: agents open them.
+			PageURL:   truncate(chat.CleanPageURL(in.PageURL), 2000),
+			Referrer:  truncate(chat.CleanPageURL(in.Referrer), 2000),
 			UserAgent: truncate(in.UserAgent, 500),
 			IP:        in.IP,
 		},

@@ -39,8 +39,17 @@ func (s *Server) uploadAttachment(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	if !hasMediaType(c.Request, "multipart/form-data") {
+		s.fail(c, errNotMultipart)
+		return
+	}
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, max+multipartOverhead)
 	clientID, caption, up, err := readUpload(c.Request, max)
+	if err == nil {
+		// The name decides what the receiver's system does with the file,
+		// whatever sniffing finds in it.
+		err = chat.CheckFileName(up.Name)
+	}
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {

@@ -22,6 +22,8 @@ var statusOf = map[string]int{
 	chat.ECONFLICT:     http.StatusConflict,
 	chat.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 	chat.EUNSUPPORTED:  http.StatusUnsupportedMediaType,
+	chat.EMEDIATYPE:    http.StatusUnsupportedMediaType,
+	chat.EORIGIN:       http.StatusForbidden,
 	chat.ERATELIMITED:  http.StatusTooManyRequests,
 	chat.ELOCKED:       http.StatusTooManyRequests,
 	chat.EUNAVAILABLE:  http.StatusServiceUnavailable,

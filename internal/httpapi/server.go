@@ -60,7 +60,7 @@ func New(svc *desk.Core, cfg Config, log *slog.Logger, extra Extra) (*gin.Engine
 	}
 	s.static(r)
 
-	api := r.Group("/api", s.cors())
+	api := r.Group("/api", s.cors(), s.guard())
 	api.OPTIONS("/*any", func(c *gin.Context) { c.Status(http.StatusNoContent) })
 	api.GET("/widget/config", s.widgetConfig)
 	api.GET("/form-fields", s.formFields)

@@ -5,8 +5,11 @@ import (
 	"compress/gzip"
 	"html/template"
 	"net/http"
+	"net/url"
 	"os"
+	"path"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -81,19 +84,27 @@ func (g *gzipCache) get(path string) ([]byte, error) {
 }
 
 // dashboard serves files from the built SPA and falls back to index.html so
-// client-side routes survive a reload.
+// client-side routes survive a reload. A path that names a file (under
+// assets/, or with an extension) and does not exist is 404: index.html
+// under an asset's name would be cached for a year as that asset.
 func (s *Server) dashboard(c *gin.Context) {
 	rel := strings.TrimPrefix(filepath.Clean("/"+c.Param("path")), "/")
 	if rel != "" {
 		p := filepath.Join(s.cfg.DashboardDir, rel)
 		if st, err := os.Stat(p); err == nil && !st.IsDir() {
+			s.pageHeaders(c)
 			if strings.HasPrefix(rel, "assets/") {
 				c.Header("Cache-Control", "public, max-age=31536000, immutable")
 			}
 			c.File(p)
 			return
 		}
+		if rel == "assets" || strings.HasPrefix(rel, "assets/") || path.Ext(rel) != "" {
+			s.fail(c, errNoRoute)
+			return
+		}
 	}
+	s.pageHeaders(c)
 	index := filepath.Join(s.cfg.DashboardDir, "index.html")
 	if _, err := os.Stat(index); err != nil {
 		c.Data(http.StatusOK, "text/html; charset=utf-8", []byte(`<!doctype html><meta charset="utf-8"><title>chatdesk</title><p>Bảng điều khiển chưa được build: <code>cd web-dashboard &amp;&amp; npm run build</code>.</p>`))
@@ -101,6 +112,37 @@ func (s *Server) dashboard(c *gin.Context) {
 	}
 	c.Header("Cache-Control", "no-cache")
 	c.File(index)
+}
+
+// pageHeaders sets what every page (dashboard, demo) carries, the same
+// policy Nginx sends for /dashboard (nginx/chatdesk-http.conf), so a node
+// serving browsers directly is as strict: scripts and styles from this
+// origin only (inline styles for React's style attributes), images also
+// from data: and blob: (attachments), connections to this origin's API and
+// WebSocket, no plugins, never framed.
+func (s *Server) pageHeaders(c *gin.Context) {
+	h := c.Writer.Header()
+	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'"+
+		s.socketSources(c.Request)+"; media-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+	h.Set("X-Frame-Options", "DENY")
+}
+
+var hostRE = regexp.MustCompile(`^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?$`)
+
+// socketSources names this origin's WebSocket for connect-src ('self' does
+// not cover ws: and wss: in every browser): the public URL's host, else the
+// host the request came to (both schemes: a TLS proxy may sit in front).
+func (s *Server) socketSources(r *http.Request) string {
+	if u, err := url.Parse(s.cfg.PublicURL); err == nil && s.cfg.PublicURL != "" && hostRE.MatchString(u.Host) {
+		if u.Scheme == "https" {
+			return " wss://" + u.Host
+		}
+		return " ws://" + u.Host
+	}
+	if hostRE.MatchString(r.Host) {
+		return " ws://" + r.Host + " wss://" + r.Host
+	}
+	return ""
 }
 
 var demoPage = template.Must(template.New("demo").Parse(`<!doctype html>
@@ -133,6 +175,7 @@ func (s *Server) demo(c *gin.Context) {
 		}
 		origin = scheme + "://" + c.Request.Host
 	}
+	s.pageHeaders(c)
 	c.Header("Content-Type", "text/html; charset=utf-8")
 	_ = demoPage.Execute(c.Writer, map[string]string{"Origin": strings.TrimSuffix(origin, "/"), "Version": s.cfg.Version})
 }

@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/chatdesk/chatdesk/internal/chat"
+	"github.com/chatdesk/chatdesk/internal/media/mediatest"
 )
 
 // tinyWebP is a 1×1 lossless WebP (x/image has no encoder).
@@ -134,7 +135,12 @@ func TestInspect(t *testing.T) {
 		{"tall jpeg", encode(t, 300, 900, func(b *bytes.Buffer, i image.Image) error { return jpeg.Encode(b, i, nil) }), "image/jpeg", 300, 900, "image/jpeg", 106, 320, nil},
 		{"webp", webp, "image/webp", 1, 1, "", 0, 0, nil},
 		{"truncated png", pngOf(t, 400, 400)[:60], "image/png", 0, 0, "", 0, 0, chat.ErrBrokenImage},
-		{"pixel bomb header", bombPNG(t), "image/png", 0, 0, "", 0, 0, chat.ErrBrokenImage},
+		{"pixel bomb header", bombPNG(t), "image/png", 0, 0, "", 0, 0, chat.ErrImageTooLarge},
+		{"progressive jpeg, read at 1/8", mediatest.JPEG(t, mediatest.JPEGSpec{W: 3000, H: 2000, Sampling: [][2]int{{2, 2}, {1, 1}, {1, 1}}, Progressive: true, ACScans: true, Quant: 2, DC: flatDC}), "image/jpeg", 3000, 2000, "image/jpeg", 320, 213, nil},
+		{"large jpeg whose 1/8 is smaller than a thumbnail", mediatest.JPEG(t, mediatest.JPEGSpec{W: 2000, H: 1200, Sampling: [][2]int{{1, 1}, {1, 1}, {1, 1}}, Progressive: true, Quant: 2, DC: flatDC}), "image/jpeg", 2000, 1200, "image/jpeg", 250, 150, nil},
+		{"16-bit png, read row by row", mediatest.HugePNG(t, 1200, 900), "image/png", 1200, 900, "image/png", 320, 240, nil},
+		{"interlaced png", mediatest.PNG(t, mediatest.PNGSpec{W: 500, H: 400, ColorType: pngRGBA, Depth: 8, Interlaced: true, Pixel: func(x, y int) []int { return []int{x, y, 0, 255} }}), "image/png", 500, 400, "image/png", 320, 256, nil},
+		{"cmyk jpeg", cmykJPEG(t), "image/jpeg", 16, 16, "", 0, 0, nil},
 		{"not an image type", []byte("%PDF-1.7"), "application/pdf", 0, 0, "", 0, 0, chat.ErrUnsupportedType},
 	}
 	for _, tt := range tests {
@@ -163,8 +169,8 @@ func TestInspect(t *testing.T) {
 	}
 }
 
-// bombPNG is a valid PNG header announcing 10000×10000 pixels: refused
-// before any pixel is decoded.
+// bombPNG is a valid PNG header announcing 10000×10000 pixels (100
+// megapixels): refused before any pixel is decoded.
 func bombPNG(t *testing.T) []byte {
 	data := pngOf(t, 1, 1)
 	binary.BigEndian.PutUint32(data[16:], 10000)

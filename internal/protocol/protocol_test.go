@@ -4,7 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/chatdesk/chatdesk/internal/chat"
@@ -84,5 +89,35 @@ func TestErrorOfNeverLeaksInternals(t *testing.T) {
 	b := Reply(EvtError, "r1", rl)
 	if !bytes.Contains(b, []byte(`"retryAfter":7`)) || !bytes.Contains(b, []byte(`"id":"r1"`)) {
 		t.Fatalf("wire form %s", b)
+	}
+}
+
+// Every error code constant of internal/chat is listed in chat.ErrorCodes
+// (and so reaches wire.js): a new code cannot be forgotten.
+func TestEveryErrorCodeIsListed(t *testing.T) {
+	f, err := parser.ParseFile(token.NewFileSet(), "../chat/error.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := map[string]bool{}
+	for _, c := range chat.ErrorCodes {
+		listed[c] = true
+	}
+	for _, d := range f.Decls {
+		g, ok := d.(*ast.GenDecl)
+		if !ok || g.Tok != token.CONST {
+			continue
+		}
+		for _, spec := range g.Specs {
+			for i, name := range spec.(*ast.ValueSpec).Names {
+				lit, ok := spec.(*ast.ValueSpec).Values[i].(*ast.BasicLit)
+				if !ok || !strings.HasPrefix(name.Name, "E") {
+					continue
+				}
+				if code, _ := strconv.Unquote(lit.Value); !listed[code] {
+					t.Errorf("chat.%s (%s) is missing from chat.ErrorCodes", name.Name, code)
+				}
+			}
+		}
 	}
 }

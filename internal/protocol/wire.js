@@ -77,6 +77,8 @@ export const ERROR_CODE = /* @__PURE__ */ Object.freeze({
   UNSUPPORTED_TYPE: 'unsupported_type',
   ACCOUNT_DISABLED: 'account_disabled',
   ACCOUNT_LOCKED: 'account_locked',
+  ORIGIN_NOT_ALLOWED: 'origin_not_allowed',
+  UNSUPPORTED_MEDIA_TYPE: 'unsupported_media_type',
 });
 
 /** Limits of a frame and of a message. */

@@ -88,7 +88,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"PUT", "/api/admin/bot", map[string]any{"enabled": false}, adminOnly},
 		// Checked before the body is read: a JSON body is a bad upload only
 		// for the callers who may send.
-		{"POST", "/api/conversations/" + id + "/attachments", map[string]any{"x": 1}, map[string]int{"anonymous": 401, "expired": 401, "disabled agent": 403, "visitor of another conversation": 404, "visitor": 400, "non-assigned agent": 403, "assigned agent": 400, "admin": 403}},
+		{"POST", "/api/conversations/" + id + "/attachments", map[string]any{"x": 1}, map[string]int{"anonymous": 401, "expired": 401, "disabled agent": 403, "visitor of another conversation": 404, "visitor": 415, "non-assigned agent": 403, "assigned agent": 415, "admin": 403}},
 		{"GET", "/api/conversations/" + id + "/attachments/" + chat.NewID(), nil, map[string]int{"anonymous": 401, "expired": 401, "disabled agent": 403, "visitor of another conversation": 404, "visitor": 404, "non-assigned agent": 404, "assigned agent": 404, "admin": 404}},
 		{"POST", "/api/conversations/" + id + "/handoff", nil, map[string]int{"anonymous": 401, "expired": 401, "disabled agent": 403, "visitor of another conversation": 404, "non-assigned agent": 403, "assigned agent": 403, "admin": 403}},
 		{"PUT", "/api/admin/settings", map[string]any{"assignmentMode": "round_robin", "widgetColor": "#2563eb", "widgetTitle": "Hỗ trợ", "widgetGreeting": ""}, adminOnly},

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chatdesk/chatdesk/internal/chat"
 	"github.com/chatdesk/chatdesk/internal/clienttest"
 	"github.com/chatdesk/chatdesk/internal/config"
 	"github.com/chatdesk/chatdesk/internal/wsclient"
@@ -90,6 +91,7 @@ func TestLoginLockoutAndRateLimits(t *testing.T) {
 		n.newConversation("Khách", "0912000999", "")
 	}
 	req, _ := http.NewRequest("POST", n.base+"/api/conversations", strings.NewReader(`{"fields":{"name":"Khách","phone":"0912000999"}}`))
+	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -115,6 +117,7 @@ func TestInputLimits(t *testing.T) {
 	for _, body := range []string{`[]`, `{"fields":{"name":"a"}} {"x":1}`, `{"fields":"name"}`, `not json`} {
 		var e clienttest.ErrorAnswer
 		req, _ := http.NewRequest("POST", n.base+"/api/conversations", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -142,5 +145,30 @@ func TestMetricsExposition(t *testing.T) {
 		if !strings.Contains(string(raw), want) {
 			t.Errorf("/metrics lacks %q", want)
 		}
+	}
+}
+
+// TestDisabledAccountLoginLooksLikeAWrongPassword: the right password of a
+// disabled account gets exactly the wrong-password answer, so a guesser
+// cannot confirm it (issue #16, finding 8e).
+func TestDisabledAccountLoginLooksLikeAWrongPassword(t *testing.T) {
+	n := startNode(t)
+	admin, _ := n.login("admin@chatdesk.local")
+	var created struct{ Agent *chat.Agent }
+	if st := n.do("POST", "/api/admin/agents", admin, map[string]any{"email": "tat@chatdesk.local", "name": "Tắt", "role": "agent", "password": "matkhau123"}, &created); st != 201 {
+		t.Fatalf("create agent: %d", st)
+	}
+	if st := n.do("PATCH", "/api/admin/agents/"+created.Agent.ID, admin, map[string]any{"disabled": true}, nil); st != 200 {
+		t.Fatalf("disable: %d", st)
+	}
+	answer := func(password string) (int, clienttest.ErrorAnswer) {
+		var e clienttest.ErrorAnswer
+		st := n.do("POST", "/api/auth/login", "", map[string]string{"email": "tat@chatdesk.local", "password": password}, &e)
+		return st, e
+	}
+	wrongSt, wrong := answer("sai-mat-khau")
+	rightSt, right := answer("matkhau123")
+	if wrongSt != 401 || rightSt != wrongSt || right.Error.Code != wrong.Error.Code || right.Error.Message != wrong.Error.Message {
+		t.Fatalf("right password of a disabled account: %d %+v; wrong password: %d %+v", rightSt, right.Error, wrongSt, wrong.Error)
 	}
 }

@@ -257,4 +257,36 @@ check("nginx: limit zones defined at http level, used by the proxy rules",
 check("nginx: access log never logs query strings",
       not re.search(r"\$(request|request_uri|args|query_string|arg_\w+)\b", active(re.search(r"log_format[^;]*;", httpc, re.S).group(0))))
 
+
+# Headers: every location of the shared proxy rules includes the header
+# snippet (a location with its own add_header inherits nothing), and the
+# snippet never lets a page be framed.
+headers_conf = read("nginx/chatdesk-headers.conf")
+blocks = re.findall(r"^location\s+([^{]+)\{(.*?)^\}", proxy, re.S | re.M)
+missing = [loc.strip() for loc, body in blocks if "include chatdesk-headers.conf;" not in active(body)]
+check("nginx: every location includes chatdesk-headers.conf", blocks and not missing, missing)
+check("nginx: chatdesk-headers.conf sends nosniff and X-Frame-Options DENY (hiding the node's)",
+      re.search(r'^add_header X-Frame-Options "DENY" always;', headers_conf, re.M)
+      and re.search(r"^proxy_hide_header X-Frame-Options;", headers_conf, re.M)
+      and re.search(r'^add_header X-Content-Type-Options "nosniff" always;', headers_conf, re.M))
+dash = {loc.strip(): active(body) for loc, body in blocks if loc.strip().startswith("/dashboard")}
+check("nginx: every /dashboard location sends the dashboard CSP instead of the node's",
+      set(dash) == {"/dashboard", "/dashboard/assets/"}
+      and all("proxy_hide_header Content-Security-Policy;" in b and "add_header Content-Security-Policy $chatdesk_dashboard_csp always;" in b
+              for b in dash.values()), sorted(dash))
+assets = dash.get("/dashboard/assets/", "")
+check("nginx: only assets the node has are cached for a year (no 'always' on the immutable Cache-Control)",
+      re.search(r'add_header Cache-Control "public, max-age=31536000, immutable";', assets)
+      and not re.search(r"immutable\"\s+always", assets), assets)
+csp = re.search(r'\$chatdesk_dashboard_csp \{\s*default\s+"([^"]+)"', httpc)
+check("nginx: the dashboard CSP forbids framing, plugins and inline or foreign scripts",
+      csp and "frame-ancestors 'none'" in csp.group(1) and "object-src 'none'" in csp.group(1)
+      and re.search(r"script-src 'self';", csp.group(1)) and "unsafe-eval" not in csp.group(1), csp and csp.group(1))
+# The node sends the same policy itself (for deployments without this Nginx).
+static_go = read("internal/httpapi/static.go") if os.path.isfile(os.path.join(ROOT, "internal/httpapi/static.go")) else ""
+node_csp = re.search(r'"(default-src \'self\'; script-src[^"]*)"', static_go)
+check("nginx and the node agree on the dashboard CSP (up to the WebSocket source)",
+      csp and node_csp and csp.group(1).replace(" $chatdesk_ws_scheme://$host", "").startswith(node_csp.group(1)),
+      (csp and csp.group(1), node_csp and node_csp.group(1)))
+
 print(f"# static checks: {sum(results)} passed, {len(results) - sum(results)} failed")

@@ -120,10 +120,19 @@ class Node(BaseHTTPRequestHandler):
             ctype = "application/javascript"
             payload = b"/* chatdesk widget */" + b"window.chatdesk=1;" * 400
             extra = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
+        elif self.path.startswith("/dashboard/assets/"):
+            # Like the node: hashed bundles exist, any other asset is 404.
+            if self.path == "/dashboard/assets/index-abc123.js":
+                ctype, payload = "application/javascript", b"console.log('dashboard')"
+                extra = {"Content-Security-Policy": "default-src *", "X-Frame-Options": "SAMEORIGIN"}
+            else:
+                status, ctype = 404, "application/json"
+                payload = b'{"error":{"code":"not_found","message":"x"}}'
+                extra = {"Content-Security-Policy": "default-src 'none'", "X-Frame-Options": "DENY"}
         elif self.path.startswith("/dashboard"):
             ctype = "text/html; charset=utf-8"
             payload = b"<!doctype html><title>dashboard</title>"
-            extra = {"Content-Security-Policy": "default-src *", "X-Powered-By": "go"}
+            extra = {"Content-Security-Policy": "default-src *", "X-Powered-By": "go", "X-Frame-Options": "SAMEORIGIN"}
         else:
             ctype = "application/json"
             payload = json.dumps(info).encode()
@@ -213,6 +222,18 @@ def request(addr, method, path, headers=None, body=None, source="127.0.0.1", tls
         data = resp.read()
         tls_version = conn.sock.version() if tls and conn.sock else None
         return resp.status, {k.lower(): v for k, v in resp.getheaders()}, data, tls_version
+    finally:
+        conn.close()
+
+
+def header_values(addr, path, name):
+    """Every value of one response header (request() keeps only the last)."""
+    conn = http.client.HTTPConnection(*addr, timeout=10)
+    try:
+        conn.request("GET", path)
+        resp = conn.getresponse()
+        resp.read()
+        return [v for k, v in resp.getheaders() if k.lower() == name.lower()]
     finally:
         conn.close()
 
@@ -415,9 +436,21 @@ def loopback(root, work):
               "frame-ancestors 'none'" in csp and "script-src 'self'" in csp and "connect-src 'self' ws://127.0.0.1;" in csp
               and "default-src *" not in csp and rh.get("x-frame-options") == "DENY" and "x-powered-by" not in rh, rh)
 
+        check("dashboard: exactly one X-Frame-Options (DENY), the node's SAMEORIGIN replaced",
+              header_values(addr, "/dashboard/", "X-Frame-Options") == ["DENY"]
+              and header_values(addr, "/dashboard/", "Content-Security-Policy") == [csp])
+
         s, rh, _, _ = request(addr, "GET", "/dashboard/assets/index-abc123.js")
-        check("dashboard assets (hashed names): 1-year immutable cache",
-              s == 200 and rh.get("cache-control") == "public, max-age=31536000, immutable", rh)
+        check("dashboard assets (hashed names): 1-year immutable cache, dashboard CSP, not framed",
+              s == 200 and rh.get("cache-control") == "public, max-age=31536000, immutable"
+              and rh.get("content-security-policy") == csp and rh.get("x-frame-options") == "DENY", rh)
+        s, rh, d, _ = request(addr, "GET", "/dashboard/assets/anything-else")
+        check("dashboard: an unknown asset stays the node's 404 (no index.html, never cached), with the headers",
+              s == 404 and "html" not in rh.get("content-type", "") and "immutable" not in rh.get("cache-control", "")
+              and rh.get("content-security-policy") == csp and rh.get("x-frame-options") == "DENY"
+              and rh.get("x-content-type-options") == "nosniff", (s, rh, d[:80]))
+        _, rh, _, _ = request(addr, "GET", "/api/ping")
+        check("API answers are never framed either (X-Frame-Options DENY)", rh.get("x-frame-options") == "DENY", rh)
 
         # Access log: JSON, request id, no query strings.
         request(addr, "GET", "/api/conversations?q=0912345678&status=waiting")
