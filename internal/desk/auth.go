@@ -33,7 +33,9 @@ var errDisabled = &chat.Error{Code: chat.EDISABLED, Message: "Tài khoản đã 
 // message answers an unknown email and a wrong password.
 func (a *Auth) Login(ctx context.Context, email, password, ip string) (*LoginResult, error) {
 	email = chat.NormalizeEmail(email)
-	if err := a.limits.take(ctx, "login-ip", ip); err != nil {
+	// Guessing protection fails closed: with Redis away, logins are refused
+	// (unavailable) rather than let through uncounted.
+	if err := a.limits.takeStrict(ctx, "login-ip", ip); err != nil {
 		return nil, err
 	}
 	if email == "" || password == "" || len(password) > chat.MaxPasswordLen {
@@ -42,7 +44,11 @@ func (a *Auth) Login(ctx context.Context, email, password, ip string) (*LoginRes
 	if a.lim != nil {
 		// Per-account lockout: counted on failures only, checked first so
 		// a locked account does not even reach bcrypt.
-		if wait, err := a.lim.Peek(ctx, "login-fail", email); err == nil && wait > 0 {
+		wait, err := a.lim.Peek(ctx, "login-fail", email)
+		if err != nil {
+			return nil, a.fail.unavailable(err)
+		}
+		if wait > 0 {
 			return nil, &chat.Error{Code: chat.ELOCKED, Message: "Tài khoản tạm thời bị khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau.", RetryAfter: wait}
 		}
 	}

@@ -1,5 +1,9 @@
-// Package ratelimit enforces chatdesk's request limits with ulule/limiter on
-// Redis, so every node counts against the same buckets.
+// Package ratelimit enforces chatdesk's request limits with ulule/limiter.
+// Limits that must hold across the cluster (logins, conversations opened
+// per address) count in Redis, so every node counts against the same
+// buckets; limits of what one socket or one conversation sends count in
+// the node's memory: a visitor's socket lives on one node for its whole
+// life, and a message must not cost a Redis round trip per limit.
 package ratelimit
 
 import (
@@ -9,11 +13,18 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 	"github.com/ulule/limiter/v3"
+	"github.com/ulule/limiter/v3/drivers/store/memory"
 	sredis "github.com/ulule/limiter/v3/drivers/store/redis"
 )
 
 // Rules names the buckets the service uses, with their rates.
 type Rules map[string]limiter.Rate
+
+// Local are the rules counted per node, in memory: message and typing
+// rates. A visitor whose tabs sit on two nodes (or whose REST fallback
+// requests land on several) gets the limit once per node; that bounds a
+// flood as well and costs Redis nothing (docs/architecture.md).
+var Local = map[string]bool{"msg-visitor": true, "msg-ip": true, "typing-sender": true}
 
 // DefaultRules are generous enough for Vietnamese mobile carriers, where
 // many visitors share one IP behind carrier-grade NAT, and tight enough to
@@ -47,14 +58,20 @@ type Limiter struct {
 	limiters map[string]*limiter.Limiter
 }
 
-// New builds limiters on the given Redis client under prefix.
-func New(rdb *goredis.Client, prefix string, rules Rules) (*Limiter, error) {
-	store, err := sredis.NewStoreWithOptions(rdb, limiter.StoreOptions{Prefix: prefix + ":rl"})
+// New builds limiters: the Local rules in this node's memory, the others
+// on the given Redis client under prefix.
+func New(rdb goredis.UniversalClient, prefix string, rules Rules) (*Limiter, error) {
+	shared, err := sredis.NewStoreWithOptions(rdb, limiter.StoreOptions{Prefix: prefix + ":rl"})
 	if err != nil {
 		return nil, err
 	}
+	local := memory.NewStoreWithOptions(limiter.StoreOptions{Prefix: "rl", CleanUpInterval: time.Minute})
 	l := &Limiter{rules: rules, limiters: map[string]*limiter.Limiter{}}
 	for name, rate := range rules {
+		store := shared
+		if Local[name] {
+			store = local
+		}
 		l.limiters[name] = limiter.New(store, rate)
 	}
 	return l, nil

@@ -2,6 +2,7 @@ package ratelimit
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -53,5 +54,53 @@ func TestRulesAreIndependentAndLimit(t *testing.T) {
 	}
 	if take("login-ip") != 0 {
 		t.Fatal("reset did not clear the bucket")
+	}
+}
+
+// Message and typing limits count in the node's memory (no Redis round
+// trip per message); logins and conversations opened count in Redis, for
+// the whole cluster.
+func TestLocalRulesStayOutOfRedis(t *testing.T) {
+	rdb := goredis.NewClient(&goredis.Options{Addr: testenv.RedisAddr(t)})
+	defer rdb.Close()
+	prefix := testenv.UniqueName("rl")
+	rules := DefaultRules()
+	if err := rules.Override(map[string]limiter.Rate{"msg-visitor": {Period: time.Minute, Limit: 2}}); err != nil {
+		t.Fatal(err)
+	}
+	node1, err := New(rdb, prefix, rules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	node2, err := New(rdb, prefix, rules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for i := 0; i < 2; i++ {
+		if w, err := node1.Take(ctx, "msg-visitor", "c1"); err != nil || w != 0 {
+			t.Fatalf("message %d: wait %d, %v", i+1, w, err)
+		}
+	}
+	if w, _ := node1.Take(ctx, "msg-visitor", "c1"); w == 0 {
+		t.Fatal("third message on one node allowed with a limit of 2")
+	}
+	if w, _ := node2.Take(ctx, "msg-visitor", "c1"); w != 0 {
+		t.Fatal("another node's memory counted this node's messages")
+	}
+	if _, err := node1.Take(ctx, "login-ip", "1.2.3.4"); err != nil {
+		t.Fatal(err)
+	}
+	keys, err := rdb.Keys(ctx, prefix+":*").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range keys {
+		if strings.Contains(k, "msg-visitor") {
+			t.Fatalf("a local rule reached Redis: %s", k)
+		}
+	}
+	if len(keys) != 1 {
+		t.Fatalf("Redis holds %v, want the login-ip bucket only", keys)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/chatdesk/chatdesk/internal/chat"
 	"github.com/chatdesk/chatdesk/internal/clienttest"
 	"github.com/chatdesk/chatdesk/internal/config"
+	"github.com/chatdesk/chatdesk/internal/testenv"
 	"github.com/chatdesk/chatdesk/internal/wsclient"
 )
 
@@ -170,5 +171,21 @@ func TestDisabledAccountLoginLooksLikeAWrongPassword(t *testing.T) {
 	rightSt, right := answer("matkhau123")
 	if wrongSt != 401 || rightSt != wrongSt || right.Error.Code != wrong.Error.Code || right.Error.Message != wrong.Error.Message {
 		t.Fatalf("right password of a disabled account: %d %+v; wrong password: %d %+v", rightSt, right.Error, wrongSt, wrong.Error)
+	}
+}
+
+// TestLoginFailsClosedWithoutRedis: with Redis unreachable the login limits
+// cannot be counted, so every login is refused as unavailable — never a
+// free guess answered 401 (issue #16, finding 5).
+func TestLoginFailsClosedWithoutRedis(t *testing.T) {
+	redis := testenv.StartRedis(t)
+	n := startNode(t, func(c *config.Config) { c.RedisURL = "redis://" + redis.Addr + "/0" })
+	n.login("an@chatdesk.local")
+	redis.Kill()
+	for i, password := range []string{"doan-1", "doan-2", "doan-3", "matkhau123"} {
+		var e clienttest.ErrorAnswer
+		if st := n.do("POST", "/api/auth/login", "", map[string]string{"email": "an@chatdesk.local", "password": password}, &e); st != 503 || e.Error.Code != "unavailable" {
+			t.Fatalf("login %d with Redis down: %d %s, want 503 unavailable", i+1, st, e.Error.Code)
+		}
 	}
 }
