@@ -442,11 +442,17 @@ func topCmds(cs []cmdCount, n int) string {
 		}
 		parts = append(parts, c.Name+" "+fpm(c.PerM))
 	}
+	if len(parts) == 0 {
+		return "none"
+	}
 	return strings.Join(parts, ", ")
 }
 
 // fpm formats a per-message count: two decimals under 1, else one.
 func fpm(v float64) string {
+	if v == 0 {
+		return "0"
+	}
 	if v < 1 {
 		return fmt.Sprintf("%.2f", v)
 	}
@@ -469,7 +475,7 @@ func printChat(r *chatResult) {
 			if rc.Error != "" {
 				fmt.Printf("redis %s: %s\n", rc.Addr, rc.Error)
 			}
-			fmt.Printf("redis per msg: %.1f commands (%s), %.1f scripts, %.0f usec in commands, %.1f reads (≈ round trips), %.1f writes, CPU %.0f µs → one core ≈ %.0f msgs/s\n",
+			fmt.Printf("redis per msg: %.1f commands (%s), %.2f scripts, %.0f usec in commands, %.2f reads (≈ round trips), %.2f writes, CPU %.0f µs → one core ≈ %.0f msgs/s\n",
 				rc.CallsPerMsg, topCmds(rc.Commands, 8), rc.ScriptsPerMsg, rc.UsecPerMsg, rc.ReadsPerMsg, rc.WritesPerMsg, rc.CPUUSPerMsg, rc.CeilingPerSec)
 			if m := rc.Monitor; m != nil {
 				fmt.Printf("redis MONITOR %.1fs after the window, %d acked: %.1f top-level (%s) + %.1f inside scripts (%s) per msg\n",
