@@ -70,6 +70,19 @@ relay, persist, idle, idle-gogc, cluster, sqlite, target; knobs at the top of
   = (server RSS after − before) / connections, from /proc/PID/status VmRSS.
   chatdesk connections reuse 200 visitor tokens (as tabs of one visitor), so
   that connecting does not wait for 19,000 conversation creations.
+- **Cost per message** (every chat step: chatdesk, both baselines, the
+  cluster and target steps): the generator brackets the sending window
+  itself. Right before the first message it resets the step's redis-server
+  counters (` + "`CONFIG RESETSTAT`" + `) and reads the CPU of redis-server, of the
+  servers and of the databases from /proc; at the pacer tick that ends the T
+  seconds it reads ` + "`INFO commandstats stats`" + ` and /proc again. Each figure is
+  divided by the messages acknowledged within the window; set-up, drain and
+  the MongoDB check are outside it. Then (` + "`BENCH_REDIS_MONITOR`" + `, 2 s by
+  default) sending goes on at the same rate with Redis ` + "`MONITOR`" + ` attached, to
+  split commands into those clients sent and those run inside Lua scripts;
+  those seconds are outside the cost window but inside the step's latency
+  and throughput columns. What each column counts: docs/benchmarks.md,
+  "Cost per message: what the columns count".
 
 `
 
