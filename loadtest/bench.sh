@@ -25,7 +25,17 @@
 #   BENCH_STORM_SRC  source addresses of the storm clients (default 127.0.0.1, which
 #                    the test Nginx exempts from its per-IP /ws rate limit; with
 #                    127.0.0.2-5 the limit, not the nodes, decides the result)
+#   BENCH_REDIS_MONITOR  every chat step: after the measured window, keep sending this
+#                    long with Redis MONITOR attached to split commands into top level and
+#                    inside Lua scripts (default 2s; 0 = off)
 #   BENCH_NO_DOC=1   do not touch docs/benchmarks.md (results stay in $BENCH_WORK)
+#
+# Every chat step (chatdesk, baseline, cluster, target) also measures the cost
+# per acknowledged message over its sending window: the generator resets the
+# step's redis-server counters (CONFIG RESETSTAT) right before the window and
+# reads INFO commandstats/stats right after it, and samples /proc CPU of
+# redis-server, of the servers (-pids) and of the databases (-db-pids, with
+# their child processes) at the same two instants. See docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,6 +51,8 @@ AGENTS=${BENCH_AGENTS:-20}
 RATES=${BENCH_RATES:-100 200 400 800}
 DURATION=${BENCH_DURATION:-15s}
 IDLE_CONNS=${BENCH_IDLE_CONNS:-19000}
+REDIS_MONITOR=${BENCH_REDIS_MONITOR:-2s}
+[[ $REDIS_MONITOR == 0 ]] && REDIS_MONITOR=0s
 
 export BENCH_WORK
 BENCH_WORK=$(mktemp -d /tmp/chatdesk-bench.XXXXXX)
@@ -83,7 +95,8 @@ chat_ladder() { # backend label-prefix rates...
         echo "== chat: chatdesk ($backend) $CONVS conversations, $rate msgs/s, $DURATION (load $(cut -d' ' -f1-3 /proc/loadavg))"
         bin/loadgen chat -label "$prefix-$rate" -target chatdesk -url "$NODE_URL" -convs "$CONVS" -agents "$AGENTS" \
             -rate "$rate" -duration "$DURATION" -mongo "mongodb://$MONGO_ADDR/" -db "$db" \
-            -pids "$NODE_PID,$(DB_PIDS)" -out "$RESULTS/chat-$prefix-$rate.json" || echo "chat step $rate failed"
+            -pids "$NODE_PID" -db-pids "$(DB_PIDS)" -redis "$REDIS_ADDR" -redis-monitor "$REDIS_MONITOR" \
+            -out "$RESULTS/chat-$prefix-$rate.json" || echo "chat step $rate failed"
         stop_pid "$NODE_PID"
     done
     stack_down
@@ -99,10 +112,10 @@ baseline_ladder() { # mode rates...
         start_baseline "$mode" "$db"
         echo "== chat: socket.io $mode $CONVS conversations, $rate msgs/s, $DURATION (load $(cut -d' ' -f1-3 /proc/loadavg))"
         local check=()
-        [[ $mode == persist ]] && check=(-mongo "mongodb://$MONGO_ADDR/" -db "$db")
+        [[ $mode == persist ]] && check=(-mongo "mongodb://$MONGO_ADDR/" -db "$db" -db-pids "$(DB_PIDS)")
         bin/loadgen chat -label "sio-$mode-$rate" -target sio -url "$SIO_URL" -convs "$CONVS" -agents "$AGENTS" \
-            -rate "$rate" -duration "$DURATION" "${check[@]}" \
-            -pids "$SIO_PID${MONGO_PID:+,$(DB_PIDS)}" -out "$RESULTS/chat-sio-$mode-$rate.json" || echo "baseline step $rate failed"
+            -rate "$rate" -duration "$DURATION" "${check[@]}" -redis "$REDIS_ADDR" -redis-monitor "$REDIS_MONITOR" \
+            -pids "$SIO_PID" -out "$RESULTS/chat-sio-$mode-$rate.json" || echo "baseline step $rate failed"
         stop_pid "$SIO_PID"
     done
     MONGO_PID=
@@ -198,7 +211,7 @@ for s in $SCENARIOS; do
         nginx -p "$ndir" -e "$ndir/error.log" -c "$ndir/nginx.conf" >"$BENCH_WORK/nginx.log" 2>&1 &
         track $!
         wait_ready "http://$edge" /readyz 30
-        allpids=$(IFS=,; echo "${npids[*]}"),$(DB_PIDS)
+        nodepids=$(IFS=,; echo "${npids[*]}")
         rate=${BENCH_CLUSTER_RATE:-50} # low: 3 nodes + FerretDB + PostgreSQL share 2 CPUs
         modes="same cross nginx"
         [[ ${BENCH_CLUSTER_CHAT:-1} == 0 ]] && modes=""
@@ -210,8 +223,8 @@ for s in $SCENARIOS; do
             esac
             echo "== cluster chat ($mode): visitors $vurl, agents $aurl, $rate msgs/s (load $(cut -d' ' -f1-3 /proc/loadavg))"
             bin/loadgen chat -label "cluster-$mode-$rate" -url "$vurl" -agent-url "$aurl" -convs "$CONVS" -agents "$AGENTS" \
-                -rate "$rate" -duration "$DURATION" -pids "$allpids" -metrics "$(IFS=,; echo "${urls[*]}")" \
-                -out "$RESULTS/cluster-$mode.json" || echo "cluster $mode failed"
+                -rate "$rate" -duration "$DURATION" -pids "$nodepids" -db-pids "$(DB_PIDS)" -metrics "$(IFS=,; echo "${urls[*]}")" \
+                -redis "$REDIS_ADDR" -redis-monitor "$REDIS_MONITOR" -out "$RESULTS/cluster-$mode.json" || echo "cluster $mode failed"
         done
         sleep 5 # let the nodes finish the chat backlog
         wait_ready "http://$edge" /readyz 60

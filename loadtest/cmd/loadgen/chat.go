@@ -46,6 +46,7 @@ type chatResult struct {
 	A2V           latency    `json:"agentToVisitor"`
 	E2E           latency    `json:"endToEnd"`
 	Nodes         []nodeStat `json:"nodes"`
+	Cost          *costStat  `json:"cost,omitempty"`
 	Batch         batchStat  `json:"batch"`
 	Check         checkStat  `json:"check"`
 	ErrorSamples  []string   `json:"errorSamples,omitempty"`
@@ -53,9 +54,23 @@ type chatResult struct {
 
 type nodeStat struct {
 	PID       int     `json:"pid"`
-	CPUPct    float64 `json:"cpuPct"` // % of one core over the sending window
+	Role      string  `json:"role,omitempty"` // "server" (-pids) or "db" (-db-pids)
+	CPUPct    float64 `json:"cpuPct"`         // % of one core over the sending window
 	RSSKBEnd  int64   `json:"rssKBEnd"`
 	RSSKBPeak int64   `json:"rssKBPeak"`
+}
+
+// costStat is the cost per acknowledged message over the sending window:
+// CPU of the server processes (chatdesk nodes or the Node.js baseline) and of
+// the database processes, and what the step's redis-server did.
+type costStat struct {
+	WindowSec      float64    `json:"windowSec"`
+	AckedInWindow  int64      `json:"ackedInWindow"` // acks received between the window's start and end
+	ServerCPUUS    float64    `json:"serverCpuUs"`   // -pids and their descendants, µs
+	DBCPUUS        float64    `json:"dbCpuUs"`       // -db-pids and their descendants, µs
+	ServerUSPerMsg float64    `json:"serverUsPerMsg"`
+	DBUSPerMsg     float64    `json:"dbUsPerMsg"`
+	Redis          *redisCost `json:"redis,omitempty"`
 }
 
 type batchStat struct {
@@ -156,7 +171,10 @@ func runChat(args []string) error {
 	pass := fs.String("agent-pass", "benchpass123", "agent password")
 	mongoURI := fs.String("mongo", "", "MongoDB URI for the post-run check (empty: skip)")
 	mongoDB := fs.String("db", "bench", "MongoDB database of the server")
-	pids := fs.String("pids", "", "comma-separated server PIDs (CPU, RSS)")
+	pids := fs.String("pids", "", "comma-separated server PIDs: chatdesk nodes or the baseline (CPU, RSS, CPU per message)")
+	dbPids := fs.String("db-pids", "", "comma-separated database PIDs (FerretDB, PostgreSQL): CPU, RSS, CPU per message with their child processes")
+	redisAddr := fs.String("redis", "", "host:port of the redis-server the servers use (local): Redis commands, round trips and CPU per message")
+	redisMon := fs.Duration("redis-monitor", 0, "after the window, keep sending this long with MONITOR attached, to split commands into top level and inside scripts (0: off)")
 	metricURLs := fs.String("metrics", "", "node base URLs to scrape /metrics from (default: -url when target=chatdesk)")
 	out := fs.String("out", "", "write the JSON result here")
 	conc := fs.Int("setup-concurrency", 16, "parallel requests while setting up")
@@ -205,9 +223,29 @@ func runChat(args []string) error {
 	for _, u := range mURLs {
 		before[u] = scrape(u)
 	}
-	pidList := parsePids(*pids)
+	srvPids, dbPidList := parsePids(*pids), parsePids(*dbPids)
+	pidList := append(append([]int{}, srvPids...), dbPidList...)
 	cpu0 := map[int]time.Duration{}
 	peak := map[int]int64{}
+	var probe *redisProbe
+	if *redisAddr != "" {
+		if probe, err = newRedisProbe(*redisAddr); err != nil {
+			fmt.Fprintf(os.Stderr, "redis %s: %v (no Redis cost figures)\n", *redisAddr, err)
+			probe = nil
+		} else {
+			defer probe.Close()
+		}
+	}
+	cost := &costStat{}
+	res.Cost = cost
+	if probe != nil {
+		if err := probe.begin(); err != nil {
+			fmt.Fprintf(os.Stderr, "redis %s: %v (no Redis cost figures)\n", *redisAddr, err)
+			probe.Close()
+			probe = nil
+		}
+	}
+	srvCPU0, dbCPU0 := procTreeCPU(srvPids), procTreeCPU(dbPidList)
 	for _, p := range pidList {
 		ps, _ := readProc(p)
 		cpu0[p] = ps.CPU
@@ -216,15 +254,55 @@ func runChat(args []string) error {
 	// Sending: message k goes to conversation k mod N, alternately from the
 	// visitor and from the agent. The timestamp in the text is taken just
 	// before the write.
+	//
+	// The cost window is [start, start+dur]: Redis counters were reset and CPU
+	// sampled just above, and are read again as soon as it ends (endWindow).
+	// With -redis-monitor, sending goes on for that long afterwards with
+	// MONITOR attached (outside the cost window, MONITOR costs Redis CPU).
 	var lagMax float64
 	start := time.Now()
 	tick := time.NewTicker(2 * time.Millisecond)
 	nextReport := start.Add(10 * time.Second)
 	var k int64
 	n := int64(len(pairs))
+	var sendWindow time.Duration
+	var mon *redisMonitor
+	endWindow := func() {
+		acked := st.ackOK.Load()
+		sendWindow = time.Since(start)
+		if probe != nil {
+			cost.Redis = probe.end(acked)
+		}
+		srvCPU, dbCPU := procTreeCPU(srvPids), procTreeCPU(dbPidList)
+		for i, p := range pidList {
+			ps, _ := readProc(p)
+			role := "server"
+			if i >= len(srvPids) {
+				role = "db"
+			}
+			res.Nodes = append(res.Nodes, nodeStat{PID: p, Role: role, CPUPct: 100 * (ps.CPU - cpu0[p]).Seconds() / sendWindow.Seconds(), RSSKBEnd: ps.RSSKB, RSSKBPeak: max(peak[p], ps.RSSKB)})
+		}
+		cost.WindowSec, cost.AckedInWindow = sendWindow.Seconds(), acked
+		cost.ServerCPUUS, cost.DBCPUUS = float64((srvCPU - srvCPU0).Microseconds()), float64((dbCPU - dbCPU0).Microseconds())
+		if acked > 0 {
+			cost.ServerUSPerMsg, cost.DBUSPerMsg = cost.ServerCPUUS/float64(acked), cost.DBCPUUS/float64(acked)
+		}
+		if probe != nil && *redisMon > 0 {
+			var err error
+			if mon, err = startMonitor(*redisAddr, st.ackOK.Load()); err != nil {
+				fmt.Fprintf(os.Stderr, "redis MONITOR: %v\n", err)
+			}
+		}
+	}
 	for now := range tick.C {
 		el := now.Sub(start)
-		if el >= *dur {
+		if el >= *dur && sendWindow == 0 {
+			endWindow()
+			if mon == nil {
+				break
+			}
+		}
+		if el >= *dur+*redisMon {
 			break
 		}
 		want := int64(*rate * el.Seconds())
@@ -275,10 +353,9 @@ func runChat(args []string) error {
 		}
 	}
 	tick.Stop()
-	sendWindow := time.Since(start)
-	for _, p := range pidList {
-		ps, _ := readProc(p)
-		res.Nodes = append(res.Nodes, nodeStat{PID: p, CPUPct: 100 * (ps.CPU - cpu0[p]).Seconds() / sendWindow.Seconds(), RSSKBEnd: ps.RSSKB, RSSKBPeak: max(peak[p], ps.RSSKB)})
+	sendTime := time.Since(start) // the cost window, plus the MONITOR tail if any
+	if mon != nil && cost.Redis != nil {
+		cost.Redis.Monitor = mon.stop(st.ackOK.Load())
 	}
 	// Drain: wait for every ack and for the delivery of every acked message.
 	deadline := time.Now().Add(*drain)
@@ -318,8 +395,8 @@ func runChat(args []string) error {
 			}
 		}
 	}
-	res.SentPerSec = float64(res.Sent) / sendWindow.Seconds()
-	res.DeliveredPS = float64(res.Delivered) / math.Max(sendWindow.Seconds(), 1)
+	res.SentPerSec = float64(res.Sent) / sendTime.Seconds()
+	res.DeliveredPS = float64(res.Delivered) / math.Max(sendTime.Seconds(), 1)
 	_ = total
 	res.PacerLagMax = lagMax
 	res.AckLatency = summarize(st.ackLat)
@@ -356,6 +433,32 @@ func runChat(args []string) error {
 	return writeJSON(*out, res)
 }
 
+// topCmds formats the first n commands as "evalsha 1.0, publish 1.5".
+func topCmds(cs []cmdCount, n int) string {
+	var parts []string
+	for i, c := range cs {
+		if i == n {
+			break
+		}
+		parts = append(parts, c.Name+" "+fpm(c.PerM))
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// fpm formats a per-message count: two decimals under 1, else one.
+func fpm(v float64) string {
+	if v == 0 {
+		return "0"
+	}
+	if v < 1 {
+		return fmt.Sprintf("%.2f", v)
+	}
+	return f1(v)
+}
+
 func printChat(r *chatResult) {
 	fmt.Printf("== chat %s (%s): %d convs, %d agents, target %.0f msgs/s for %.0fs\n", r.Label, r.Target, r.Convs, r.Agents, r.Rate, r.DurationSec)
 	fmt.Printf("sent %d (%.0f/s)  acked %d  ack errors %d  send errors %d  unanswered %d\n", r.Sent, r.SentPerSec, r.Acked, r.AckErrors, r.SendErrors, r.Unanswered)
@@ -364,7 +467,21 @@ func printChat(r *chatResult) {
 	fmt.Printf("visitor→agent %s\n", r.V2A)
 	fmt.Printf("agent→visitor %s\n", r.A2V)
 	for _, n := range r.Nodes {
-		fmt.Printf("pid %d: cpu %.0f%% of a core, rss end %d KB, peak %d KB\n", n.PID, n.CPUPct, n.RSSKBEnd, n.RSSKBPeak)
+		fmt.Printf("pid %d (%s): cpu %.0f%% of a core, rss end %d KB, peak %d KB\n", n.PID, n.Role, n.CPUPct, n.RSSKBEnd, n.RSSKBPeak)
+	}
+	if c := r.Cost; c != nil {
+		fmt.Printf("cost window %.1fs, %d acked in it: server CPU %.0f µs/msg, database CPU %.0f µs/msg (with child processes)\n", c.WindowSec, c.AckedInWindow, c.ServerUSPerMsg, c.DBUSPerMsg)
+		if rc := c.Redis; rc != nil {
+			if rc.Error != "" {
+				fmt.Printf("redis %s: %s\n", rc.Addr, rc.Error)
+			}
+			fmt.Printf("redis per msg: %.1f commands (%s), %.2f scripts, %.0f usec in commands, %.2f reads (≈ round trips), %.2f writes, CPU %.0f µs → one core ≈ %.0f msgs/s\n",
+				rc.CallsPerMsg, topCmds(rc.Commands, 8), rc.ScriptsPerMsg, rc.UsecPerMsg, rc.ReadsPerMsg, rc.WritesPerMsg, rc.CPUUSPerMsg, rc.CeilingPerSec)
+			if m := rc.Monitor; m != nil {
+				fmt.Printf("redis MONITOR %.1fs after the window, %d acked: %.1f top-level (%s) + %.1f inside scripts (%s) per msg\n",
+					m.Seconds, m.Acked, m.TopLevelPerMsg, topCmds(m.Top, 6), m.InScriptPerMsg, topCmds(m.Lua, 6))
+			}
+		}
 	}
 	if r.Batch.Flushes > 0 {
 		fmt.Printf("batches: %.0f flushes, avg %.1f msgs, avg flush %.2fms\n", r.Batch.Flushes, r.Batch.AvgSize, r.Batch.AvgFlushMs)

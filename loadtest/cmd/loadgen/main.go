@@ -20,10 +20,12 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -156,7 +158,7 @@ func readProc(pid int) (procStat, error) {
 		if len(f) > 13 {
 			ut, _ := strconv.ParseInt(f[11], 10, 64)
 			st, _ := strconv.ParseInt(f[12], 10, 64)
-			ps.CPU = time.Duration(ut+st) * (time.Second / 100) // USER_HZ = 100
+			ps.CPU = ticks(ut + st)
 		}
 	}
 	st, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
@@ -172,6 +174,83 @@ func readProc(pid int) (procStat, error) {
 		}
 	}
 	return ps, nil
+}
+
+// clockTicks is USER_HZ, the unit of the CPU times in /proc/PID/stat
+// (`getconf CLK_TCK`; 100 on Linux unless the C library says otherwise).
+var clockTicks = sync.OnceValue(func() int64 {
+	if b, err := exec.Command("getconf", "CLK_TCK").Output(); err == nil {
+		if n, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64); err == nil && n > 0 {
+			return n
+		}
+	}
+	return 100
+})
+
+func ticks(n int64) time.Duration {
+	return time.Duration(n) * time.Second / time.Duration(clockTicks())
+}
+
+// procTreeCPU is the CPU time (user + system) used so far by the given
+// processes and all their descendants: for each one alive, utime + stime +
+// cutime + cstime (the last two hold what its reaped children used), so a
+// child that exits between two samples still counts. This is how
+// PostgreSQL's backends, children of the postmaster (itself a child of
+// runuser in bench.sh), are counted.
+func procTreeCPU(roots []int) time.Duration {
+	if len(roots) == 0 {
+		return 0
+	}
+	type pinfo struct {
+		ppid int
+		cpu  int64
+	}
+	all := map[int]pinfo{}
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		s := string(b)
+		i := strings.LastIndexByte(s, ')')
+		if i < 0 || i+2 > len(s) {
+			continue
+		}
+		f := strings.Fields(s[i+2:]) // f[0] = state, f[1] = ppid, f[11..14] = utime stime cutime cstime
+		if len(f) < 15 {
+			continue
+		}
+		ppid, _ := strconv.Atoi(f[1])
+		var cpu int64
+		for _, k := range []int{11, 12, 13, 14} {
+			v, _ := strconv.ParseInt(f[k], 10, 64)
+			cpu += v
+		}
+		all[pid] = pinfo{ppid: ppid, cpu: cpu}
+	}
+	in := map[int]bool{}
+	for _, r := range roots {
+		in[r] = true
+	}
+	var total int64
+	for pid, p := range all {
+		// walk up to a root (process trees here are a few levels deep)
+		for q, hops := pid, 0; q > 1 && hops < 64; q, hops = all[q].ppid, hops+1 {
+			if in[q] {
+				total += p.cpu
+				break
+			}
+			if _, ok := all[q]; !ok {
+				break
+			}
+		}
+	}
+	return ticks(total)
 }
 
 func parsePids(s string) []int {

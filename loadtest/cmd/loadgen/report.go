@@ -70,6 +70,19 @@ relay, persist, idle, idle-gogc, cluster, sqlite, target; knobs at the top of
   = (server RSS after − before) / connections, from /proc/PID/status VmRSS.
   chatdesk connections reuse 200 visitor tokens (as tabs of one visitor), so
   that connecting does not wait for 19,000 conversation creations.
+- **Cost per message** (every chat step: chatdesk, both baselines, the
+  cluster and target steps): the generator brackets the sending window
+  itself. Right before the first message it resets the step's redis-server
+  counters (` + "`CONFIG RESETSTAT`" + `) and reads the CPU of redis-server, of the
+  servers and of the databases from /proc; at the pacer tick that ends the T
+  seconds it reads ` + "`INFO commandstats stats`" + ` and /proc again. Each figure is
+  divided by the messages acknowledged within the window; set-up, drain and
+  the MongoDB check are outside it. Then (` + "`BENCH_REDIS_MONITOR`" + `, 2 s by
+  default) sending goes on at the same rate with Redis ` + "`MONITOR`" + ` attached, to
+  split commands into those clients sent and those run inside Lua scripts;
+  those seconds are outside the cost window but inside the step's latency
+  and throughput columns. What each column counts: docs/benchmarks.md,
+  "Cost per message: what the columns count".
 
 `
 
@@ -145,7 +158,8 @@ func runReport(args []string) error {
 				f1(r.AckLatency.P50), f1(r.AckLatency.P99), lat4(r.V2A), lat4(r.A2V), strings.Join(cpus, " + "), batch, check,
 				first(r.LoadBefore), first(r.LoadAfter), yes(held(r)))
 		}
-		w("\nServer CPU: the node (or baseline) first, then the database processes (FerretDB; PostgreSQL's postmaster only, its backends are not counted), in %% of one core over the sending window.\n\n")
+		w("\nServer CPU: the node (or baseline) first, then the database processes as started (FerretDB, then for PostgreSQL the runuser process that started the postmaster: about 0, its postmaster and backends are not in this column; the cost table below counts them), in %% of one core over the sending window.\n\n")
+		costTable(&sb, chats)
 	}
 	if len(idles) > 0 {
 		w("### Idle connections (one server process)\n\n")
@@ -193,6 +207,47 @@ func runReport(args []string) error {
 	defer f.Close()
 	_, err = f.WriteString(head + out + "\n")
 	return err
+}
+
+// costTable writes the cost per acknowledged message of every chat step that
+// measured it (docs/benchmarks.md, "Cost per message").
+func costTable(sb *strings.Builder, chats []*chatResult) {
+	w := func(format string, a ...any) { fmt.Fprintf(sb, format, a...) }
+	have := false
+	for _, r := range chats {
+		have = have || r.Cost != nil
+	}
+	if !have {
+		return
+	}
+	w("### Cost per acknowledged message (sending window)\n\n")
+	w("| run | rate/s | acked in window | Redis commands/msg | top commands (calls/msg) | top level + in scripts /msg (MONITOR) | Redis reads/msg (≈ round trips) | usec in commands/msg | Redis CPU µs/msg | one Redis core ≈ msgs/s | server CPU µs/msg | database CPU µs/msg |\n")
+	w("|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+	for _, r := range chats {
+		c := r.Cost
+		if c == nil {
+			continue
+		}
+		cmds, top, split, reads, usec, rcpu, ceil := "–", "–", "–", "–", "–", "–", "–"
+		if rc := c.Redis; rc != nil && rc.Error == "" {
+			cmds, top, reads, usec = fpm(rc.CallsPerMsg), topCmds(rc.Commands, 5), fpm(rc.ReadsPerMsg), f1(rc.UsecPerMsg)
+			if rc.PID > 0 {
+				rcpu, ceil = f1(rc.CPUUSPerMsg), fmt.Sprintf("%.0f", rc.CeilingPerSec)
+			}
+			if m := rc.Monitor; m != nil && m.Acked > 0 {
+				split = fmt.Sprintf("%s + %s", fpm(m.TopLevelPerMsg), fpm(m.InScriptPerMsg))
+			}
+		}
+		db := "–"
+		for _, n := range r.Nodes {
+			if n.Role == "db" {
+				db = f1(c.DBUSPerMsg)
+				break
+			}
+		}
+		w("| %s | %.0f | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", r.Label, r.Rate, c.AckedInWindow, cmds, top, split, reads, usec, rcpu, ceil, f1(c.ServerUSPerMsg), db)
+	}
+	w("\nPer message = over the sending window ÷ messages acknowledged in it. Redis commands and usec: `INFO commandstats` after `CONFIG RESETSTAT` (commands run by Lua scripts and inside MULTI/EXEC included; usec counts those twice, inside EVALSHA/EXEC and under their own name). MONITOR split: the same step's next seconds, sending on, MONITOR attached. Reads: `INFO stats` total_reads_processed. CPU: utime+stime from /proc at the window's start and end; server = the chatdesk node(s) or the Node.js baseline; database = FerretDB and PostgreSQL with all its backends. One Redis core = 10⁶ ÷ Redis CPU µs/msg.\n\n")
 }
 
 func labelGroup(r *chatResult) string {
@@ -248,6 +303,9 @@ func ratios(sb *strings.Builder, chats []*chatResult, idles []*idleResult) {
 	}
 	line("persisted throughput (target ≥ 3×)", "sio-persist")
 	line("relay throughput, chatdesk persisting vs baseline relay-only (target ≥ 2×)", "sio-relay")
+	if cd != "" {
+		costRatios(sb, groups[cd], groups["sio-persist"], groups["sio-relay"])
+	}
 	if s, c := groups["cluster-same"], groups["cluster-cross"]; len(s) > 0 && len(c) > 0 {
 		d := c[0].E2E.P50 - s[0].E2E.P50
 		w("- cross-node delivery (visitors on node 2, agents on node 1) vs same node, at %.0f msgs/s: p50 %s vs %s ms → **%+.2f ms** (target ≤ +1 ms); p99 %s vs %s ms\n",
@@ -269,6 +327,88 @@ func ratios(sb *strings.Builder, chats []*chatResult, idles []*idleResult) {
 		w("- idle connections held by one chatdesk node: %d of %d wanted (target ≥ 19,000)\n", cdIdle.Held, cdIdle.Wanted)
 	}
 	w("\n")
+}
+
+// costRatios writes one line per cost column: chatdesk ÷ Socket.IO
+// persisting at each rate both ran (relay-only in parentheses).
+func costRatios(sb *strings.Builder, cd, persist, relay []*chatResult) {
+	redis := func(f func(*redisCost) float64) func(*chatResult) (float64, bool) {
+		return func(r *chatResult) (float64, bool) {
+			if r.Cost == nil || r.Cost.Redis == nil || r.Cost.Redis.Error != "" {
+				return 0, false
+			}
+			return f(r.Cost.Redis), true
+		}
+	}
+	redisCPU := func(f func(*redisCost) float64) func(*chatResult) (float64, bool) {
+		g := redis(f)
+		return func(r *chatResult) (float64, bool) {
+			v, ok := g(r)
+			return v, ok && r.Cost.Redis.PID > 0 && r.Cost.Redis.CPUUSPerMsg > 0
+		}
+	}
+	cols := []struct {
+		name string
+		get  func(*chatResult) (float64, bool)
+	}{
+		{"Redis commands per message", redis(func(rc *redisCost) float64 { return rc.CallsPerMsg })},
+		{"Redis reads (≈ round trips) per message", redis(func(rc *redisCost) float64 { return rc.ReadsPerMsg })},
+		{"usec in Redis commands per message", redis(func(rc *redisCost) float64 { return rc.UsecPerMsg })},
+		{"Redis CPU µs per message", redisCPU(func(rc *redisCost) float64 { return rc.CPUUSPerMsg })},
+		{"one Redis core's ceiling (msgs/s)", redisCPU(func(rc *redisCost) float64 { return rc.CeilingPerSec })},
+		{"server CPU µs per message", func(r *chatResult) (float64, bool) {
+			if r.Cost == nil || r.Cost.AckedInWindow == 0 {
+				return 0, false
+			}
+			return r.Cost.ServerUSPerMsg, true
+		}},
+		{"database CPU µs per message", func(r *chatResult) (float64, bool) {
+			if r.Cost == nil || r.Cost.AckedInWindow == 0 {
+				return 0, false
+			}
+			for _, n := range r.Nodes {
+				if n.Role == "db" {
+					return r.Cost.DBUSPerMsg, true
+				}
+			}
+			return 0, false
+		}},
+	}
+	pair := func(get func(*chatResult) (float64, bool), a *chatResult, others []*chatResult) string {
+		va, ok := get(a)
+		if !ok {
+			return ""
+		}
+		for _, o := range others {
+			if o.Rate != a.Rate {
+				continue
+			}
+			if vb, ok := get(o); ok && vb > 0 {
+				return fmt.Sprintf("%s ÷ %s = **%.2f×**", fpm(va), fpm(vb), va/vb)
+			}
+		}
+		return ""
+	}
+	var lines []string
+	for _, col := range cols {
+		var parts []string
+		for _, r := range cd {
+			p := pair(col.get, r, persist)
+			if p == "" {
+				continue
+			}
+			if q := pair(col.get, r, relay); q != "" {
+				p += " (÷ relay-only: " + strings.ReplaceAll(q, "**", "") + ")"
+			}
+			parts = append(parts, fmt.Sprintf("%.0f/s: %s", r.Rate, p))
+		}
+		if len(parts) > 0 {
+			lines = append(lines, fmt.Sprintf("  - %s: %s\n", col.name, strings.Join(parts, "; ")))
+		}
+	}
+	if len(lines) > 0 {
+		fmt.Fprintf(sb, "- cost per acknowledged message, chatdesk ÷ sio-persist at the same rate (same run, sending window):\n%s", strings.Join(lines, ""))
+	}
 }
 
 func safeDiv(a, b float64) float64 {
