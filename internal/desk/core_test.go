@@ -193,12 +193,6 @@ func watch(t *testing.T, broker *inmem.Broker) *eventLog {
 	return l
 }
 
-func (l *eventLog) follow(t *testing.T, convID string) {
-	if err := l.bus.Subscribe(context.Background(), ConversationTopic(convID)); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // matching returns the events of type typ that pass keep.
 func (l *eventLog) matching(typ string, keep func(recorded) bool) []recorded {
 	l.mu.Lock()

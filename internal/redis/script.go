@@ -17,13 +17,6 @@ func (c *Client) run(ctx context.Context, s *goredis.Script, keys []string, args
 	return s.Run(ctx, c.rdb, keys, args...)
 }
 
-// queue adds s to a pipeline. Replies of a pipeline come back together, so
-// it cannot fall back after NOSCRIPT: it sends the script's text, which
-// Redis caches by its SHA anyway.
-func queue(ctx context.Context, pipe goredis.Pipeliner, s *goredis.Script, keys []string, args ...any) *goredis.Cmd {
-	return s.Eval(ctx, pipe, keys, args...)
-}
-
 // bySlot calls fn once per group of keys that one script may touch: all of
 // them, unless Redis is a cluster, where a script's keys must share a slot.
 // idx maps each key of a group back to its position in keys.
