@@ -45,24 +45,9 @@ func (s *Store) CreateConversation(ctx context.Context, c *chat.Conversation) er
 	s.conversations[c.ID] = &storedConversation{
 		c:           cloneConversation(c),
 		searchName:  chat.Fold(c.Visitor.Name),
-		phoneSearch: phoneSearchable(c.Visitor.Phone),
+		phoneSearch: chat.PhoneSearchKey(c.Visitor.Phone),
 	}
 	return nil
-}
-
-// phoneSearchable is internal/mongo's stored phone key: the national number
-// without its leading 0, or only the digits of a phone that does not
-// normalise.
-func phoneSearchable(phone string) string {
-	if n, ok := chat.NormalizePhone(phone); ok {
-		return chat.PhoneSearchable(n)
-	}
-	return strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' {
-			return r
-		}
-		return -1
-	}, phone)
 }
 
 // Conversation returns chat.ErrNotFound when id is unknown.
@@ -180,8 +165,6 @@ func (s *Store) TouchConversations(ctx context.Context, touches []chat.Conversat
 // defaultPageSize is the page size when the filter asks for none.
 const defaultPageSize = 20
 
-var errBadOrder = &chat.Error{Code: chat.EINVALID, Message: "Thứ tự sắp xếp không hợp lệ."}
-
 // FindConversations pages through conversations matching f: newest first by
 // creation or by activity, ties broken by id, both descending; the priority
 // order puts the most urgent first, then activity, then id.
@@ -191,7 +174,7 @@ func (s *Store) FindConversations(ctx context.Context, f chat.ConversationFilter
 	}
 	key := sortKey(order)
 	if key == nil {
-		return nil, "", errBadOrder
+		return nil, "", chat.ErrBadOrder
 	}
 	limit := f.Limit
 	if limit <= 0 {
@@ -203,12 +186,9 @@ func (s *Store) FindConversations(ctx context.Context, f chat.ConversationFilter
 		return []*chat.Conversation{}, "", nil
 	}
 	if f.Cursor != "" {
-		cur, err := decodeCursor(f.Cursor, order)
+		cur, err := chat.DecodeCursor(f.Cursor, order)
 		if err != nil {
 			return nil, "", err
-		}
-		if order != chat.SortPriority {
-			cur.Rank = 0 // only the priority order reads the rank
 		}
 		inner := match
 		match = func(sc *storedConversation) bool {
@@ -223,7 +203,7 @@ func (s *Store) FindConversations(ctx context.Context, f chat.ConversationFilter
 	}
 	list = list[:limit]
 	last := list[limit-1]
-	return list, encodeCursor(order, last.Priority.Rank(), key(last), last.ID), nil
+	return list, position(order, last).Encode(), nil
 }
 
 // sortKey returns the time an order sorts by, or nil for an unknown order.
@@ -238,17 +218,13 @@ func sortKey(order chat.SortOrder) func(c *chat.Conversation) time.Time {
 }
 
 // position is where c stands in order, as a cursor records it.
-func position(order chat.SortOrder, c *chat.Conversation) pageCursor {
-	rank := 0
-	if order == chat.SortPriority {
-		rank = c.Priority.Rank()
-	}
-	return pageCursor{Order: order, Rank: rank, At: sortKey(order)(c).UnixMilli(), ID: c.ID}
+func position(order chat.SortOrder, c *chat.Conversation) chat.PageCursor {
+	return chat.CursorAt(order, c.Priority.Rank(), sortKey(order)(c), c.ID)
 }
 
 // comparePosition compares c with a position in ascending (rank, time,
 // id); pages run in descending order, so "after the cursor" is < 0.
-func comparePosition(order chat.SortOrder, c *chat.Conversation, p pageCursor) int {
+func comparePosition(order chat.SortOrder, c *chat.Conversation, p chat.PageCursor) int {
 	at := position(order, c)
 	return cmp.Or(cmp.Compare(at.Rank, p.Rank), cmp.Compare(at.At, p.At), strings.Compare(at.ID, p.ID))
 }

@@ -109,7 +109,7 @@ func toConversationDoc(c *chat.Conversation) conversationDoc {
 		Answers:      answers,
 		Visitor:      visitorDoc{Name: v.Name, Phone: v.Phone, PageURL: v.PageURL, Referrer: v.Referrer, UserAgent: v.UserAgent, IP: v.IP},
 		SearchName:   chat.Fold(v.Name),
-		PhoneSearch:  phoneSearchable(v.Phone),
+		PhoneSearch:  chat.PhoneSearchKey(v.Phone),
 		LastMessage:  toPreviewDoc(c.LastMessage),
 		UnreadAgent:  c.UnreadAgent,
 		UnreadVisit:  c.UnreadVisit,
@@ -126,21 +126,6 @@ func toConversationDoc(c *chat.Conversation) conversationDoc {
 		Rating:          toRatingDoc(c.Rating),
 		HandoffAt:       c.HandoffAt,
 	}
-}
-
-// phoneSearchable stores the national number without its leading 0. The
-// service stores normalised phones; anything else keeps only its digits so a
-// digit search can still find it.
-func phoneSearchable(phone string) string {
-	if n, ok := chat.NormalizePhone(phone); ok {
-		return chat.PhoneSearchable(n)
-	}
-	return strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' {
-			return r
-		}
-		return -1
-	}, phone)
 }
 
 func (d *conversationDoc) toDomain() *chat.Conversation {
@@ -324,7 +309,7 @@ func (db *DB) FindConversations(ctx context.Context, f chat.ConversationFilter, 
 	case chat.SortUpdatedDesc, chat.SortPriority:
 		sortField = "updatedAt"
 	default:
-		return nil, "", &chat.Error{Code: chat.EINVALID, Message: "Thứ tự sắp xếp không hợp lệ."}
+		return nil, "", chat.ErrBadOrder
 	}
 	limit := f.Limit
 	if limit <= 0 {
@@ -340,7 +325,7 @@ func (db *DB) FindConversations(ctx context.Context, f chat.ConversationFilter, 
 		return []*chat.Conversation{}, "", nil
 	}
 	if f.Cursor != "" {
-		c, err := decodeCursor(f.Cursor, order)
+		c, err := chat.DecodeCursor(f.Cursor, order)
 		if err != nil {
 			return nil, "", err
 		}
@@ -382,7 +367,7 @@ func (db *DB) FindConversations(ctx context.Context, f chat.ConversationFilter, 
 	if order != chat.SortCreatedDesc {
 		at = last.UpdatedAt
 	}
-	return list, encodeCursor(order, last.Priority.Rank(), at, last.ID), nil
+	return list, chat.CursorAt(order, last.Priority.Rank(), at, last.ID).Encode(), nil
 }
 
 // conversationFilter turns f (less its cursor) into AND clauses; ok is false
