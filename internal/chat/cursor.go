@@ -25,13 +25,48 @@ var ErrBadCursor = &Error{Code: EINVALID, Message: "Con trỏ phân trang không
 // ErrBadOrder answers a sort order the store does not know.
 var ErrBadOrder = &Error{Code: EINVALID, Message: "Thứ tự sắp xếp không hợp lệ."}
 
-// CursorAt is the position of a conversation in order: only the priority
-// order keeps the rank.
-func CursorAt(order SortOrder, rank int, at time.Time, id string) PageCursor {
-	if order != SortPriority {
-		rank = 0
+// DefaultPageSize is the page size of a filter that asks for none.
+const DefaultPageSize = 20
+
+// PageSize is how many conversations a page of f holds: f.Limit, or
+// DefaultPageSize when it asks for none, at most MaxPageSize.
+func (f ConversationFilter) PageSize() int {
+	if f.Limit <= 0 {
+		return DefaultPageSize
 	}
-	return PageCursor{Order: order, Rank: rank, At: at.UnixMilli(), ID: id}
+	return min(f.Limit, MaxPageSize)
+}
+
+// SortKey is the time order sorts conversations by, after the rank for
+// SortPriority: the creation for SortCreatedDesc, the latest activity
+// otherwise.
+func SortKey(order SortOrder, c *Conversation) time.Time {
+	if order == SortCreatedDesc {
+		return c.CreatedAt
+	}
+	return c.UpdatedAt
+}
+
+// CursorOf is where c stands in order: only the priority order keeps the
+// rank.
+func CursorOf(order SortOrder, c *Conversation) PageCursor {
+	rank := 0
+	if order == SortPriority {
+		rank = c.Priority.Rank()
+	}
+	return PageCursor{Order: order, Rank: rank, At: SortKey(order, c).UnixMilli(), ID: c.ID}
+}
+
+// CutPage makes a page of size rows from list, the conversations after the
+// cursor in order, fetched with one row more than size: that row, when it
+// came, says another page exists. next is the cursor of that page, "" when
+// this one is the last.
+func CutPage(list []*Conversation, size int, order SortOrder) (page []*Conversation, next string) {
+	if len(list) <= size {
+		return list, ""
+	}
+	list = list[:size]
+	return list, CursorOf(order, list[size-1]).Encode()
 }
 
 // Encode makes the opaque token handed to clients. It is not signed: a

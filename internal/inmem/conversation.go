@@ -162,9 +162,6 @@ func (s *Store) TouchConversations(ctx context.Context, touches []chat.Conversat
 	return nil
 }
 
-// defaultPageSize is the page size when the filter asks for none.
-const defaultPageSize = 20
-
 // FindConversations pages through conversations matching f: newest first by
 // creation or by activity, ties broken by id, both descending; the priority
 // order puts the most urgent first, then activity, then id.
@@ -172,15 +169,11 @@ func (s *Store) FindConversations(ctx context.Context, f chat.ConversationFilter
 	if err := s.check(ctx); err != nil {
 		return nil, "", err
 	}
-	key := sortKey(order)
-	if key == nil {
+	switch order {
+	case chat.SortCreatedDesc, chat.SortUpdatedDesc, chat.SortPriority:
+	default:
 		return nil, "", chat.ErrBadOrder
 	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = defaultPageSize
-	}
-	limit = min(limit, chat.MaxPageSize)
 	match, ok := conversationFilter(f)
 	if !ok {
 		return []*chat.Conversation{}, "", nil
@@ -196,36 +189,16 @@ func (s *Store) FindConversations(ctx context.Context, f chat.ConversationFilter
 		}
 	}
 	list := s.selectConversations(match, func(a, b *chat.Conversation) int {
-		return comparePosition(order, b, position(order, a))
+		return comparePosition(order, b, chat.CursorOf(order, a))
 	})
-	if len(list) <= limit {
-		return list, "", nil
-	}
-	list = list[:limit]
-	last := list[limit-1]
-	return list, position(order, last).Encode(), nil
-}
-
-// sortKey returns the time an order sorts by, or nil for an unknown order.
-func sortKey(order chat.SortOrder) func(c *chat.Conversation) time.Time {
-	switch order {
-	case chat.SortCreatedDesc:
-		return func(c *chat.Conversation) time.Time { return c.CreatedAt }
-	case chat.SortUpdatedDesc, chat.SortPriority:
-		return func(c *chat.Conversation) time.Time { return c.UpdatedAt }
-	}
-	return nil
-}
-
-// position is where c stands in order, as a cursor records it.
-func position(order chat.SortOrder, c *chat.Conversation) chat.PageCursor {
-	return chat.CursorAt(order, c.Priority.Rank(), sortKey(order)(c), c.ID)
+	page, next := chat.CutPage(list, f.PageSize(), order)
+	return page, next, nil
 }
 
 // comparePosition compares c with a position in ascending (rank, time,
 // id); pages run in descending order, so "after the cursor" is < 0.
 func comparePosition(order chat.SortOrder, c *chat.Conversation, p chat.PageCursor) int {
-	at := position(order, c)
+	at := chat.CursorOf(order, c)
 	return cmp.Or(cmp.Compare(at.Rank, p.Rank), cmp.Compare(at.At, p.At), strings.Compare(at.ID, p.ID))
 }
 

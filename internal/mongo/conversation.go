@@ -295,9 +295,6 @@ func (db *DB) TouchConversations(ctx context.Context, touches []chat.Conversatio
 	return nil
 }
 
-// Conversation list limits.
-const defaultPageSize = 20
-
 // FindConversations pages through conversations matching f, newest first by
 // creation or by activity, ties broken by _id, both descending. The priority
 // order puts priorityRank first (urgent first), then activity, then _id.
@@ -311,13 +308,7 @@ func (db *DB) FindConversations(ctx context.Context, f chat.ConversationFilter, 
 	default:
 		return nil, "", chat.ErrBadOrder
 	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = defaultPageSize
-	}
-	if limit > chat.MaxPageSize {
-		limit = chat.MaxPageSize
-	}
+	limit := f.PageSize()
 	// Clauses are ANDed explicitly because the search, the priority filter
 	// and the cursor each need their own $or.
 	and, ok := conversationFilter(f)
@@ -358,16 +349,8 @@ func (db *DB) FindConversations(ctx context.Context, f chat.ConversationFilter, 
 	if err != nil {
 		return nil, "", err
 	}
-	if len(list) <= limit {
-		return list, "", nil
-	}
-	list = list[:limit]
-	last := list[limit-1]
-	at := last.CreatedAt
-	if order != chat.SortCreatedDesc {
-		at = last.UpdatedAt
-	}
-	return list, chat.CursorAt(order, last.Priority.Rank(), at, last.ID).Encode(), nil
+	page, next := chat.CutPage(list, limit, order)
+	return page, next, nil
 }
 
 // conversationFilter turns f (less its cursor) into AND clauses; ok is false

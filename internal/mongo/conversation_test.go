@@ -367,7 +367,7 @@ func TestFindConversationsPagination(t *testing.T) {
 	}
 	// Defaults and caps.
 	list, _, err = db.FindConversations(ctx, chat.ConversationFilter{}, chat.SortCreatedDesc)
-	if err != nil || len(list) != defaultPageSize {
+	if err != nil || len(list) != chat.DefaultPageSize {
 		t.Fatalf("default limit: %d rows, err %v", len(list), err)
 	}
 	list, _, err = db.FindConversations(ctx, chat.ConversationFilter{Limit: 1000}, chat.SortCreatedDesc)
