@@ -90,13 +90,12 @@ func testFormFields(t *testing.T, newStore func(t *testing.T) desk.Store) {
 		t.Fatalf("nil options read back as %#v, want []", size.Options)
 	}
 
-	extra.Options, extra.Label, extra.Required = []string{"S", "M"}, "Kích cỡ", true
+	extra.Options, extra.Label, extra.Required, extra.Order = []string{"S", "M"}, "Kích cỡ", true, 9
 	must(t, s.UpdateFormField(ctx, extra))
 	extra.Options[0] = "changed" // the store keeps its own copy
-	for _, f := range list() {
-		if f.Key == "size" && (f.Label != "Kích cỡ" || !f.Required || !slices.Equal(f.Options, []string{"S", "M"})) {
-			t.Fatalf("after update: %+v", f)
-		}
+	fs := list()
+	if f := fs[len(fs)-1]; f.Key != "size" || f.Label != "Kích cỡ" || !f.Required || !slices.Equal(f.Options, []string{"S", "M"}) {
+		t.Fatalf("after update, last by its new order: %+v; want size as updated", f)
 	}
 	if err := s.UpdateFormField(ctx, chat.FormField{Key: "ghost"}); !isNotFound(err) {
 		t.Fatalf("update of a missing field: err = %v, want not found", err)
