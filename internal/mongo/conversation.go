@@ -428,17 +428,5 @@ func (db *DB) AssignedConversations(ctx context.Context, agentID string) ([]*cha
 }
 
 func (db *DB) findConversations(ctx context.Context, filter bson.D, opts *options.FindOptionsBuilder) ([]*chat.Conversation, error) {
-	cur, err := db.conversations.Find(ctx, filter, opts)
-	if err != nil {
-		return nil, wrap(err, "find conversations")
-	}
-	var docs []conversationDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, wrap(err, "read conversations")
-	}
-	out := make([]*chat.Conversation, 0, len(docs))
-	for i := range docs {
-		out = append(out, docs[i].toDomain())
-	}
-	return out, nil
+	return findAll[conversationDoc, *chat.Conversation](ctx, db.conversations, filter, opts, "conversations")
 }

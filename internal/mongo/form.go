@@ -46,19 +46,8 @@ func (d *formFieldDoc) toDomain() chat.FormField {
 
 // FormFields returns every field, enabled or not, by order then key.
 func (db *DB) FormFields(ctx context.Context) ([]chat.FormField, error) {
-	cur, err := db.formFields.Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "order", Value: 1}, {Key: "key", Value: 1}}))
-	if err != nil {
-		return nil, wrap(err, "find form fields")
-	}
-	var docs []formFieldDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, wrap(err, "read form fields")
-	}
-	out := make([]chat.FormField, 0, len(docs))
-	for i := range docs {
-		out = append(out, docs[i].toDomain())
-	}
-	return out, nil
+	return findAll[formFieldDoc, chat.FormField](ctx, db.formFields, bson.D{},
+		options.Find().SetSort(bson.D{{Key: "order", Value: 1}, {Key: "key", Value: 1}}), "form fields")
 }
 
 // EnsureFormFields seeds defs when the collection holds no field. Nodes
