@@ -71,23 +71,11 @@ func (db *DB) UpdateCannedReply(ctx context.Context, r *chat.CannedReply) error 
 	if dup, _ := duplicateIndex(err); dup {
 		return chat.ErrDuplicateShortcut
 	}
-	if err != nil {
-		return wrap(err, "update canned reply")
-	}
-	if res.MatchedCount == 0 {
-		return chat.ErrNotFound
-	}
-	return nil
+	return writtenOne(res, err, "update canned reply")
 }
 
 // DeleteCannedReply returns chat.ErrNotFound when id is unknown.
 func (db *DB) DeleteCannedReply(ctx context.Context, id string) error {
 	res, err := db.canned.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
-	if err != nil {
-		return wrap(err, "delete canned reply")
-	}
-	if res.DeletedCount == 0 {
-		return chat.ErrNotFound
-	}
-	return nil
+	return writtenOne(res, err, "delete canned reply")
 }

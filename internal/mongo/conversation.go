@@ -234,13 +234,7 @@ func (db *DB) UpdateConversation(ctx context.Context, id string, u chat.Conversa
 		return nil
 	}
 	res, err := db.conversations.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: set}})
-	if err != nil {
-		return wrap(err, "update conversation")
-	}
-	if res.MatchedCount == 0 {
-		return chat.ErrNotFound
-	}
-	return nil
+	return writtenOne(res, err, "update conversation")
 }
 
 // TouchConversations writes coalesced activity in one unordered bulk write.

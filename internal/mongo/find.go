@@ -5,6 +5,8 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/chatdesk/chatdesk/internal/chat"
 )
 
 // document is a stored shape D that reads back as the domain value T.
@@ -29,4 +31,24 @@ func findAll[D, T any, PD document[D, T]](ctx context.Context, coll *mongo.Colle
 		out = append(out, PD(&docs[i]).toDomain())
 	}
 	return out, nil
+}
+
+// writtenOne is the answer of a write to one document by id (an update, a
+// replace, a delete): the write's error, else chat.ErrNotFound when no
+// document had the id.
+func writtenOne[R *mongo.UpdateResult | *mongo.DeleteResult](res R, err error, what string) error {
+	if err != nil {
+		return wrap(err, what)
+	}
+	var n int64
+	switch r := any(res).(type) {
+	case *mongo.UpdateResult:
+		n = r.MatchedCount
+	case *mongo.DeleteResult:
+		n = r.DeletedCount
+	}
+	if n == 0 {
+		return chat.ErrNotFound
+	}
+	return nil
 }

@@ -94,24 +94,12 @@ func (db *DB) CreateFormField(ctx context.Context, f chat.FormField) error {
 // when no field has that key.
 func (db *DB) UpdateFormField(ctx context.Context, f chat.FormField) error {
 	res, err := db.formFields.ReplaceOne(ctx, bson.D{{Key: "_id", Value: f.Key}}, toFormFieldDoc(f))
-	if err != nil {
-		return wrap(err, "update form field")
-	}
-	if res.MatchedCount == 0 {
-		return chat.ErrNotFound
-	}
-	return nil
+	return writtenOne(res, err, "update form field")
 }
 
 // DeleteFormField removes the field with key; it returns chat.ErrNotFound
 // when there is none, so an admin's stale screen gets a clear answer.
 func (db *DB) DeleteFormField(ctx context.Context, key string) error {
 	res, err := db.formFields.DeleteOne(ctx, bson.D{{Key: "_id", Value: key}})
-	if err != nil {
-		return wrap(err, "delete form field")
-	}
-	if res.DeletedCount == 0 {
-		return chat.ErrNotFound
-	}
-	return nil
+	return writtenOne(res, err, "delete form field")
 }
