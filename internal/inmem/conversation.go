@@ -27,41 +27,31 @@ var errDuplicateID = errors.New("inmem: duplicate id")
 // CreateConversation stores c, giving it an id when it has none and the
 // default priority when it has none (on c itself, as internal/mongo does).
 func (s *Store) CreateConversation(ctx context.Context, c *chat.Conversation) error {
-	if err := s.check(ctx); err != nil {
-		return err
-	}
-	if c.ID == "" {
-		c.ID = newID()
-	}
-	c.Priority = c.Priority.OrDefault()
-	if c.Tags == nil {
-		c.Tags = []string{}
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.conversations[c.ID]; ok {
-		return errDuplicateID
-	}
-	s.conversations[c.ID] = &storedConversation{
-		c:           cloneConversation(c),
-		searchName:  chat.Fold(c.Visitor.Name),
-		phoneSearch: chat.PhoneSearchKey(c.Visitor.Phone),
-	}
-	return nil
+	return s.write(ctx, func() error {
+		if c.ID == "" {
+			c.ID = newID()
+		}
+		c.Priority = c.Priority.OrDefault()
+		if c.Tags == nil {
+			c.Tags = []string{}
+		}
+		if _, ok := s.conversations[c.ID]; ok {
+			return errDuplicateID
+		}
+		s.conversations[c.ID] = &storedConversation{
+			c:           cloneConversation(c),
+			searchName:  chat.Fold(c.Visitor.Name),
+			phoneSearch: chat.PhoneSearchKey(c.Visitor.Phone),
+		}
+		return nil
+	})
 }
+
+func (sc *storedConversation) clone() *chat.Conversation { return cloneConversation(sc.c) }
 
 // Conversation returns chat.ErrNotFound when id is unknown.
 func (s *Store) Conversation(ctx context.Context, id string) (*chat.Conversation, error) {
-	if err := s.check(ctx); err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	sc, ok := s.conversations[id]
-	if !ok {
-		return nil, chat.ErrNotFound
-	}
-	return cloneConversation(sc.c), nil
+	return read(ctx, s, func() (*chat.Conversation, error) { return lookup(s.conversations, id, (*storedConversation).clone) })
 }
 
 // timeOrNil turns the "zero time clears it" convention into a nil pointer.
@@ -76,9 +66,6 @@ func timeOrNil(t time.Time) *time.Time {
 // zero. An update setting nothing succeeds whether or not id exists, as the
 // MongoDB adapter sends no command for it.
 func (s *Store) UpdateConversation(ctx context.Context, id string, u chat.ConversationUpdate) error {
-	if err := s.check(ctx); err != nil {
-		return err
-	}
 	var set []func(c *chat.Conversation)
 	if !u.UpdatedAt.IsZero() {
 		set = append(set, func(c *chat.Conversation) { c.UpdatedAt = ms(u.UpdatedAt) })
@@ -113,30 +100,33 @@ func (s *Store) UpdateConversation(ctx context.Context, id string, u chat.Conver
 	if u.Rating != nil {
 		set = append(set, func(c *chat.Conversation) { c.Rating = cloneRating(u.Rating) })
 	}
-	if len(set) == 0 {
+	return s.write(ctx, func() error {
+		if len(set) == 0 {
+			return nil
+		}
+		sc, ok := s.conversations[id]
+		if !ok {
+			return chat.ErrNotFound
+		}
+		for _, f := range set {
+			f(sc.c)
+		}
 		return nil
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sc, ok := s.conversations[id]
-	if !ok {
-		return chat.ErrNotFound
-	}
-	for _, f := range set {
-		f(sc.c)
-	}
-	return nil
+	})
 }
 
 // TouchConversations writes coalesced activity, last writer wins (the
 // preview is not compared with the stored one, as in internal/mongo);
 // unknown ids are ignored.
 func (s *Store) TouchConversations(ctx context.Context, touches []chat.ConversationTouch) error {
-	if err := s.check(ctx); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	return s.write(ctx, func() error {
+		s.touch(touches)
+		return nil
+	})
+}
+
+// touch writes touches. s.mu must be held.
+func (s *Store) touch(touches []chat.ConversationTouch) {
 	for _, t := range touches {
 		sc, ok := s.conversations[t.ID]
 		if !ok {
@@ -159,7 +149,6 @@ func (s *Store) TouchConversations(ctx context.Context, touches []chat.Conversat
 			c.FirstResponseAt = msPtr(t.FirstResponseAt)
 		}
 	}
-	return nil
 }
 
 // FindConversations pages through conversations matching f: newest first by
