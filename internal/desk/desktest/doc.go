@@ -47,6 +47,15 @@ func ctxT(t *testing.T) context.Context {
 
 func ptr[T any](v T) *T { return &v }
 
+// pluck returns f of each element of xs: the ids of a list, say.
+func pluck[T, U any](xs []T, f func(T) U) []U {
+	out := make([]U, len(xs))
+	for i, x := range xs {
+		out[i] = f(x)
+	}
+	return out
+}
+
 // must fails the test on err.
 func must(t *testing.T, err error) {
 	t.Helper()

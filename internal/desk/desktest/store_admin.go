@@ -13,11 +13,7 @@ import (
 )
 
 func fieldKeys(fs []chat.FormField) []string {
-	out := make([]string, len(fs))
-	for i, f := range fs {
-		out[i] = f.Key
-	}
-	return out
+	return pluck(fs, func(f chat.FormField) string { return f.Key })
 }
 
 // testFormFields: seeded once, listed by order then key, keys unique.

@@ -17,11 +17,7 @@ func newAgent(id, email, name string) *chat.Agent {
 }
 
 func agentIDs(as []*chat.Agent) []string {
-	out := make([]string, len(as))
-	for i, a := range as {
-		out[i] = a.ID
-	}
-	return out
+	return pluck(as, func(a *chat.Agent) string { return a.ID })
 }
 
 // testAgents: emails are unique and found however cased or padded; the

@@ -22,11 +22,7 @@ func newMsg(conv string, seq int64, clientID string) *chat.Message {
 }
 
 func seqs(ms []*chat.Message) []int64 {
-	out := make([]int64, len(ms))
-	for i, m := range ms {
-		out[i] = m.Seq
-	}
-	return out
+	return pluck(ms, func(m *chat.Message) int64 { return m.Seq })
 }
 
 func testMessageRoundTrip(t *testing.T, newStore func(t *testing.T) desk.Store) {
