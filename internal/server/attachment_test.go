@@ -92,13 +92,11 @@ type sent struct {
 // bounded, and only the conversation's visitor and agents download.
 func TestAttachments(t *testing.T) {
 	const max = 300_000
-	n := startNode(t, func(c *config.Config) { c.MaxUploadBytes = max })
-	anTok, _ := n.login("an@chatdesk.local")
-	binhTok, _ := n.login("binh@chatdesk.local")
+	n := startTeam(t, func(c *config.Config) { c.MaxUploadBytes = max })
 	conv := n.newConversation("Khách gửi ảnh", "0912000501", "")
 	other := n.newConversation("Khách khác", "0912000502", "")
 	id := conv.Conversation.ID
-	if st := n.do("POST", "/api/conversations/"+id+"/claim", anTok, nil, nil); st != 200 {
+	if st := n.do("POST", "/api/conversations/"+id+"/claim", n.anTok, nil, nil); st != 200 {
 		t.Fatalf("claim: %d", st)
 	}
 	settle()
@@ -112,7 +110,7 @@ func TestAttachments(t *testing.T) {
 		status                            int
 		code                              string
 	}{
-		{"another agent", binhTok, id, "c-binh", "a.pdf", pdf, 403, "not_assigned"},
+		{"another agent", n.binhTok, id, "c-binh", "a.pdf", pdf, 403, "not_assigned"},
 		{"another visitor", other.VisitorToken, id, "c-other", "a.pdf", pdf, 404, "not_found"},
 		{"anonymous", "", id, "c-anon", "a.pdf", pdf, 401, "unauthorized"},
 		{"renamed executable", conv.VisitorToken, id, "c-exe", "anh-dep.png", exe, 415, "unsupported_type"},
@@ -156,7 +154,7 @@ func TestAttachments(t *testing.T) {
 		t.Fatalf("resend: %d %s", st, js(again.Message))
 	}
 	var doc sent
-	if st := n.upload(id, anTok, "c-pdf", "bao-gia.pdf", pdf, &doc); st != 201 || doc.Message.Kind != chat.KindFile ||
+	if st := n.upload(id, n.anTok, "c-pdf", "bao-gia.pdf", pdf, &doc); st != 201 || doc.Message.Kind != chat.KindFile ||
 		doc.Message.Attachment.ContentType != "application/pdf" || doc.Message.SenderType != chat.SenderAgent {
 		t.Fatalf("agent pdf upload: %d %s", st, js(doc.Message))
 	}
@@ -169,7 +167,7 @@ func TestAttachments(t *testing.T) {
 
 	// Stored once: two messages, two files plus one thumbnail, no orphan
 	// from the resend.
-	ms := n.messages(anTok, id, 0)
+	ms := n.messages(n.anTok, id, 0)
 	var withFiles int
 	for _, m := range ms {
 		if m.Attachment != nil {
@@ -179,14 +177,14 @@ func TestAttachments(t *testing.T) {
 	if withFiles != 2 {
 		t.Fatalf("%d attachment messages stored, want 2", withFiles)
 	}
-	if files := countFiles(t, n); files != 3 {
+	if files := countFiles(t, n.node); files != 3 {
 		t.Fatalf("%d GridFS files, want 3 (photo, its thumbnail, pdf)", files)
 	}
 	conversation := struct {
 		Conversation *chat.Conversation `json:"conversation"`
 	}{}
 	settle() // activity is written coalesced
-	n.do("GET", "/api/conversations/"+id, anTok, nil, &conversation)
+	n.do("GET", "/api/conversations/"+id, n.anTok, nil, &conversation)
 	if p := conversation.Conversation.LastMessage; p == nil || p.Text != "[Tệp] bao-gia.pdf" {
 		t.Errorf("inbox preview %s", js(conversation.Conversation.LastMessage))
 	}
@@ -199,7 +197,7 @@ func TestAttachments(t *testing.T) {
 		!strings.HasPrefix(resp.Header.Get("Content-Disposition"), "inline") {
 		t.Fatalf("visitor download: %d %v", resp.StatusCode, resp.Header)
 	}
-	resp, body = n.download(photoPath+"?thumb=1", binhTok)
+	resp, body = n.download(photoPath+"?thumb=1", n.binhTok)
 	if resp.StatusCode != 200 {
 		t.Fatalf("thumbnail for another agent: %d", resp.StatusCode)
 	}
@@ -217,9 +215,9 @@ func TestAttachments(t *testing.T) {
 		{"another visitor", photoPath, other.VisitorToken, 404},
 		{"another visitor through their own conversation", "/api/conversations/" + other.Conversation.ID + "/attachments/" + a.ID, other.VisitorToken, 404},
 		{"anonymous", photoPath, "", 401},
-		{"no thumbnail for a pdf", pdfPath + "?thumb=1", anTok, 404},
-		{"malformed id", "/api/conversations/" + id + "/attachments/..%2f..%2fx", anTok, 404},
-		{"unknown id", "/api/conversations/" + id + "/attachments/" + chat.NewID(), anTok, 404},
+		{"no thumbnail for a pdf", pdfPath + "?thumb=1", n.anTok, 404},
+		{"malformed id", "/api/conversations/" + id + "/attachments/..%2f..%2fx", n.anTok, 404},
+		{"unknown id", "/api/conversations/" + id + "/attachments/" + chat.NewID(), n.anTok, 404},
 	}
 	for _, tt := range downloads {
 		t.Run("download by "+tt.name, func(t *testing.T) {
