@@ -39,15 +39,7 @@ func (n *node) upload(convID, token, clientID, name string, data []byte, out any
 	_ = mw.Close()
 	req, _ := http.NewRequest("POST", n.base+"/api/conversations/"+convID+"/attachments", &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		n.t.Fatalf("upload: %v", err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
+	resp, raw := n.send(req, token)
 	if out != nil {
 		if err := json.Unmarshal(raw, out); err != nil {
 			n.t.Fatalf("upload answer %q: %v", raw, err)
@@ -59,12 +51,19 @@ func (n *node) upload(convID, token, clientID, name string, data []byte, out any
 func (n *node) download(path, token string) (*http.Response, []byte) {
 	n.t.Helper()
 	req, _ := http.NewRequest("GET", n.base+path, nil)
+	return n.send(req, token)
+}
+
+// send sends req with token (when not empty) as the bearer, and reads the
+// whole answer.
+func (n *node) send(req *http.Request, token string) (*http.Response, []byte) {
+	n.t.Helper()
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		n.t.Fatalf("download: %v", err)
+		n.t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
