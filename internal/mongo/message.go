@@ -235,21 +235,9 @@ func (db *DB) MessagesAfter(ctx context.Context, conversationID string, after in
 	if limit <= 0 || limit > maxReplay {
 		limit = maxReplay
 	}
-	cur, err := db.messages.Find(ctx,
+	return findAll[messageDoc, *chat.Message](ctx, db.messages,
 		bson.D{{Key: "conversationId", Value: conversationID}, {Key: "seq", Value: bson.D{{Key: "$gt", Value: after}}}},
-		options.Find().SetSort(bson.D{{Key: "seq", Value: 1}}).SetLimit(int64(limit)))
-	if err != nil {
-		return nil, wrap(err, "find messages")
-	}
-	var docs []messageDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, wrap(err, "read messages")
-	}
-	out := make([]*chat.Message, 0, len(docs))
-	for i := range docs {
-		out = append(out, docs[i].toDomain())
-	}
-	return out, nil
+		options.Find().SetSort(bson.D{{Key: "seq", Value: 1}}).SetLimit(int64(limit)), "messages")
 }
 
 // MaxSeq returns the highest stored seq of a conversation, 0 when it has no

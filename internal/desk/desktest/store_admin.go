@@ -13,11 +13,7 @@ import (
 )
 
 func fieldKeys(fs []chat.FormField) []string {
-	out := make([]string, len(fs))
-	for i, f := range fs {
-		out[i] = f.Key
-	}
-	return out
+	return pluck(fs, func(f chat.FormField) string { return f.Key })
 }
 
 // testFormFields: seeded once, listed by order then key, keys unique.
@@ -90,13 +86,12 @@ func testFormFields(t *testing.T, newStore func(t *testing.T) desk.Store) {
 		t.Fatalf("nil options read back as %#v, want []", size.Options)
 	}
 
-	extra.Options, extra.Label, extra.Required = []string{"S", "M"}, "Kích cỡ", true
+	extra.Options, extra.Label, extra.Required, extra.Order = []string{"S", "M"}, "Kích cỡ", true, 9
 	must(t, s.UpdateFormField(ctx, extra))
 	extra.Options[0] = "changed" // the store keeps its own copy
-	for _, f := range list() {
-		if f.Key == "size" && (f.Label != "Kích cỡ" || !f.Required || !slices.Equal(f.Options, []string{"S", "M"})) {
-			t.Fatalf("after update: %+v", f)
-		}
+	fs := list()
+	if f := fs[len(fs)-1]; f.Key != "size" || f.Label != "Kích cỡ" || !f.Required || !slices.Equal(f.Options, []string{"S", "M"}) {
+		t.Fatalf("after update, last by its new order: %+v; want size as updated", f)
 	}
 	if err := s.UpdateFormField(ctx, chat.FormField{Key: "ghost"}); !isNotFound(err) {
 		t.Fatalf("update of a missing field: err = %v, want not found", err)
@@ -222,17 +217,5 @@ func testCannedReplies(t *testing.T, newStore func(t *testing.T) desk.Store) {
 		t.Fatalf("deleted reply: %v, want not found", err)
 	}
 
-	errs := race(6, func(int) error { return s.CreateCannedReply(ctx, mk("a3", "dup")) })
-	won := 0
-	for _, err := range errs {
-		switch {
-		case err == nil:
-			won++
-		case !errors.Is(err, chat.ErrDuplicateShortcut):
-			t.Errorf("racing create: %v, want ErrDuplicateShortcut", err)
-		}
-	}
-	if won != 1 {
-		t.Fatalf("%d racing creates of one shortcut succeeded, want 1", won)
-	}
+	oneWon(t, race(6, func(int) error { return s.CreateCannedReply(ctx, mk("a3", "dup")) }), chat.ErrDuplicateShortcut, "shortcut")
 }

@@ -61,11 +61,7 @@ func mustGet(t *testing.T, s desk.Store, id string) *chat.Conversation {
 }
 
 func ids(cs []*chat.Conversation) []string {
-	out := make([]string, len(cs))
-	for i, c := range cs {
-		out[i] = c.ID
-	}
-	return out
+	return pluck(cs, func(c *chat.Conversation) string { return c.ID })
 }
 
 // testConversationRoundTrip: what is created reads back equal; the store
@@ -122,20 +118,20 @@ func testConversationCopies(t *testing.T, newStore func(t *testing.T) desk.Store
 	c := fullConv("c1")
 	mustCreate(t, s, c)
 	want := fullConv("c1")
-	c.Tags[0] = "changed"
-	c.Answers[0].Value = "changed"
-	c.LastMessage.Text = "changed"
-	*c.AssignedAt = t0.Add(time.Hour)
-	c.Rating.Stars = 1
+	// scribble changes what a conversation's slices and pointers hold.
+	scribble := func(c *chat.Conversation) {
+		c.Tags[0] = "changed"
+		c.Answers[0].Value = "changed"
+		c.LastMessage.Text = "changed"
+		*c.AssignedAt = t0.Add(time.Hour)
+		c.Rating.Stars = 1
+	}
+	scribble(c)
 	if got := mustGet(t, s, "c1"); !reflect.DeepEqual(got, want) {
 		t.Fatalf("changing the created value changed the store:\n got %+v\nwant %+v", got, want)
 	}
 	got := mustGet(t, s, "c1")
-	got.Tags[0] = "changed"
-	got.Answers[0].Value = "changed"
-	got.LastMessage.Text = "changed"
-	*got.AssignedAt = t0.Add(time.Hour)
-	got.Rating.Stars = 1
+	scribble(got)
 	if again := mustGet(t, s, "c1"); !reflect.DeepEqual(again, want) {
 		t.Fatalf("changing a read value changed the store:\n got %+v\nwant %+v", again, want)
 	}

@@ -42,6 +42,12 @@ import { REQ, EVT, CHANGE, CLOSE, ERROR_CODE, LIMITS } from '../../../internal/p
 
 export { REQ, EVT, CHANGE, CLOSE, ERROR_CODE, LIMITS };
 
+/** Close codes of the WebSocket standard itself, beside the server's CLOSE:
+ * a normal closure (ours, or the server's when draining), and what the
+ * browser reports for a socket that never opened or just died. */
+export const WS_CLOSE_NORMAL = 1000;
+export const WS_CLOSE_ABNORMAL = 1006;
+
 /** Message text limit (characters after trimming); frames stay under 16 KiB. */
 export const MAX_TEXT_CHARS = LIMITS.MAX_TEXT_CHARS;
 

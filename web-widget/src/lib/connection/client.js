@@ -16,17 +16,13 @@ import { Transcript } from './transcript.js';
 import { Socket } from './socket.js';
 import { Feed } from './feed.js';
 import { Outbox } from './outbox.js';
-import { Fallback, FALLBACK_AFTER } from './fallback.js';
+import { Fallback } from './fallback.js';
 import { Uploads } from './uploads.js';
+import { FALLBACK_AFTER, TYPING_THROTTLE_MS } from './timing.js';
 
 export { isTokenRejected } from '../api.js';
-export { HEALTHY_MS, HELLO_TIMEOUT_MS, FALLBACK_WS_RETRY_MIN_MS } from './socket.js';
-export { GAP_MS, REPLAY_TIMEOUT_MS, TYPING_CLEAR_MS } from './feed.js';
-export { ACK_TIMEOUT_MS, MSG_SEND_FAILED, MSG_RATE_LIMITED } from './outbox.js';
-export { POLL_MS, FALLBACK_AFTER } from './fallback.js';
-
-/** Typing frames while typing: at most one per 2 s. */
-export const TYPING_THROTTLE_MS = 2_000;
+export * from './timing.js';
+export { MSG_SEND_FAILED, MSG_RATE_LIMITED } from './outbox.js';
 
 /** Errors about the session after which retrying with the same token is pointless. */
 const TOKEN_REFUSED = [ERROR_CODE.UNAUTHORIZED, ERROR_CODE.ACCOUNT_DISABLED, ERROR_CODE.FORBIDDEN, ERROR_CODE.NOT_FOUND];

@@ -6,13 +6,9 @@
 // it, over the WebSocket and over the REST fallback alike.
 
 import { REQ } from '../protocol.js';
+import { GAP_MS, REPLAY_TIMEOUT_MS, TYPING_CLEAR_MS } from './timing.js';
 
-/** A gap in seq not filled within this time triggers `sync`. */
-export const GAP_MS = 2_000;
-/** Without replay.done this long after session.ready, go on as if it came. */
-export const REPLAY_TIMEOUT_MS = 15_000;
-/** The other side's typing indicator clears itself after 6 s. */
-export const TYPING_CLEAR_MS = 6_000;
+export { GAP_MS, REPLAY_TIMEOUT_MS, TYPING_CLEAR_MS };
 
 export class Feed {
   /** @param {import('./client.js').ChatClient} c */

@@ -9,9 +9,9 @@
 
 import { REQ, CLOSE, ERROR_CODE, MAX_TEXT_CHARS, newClientId, toApiError } from '../protocol.js';
 import { isTokenRejected } from '../api.js';
+import { ACK_TIMEOUT_MS } from './timing.js';
 
-/** An unacknowledged send is shown as failed after this long. */
-export const ACK_TIMEOUT_MS = 12_000;
+export { ACK_TIMEOUT_MS };
 
 export const MSG_SEND_FAILED = 'Chưa gửi được.';
 export const MSG_RATE_LIMITED = 'Bạn gửi tin nhắn quá nhanh. Vui lòng thử lại sau ít phút.';
@@ -124,21 +124,46 @@ export class Outbox {
 
   async _sendREST(clientId) {
     const c = this.c;
-    const p = c.transcript.pending.get(clientId);
-    if (!p || this.posting.has(clientId)) return;
-    this.posting.add(clientId);
-    try {
-      const res = await c.api.sendMessage(c.conversationId, c.token, p.text, clientId);
-      if (res && res.message) c.feed.add(res.message);
+    const sent = await postPending(c, this.posting, clientId,
+      (p) => c.api.sendMessage(c.conversationId, c.token, p.text, clientId),
+      (e) => {
+        if (e.status === 0 || e.status >= 500) c.rest.ok = false; // stays pending
+        else this.failed(clientId, e);
+      });
+    if (sent) {
       c.notice = null;
       c.changed();
-    } catch (e) {
-      if (c.stopped) return;
-      if (isTokenRejected(e)) c.reject();
-      else if (e.status === 0 || e.status >= 500) c.rest.ok = false; // stays pending
-      else this.failed(clientId, e);
-    } finally {
-      this.posting.delete(clientId);
     }
+  }
+}
+
+/**
+ * Posts a pending message over REST (a text, an upload), one post at a time
+ * per clientId: nothing happens when the message is no longer pending or
+ * `busy` says a post of it is under way. The stored message the server
+ * answers joins the feed; a rejected token ends the session; any other
+ * error, unless the client stopped meanwhile, goes to onError.
+ * @param {import('./client.js').ChatClient} c
+ * @param {Set<string>} busy  clientIds being posted
+ * @param {string} clientId
+ * @param {(p: any) => Promise<any>} post  sends the pending item p
+ * @param {(e: any) => void} onError
+ * @returns {Promise<boolean>} whether the server stored it
+ */
+export async function postPending(c, busy, clientId, post, onError) {
+  const p = c.transcript.pending.get(clientId);
+  if (!p || busy.has(clientId)) return false;
+  busy.add(clientId);
+  try {
+    const res = await post(p);
+    if (res && res.message) c.feed.add(res.message);
+    return true;
+  } catch (e) {
+    if (c.stopped) return false;
+    if (isTokenRejected(e)) c.reject();
+    else onError(e);
+    return false;
+  } finally {
+    busy.delete(clientId);
   }
 }
