@@ -81,19 +81,7 @@ func newerActivity(a, b *chat.Conversation) bool {
 	return !a.UpdatedAt.Before(b.UpdatedAt)
 }
 
-func (co *coalescer) run(stop <-chan struct{}) {
-	tick := time.NewTicker(200 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		select {
-		case <-tick.C:
-			co.flush(false)
-		case <-stop:
-			co.flush(true)
-			return
-		}
-	}
-}
+func (co *coalescer) run(stop <-chan struct{}) { flushEvery(200*time.Millisecond, stop, co.flush) }
 
 // flush publishes the pending snapshots whose window ended (all when final).
 func (co *coalescer) flush(final bool) {

@@ -82,15 +82,22 @@ func (cc *convCache) get(ctx context.Context, id string, fetch func(context.Cont
 }
 
 func (cc *convCache) sweepLocked() {
-	now := cc.now()
-	for id, e := range cc.entries {
-		if now.Sub(e.at) >= convCacheTTL {
-			delete(cc.entries, id)
+	cc.entries = sweep(cc.entries, cc.now(), convCacheTTL, convCacheMax, func(e convEntry) time.Time { return e.at })
+}
+
+// sweep makes room in a bounded cache: it drops the entries older than
+// ttl and, if the cache is still full, everything (a cache that fills with
+// live entries is being flooded; starting over is cheap and safe).
+func sweep[K comparable, E any](m map[K]E, now time.Time, ttl time.Duration, max int, at func(E) time.Time) map[K]E {
+	for k, e := range m {
+		if now.Sub(at(e)) >= ttl {
+			delete(m, k)
 		}
 	}
-	if len(cc.entries) >= convCacheMax {
-		cc.entries = map[string]convEntry{}
+	if len(m) >= max {
+		return map[K]E{}
 	}
+	return m
 }
 
 // drop forgets a conversation after a write (here or on another node).

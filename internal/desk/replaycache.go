@@ -129,15 +129,7 @@ func (rc *replayCache) remember(conv string, after, cur int64, ms []*chat.Messag
 		return // a longer run is kept already
 	}
 	if len(rc.entries) >= replayCacheMax {
-		now := time.Now()
-		for k, e := range rc.entries {
-			if now.Sub(e.at) >= replayCacheTTL {
-				delete(rc.entries, k)
-			}
-		}
-		if len(rc.entries) >= replayCacheMax {
-			rc.entries = map[string]replayEntry{}
-		}
+		rc.entries = sweep(rc.entries, time.Now(), replayCacheTTL, replayCacheMax, func(e replayEntry) time.Time { return e.at })
 	}
 	rc.entries[conv] = replayEntry{from: after + 1, to: cur, ms: ms, at: time.Now()}
 }

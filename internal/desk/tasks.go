@@ -79,3 +79,19 @@ func (t *tasks) stop(grace time.Duration) {
 	}
 	t.cancel()
 }
+
+// flushEvery is the loop of a write-behind buffer: flush(false) every
+// period, and flush(true) — everything left — once stop closes.
+func flushEvery(period time.Duration, stop <-chan struct{}, flush func(final bool)) {
+	tick := time.NewTicker(period)
+	defer tick.Stop()
+	for {
+		select {
+		case <-tick.C:
+			flush(false)
+		case <-stop:
+			flush(true)
+			return
+		}
+	}
+}

@@ -64,19 +64,7 @@ func (t *toucher) add(u chat.ConversationTouch) {
 	t.pending[u.ID] = u
 }
 
-func (t *toucher) run(stop <-chan struct{}) {
-	tick := time.NewTicker(touchEvery)
-	defer tick.Stop()
-	for {
-		select {
-		case <-tick.C:
-			t.flush(false)
-		case <-stop:
-			t.flush(true)
-			return
-		}
-	}
-}
+func (t *toucher) run(stop <-chan struct{}) { flushEvery(touchEvery, stop, t.flush) }
 
 // flush writes the pending touches that are due (all of them when all is
 // set: the node is stopping).

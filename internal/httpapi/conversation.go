@@ -208,18 +208,6 @@ func invalidQuery(field, msg string) error {
 	return &chat.Error{Code: chat.EINVALID, Message: "Tham số không hợp lệ.", Fields: map[string]string{field: msg}}
 }
 
-func (s *Server) claim(c *gin.Context) {
-	s.conversationAction(c, s.svc.Conversations.Claim)
-}
-
-func (s *Server) resolve(c *gin.Context) {
-	s.conversationAction(c, s.svc.Conversations.Resolve)
-}
-
-func (s *Server) reopen(c *gin.Context) {
-	s.conversationAction(c, s.svc.Conversations.Reopen)
-}
-
 type transferBody struct {
 	AgentID string `json:"agentId"`
 }
@@ -238,13 +226,17 @@ func (s *Server) transfer(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"conversation": conv})
 }
 
-func (s *Server) conversationAction(c *gin.Context, do func(ctx ctxT, a desk.Actor, id string) (*chat.Conversation, error)) {
-	conv, err := do(c.Request.Context(), actor(c), c.Param("id"))
-	if err != nil {
-		s.fail(c, err)
-		return
+// conversationAction is the handler of an agent's bodiless action on a
+// conversation (claim, resolve, reopen).
+func (s *Server) conversationAction(do func(ctx ctxT, a desk.Actor, id string) (*chat.Conversation, error)) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		conv, err := do(c.Request.Context(), actor(c), c.Param("id"))
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, gin.H{"conversation": conv})
 	}
-	c.JSON(http.StatusOK, gin.H{"conversation": conv})
 }
 
 func actorWithIP(c *gin.Context) desk.Actor {
