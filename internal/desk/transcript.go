@@ -163,7 +163,8 @@ func newMessage(c *chat.Conversation, sender Actor, clientID, text string, att *
 
 // afterStore publishes a stored message and records the activity.
 func (t *transcript) afterStore(ctx context.Context, c *chat.Conversation, m *chat.Message, res chat.Reserved) {
-	t.events.publish(ctx, ConversationTopic(c.ID), protocol.EvtMessageCreated, protocol.MessageCreated{Message: m})
+	published := t.events.publishSoon(ctx, ConversationTopic(c.ID), protocol.EvtMessageCreated, protocol.MessageCreated{Message: m})
+	defer published() // after the inbox update below joined the batch
 	touch := chat.ConversationTouch{ID: c.ID, UpdatedAt: m.CreatedAt}
 	if m.SenderType != chat.SenderSystem {
 		// The inbox previews what people wrote, not "An đã tham gia...".
