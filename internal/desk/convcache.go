@@ -41,8 +41,10 @@ const (
 	convCacheMax = 50000
 )
 
-func newConvCache() *convCache {
-	return &convCache{entries: map[string]convEntry{}, now: time.Now}
+func newConvCache(spawn func(time.Duration, func(context.Context))) *convCache {
+	cc := &convCache{entries: map[string]convEntry{}, now: time.Now}
+	cc.flight.spawn = spawn
+	return cc
 }
 
 // get returns a private copy of the conversation, from the cache when fresh.
@@ -53,14 +55,12 @@ func (cc *convCache) get(ctx context.Context, id string, fetch func(context.Cont
 		return copyConv(e.c), nil
 	}
 	cc.mu.Unlock()
-	c, err := cc.flight.do(ctx, id, func() (*chat.Conversation, error) {
+	c, err := cc.flight.do(ctx, id, func(fctx context.Context) (*chat.Conversation, error) {
 		cc.mu.Lock()
 		epoch := cc.epoch
 		cc.mu.Unlock()
 		// Not the caller's context: others may be waiting on this read,
 		// and a caller that queued long must not fail them all.
-		fctx, cancel := context.WithTimeout(context.Background(), flightTimeout)
-		defer cancel()
 		c, err := fetch(fctx, id)
 		if err != nil {
 			return nil, err

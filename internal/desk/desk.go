@@ -141,10 +141,10 @@ func New(d Deps, cfg Config) *Core {
 	fail := failures{log: d.Log, metrics: m}
 	ev := &events{pub: d.Bus, fail: fail}
 
-	convs := newConvCache()
+	convs := newConvCache(tasks.detached)
 	store := cachingStore{Store: d.Store, convs: convs}
 	settings := newSettingsCache(d.Store)
-	replays := newReplayCache()
+	replays := newReplayCache(tasks.detached)
 	touches := newToucher(store, d.Coord, cfg.NodeID+"/touch", d.Log)
 	touches.observe = convs.touch
 	updates := newCoalescer(ev, convReader{store: store, convs: convs}, d.Coord, cfg.UpdateWindow)
