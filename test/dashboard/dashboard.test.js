@@ -54,7 +54,10 @@ async function waitText(page, selector, text, timeout = 10000) {
 
 /** A visitor WebSocket (protocol.md) opened from a same-origin page. */
 async function openVisitorSocket(page, token) {
-  await page.goto(`${server.baseUrl}/healthz`);
+  // A page of the server's origin whose Content-Security-Policy allows
+  // connecting to 'self' (/healthz's allows nothing; a page the test serves
+  // itself is refused loopback by Chromium's local network checks).
+  await page.goto(`${server.baseUrl}/demo`);
   await page.evaluate((tok) => new Promise((resolve, reject) => {
     window.__frames = [];
     const ws = new WebSocket(`${location.origin.replace('http', 'ws')}/ws`);

@@ -155,13 +155,23 @@ export async function login(base, email) {
 }
 
 /**
+ * Opens a page of the server's origin from which scripts may open its
+ * WebSocket: /demo, whose Content-Security-Policy allows connecting to
+ * 'self'. (Other answers, /healthz included, allow nothing; a page the test
+ * serves itself is refused loopback by Chromium's local network checks.)
+ */
+export async function blankPage(page, base) {
+  await page.goto(base + '/demo');
+}
+
+/**
  * An agent WebSocket driven from a page on the server's own origin (so the
  * test does not depend on the Node version having a WebSocket client).
  */
 export async function agentSocket(browser, base, token) {
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
-  await page.goto(base + '/healthz');
+  await blankPage(page, base);
   const ready = await page.evaluate(({ url, token }) => new Promise((resolve) => {
     const ws = new WebSocket(url);
     window.__ev = [];
@@ -186,6 +196,7 @@ export async function agentSocket(browser, base, token) {
         resolve(r);
       }
     }, 25);
+    setTimeout(() => resolve({ timeout: 'no reply to hello within 10 s' }), 10_000);
   }), { url: base.replace(/^http/, 'ws') + '/ws', token });
   if (!ready || ready.type !== 'session.ready') {
     await ctx.close();
