@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -17,27 +18,36 @@ const DevJWTSecret = "chatdesk-development-secret-change-me-0000"
 
 // Config is every setting of a node.
 type Config struct {
-	Env            string // "production" or "development"
-	Addr           string
-	NodeID         string
-	MongoURI       string
-	MongoDB        string
-	RedisURL       string
-	RedisPrefix    string
-	JWTSecret      string
-	JWTTTL         time.Duration
-	VisitorTTL     time.Duration
-	AllowedOrigins []string
-	PublicURL      string
-	TrustedProxies []string
-	WidgetFile     string
-	DashboardDir   string
-	LogFormat      string
-	Grace          time.Duration
-	PresenceTTL    time.Duration
-	ShutdownGrace  time.Duration
-	BatchMax       int
-	BatchInterval  time.Duration
+	Env      string // "production" or "development"
+	Addr     string
+	NodeID   string
+	MongoURI string
+	MongoDB  string
+	// RedisMode is standalone, sentinel or cluster; RedisURL is in
+	// go-redis's form for that mode (docs/operations.md).
+	RedisMode string
+	RedisURL  string
+	// RedisUsername and RedisPassword, when set, replace the URL's
+	// credentials (a Kubernetes Secret can hold them apart);
+	// RedisSentinelPassword the sentinels' own.
+	RedisUsername         string
+	RedisPassword         string
+	RedisSentinelPassword string
+	RedisPrefix           string
+	JWTSecret             string
+	JWTTTL                time.Duration
+	VisitorTTL            time.Duration
+	AllowedOrigins        []string
+	PublicURL             string
+	TrustedProxies        []string
+	WidgetFile            string
+	DashboardDir          string
+	LogFormat             string
+	Grace                 time.Duration
+	PresenceTTL           time.Duration
+	ShutdownGrace         time.Duration
+	BatchMax              int
+	BatchInterval         time.Duration
 	// MaxUploadBytes bounds one attachment.
 	MaxUploadBytes int64
 	// RateLimits overrides rate-limit rules: "rule=N/period,..." e.g.
@@ -65,7 +75,11 @@ var Vars = []struct{ Name, Default, Doc string }{
 	{"CHATDESK_NODE_ID", "hostname", "node name in logs, metrics and presence"},
 	{"CHATDESK_MONGO_URI", "mongodb://localhost:27017", "MongoDB (or FerretDB) URI"},
 	{"CHATDESK_MONGO_DB", "chatdesk", "database name"},
-	{"CHATDESK_REDIS_URL", "redis://localhost:6379/0", "Redis URL"},
+	{"CHATDESK_REDIS_MODE", "standalone", "Redis topology: `standalone`, `sentinel` or `cluster` (docs/operations.md)"},
+	{"CHATDESK_REDIS_URL", "redis://localhost:6379/0", "Redis URL (`rediss://` for TLS). Sentinel: `redis://sentinel1:26379/0?master_name=NAME&addr=sentinel2:26379&addr=sentinel3:26379`; Cluster: `redis://node1:6379?addr=node2:6379&addr=node3:6379`"},
+	{"CHATDESK_REDIS_USERNAME", "", "ACL user of the Redis servers holding data; replaces the URL's"},
+	{"CHATDESK_REDIS_PASSWORD", "", "password of the Redis servers holding data; replaces the URL's (keep it in a secret)"},
+	{"CHATDESK_REDIS_SENTINEL_PASSWORD", "", "sentinel mode: the sentinels' own password, when they require one"},
 	{"CHATDESK_REDIS_PREFIX", "chatdesk", "prefix of every Redis key and channel"},
 	{"CHATDESK_JWT_SECRET", "(none)", "HMAC secret for tokens, ≥ 32 bytes; required in production"},
 	{"CHATDESK_JWT_TTL", "1h", "agent access token lifetime"},
@@ -96,21 +110,26 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	}
 	host, _ := os.Hostname()
 	c := Config{
-		Env:            get("CHATDESK_ENV", "production"),
-		Addr:           get("CHATDESK_ADDR", ":8080"),
-		NodeID:         get("CHATDESK_NODE_ID", host),
-		MongoURI:       get("CHATDESK_MONGO_URI", "mongodb://localhost:27017"),
-		MongoDB:        get("CHATDESK_MONGO_DB", "chatdesk"),
-		RedisURL:       get("CHATDESK_REDIS_URL", "redis://localhost:6379/0"),
-		RedisPrefix:    get("CHATDESK_REDIS_PREFIX", "chatdesk"),
-		JWTSecret:      getenv("CHATDESK_JWT_SECRET"),
-		AllowedOrigins: list(get("CHATDESK_ALLOWED_ORIGINS", "")),
-		PublicURL:      strings.TrimSuffix(get("CHATDESK_PUBLIC_URL", ""), "/"),
-		TrustedProxies: list(get("CHATDESK_TRUSTED_PROXIES", "127.0.0.1/32,::1/128")),
-		WidgetFile:     get("CHATDESK_WIDGET_FILE", "web-widget/dist/widget.js"),
-		DashboardDir:   get("CHATDESK_DASHBOARD_DIR", "web-dashboard/dist"),
-		LogFormat:      get("CHATDESK_LOG_FORMAT", "json"),
-		PprofAddr:      get("CHATDESK_PPROF_ADDR", ""),
+		Env:           get("CHATDESK_ENV", "production"),
+		Addr:          get("CHATDESK_ADDR", ":8080"),
+		NodeID:        get("CHATDESK_NODE_ID", host),
+		MongoURI:      get("CHATDESK_MONGO_URI", "mongodb://localhost:27017"),
+		MongoDB:       get("CHATDESK_MONGO_DB", "chatdesk"),
+		RedisMode:     get("CHATDESK_REDIS_MODE", "standalone"),
+		RedisURL:      get("CHATDESK_REDIS_URL", "redis://localhost:6379/0"),
+		RedisUsername: get("CHATDESK_REDIS_USERNAME", ""),
+		// Secrets are taken as they are (no trimming).
+		RedisPassword:         getenv("CHATDESK_REDIS_PASSWORD"),
+		RedisSentinelPassword: getenv("CHATDESK_REDIS_SENTINEL_PASSWORD"),
+		RedisPrefix:           get("CHATDESK_REDIS_PREFIX", "chatdesk"),
+		JWTSecret:             getenv("CHATDESK_JWT_SECRET"),
+		AllowedOrigins:        list(get("CHATDESK_ALLOWED_ORIGINS", "")),
+		PublicURL:             strings.TrimSuffix(get("CHATDESK_PUBLIC_URL", ""), "/"),
+		TrustedProxies:        list(get("CHATDESK_TRUSTED_PROXIES", "127.0.0.1/32,::1/128")),
+		WidgetFile:            get("CHATDESK_WIDGET_FILE", "web-widget/dist/widget.js"),
+		DashboardDir:          get("CHATDESK_DASHBOARD_DIR", "web-dashboard/dist"),
+		LogFormat:             get("CHATDESK_LOG_FORMAT", "json"),
+		PprofAddr:             get("CHATDESK_PPROF_ADDR", ""),
 	}
 	var errs []error
 	dur := func(name, def string) time.Duration {
@@ -154,6 +173,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	if c.PprofAddr != "" && !loopback(c.PprofAddr) {
 		errs = append(errs, errors.New("CHATDESK_PPROF_ADDR must be a loopback address such as 127.0.0.1:6060"))
 	}
+	errs = append(errs, checkRedis(c)...)
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		errs = append(errs, errors.New("CHATDESK_LOG_FORMAT must be json or text"))
 	}
@@ -194,4 +214,45 @@ func parseRateLimits(s string) (map[string]RateLimit, error) {
 		out[strings.TrimSpace(name)] = RateLimit{Limit: limit, Period: d}
 	}
 	return out, nil
+}
+
+// checkRedis refuses Redis settings that cannot work: an unknown mode, a
+// URL of another mode's form, a prefix that would change hash slots, and
+// in production a TLS connection that does not verify the server.
+func checkRedis(c Config) []error {
+	var errs []error
+	if strings.ContainsAny(c.RedisPrefix, "{}") {
+		errs = append(errs, errors.New("CHATDESK_REDIS_PREFIX may not contain { or } (they decide a key's Redis Cluster slot)"))
+	}
+	u, err := url.Parse(c.RedisURL)
+	if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
+		return append(errs, errors.New("CHATDESK_REDIS_URL must be redis://host:port/… or rediss://host:port/… (TLS)"))
+	}
+	q := u.Query()
+	switch c.RedisMode {
+	case "standalone":
+		if q.Has("master_name") || q.Has("addr") {
+			errs = append(errs, errors.New("CHATDESK_REDIS_URL has master_name or addr=, which only the sentinel and cluster modes read: set CHATDESK_REDIS_MODE=sentinel (or cluster)"))
+		}
+	case "sentinel":
+		if q.Get("master_name") == "" {
+			errs = append(errs, errors.New("CHATDESK_REDIS_MODE=sentinel needs the monitored master's name in CHATDESK_REDIS_URL: redis://sentinel1:26379/0?master_name=NAME&addr=sentinel2:26379&addr=sentinel3:26379"))
+		}
+	case "cluster":
+		if q.Has("master_name") {
+			errs = append(errs, errors.New("CHATDESK_REDIS_URL has master_name, a Sentinel setting: a Redis Cluster needs no sentinel (CHATDESK_REDIS_MODE=cluster takes seed nodes: redis://node1:6379?addr=node2:6379)"))
+		}
+		if db := strings.Trim(u.Path, "/"); db != "" && db != "0" {
+			errs = append(errs, fmt.Errorf("CHATDESK_REDIS_URL selects database %s: a Redis Cluster has only database 0", db))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("CHATDESK_REDIS_MODE must be standalone, sentinel or cluster, not %q", c.RedisMode))
+	}
+	if c.RedisSentinelPassword != "" && c.RedisMode != "sentinel" {
+		errs = append(errs, errors.New("CHATDESK_REDIS_SENTINEL_PASSWORD is set but CHATDESK_REDIS_MODE is not sentinel"))
+	}
+	if c.Env == "production" && u.Scheme == "rediss" && (q.Get("skip_verify") == "true" || q.Get("skip_verify") == "1") {
+		errs = append(errs, errors.New("CHATDESK_REDIS_URL: skip_verify turns off TLS server verification; production refuses it"))
+	}
+	return errs
 }
