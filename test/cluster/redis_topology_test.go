@@ -48,7 +48,9 @@ func TestRedisClusterFailover(t *testing.T) {
 	rc := testenv.StartRedisCluster(t, 3, 1)
 	c := startClusterOn(t, 2, "cluster", rc.URL())
 	// A client made after the failover, which reads the slot map anew.
-	rdb := func() goredis.UniversalClient { return goredis.NewClusterClient(&goredis.ClusterOptions{Addrs: rc.Addrs()}) }
+	rdb := func() goredis.UniversalClient {
+		return goredis.NewClusterClient(&goredis.ClusterOptions{Addrs: rc.Addrs()})
+	}
 	t.Run("ShardFailover", func(t *testing.T) {
 		traffic(t, c, func() {
 			start := time.Now()
