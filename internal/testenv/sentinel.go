@@ -34,10 +34,11 @@ const sentinelDownAfter = 1000 * time.Millisecond
 func StartSentinel(t testing.TB) *RedisSentinel {
 	t.Helper()
 	s := &RedisSentinel{t: t, MasterName: "chatdesk"}
-	master := StartRedis(t)
-	replica := StartRedis(t, "--replicaof", "127.0.0.1", portOf(master.Addr))
-	s.Servers = []*RedisProcess{master, replica}
+	// A replica writes the snapshot of its full sync to its directory.
 	dir := t.TempDir()
+	master := StartRedis(t, "--dir", dir, "--dbfilename", "master.rdb")
+	replica := StartRedis(t, "--dir", dir, "--dbfilename", "replica.rdb", "--replicaof", "127.0.0.1", portOf(master.Addr))
+	s.Servers = []*RedisProcess{master, replica}
 	for i := 0; i < 3; i++ {
 		port := FreePort(t)
 		conf := filepath.Join(dir, fmt.Sprintf("sentinel-%d.conf", i))
