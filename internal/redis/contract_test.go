@@ -3,6 +3,7 @@ package redis
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -94,11 +95,14 @@ func killPubSub(t *testing.T, admin *Client, name string) {
 	ctx := context.Background()
 	killed := 0
 	var lists []string
+	var mu sync.Mutex // ForEachShard calls kill concurrently
 	kill := func(ctx context.Context, rdb goredis.Cmdable) error {
 		list, err := rdb.ClientList(ctx).Result()
 		if err != nil {
 			return err
 		}
+		mu.Lock()
+		defer mu.Unlock()
 		lists = append(lists, list)
 		for _, line := range strings.Split(list, "\n") {
 			f := map[string]string{}
