@@ -134,14 +134,28 @@ func (c *Client) NewBus() *Bus {
 		waiters:   map[string][]chan struct{}{},
 		done:      make(chan struct{}),
 	}
-	if !b.sharded {
-		bc := newBusConn("")
-		bc.ps = c.rdb.Subscribe(context.Background())
-		bc.cur = bc.ps
-		b.conns[""] = bc
-		b.forward(bc, bc.ps)
+	if b.sharded {
+		go func() {
+			defer close(b.done)
+			for ev := range b.in {
+				b.handle(ev)
+			}
+		}()
+		return b
 	}
-	go b.run()
+	// One connection: the delivery goroutine reads go-redis's channel
+	// directly, with no hop through the fan-in channel.
+	bc := newBusConn("")
+	bc.ps = c.rdb.Subscribe(context.Background())
+	bc.cur = bc.ps
+	b.conns[""] = bc
+	ch := channelOf(bc.ps)
+	go func() {
+		defer close(b.done)
+		for m := range ch {
+			b.handle(busEvent{conn: bc, ps: bc.ps, msg: m})
+		}
+	}()
 	return b
 }
 
@@ -152,10 +166,7 @@ func newBusConn(tag string) *busConn {
 // forward starts ps's receiving goroutine and passes what it receives to
 // the delivery goroutine.
 func (b *Bus) forward(bc *busConn, ps *goredis.PubSub) {
-	ch := ps.ChannelWithSubscriptions(
-		goredis.WithChannelSize(4096),
-		goredis.WithChannelHealthCheckInterval(3*time.Second),
-	)
+	ch := channelOf(ps)
 	b.forwarders.Add(1)
 	go func() {
 		defer b.forwarders.Done()
@@ -163,6 +174,15 @@ func (b *Bus) forward(bc *busConn, ps *goredis.PubSub) {
 			b.in <- busEvent{conn: bc, ps: ps, msg: m}
 		}
 	}()
+}
+
+// channelOf starts ps's receiving goroutine: messages and subscription
+// confirmations, with a health check that reconnects a dead connection.
+func channelOf(ps *goredis.PubSub) <-chan any {
+	return ps.ChannelWithSubscriptions(
+		goredis.WithChannelSize(4096),
+		goredis.WithChannelHealthCheckInterval(3*time.Second),
+	)
 }
 
 // Handle registers a handler for every message of the subscribed topics.
@@ -203,25 +223,23 @@ func (b *Bus) topic(channel string) string {
 	return rest
 }
 
-func (b *Bus) run() {
-	defer close(b.done)
-	for ev := range b.in {
-		switch m := ev.msg.(type) {
-		case *goredis.Message:
-			b.mu.Lock()
-			hs := b.handlers
-			b.mu.Unlock()
-			topic, payload := b.topic(m.Channel), []byte(m.Payload)
-			for _, h := range hs {
-				h(topic, payload)
-			}
-		case *goredis.Subscription:
-			switch m.Kind {
-			case "subscribe", "ssubscribe":
-				b.confirm(m.Channel)
-			case "sunsubscribe":
-				b.sunsubscribed(ev, m.Channel)
-			}
+// handle is the delivery goroutine's work for one thing received.
+func (b *Bus) handle(ev busEvent) {
+	switch m := ev.msg.(type) {
+	case *goredis.Message:
+		b.mu.Lock()
+		hs := b.handlers
+		b.mu.Unlock()
+		topic, payload := b.topic(m.Channel), []byte(m.Payload)
+		for _, h := range hs {
+			h(topic, payload)
+		}
+	case *goredis.Subscription:
+		switch m.Kind {
+		case "subscribe", "ssubscribe":
+			b.confirm(m.Channel)
+		case "sunsubscribe":
+			b.sunsubscribed(ev, m.Channel)
 		}
 	}
 }
