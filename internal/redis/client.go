@@ -220,10 +220,44 @@ func (c *Client) Mode() Mode { return c.mode }
 // Prefix is the key prefix every key of this installation starts with.
 func (c *Client) Prefix() string { return c.prefix }
 
-// Ping checks that Redis answers (readiness). In cluster mode a shard
-// failing over does not make every node unready: the other shards'
-// conversations are still served.
-func (c *Client) Ping(ctx context.Context) error { return c.rdb.Ping(ctx).Err() }
+// Ping checks that Redis answers (readiness). In cluster mode it passes
+// while any master answers: a shard failing over must not take every node
+// out of its load balancer, the other shards' conversations are still
+// served (and the failing shard's sends answer unavailable meanwhile).
+func (c *Client) Ping(ctx context.Context) error {
+	if c.cc == nil {
+		return c.rdb.Ping(ctx).Err()
+	}
+	// The masters of the bus partitions' slots (spread over every shard),
+	// from the slot map go-redis holds (ForEachMaster would re-read it,
+	// dialling dead servers). The first to answer is enough; the others'
+	// pings are cancelled.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	masters := map[string]*goredis.Client{}
+	var lastErr error
+	for _, tag := range busTags {
+		m, err := c.cc.MasterForKey(ctx, "{"+tag+"}")
+		if err != nil {
+			lastErr = err
+			continue
+		}
+		masters[m.Options().Addr] = m
+	}
+	if len(masters) == 0 {
+		return fmt.Errorf("redis cluster: no master known: %w", lastErr)
+	}
+	errs := make(chan error, len(masters))
+	for _, m := range masters {
+		go func() { errs <- m.Ping(ctx).Err() }()
+	}
+	for range masters {
+		if lastErr = <-errs; lastErr == nil {
+			return nil
+		}
+	}
+	return fmt.Errorf("redis cluster: no master answers: %w", lastErr)
+}
 
 // Close closes the connection pool.
 func (c *Client) Close() error { return c.rdb.Close() }

@@ -69,6 +69,34 @@ func TestCluster(t *testing.T) {
 			return "SIGKILL " + old + ", " + m + " promoted"
 		})
 	})
+	t.Run("ReadyWhileAShardIsDown", func(t *testing.T) {
+		c := tp.open(t, "ready", "")
+		// A node that runs (its slot map loaded) sees a shard go down
+		// entirely, neither master nor replica: its slots are unserved.
+		if err := c.Ping(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		lone := rc.Masters()[0]
+		if rc.HasReplica(lone) {
+			rc.Node(rc.ReplicaOf(lone)).Kill()
+		}
+		rc.Node(lone).Kill()
+		var slowest time.Duration
+		for i := 0; i < 5; i++ {
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+			start := time.Now()
+			err := c.Ping(ctx)
+			slowest = max(slowest, time.Since(start))
+			cancel()
+			if err != nil {
+				t.Fatalf("ping %d with one shard down: %v", i, err)
+			}
+		}
+		t.Logf("readiness ping with one shard down: slowest %s", slowest)
+		if slowest > time.Second {
+			t.Fatalf("readiness ping took %s with one shard down", slowest)
+		}
+	})
 }
 
 // busBatchOrderPerTopic: what TestBus's PublishBatchInOrder checks, per

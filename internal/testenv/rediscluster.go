@@ -150,8 +150,23 @@ func (c *RedisCluster) Masters() []string {
 	return nil
 }
 
+// HasReplica reports whether the master at addr has a live replica.
+func (c *RedisCluster) HasReplica(master string) bool {
+	c.t.Helper()
+	return c.replicaOf(master) != ""
+}
+
 // ReplicaOf returns the address of a replica of the master at addr.
 func (c *RedisCluster) ReplicaOf(master string) string {
+	c.t.Helper()
+	r := c.replicaOf(master)
+	if r == "" {
+		c.t.Fatalf("testenv: master %s has no replica", master)
+	}
+	return r
+}
+
+func (c *RedisCluster) replicaOf(master string) string {
 	c.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -170,7 +185,6 @@ func (c *RedisCluster) ReplicaOf(master string) string {
 			return n.addr
 		}
 	}
-	c.t.Fatalf("testenv: master %s has no replica", master)
 	return ""
 }
 
