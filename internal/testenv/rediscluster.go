@@ -23,8 +23,9 @@ type RedisCluster struct {
 }
 
 // clusterNodeTimeout is the cluster-node-timeout of test clusters: a
-// master unreachable this long is failed over to its replica.
-const clusterNodeTimeout = 1000 * time.Millisecond
+// master unreachable this long is failed over to its replica (long enough
+// that a server starved of CPU by a busy test run is not failed over).
+const clusterNodeTimeout = 2000 * time.Millisecond
 
 // StartRedisCluster starts masters × (1 + replicasPerMaster) servers, joins
 // them with `redis-cli --cluster create` (slots spread evenly over the

@@ -25,7 +25,7 @@ type RedisSentinel struct {
 
 // sentinelDownAfter is how long a master must be unreachable before the
 // sentinels fail it over.
-const sentinelDownAfter = 1000 * time.Millisecond
+const sentinelDownAfter = 2000 * time.Millisecond
 
 // StartSentinel starts the master, its replica and three sentinels, and
 // waits until the replica is in sync and every sentinel knows the replica
