@@ -149,11 +149,12 @@ func (c *Client) NewBus() *Bus {
 	bc.ps = c.rdb.Subscribe(context.Background())
 	bc.cur = bc.ps
 	b.conns[""] = bc
-	ch := channelOf(bc.ps)
+	ps := bc.ps
+	ch := channelOf(ps)
 	go func() {
 		defer close(b.done)
 		for m := range ch {
-			b.handle(busEvent{conn: bc, ps: bc.ps, msg: m})
+			b.handle(busEvent{conn: bc, ps: ps, msg: m})
 		}
 	}()
 	return b
