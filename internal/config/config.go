@@ -18,36 +18,27 @@ const DevJWTSecret = "chatdesk-development-secret-change-me-0000"
 
 // Config is every setting of a node.
 type Config struct {
-	Env      string // "production" or "development"
-	Addr     string
-	NodeID   string
-	MongoURI string
-	MongoDB  string
-	// RedisMode is standalone, sentinel or cluster; RedisURL is in
-	// go-redis's form for that mode (docs/operations.md).
-	RedisMode string
-	RedisURL  string
-	// RedisUsername and RedisPassword, when set, replace the URL's
-	// credentials (a Kubernetes Secret can hold them apart);
-	// RedisSentinelPassword the sentinels' own.
-	RedisUsername         string
-	RedisPassword         string
-	RedisSentinelPassword string
-	RedisPrefix           string
-	JWTSecret             string
-	JWTTTL                time.Duration
-	VisitorTTL            time.Duration
-	AllowedOrigins        []string
-	PublicURL             string
-	TrustedProxies        []string
-	WidgetFile            string
-	DashboardDir          string
-	LogFormat             string
-	Grace                 time.Duration
-	PresenceTTL           time.Duration
-	ShutdownGrace         time.Duration
-	BatchMax              int
-	BatchInterval         time.Duration
+	Env            string // "production" or "development"
+	Addr           string
+	NodeID         string
+	MongoURI       string
+	MongoDB        string
+	RedisURL       string
+	RedisPrefix    string
+	JWTSecret      string
+	JWTTTL         time.Duration
+	VisitorTTL     time.Duration
+	AllowedOrigins []string
+	PublicURL      string
+	TrustedProxies []string
+	WidgetFile     string
+	DashboardDir   string
+	LogFormat      string
+	Grace          time.Duration
+	PresenceTTL    time.Duration
+	ShutdownGrace  time.Duration
+	BatchMax       int
+	BatchInterval  time.Duration
 	// MaxUploadBytes bounds one attachment.
 	MaxUploadBytes int64
 	// RateLimits overrides rate-limit rules: "rule=N/period,..." e.g.
@@ -56,6 +47,16 @@ type Config struct {
 
 	// PprofAddr, when set, serves net/http/pprof on this loopback address.
 	PprofAddr string
+
+	// The Redis topology (docs/operations.md): RedisMode is standalone,
+	// sentinel or cluster, RedisURL (above) in go-redis's form for it.
+	// RedisUsername and RedisPassword, when set, replace the URL's
+	// credentials (a Kubernetes Secret can hold them apart);
+	// RedisSentinelPassword is the sentinels' own.
+	RedisMode             string
+	RedisUsername         string
+	RedisPassword         string
+	RedisSentinelPassword string
 }
 
 // RateLimit is N requests per Period.
