@@ -111,27 +111,27 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	}
 	host, _ := os.Hostname()
 	c := Config{
-		Env:           get("CHATDESK_ENV", "production"),
-		Addr:          get("CHATDESK_ADDR", ":8080"),
-		NodeID:        get("CHATDESK_NODE_ID", host),
-		MongoURI:      get("CHATDESK_MONGO_URI", "mongodb://localhost:27017"),
-		MongoDB:       get("CHATDESK_MONGO_DB", "chatdesk"),
-		RedisMode:     get("CHATDESK_REDIS_MODE", "standalone"),
-		RedisURL:      get("CHATDESK_REDIS_URL", "redis://localhost:6379/0"),
-		RedisUsername: get("CHATDESK_REDIS_USERNAME", ""),
-		// Secrets are taken as they are (no trimming).
-		RedisPassword:         getenv("CHATDESK_REDIS_PASSWORD"),
-		RedisSentinelPassword: getenv("CHATDESK_REDIS_SENTINEL_PASSWORD"),
-		RedisPrefix:           get("CHATDESK_REDIS_PREFIX", "chatdesk"),
-		JWTSecret:             getenv("CHATDESK_JWT_SECRET"),
-		AllowedOrigins:        list(get("CHATDESK_ALLOWED_ORIGINS", "")),
-		PublicURL:             strings.TrimSuffix(get("CHATDESK_PUBLIC_URL", ""), "/"),
-		TrustedProxies:        list(get("CHATDESK_TRUSTED_PROXIES", "127.0.0.1/32,::1/128")),
-		WidgetFile:            get("CHATDESK_WIDGET_FILE", "web-widget/dist/widget.js"),
-		DashboardDir:          get("CHATDESK_DASHBOARD_DIR", "web-dashboard/dist"),
-		LogFormat:             get("CHATDESK_LOG_FORMAT", "json"),
-		PprofAddr:             get("CHATDESK_PPROF_ADDR", ""),
+		Env:            get("CHATDESK_ENV", "production"),
+		Addr:           get("CHATDESK_ADDR", ":8080"),
+		NodeID:         get("CHATDESK_NODE_ID", host),
+		MongoURI:       get("CHATDESK_MONGO_URI", "mongodb://localhost:27017"),
+		MongoDB:        get("CHATDESK_MONGO_DB", "chatdesk"),
+		RedisURL:       get("CHATDESK_REDIS_URL", "redis://localhost:6379/0"),
+		RedisPrefix:    get("CHATDESK_REDIS_PREFIX", "chatdesk"),
+		JWTSecret:      getenv("CHATDESK_JWT_SECRET"),
+		AllowedOrigins: list(get("CHATDESK_ALLOWED_ORIGINS", "")),
+		PublicURL:      strings.TrimSuffix(get("CHATDESK_PUBLIC_URL", ""), "/"),
+		TrustedProxies: list(get("CHATDESK_TRUSTED_PROXIES", "127.0.0.1/32,::1/128")),
+		WidgetFile:     get("CHATDESK_WIDGET_FILE", "web-widget/dist/widget.js"),
+		DashboardDir:   get("CHATDESK_DASHBOARD_DIR", "web-dashboard/dist"),
+		LogFormat:      get("CHATDESK_LOG_FORMAT", "json"),
+		PprofAddr:      get("CHATDESK_PPROF_ADDR", ""),
 	}
+	c.RedisMode = get("CHATDESK_REDIS_MODE", "standalone")
+	c.RedisUsername = get("CHATDESK_REDIS_USERNAME", "")
+	// Secrets are taken as they are (no trimming).
+	c.RedisPassword = getenv("CHATDESK_REDIS_PASSWORD")
+	c.RedisSentinelPassword = getenv("CHATDESK_REDIS_SENTINEL_PASSWORD")
 	var errs []error
 	dur := func(name, def string) time.Duration {
 		d, err := time.ParseDuration(get(name, def))
