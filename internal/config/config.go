@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -46,6 +47,16 @@ type Config struct {
 
 	// PprofAddr, when set, serves net/http/pprof on this loopback address.
 	PprofAddr string
+
+	// The Redis topology (docs/operations.md): RedisMode is standalone,
+	// sentinel or cluster, RedisURL (above) in go-redis's form for it.
+	// RedisUsername and RedisPassword, when set, replace the URL's
+	// credentials (a Kubernetes Secret can hold them apart);
+	// RedisSentinelPassword is the sentinels' own.
+	RedisMode             string
+	RedisUsername         string
+	RedisPassword         string
+	RedisSentinelPassword string
 }
 
 // RateLimit is N requests per Period.
@@ -65,7 +76,11 @@ var Vars = []struct{ Name, Default, Doc string }{
 	{"CHATDESK_NODE_ID", "hostname", "node name in logs, metrics and presence"},
 	{"CHATDESK_MONGO_URI", "mongodb://localhost:27017", "MongoDB (or FerretDB) URI"},
 	{"CHATDESK_MONGO_DB", "chatdesk", "database name"},
-	{"CHATDESK_REDIS_URL", "redis://localhost:6379/0", "Redis URL"},
+	{"CHATDESK_REDIS_MODE", "standalone", "Redis topology: `standalone`, `sentinel` or `cluster` (docs/operations.md)"},
+	{"CHATDESK_REDIS_URL", "redis://localhost:6379/0", "Redis URL (`rediss://` for TLS). Sentinel: `redis://sentinel1:26379/0?master_name=NAME&addr=sentinel2:26379&addr=sentinel3:26379`; Cluster: `redis://node1:6379?addr=node2:6379&addr=node3:6379`"},
+	{"CHATDESK_REDIS_USERNAME", "", "ACL user of the Redis servers holding data; replaces the URL's"},
+	{"CHATDESK_REDIS_PASSWORD", "", "password of the Redis servers holding data; replaces the URL's (keep it in a secret)"},
+	{"CHATDESK_REDIS_SENTINEL_PASSWORD", "", "sentinel mode: the sentinels' own password, when they require one"},
 	{"CHATDESK_REDIS_PREFIX", "chatdesk", "prefix of every Redis key and channel"},
 	{"CHATDESK_JWT_SECRET", "(none)", "HMAC secret for tokens, ≥ 32 bytes; required in production"},
 	{"CHATDESK_JWT_TTL", "1h", "agent access token lifetime"},
@@ -112,6 +127,11 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		LogFormat:      get("CHATDESK_LOG_FORMAT", "json"),
 		PprofAddr:      get("CHATDESK_PPROF_ADDR", ""),
 	}
+	c.RedisMode = get("CHATDESK_REDIS_MODE", "standalone")
+	c.RedisUsername = get("CHATDESK_REDIS_USERNAME", "")
+	// Secrets are taken as they are (no trimming).
+	c.RedisPassword = getenv("CHATDESK_REDIS_PASSWORD")
+	c.RedisSentinelPassword = getenv("CHATDESK_REDIS_SENTINEL_PASSWORD")
 	var errs []error
 	dur := func(name, def string) time.Duration {
 		d, err := time.ParseDuration(get(name, def))
@@ -154,6 +174,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	if c.PprofAddr != "" && !loopback(c.PprofAddr) {
 		errs = append(errs, errors.New("CHATDESK_PPROF_ADDR must be a loopback address such as 127.0.0.1:6060"))
 	}
+	errs = append(errs, checkRedis(c)...)
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		errs = append(errs, errors.New("CHATDESK_LOG_FORMAT must be json or text"))
 	}
@@ -194,4 +215,45 @@ func parseRateLimits(s string) (map[string]RateLimit, error) {
 		out[strings.TrimSpace(name)] = RateLimit{Limit: limit, Period: d}
 	}
 	return out, nil
+}
+
+// checkRedis refuses Redis settings that cannot work: an unknown mode, a
+// URL of another mode's form, a prefix that would change hash slots, and
+// in production a TLS connection that does not verify the server.
+func checkRedis(c Config) []error {
+	var errs []error
+	if strings.ContainsAny(c.RedisPrefix, "{}") {
+		errs = append(errs, errors.New("CHATDESK_REDIS_PREFIX may not contain { or } (they decide a key's Redis Cluster slot)"))
+	}
+	u, err := url.Parse(c.RedisURL)
+	if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
+		return append(errs, errors.New("CHATDESK_REDIS_URL must be redis://host:port/… or rediss://host:port/… (TLS)"))
+	}
+	q := u.Query()
+	switch c.RedisMode {
+	case "standalone":
+		if q.Has("master_name") || q.Has("addr") {
+			errs = append(errs, errors.New("CHATDESK_REDIS_URL has master_name or addr=, which only the sentinel and cluster modes read: set CHATDESK_REDIS_MODE=sentinel (or cluster)"))
+		}
+	case "sentinel":
+		if q.Get("master_name") == "" {
+			errs = append(errs, errors.New("CHATDESK_REDIS_MODE=sentinel needs the monitored master's name in CHATDESK_REDIS_URL: redis://sentinel1:26379/0?master_name=NAME&addr=sentinel2:26379&addr=sentinel3:26379"))
+		}
+	case "cluster":
+		if q.Has("master_name") {
+			errs = append(errs, errors.New("CHATDESK_REDIS_URL has master_name, a Sentinel setting: a Redis Cluster needs no sentinel (CHATDESK_REDIS_MODE=cluster takes seed nodes: redis://node1:6379?addr=node2:6379)"))
+		}
+		if db := strings.Trim(u.Path, "/"); db != "" && db != "0" {
+			errs = append(errs, fmt.Errorf("CHATDESK_REDIS_URL selects database %s: a Redis Cluster has only database 0", db))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("CHATDESK_REDIS_MODE must be standalone, sentinel or cluster, not %q", c.RedisMode))
+	}
+	if c.RedisSentinelPassword != "" && c.RedisMode != "sentinel" {
+		errs = append(errs, errors.New("CHATDESK_REDIS_SENTINEL_PASSWORD is set but CHATDESK_REDIS_MODE is not sentinel"))
+	}
+	if c.Env == "production" && u.Scheme == "rediss" && (q.Get("skip_verify") == "true" || q.Get("skip_verify") == "1") {
+		errs = append(errs, errors.New("CHATDESK_REDIS_URL: skip_verify turns off TLS server verification; production refuses it"))
+	}
+	return errs
 }

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	goredis "github.com/redis/go-redis/v9"
+
 	"github.com/chatdesk/chatdesk/internal/testenv"
 )
 
@@ -83,5 +85,48 @@ func recv(t *testing.T, ch chan string) string {
 	case <-time.After(5 * time.Second):
 		t.Fatal("timeout waiting for bus message")
 		return ""
+	}
+}
+
+// The password and ACL user of Options replace the URL's.
+func TestCredentialsReplaceTheURLs(t *testing.T) {
+	r := testenv.StartRedis(t, "--requirepass", "s3cret")
+	ctx := context.Background()
+	admin := goredis.NewClient(&goredis.Options{Addr: r.Addr, Password: "s3cret"})
+	defer admin.Close()
+	if err := admin.Do(ctx, "acl", "setuser", "chat", "on", ">pw", "~*", "&*", "+@all").Err(); err != nil {
+		t.Fatal(err)
+	}
+	open := func(o Options) error {
+		o.Prefix = "cred"
+		c, err := OpenWith(ctx, o)
+		if err == nil {
+			defer c.Close()
+			_, err = c.Claim(ctx, "c1", "an")
+		}
+		return err
+	}
+	if err := open(Options{URL: "redis://" + r.Addr + "/0"}); err == nil {
+		t.Fatal("connected without a password")
+	}
+	if err := open(Options{URL: "redis://:wrong@" + r.Addr + "/0", Password: "s3cret"}); err != nil {
+		t.Fatalf("CHATDESK_REDIS_PASSWORD did not replace the URL's: %v", err)
+	}
+	if err := open(Options{URL: "redis://" + r.Addr + "/0", Username: "chat", Password: "pw"}); err != nil {
+		t.Fatalf("ACL user: %v", err)
+	}
+	if err := open(Options{URL: "redis://chat:pw@" + r.Addr + "/0"}); err != nil {
+		t.Fatalf("ACL user in the URL: %v", err)
+	}
+	for _, bad := range []Options{
+		{URL: "redis://" + r.Addr + "/0", Prefix: "a{b}"},
+		{Mode: "ring", URL: "redis://" + r.Addr},
+		{Mode: Sentinel, URL: "redis://" + r.Addr},
+		{Mode: Cluster, URL: "redis://" + r.Addr + "/3"},
+		{URL: "redis://" + r.Addr + "?master_name=x"},
+	} {
+		if err := bad.Check(); err == nil {
+			t.Errorf("%+v accepted", bad)
+		}
 	}
 }

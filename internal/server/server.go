@@ -73,7 +73,10 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, hooks Hooks) 
 		_ = db.Close(cctx)
 	}()
 
-	rc, err := redis.Open(ctx, cfg.RedisURL, cfg.RedisPrefix)
+	rc, err := redis.OpenWith(ctx, redis.Options{
+		Mode: redis.Mode(cfg.RedisMode), URL: cfg.RedisURL, Prefix: cfg.RedisPrefix,
+		Username: cfg.RedisUsername, Password: cfg.RedisPassword, SentinelPassword: cfg.RedisSentinelPassword,
+	})
 	if err != nil {
 		return err
 	}
