@@ -166,11 +166,15 @@ func New(d Deps, cfg Config) *Core {
 	c.Admin = &Admin{store: store, settings: settings, events: ev, route: route, avail: avail, tasks: tasks, cfg: cfg, now: now, fail: fail}
 	c.janitor = &janitor{presence: d.Coord, announce: c.Presence.announce, avail: avail, route: route, bot: bot, grace: cfg.Grace, every: cfg.JanitorEvery, now: now}
 
-	// The core keeps its own cache right from the event stream: a
-	// conversation written on another node reaches this one as an event.
+	// The core keeps its own state right from the event stream: a
+	// conversation written on another node reaches this one as an event; a
+	// connection re-established (Redis restarted or failed over) may have
+	// lost events, and Redis may have lost lock changes.
+	repair := &lockRepair{store: store, locks: d.Coord, named: d.Coord, convs: locks, tasks: tasks, log: d.Log, nodeID: cfg.NodeID}
 	if d.Bus != nil {
 		d.Bus.Handle(convs.observe)
 		d.Bus.OnResubscribe(convs.forgetAll)
+		d.Bus.OnResubscribe(repair.soon)
 	}
 	return c
 }

@@ -67,14 +67,6 @@ func coordinatorContract(t *testing.T, tp topology) {
 
 func busContract(t *testing.T, tp topology) {
 	desktest.TestBus(t, func(t *testing.T) desktest.Buses {
-		if tp.mode == Cluster && strings.HasSuffix(t.Name(), "/PublishBatchInOrder") {
-			// Sharded pub/sub orders events per topic (one topic, one
-			// slot, one connection), not across topics: a batch's
-			// conv:1 and agents events travel on different shards and
-			// connections (bus.go). TestCluster/BusBatchOrderPerTopic
-			// (topology_test.go) checks the per-topic order of batches instead.
-			t.Skip("cluster: PublishBatch keeps publish order per topic only, not across topics of different shards")
-		}
 		prefix := testenv.UniqueName("bus")
 		// A's client has a name of its own, so the test can find its
 		// pub/sub connections and kill them alone.
