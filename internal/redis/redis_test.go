@@ -15,17 +15,6 @@ import (
 // The coordinator's and the bus's behaviour is checked by the contracts
 // (contract_test.go); what is left here is about the real process.
 
-// newClient opens a client of its own key prefix on the shared server.
-func newClient(t *testing.T) *Client {
-	t.Helper()
-	c, err := Open(context.Background(), "redis://"+testenv.RedisAddr(t)+"/0", testenv.UniqueName("t"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return c
-}
-
 func TestBusDeliversAfterSubscribeAndResubscribesAfterRestart(t *testing.T) {
 	port := testenv.FreePort(t)
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
