@@ -102,15 +102,30 @@ func (co *coalescer) flush(final bool) {
 	}
 	co.published += int64(len(due))
 	co.mu.Unlock()
-	for _, c := range due {
-		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-		co.events.publish(ctx, AgentsTopic, protocol.EvtConversationUpdated, protocol.ConversationChanged{Conversation: co.refreshed(ctx, c), Change: chat.ChangeMessage})
-		cancel()
+	if len(due) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	// The current unread counters of every due conversation in one round
+	// trip (an agent may have read meanwhile, on any node).
+	ids := make([]string, len(due))
+	for i, c := range due {
+		ids[i] = c.ID
+	}
+	unread, err := co.unread.UnreadMany(ctx, ids)
+	for i, c := range due {
+		snap := co.refreshed(ctx, c)
+		if err == nil {
+			snap.UnreadAgent, snap.UnreadVisit = unread[i][0], unread[i][1]
+		}
+		co.events.publish(ctx, AgentsTopic, protocol.EvtConversationUpdated, protocol.ConversationChanged{Conversation: snap, Change: chat.ChangeMessage})
 	}
 }
 
 // refreshed returns the current conversation (cache, else store) carrying
-// snap's activity when that is newer, and the current unread counters.
+// snap's activity when that is newer; the caller sets the current unread
+// counters.
 func (co *coalescer) refreshed(ctx context.Context, snap *chat.Conversation) *chat.Conversation {
 	c, err := co.convs.get(ctx, snap.ID)
 	if err != nil {
@@ -126,9 +141,6 @@ func (co *coalescer) refreshed(ctx context.Context, snap *chat.Conversation) *ch
 		c.FirstResponseAt = snap.FirstResponseAt
 	}
 	c.UnreadAgent, c.UnreadVisit = snap.UnreadAgent, snap.UnreadVisit
-	if ua, uv, err := co.unread.Unread(ctx, snap.ID); err == nil {
-		c.UnreadAgent, c.UnreadVisit = ua, uv
-	}
 	return c
 }
 
