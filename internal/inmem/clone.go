@@ -107,6 +107,14 @@ func cloneSettings(s chat.Settings) chat.Settings {
 	return s
 }
 
+// cloneOfficeHours copies the week and the holidays; nil lists read back
+// as empty ones, as through BSON in internal/mongo.
+func cloneOfficeHours(h chat.OfficeHours) chat.OfficeHours {
+	h.Week = append([]chat.DayHours{}, h.Week...)
+	h.Holidays = copyStrings(h.Holidays)
+	return h
+}
+
 // cloneBotSettings drops APIKeySet, which is derived for clients and not
 // stored.
 func cloneBotSettings(b chat.BotSettings) chat.BotSettings {

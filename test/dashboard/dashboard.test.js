@@ -54,7 +54,8 @@ async function waitText(page, selector, text, timeout = 10000) {
 
 /** A visitor WebSocket (protocol.md) opened from a same-origin page. */
 async function openVisitorSocket(page, token) {
-  await page.goto(`${server.baseUrl}/healthz`);
+  // a page of the server's origin whose CSP allows its WebSocket (/healthz forbids every connection)
+  await page.goto(`${server.baseUrl}/dashboard/login`);
   await page.evaluate((tok) => new Promise((resolve, reject) => {
     window.__frames = [];
     const ws = new WebSocket(`${location.origin.replace('http', 'ws')}/ws`);

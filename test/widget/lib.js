@@ -161,7 +161,9 @@ export async function login(base, email) {
 export async function agentSocket(browser, base, token) {
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
-  await page.goto(base + '/healthz');
+  // A page of the server's own origin whose policy lets it open the
+  // WebSocket (/healthz answers with a CSP that forbids every connection).
+  await page.goto(base + '/demo');
   const ready = await page.evaluate(({ url, token }) => new Promise((resolve) => {
     const ws = new WebSocket(url);
     window.__ev = [];
