@@ -77,6 +77,10 @@ func cloneMessage(m *chat.Message) *chat.Message {
 		a := *m.Attachment
 		out.Attachment = &a
 	}
+	if m.Notice != nil {
+		n := *m.Notice
+		out.Notice = &n
+	}
 	out.CreatedAt = ms(m.CreatedAt)
 	return &out
 }

@@ -22,6 +22,7 @@ type settingsDoc struct {
 	WidgetColor    string   `bson:"widgetColor"`
 	WidgetTitle    string   `bson:"widgetTitle"`
 	WidgetGreeting string   `bson:"widgetGreeting"`
+	AutoLanguage   bool     `bson:"autoLanguage,omitempty"`
 }
 
 // loadSetting reads the document id of the settings collection, or returns
@@ -73,6 +74,7 @@ func (d *settingsDoc) toDomain() chat.Settings {
 		WidgetColor:    d.WidgetColor,
 		WidgetTitle:    d.WidgetTitle,
 		WidgetGreeting: d.WidgetGreeting,
+		AutoLanguage:   d.AutoLanguage,
 	}
 }
 
@@ -90,6 +92,7 @@ func (db *DB) SaveSettings(ctx context.Context, s chat.Settings) error {
 		WidgetColor:    s.WidgetColor,
 		WidgetTitle:    s.WidgetTitle,
 		WidgetGreeting: s.WidgetGreeting,
+		AutoLanguage:   s.AutoLanguage,
 	}
 	return db.saveSetting(ctx, settingsID, d, "settings")
 }

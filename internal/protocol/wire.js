@@ -29,6 +29,7 @@ export const EVT = /* @__PURE__ */ Object.freeze({
   CONVERSATION_UPDATED: 'conversation.updated',
   AGENT_PRESENCE: 'agent.presence',
   SUPPORT_STATUS: 'support.status',
+  QUEUE_POSITION: 'queue.position',
   SESSION_RESYNC: 'session.resync',
   SERVER_DRAINING: 'server.draining',
 });
@@ -79,6 +80,29 @@ export const ERROR_CODE = /* @__PURE__ */ Object.freeze({
   ACCOUNT_LOCKED: 'account_locked',
   ORIGIN_NOT_ALLOWED: 'origin_not_allowed',
   UNSUPPORTED_MEDIA_TYPE: 'unsupported_media_type',
+});
+
+/** Codes of system notices (`message.notice.code`). */
+export const NOTICE = /* @__PURE__ */ Object.freeze({
+  JOINED: 'joined',
+  TRANSFERRED: 'transferred',
+  REOPENED: 'reopened',
+  RESOLVED: 'resolved',
+  AGENT_AWAY: 'agent_away',
+  RETURNED: 'returned',
+  HANDOFF: 'handoff',
+  RATED: 'rated',
+});
+
+/** Why a visitor left a message (`conversation.leftMessage`). */
+export const LEFT = /* @__PURE__ */ Object.freeze({
+  OUTSIDE_HOURS: 'outside_hours',
+  NO_AGENT: 'no_agent',
+});
+
+/** What the file pickers offer (the server decides from the bytes and refuses program and script names). */
+export const UPLOAD = /* @__PURE__ */ Object.freeze({
+  ACCEPT: 'image/jpeg,image/png,image/gif,image/webp,.pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.zip,.txt,.csv',
 });
 
 /** Limits of a frame and of a message. */

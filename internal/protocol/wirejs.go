@@ -28,6 +28,11 @@ func WireJS() []byte {
 	}
 	object(&b, "WebSocket close codes the server uses.", "CLOSE", closes)
 	object(&b, "Stable error codes of `error` frames and REST error bodies.", "ERROR_CODE", names(chat.ErrorCodes))
+	object(&b, "Codes of system notices (`message.notice.code`).", "NOTICE", names(chat.NoticeCodes))
+	object(&b, "Why a visitor left a message (`conversation.leftMessage`).", "LEFT", names(chat.LeftReasons))
+	object(&b, "What the file pickers offer (the server decides from the bytes and refuses program and script names).", "UPLOAD", [][2]string{
+		{"ACCEPT", "'" + chat.UploadAccept + "'"},
+	})
 	object(&b, "Limits of a frame and of a message.", "LIMITS", [][2]string{
 		{"MAX_FRAME_BYTES", fmt.Sprint(MaxFrameBytes)},
 		{"MAX_TEXT_CHARS", fmt.Sprint(chat.MaxMessageLen)},

@@ -115,7 +115,7 @@ func testSettings(t *testing.T, newStore func(t *testing.T) desk.Store) {
 		t.Fatalf("unsaved bot settings = %+v, %v; want the defaults", got, err)
 	}
 	steps := []chat.Settings{
-		{AssignmentMode: chat.AssignDefault, DefaultAgentID: "a1", AllowedOrigins: []string{"https://shop.example"}, WidgetColor: "#112233", WidgetTitle: "Hỗ trợ", WidgetGreeting: "Chào"},
+		{AssignmentMode: chat.AssignDefault, DefaultAgentID: "a1", AllowedOrigins: []string{"https://shop.example"}, WidgetColor: "#112233", WidgetTitle: "Hỗ trợ", WidgetGreeting: "Chào", AutoLanguage: true},
 		{AssignmentMode: chat.AssignRoundRobin, WidgetColor: "#445566", WidgetTitle: "Lần hai"}, // nil origins read back as []
 	}
 	for i, v := range steps {
