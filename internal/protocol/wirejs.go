@@ -18,6 +18,10 @@ func WireJS() []byte {
 // from the Go package internal/protocol: the one JS module that holds frame
 // names, close codes, conversation change names and error codes. Both
 // front-ends import it; ` + "`go test ./internal/protocol`" + ` fails when it is stale.
+//
+// The tables are plain object literals: a minifier keeps only the names a
+// bundle reads (the widget reads a few; a frozen table would be kept whole).
+// The dashboard freezes them where it imports them.
 `)
 	object(&b, "Requests (client → server).", "REQ", names(Requests))
 	object(&b, "Replies and events (server → client).", "EVT", names(Events))
@@ -53,9 +57,9 @@ func names(values []string) [][2]string {
 }
 
 func object(b *bytes.Buffer, doc, name string, entries [][2]string) {
-	fmt.Fprintf(b, "\n/** %s */\nexport const %s = /* @__PURE__ */ Object.freeze({\n", doc, name)
+	fmt.Fprintf(b, "\n/** %s */\nexport const %s = {\n", doc, name)
 	for _, e := range entries {
 		fmt.Fprintf(b, "  %s: %s,\n", e[0], e[1])
 	}
-	b.WriteString("});\n")
+	b.WriteString("};\n")
 }

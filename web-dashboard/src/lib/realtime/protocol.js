@@ -14,6 +14,10 @@ import { REQ, EVT, CHANGE, CLOSE, ERROR_CODE, LIMITS } from '../../../../interna
 
 export { REQ, EVT, CHANGE, CLOSE, ERROR_CODE, LIMITS };
 
+// wire.js keeps its tables plain (the widget's minifier drops the names it
+// does not read); here nobody renames a frame at run time.
+for (const table of [REQ, EVT, CHANGE, CLOSE, ERROR_CODE, LIMITS]) Object.freeze(table);
+
 /** Close codes after which the client must not retry without a new token. */
 export const FATAL_CLOSE_CODES = new Set([CLOSE.UNAUTHORIZED, CLOSE.DISABLED]);
 
