@@ -136,6 +136,12 @@ func (cc *convCache) touch(t chat.ConversationTouch) {
 		at := *t.FirstResponseAt
 		c.FirstResponseAt = &at
 	}
+	if t.AgentReadSeq != nil && *t.AgentReadSeq > c.AgentReadSeq {
+		c.AgentReadSeq = *t.AgentReadSeq
+	}
+	if t.VisitorReadSeq != nil && *t.VisitorReadSeq > c.VisitorReadSeq {
+		c.VisitorReadSeq = *t.VisitorReadSeq
+	}
 	cc.entries[t.ID] = convEntry{c: c, at: e.at}
 }
 

@@ -17,6 +17,7 @@ type Conversations struct {
 	store interface {
 		ConversationStore
 		AgentStore
+		StatsStore
 	}
 	convs      convReader
 	settings   *settingsCache
@@ -33,6 +34,7 @@ type Conversations struct {
 	now        Clock
 	fail       failures
 	log        *slog.Logger
+	waits      *typicalWait
 }
 
 // NewConversation is a submitted pre-chat form with what the transport knows
@@ -80,10 +82,11 @@ func (cs *Conversations) CreateConversation(ctx context.Context, in NewConversat
 			UserAgent: truncate(in.UserAgent, 500),
 			IP:        in.IP,
 		},
-		CreatedAt: now,
-		UpdatedAt: now,
-		Priority:  chat.PriorityNormal,
-		Tags:      []string{},
+		CreatedAt:   now,
+		UpdatedAt:   now,
+		Priority:    chat.PriorityNormal,
+		Tags:        []string{},
+		LeftMessage: cs.route.avail.leftMessage(ctx),
 	}
 	if err := cs.store.CreateConversation(ctx, c); err != nil {
 		return nil, cs.fail.unavailable(err)

@@ -149,7 +149,7 @@ func New(d Deps, cfg Config) *Core {
 	touches.observe = convs.touch
 	updates := newCoalescer(ev, convReader{store: store, convs: convs}, d.Coord, cfg.UpdateWindow)
 	limits := limits{lim: d.Limiter, log: d.Log}
-	avail := availability{presence: d.Coord, settings: settings}
+	avail := availability{presence: d.Coord, settings: settings, now: now}
 
 	rl := replyLock{locks: d.Coord, store: store, fail: fail}
 	tr := &transcript{store: store, seq: d.Coord, lock: rl, replays: replays, touches: touches, updates: updates, events: ev, now: now, metrics: m, fail: fail}
@@ -161,8 +161,8 @@ func New(d Deps, cfg Config) *Core {
 	c := &Core{cfg: cfg, store: d.Store, coord: d.Coord, tasks: tasks, events: ev, touches: touches, updates: updates, settings: settings, grace: stopGrace}
 	c.Auth = &Auth{agents: store, tokens: d.Tokens, limits: limits, lim: d.Limiter, fail: fail}
 	c.Presence = &Presence{presence: d.Coord, avail: avail, settings: settings, events: ev, queue: route, bot: bot, tasks: tasks, nodeID: cfg.NodeID, ttl: cfg.PresenceTTL, log: d.Log, fail: fail}
-	c.Messages = &Messages{store: store, convs: convReader{store: store, convs: convs}, lock: rl, transcript: tr, typing: d.Coord, unread: d.Coord, touches: touches, events: ev, replays: replayReader{msgs: store, seq: d.Coord, cache: replays, metrics: m}, route: route, bot: bot, limits: limits, tasks: tasks, maxUpload: cfg.MaxUploadBytes, fail: fail, log: d.Log}
-	c.Conversations = &Conversations{store: store, convs: convReader{store: store, convs: convs}, settings: settings, tokens: d.Tokens, transcript: tr, owners: owners, lock: rl, locks: locks, replyLocks: d.Coord, route: route, bot: bot, events: ev, limits: limits, now: now, fail: fail, log: d.Log}
+	c.Messages = &Messages{store: store, convs: convReader{store: store, convs: convs}, lock: rl, transcript: tr, typing: d.Coord, unread: d.Coord, seqs: d.Coord, touches: touches, events: ev, replays: replayReader{msgs: store, seq: d.Coord, cache: replays, metrics: m}, route: route, bot: bot, limits: limits, tasks: tasks, maxUpload: cfg.MaxUploadBytes, fail: fail, log: d.Log}
+	c.Conversations = &Conversations{store: store, convs: convReader{store: store, convs: convs}, settings: settings, tokens: d.Tokens, transcript: tr, owners: owners, lock: rl, locks: locks, replyLocks: d.Coord, route: route, bot: bot, events: ev, limits: limits, now: now, fail: fail, log: d.Log, waits: &typicalWait{}}
 	c.Admin = &Admin{store: store, settings: settings, events: ev, route: route, avail: avail, tasks: tasks, cfg: cfg, now: now, fail: fail}
 	c.janitor = &janitor{presence: d.Coord, announce: c.Presence.announce, avail: avail, route: route, bot: bot, grace: cfg.Grace, every: cfg.JanitorEvery, now: now}
 

@@ -199,7 +199,16 @@ func mergeTouch(newer, older chat.ConversationTouch) chat.ConversationTouch {
 		newer.UpdatedAt = older.UpdatedAt
 	}
 	newer.FirstResponseAt = earliest(newer.FirstResponseAt, older.FirstResponseAt)
+	newer.AgentReadSeq = highest(newer.AgentReadSeq, older.AgentReadSeq)
+	newer.VisitorReadSeq = highest(newer.VisitorReadSeq, older.VisitorReadSeq)
 	return newer
+}
+
+func highest(a, b *int64) *int64 {
+	if a == nil || (b != nil && *b > *a) {
+		return b
+	}
+	return a
 }
 
 func earliest(a, b *time.Time) *time.Time {

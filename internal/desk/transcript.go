@@ -40,7 +40,12 @@ var errResent = errors.New("resent")
 // group-committed insert; a failed insert gives the reservation back. It
 // returns errResent with the stored message for a known clientId.
 func (t *transcript) append(ctx context.Context, c *chat.Conversation, sender Actor, clientID, text string, att *chat.Attachment) (*chat.Message, error) {
-	m := newMessage(c, sender, clientID, text, att)
+	return t.write(ctx, c, sender, newMessage(c, sender, clientID, text, att))
+}
+
+// write is append for a message already built.
+func (t *transcript) write(ctx context.Context, c *chat.Conversation, sender Actor, m *chat.Message) (*chat.Message, error) {
+	clientID := m.ClientID
 	r := chat.Reservation{ConversationID: c.ID, ClientID: clientID, AgentID: sender.AgentID(), Unread: unreadSide(m.SenderType)}
 	for attempt := 0; attempt < 4; attempt++ {
 		res, err := t.reserve(ctx, c, r)
@@ -207,10 +212,14 @@ func unreadSide(sender chat.SenderType) string {
 	return ""
 }
 
-// system stores a notice in the transcript; failures are logged, the state
-// change it describes has happened regardless.
-func (t *transcript) system(ctx context.Context, c *chat.Conversation, text string) {
-	if _, err := t.append(ctx, c, Actor{}, "sys-"+chat.NewID(), text, nil); err != nil && !errors.Is(err, errResent) {
+// system stores a notice in the transcript: text for agents, n for the
+// visitor's widget, which words it in the visitor's voice and language.
+// Failures are logged, the state change it describes has happened
+// regardless.
+func (t *transcript) system(ctx context.Context, c *chat.Conversation, n chat.Notice, text string) {
+	m := newMessage(c, Actor{}, "sys-"+chat.NewID(), text, nil)
+	m.Notice = &n
+	if _, err := t.write(ctx, c, Actor{}, m); err != nil && !errors.Is(err, errResent) {
 		t.fail.log.Warn("system message not stored", "conversation", c.ID, "err", err)
 	}
 }

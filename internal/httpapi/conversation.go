@@ -18,7 +18,14 @@ func (s *Server) getConversation(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"conversation": conv, "supportOnline": s.svc.Presence.SupportOnline(c.Request.Context())})
+	out := gin.H{"conversation": conv, "supportOnline": s.svc.Presence.SupportOnline(c.Request.Context())}
+	if conv.Status == chat.StatusWaiting {
+		// where it stands in the queue: the REST fallback's queue.position
+		if q, err := s.svc.Conversations.QueuePosition(c.Request.Context(), actorWithIP(c), conv.ID); err == nil && q != nil {
+			out["queue"] = q
+		}
+	}
+	c.JSON(http.StatusOK, out)
 }
 
 func (s *Server) listMessages(c *gin.Context) {
@@ -102,7 +109,7 @@ func (s *Server) markRead(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if err := s.svc.Messages.MarkRead(c.Request.Context(), actorWithIP(c), c.Param("id")); err != nil {
+	if err := s.svc.Messages.MarkRead(c.Request.Context(), actorWithIP(c), c.Param("id"), body.Seq); err != nil {
 		s.fail(c, err)
 		return
 	}

@@ -112,6 +112,8 @@ func New(svc *desk.Core, cfg Config, log *slog.Logger, extra Extra) (*gin.Engine
 	admin.GET("/stats", s.adminStats)
 	admin.GET("/bot", s.adminBot)
 	admin.PUT("/bot", s.adminSaveBot)
+	admin.GET("/office-hours", s.adminOfficeHours)
+	admin.PUT("/office-hours", s.adminSaveOfficeHours)
 
 	r.NoRoute(func(c *gin.Context) {
 		s.fail(c, errNoRoute)

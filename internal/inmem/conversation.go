@@ -148,6 +148,12 @@ func (s *Store) touch(touches []chat.ConversationTouch) {
 		if t.FirstResponseAt != nil {
 			c.FirstResponseAt = msPtr(t.FirstResponseAt)
 		}
+		if t.AgentReadSeq != nil {
+			c.AgentReadSeq = *t.AgentReadSeq
+		}
+		if t.VisitorReadSeq != nil {
+			c.VisitorReadSeq = *t.VisitorReadSeq
+		}
 	}
 }
 

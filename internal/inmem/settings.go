@@ -38,3 +38,16 @@ func savedOr[T any](saved *T, def T, clone func(T) T) T {
 	}
 	return clone(*saved)
 }
+
+// OfficeHours returns the saved office hours, or chat.DefaultOfficeHours().
+func (s *Store) OfficeHours(ctx context.Context) (chat.OfficeHours, error) {
+	return read(ctx, s, func() (chat.OfficeHours, error) {
+		return savedOr(s.hours, chat.DefaultOfficeHours(), cloneOfficeHours), nil
+	})
+}
+
+// SaveOfficeHours replaces the office hours.
+func (s *Store) SaveOfficeHours(ctx context.Context, h chat.OfficeHours) error {
+	h = cloneOfficeHours(h)
+	return s.write(ctx, func() error { s.hours = &h; return nil })
+}

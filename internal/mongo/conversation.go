@@ -65,6 +65,9 @@ type conversationDoc struct {
 	FirstResolvedAt *time.Time `bson:"firstResolvedAt"`
 	Rating          *ratingDoc `bson:"rating"`
 	HandoffAt       *time.Time `bson:"handoffAt,omitempty"`
+	LeftMessage     string     `bson:"leftMessage,omitempty"`
+	AgentReadSeq    int64      `bson:"agentReadSeq,omitempty"`
+	VisitorReadSeq  int64      `bson:"visitorReadSeq,omitempty"`
 }
 
 type ratingDoc struct {
@@ -125,6 +128,9 @@ func toConversationDoc(c *chat.Conversation) conversationDoc {
 		FirstResolvedAt: c.FirstResolvedAt,
 		Rating:          toRatingDoc(c.Rating),
 		HandoffAt:       c.HandoffAt,
+		LeftMessage:     c.LeftMessage,
+		AgentReadSeq:    c.AgentReadSeq,
+		VisitorReadSeq:  c.VisitorReadSeq,
 	}
 }
 
@@ -153,6 +159,9 @@ func (d *conversationDoc) toDomain() *chat.Conversation {
 		FirstResponseAt: d.FirstResponseAt,
 		FirstResolvedAt: d.FirstResolvedAt,
 		HandoffAt:       d.HandoffAt,
+		LeftMessage:     d.LeftMessage,
+		AgentReadSeq:    d.AgentReadSeq,
+		VisitorReadSeq:  d.VisitorReadSeq,
 	}
 	if r := d.Rating; r != nil {
 		c.Rating = &chat.Rating{Stars: r.Stars, Comment: r.Comment, At: r.At}
@@ -269,6 +278,12 @@ func (db *DB) TouchConversations(ctx context.Context, touches []chat.Conversatio
 		}
 		if t.FirstResponseAt != nil {
 			set = append(set, bson.E{Key: "firstResponseAt", Value: *t.FirstResponseAt})
+		}
+		if t.AgentReadSeq != nil {
+			set = append(set, bson.E{Key: "agentReadSeq", Value: *t.AgentReadSeq})
+		}
+		if t.VisitorReadSeq != nil {
+			set = append(set, bson.E{Key: "visitorReadSeq", Value: *t.VisitorReadSeq})
 		}
 		if len(set) == 0 {
 			continue

@@ -23,7 +23,14 @@ type messageDoc struct {
 	Text           string         `bson:"text"`
 	Kind           string         `bson:"kind,omitempty"`
 	Attachment     *attachmentDoc `bson:"attachment,omitempty"`
+	Notice         *noticeDoc     `bson:"notice,omitempty"`
 	CreatedAt      time.Time      `bson:"createdAt"`
+}
+
+type noticeDoc struct {
+	Code  string `bson:"code"`
+	Name  string `bson:"name,omitempty"`
+	Stars int    `bson:"stars,omitempty"`
 }
 
 type attachmentDoc struct {
@@ -48,6 +55,7 @@ func toMessageDoc(m *chat.Message) messageDoc {
 		Text:           m.Text,
 		Kind:           string(m.Kind),
 		Attachment:     toAttachmentDoc(m.Attachment),
+		Notice:         (*noticeDoc)(m.Notice),
 		CreatedAt:      m.CreatedAt,
 	}
 }
@@ -70,9 +78,15 @@ func (d *messageDoc) toDomain() *chat.Message {
 		a := chat.Attachment(*d.Attachment)
 		att = &a
 	}
+	var notice *chat.Notice
+	if d.Notice != nil {
+		n := chat.Notice(*d.Notice)
+		notice = &n
+	}
 	return &chat.Message{
 		Kind:           kind,
 		Attachment:     att,
+		Notice:         notice,
 		ID:             d.ID,
 		ConversationID: d.ConversationID,
 		Seq:            d.Seq,

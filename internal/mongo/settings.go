@@ -22,6 +22,7 @@ type settingsDoc struct {
 	WidgetColor    string   `bson:"widgetColor"`
 	WidgetTitle    string   `bson:"widgetTitle"`
 	WidgetGreeting string   `bson:"widgetGreeting"`
+	AutoLanguage   bool     `bson:"autoLanguage,omitempty"`
 }
 
 // loadSetting reads the document id of the settings collection, or returns
@@ -73,6 +74,7 @@ func (d *settingsDoc) toDomain() chat.Settings {
 		WidgetColor:    d.WidgetColor,
 		WidgetTitle:    d.WidgetTitle,
 		WidgetGreeting: d.WidgetGreeting,
+		AutoLanguage:   d.AutoLanguage,
 	}
 }
 
@@ -90,6 +92,7 @@ func (db *DB) SaveSettings(ctx context.Context, s chat.Settings) error {
 		WidgetColor:    s.WidgetColor,
 		WidgetTitle:    s.WidgetTitle,
 		WidgetGreeting: s.WidgetGreeting,
+		AutoLanguage:   s.AutoLanguage,
 	}
 	return db.saveSetting(ctx, settingsID, d, "settings")
 }
@@ -130,4 +133,51 @@ func (db *DB) SaveBotSettings(ctx context.Context, b chat.BotSettings) error {
 		SystemPrompt: b.SystemPrompt, Knowledge: b.Knowledge, WaitSeconds: b.WaitSeconds, TimeoutSeconds: b.TimeoutSeconds,
 	}
 	return db.saveSetting(ctx, botID, d, "bot settings")
+}
+
+// hoursID is the _id of the office hours document, beside the settings.
+const hoursID = "hours"
+
+type hoursDoc struct {
+	ID          string   `bson:"_id"`
+	Enabled     bool     `bson:"enabled"`
+	Week        []dayDoc `bson:"week"`
+	Holidays    []string `bson:"holidays"`
+	AwayMessage string   `bson:"awayMessage"`
+	ReplyTime   string   `bson:"replyTime"`
+}
+
+type dayDoc struct {
+	Open bool   `bson:"open"`
+	From string `bson:"from"`
+	To   string `bson:"to"`
+}
+
+// OfficeHours returns the saved office hours, or chat.DefaultOfficeHours().
+func (db *DB) OfficeHours(ctx context.Context) (chat.OfficeHours, error) {
+	return loadSetting[hoursDoc](ctx, db, hoursID, chat.DefaultOfficeHours(), "office hours")
+}
+
+func (d *hoursDoc) toDomain() chat.OfficeHours {
+	h := chat.OfficeHours{Enabled: d.Enabled, Week: make([]chat.DayHours, len(d.Week)), Holidays: d.Holidays, AwayMessage: d.AwayMessage, ReplyTime: d.ReplyTime}
+	for i, day := range d.Week {
+		h.Week[i] = chat.DayHours{Open: day.Open, From: day.From, To: day.To}
+	}
+	if h.Holidays == nil {
+		h.Holidays = []string{}
+	}
+	return h
+}
+
+// SaveOfficeHours replaces the office hours document, creating it the
+// first time.
+func (db *DB) SaveOfficeHours(ctx context.Context, h chat.OfficeHours) error {
+	d := hoursDoc{ID: hoursID, Enabled: h.Enabled, Week: make([]dayDoc, len(h.Week)), Holidays: h.Holidays, AwayMessage: h.AwayMessage, ReplyTime: h.ReplyTime}
+	for i, day := range h.Week {
+		d.Week[i] = dayDoc{Open: day.Open, From: day.From, To: day.To}
+	}
+	if d.Holidays == nil {
+		d.Holidays = []string{}
+	}
+	return db.saveSetting(ctx, hoursID, d, "office hours")
 }

@@ -128,7 +128,7 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, hooks Hooks) 
 	// its fan-out after them.
 	hub := realtime.New(realtime.Deps{
 		Auth: svc.Auth, Sessions: svc.Conversations, Messages: svc.Messages, Presence: svc.Presence, Origins: svc.Admin,
-		Bus: bus, Metrics: reg, Log: log,
+		Bus: bus, Metrics: reg, Queue: svc.Conversations, Log: log,
 	}, rtCfg)
 	if err := hub.Start(ctx); err != nil {
 		return fmt.Errorf("realtime: %w", err)

@@ -239,11 +239,14 @@ export async function agentSocket(browser, base, token) {
  * its own Tailwind-like classes, and its own React/jQuery-ish globals. It
  * includes the widget twice.
  */
-export function hostPageHTML(server, { twice = true, plain = false } = {}) {
+export function hostPageHTML(server, { twice = true, plain = false, lang = '' } = {}) {
   // plain: no data-* at all (server = the script's origin) and config from window.ChatDesk
+  // lang: data-lang on the tag (and no title or greeting of the page's own)
   const tag = plain
     ? `<script>window.ChatDesk = { position: 'left' };</script><script src="${server}/widget.js" async></script>`
-    : `<script src="${server}/widget.js" async data-server="${server}" data-color="#0f766e" data-position="right" data-title="Tư vấn bán hàng" data-greeting="Chào anh/chị! Để lại thông tin, nhân viên sẽ trả lời ngay."></script>`;
+    : lang
+      ? `<script src="${server}/widget.js" async data-server="${server}" data-color="#0f766e" data-lang="${lang}"></script>`
+      : `<script src="${server}/widget.js" async data-server="${server}" data-color="#0f766e" data-position="right" data-title="Tư vấn bán hàng" data-greeting="Chào anh/chị! Để lại thông tin, nhân viên sẽ trả lời ngay."></script>`;
   return `<!doctype html>
 <html lang="vi">
 <head>
@@ -315,7 +318,8 @@ export async function startHostPage(getServerURL) {
         `connect-src ${srv} ${srv.replace(/^http/, 'ws')}; style-src 'self'; img-src 'self' data:`;
     }
     res.writeHead(200, headers);
-    res.end(hostPageHTML(getServerURL(), { twice: !req.url.includes('once') && !req.url.includes('plain'), plain: req.url.includes('plain') }));
+    const lang = (req.url.match(/[?&]lang=(\w+)/) || [])[1] || '';
+    res.end(hostPageHTML(getServerURL(), { twice: !req.url.includes('once') && !req.url.includes('plain'), plain: req.url.includes('plain'), lang }));
   });
   await new Promise((r) => srv.listen(port, '127.0.0.1', r));
   return { url: `http://127.0.0.1:${port}/shop`, close: () => new Promise((r) => srv.close(r)) };

@@ -63,6 +63,20 @@ func testMessageRoundTrip(t *testing.T, newStore func(t *testing.T) desk.Store) 
 	if want := t0.Add(2*time.Second + time.Millisecond); !got.CreatedAt.Equal(want) || got.CreatedAt.Location() != time.UTC {
 		t.Fatalf("createdAt read back as %v, want %v in UTC", got.CreatedAt, want)
 	}
+	if got.Notice != nil {
+		t.Fatalf("a message without a notice reads back with %+v", got.Notice)
+	}
+
+	// A system notice keeps its code and what it names.
+	sys := newMsg("c1", 3, "sys-1")
+	sys.SenderType, sys.SenderID, sys.SenderName, sys.Text = chat.SenderSystem, "", "", "Khách đã đánh giá 4 sao."
+	sys.Notice = &chat.Notice{Code: chat.NoticeRated, Name: "An", Stars: 4}
+	must(t, s.InsertMessage(ctx, sys))
+	sys.Notice.Stars = 1 // the store keeps its own copy
+	got, err = s.MessageByClientID(ctx, "c1", "sys-1")
+	if err != nil || got.Notice == nil || *got.Notice != (chat.Notice{Code: chat.NoticeRated, Name: "An", Stars: 4}) {
+		t.Fatalf("notice read back as %+v, %v", got, err)
+	}
 	for _, tt := range []struct{ conv, client string }{{"c1", "nope"}, {"c2", "k1"}} {
 		if _, err := s.MessageByClientID(ctx, tt.conv, tt.client); !isNotFound(err) {
 			t.Errorf("MessageByClientID(%s, %s): %v, want not found", tt.conv, tt.client, err)

@@ -57,8 +57,9 @@ export class Fallback {
     try {
       if (withConversation || this.polls++ % POLL_CONVERSATION_EVERY === 0) {
         const res = await c.api.getConversation(c.conversationId, c.token);
-        if (res && res.conversation) c.conversation = res.conversation;
+        if (res && res.conversation) c.feed.setConversation(res);
         if (res && typeof res.supportOnline === 'boolean') c.supportOnline = res.supportOnline;
+        if (res) c.queue = res.queue || null;
       }
       let after = c.transcript.lastSeq;
       for (let page = 0; page < MAX_PAGES; page++) {

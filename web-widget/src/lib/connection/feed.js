@@ -27,6 +27,7 @@ export class Feed {
       if (d.conversation.id) c.conversationId = d.conversation.id;
     }
     if (typeof d.supportOnline === 'boolean') c.supportOnline = d.supportOnline;
+    c.queue = d.queue || null;
     // Never keep pending messages waiting for a replay.done that is lost.
     c.timers.set('replay', REPLAY_TIMEOUT_MS, () => {
       if (this.replaying) this.replayDone();
@@ -85,13 +86,23 @@ export class Feed {
     c.changed();
   }
 
-  /** A `{conversation}` from conversation.updated or a REST answer. */
+  /**
+   * A `{conversation}` from conversation.updated or a REST answer. Read
+   * receipts only grow: an older copy (another node's cache) cannot take
+   * "Đã xem" back.
+   */
   setConversation(res) {
-    if (res && res.conversation && typeof res.conversation === 'object') {
-      this.c.conversation = res.conversation;
-      this.c.changed();
+    const n = res && res.conversation;
+    if (!n || typeof n !== 'object') return;
+    const o = this.c.conversation;
+    if (o && o.id === n.id) {
+      for (const k of ['agentReadSeq', 'visitorReadSeq']) n[k] = Math.max(n[k] || 0, o[k] || 0);
     }
+    if (n.status !== 'waiting') this.c.queue = null;
+    this.c.conversation = n;
+    this.c.changed();
   }
+
 
   /** The socket is gone: no replay.done, no typing:false will come on it. */
   down() {

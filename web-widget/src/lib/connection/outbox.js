@@ -9,12 +9,13 @@
 
 import { REQ, CLOSE, ERROR_CODE, MAX_TEXT_CHARS, newClientId, toApiError } from '../protocol.js';
 import { isTokenRejected } from '../api.js';
+import { t, errorText } from '../../i18n/index.js';
 import { ACK_TIMEOUT_MS } from './timing.js';
 
 export { ACK_TIMEOUT_MS };
 
-export const MSG_SEND_FAILED = 'Chưa gửi được.';
-export const MSG_RATE_LIMITED = 'Bạn gửi tin nhắn quá nhanh. Vui lòng thử lại sau ít phút.';
+/** Refusals that sending again cannot change: the message can only be dismissed. */
+const PERMANENT = [ERROR_CODE.INVALID_INPUT, ERROR_CODE.TOO_LARGE, ERROR_CODE.UNSUPPORTED_TYPE];
 
 export class Outbox {
   /** @param {import('./client.js').ChatClient} c */
@@ -32,10 +33,10 @@ export class Outbox {
    */
   add(text) {
     const c = this.c;
-    const t = String(text || '').trim();
-    if (!t || [...t].length > MAX_TEXT_CHARS) return null;
+    const s = String(text || '').trim();
+    if (!s || [...s].length > MAX_TEXT_CHARS) return null;
     const clientId = newClientId(c.random);
-    c.transcript.addPending(clientId, t, new Date(c.now()).toISOString());
+    c.transcript.addPending(clientId, s, new Date(c.now()).toISOString());
     return clientId;
   }
 
@@ -84,15 +85,19 @@ export class Outbox {
     this.failed(r.clientId, toApiError(d));
   }
 
-  /** Shows a message as failed ("Thử lại") with the server's reason. */
+  /**
+   * Shows a message as failed with the server's reason: "Thử lại" while
+   * sending again may work (the network, a rate limit, a busy server), or
+   * only "Bỏ" for a permanent refusal (a wrong type, too large, invalid).
+   */
   failed(clientId, err) {
     const c = this.c;
     if (err.code === ERROR_CODE.RATE_LIMITED) {
       // The explanation goes in one notice; each message just says it failed.
-      c.showNotice(err.code, err.message || MSG_RATE_LIMITED, err.retryAfter > 0 ? err.retryAfter : 10);
-      c.transcript.mark(clientId, 'failed', MSG_SEND_FAILED);
+      c.showNotice(err.code, err.message ? errorText(err) : t('rateLimited'), err.retryAfter > 0 ? err.retryAfter : 10);
+      c.transcript.mark(clientId, 'failed', t('sendFailed'), { permanent: false });
     } else {
-      c.transcript.mark(clientId, 'failed', err.message || MSG_SEND_FAILED);
+      c.transcript.mark(clientId, 'failed', err.message ? errorText(err) : t('sendFailed'), { permanent: PERMANENT.includes(err.code) });
     }
     c.changed();
   }
@@ -114,7 +119,7 @@ export class Outbox {
     const timer = c.timers.after(ACK_TIMEOUT_MS, () => {
       if (!this.inflight.has(id)) return;
       this.inflight.delete(id);
-      c.transcript.mark(clientId, 'failed', MSG_SEND_FAILED);
+      c.transcript.mark(clientId, 'failed', t('sendFailed'));
       c.changed();
       // No answer at all: the socket may be dead without a close event.
       c.socket.recycle(CLOSE.TRY_AGAIN, ws);

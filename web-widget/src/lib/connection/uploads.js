@@ -4,7 +4,8 @@
 // its clientId like any other. Also downloads attachments with the visitor
 // token, since they are not public.
 
-import { ERROR_CODE, MAX_UPLOAD_BYTES, MSG_TOO_LARGE, newClientId } from '../protocol.js';
+import { ERROR_CODE, MAX_UPLOAD_BYTES, newClientId } from '../protocol.js';
+import { t } from '../../i18n/index.js';
 import { postPending } from './outbox.js';
 
 export class Uploads {
@@ -24,7 +25,7 @@ export class Uploads {
     const c = this.c;
     if (!file) return null;
     if (file.size > MAX_UPLOAD_BYTES) {
-      c.showNotice(ERROR_CODE.TOO_LARGE, MSG_TOO_LARGE, 8);
+      c.showNotice(ERROR_CODE.TOO_LARGE, t('tooLarge'), 8);
       return null;
     }
     const clientId = newClientId(c.random);

@@ -11,6 +11,7 @@ const DEFAULTS = {
   widgetColor: '#2563eb',
   widgetTitle: '',
   widgetGreeting: '',
+  autoLanguage: false,
 };
 
 export function parseOrigins(text) {
@@ -29,6 +30,7 @@ async function save(form) {
     widgetColor: form.widgetColor,
     widgetTitle: form.widgetTitle.trim(),
     widgetGreeting: form.widgetGreeting.trim(),
+    autoLanguage: !!form.autoLanguage,
   };
   const res = await saveSettings(body);
   const s = res?.settings || body;
@@ -87,6 +89,13 @@ function SettingsForm({ initial, agents, fields }) {
           <Field label="Lời chào" htmlFor="widgetGreeting" error={fe.widgetGreeting}>
             <textarea id="widgetGreeting" rows={2} value={form.widgetGreeting} onChange={set('widgetGreeting')} className={inputClass} placeholder="Xin chào! Chúng tôi có thể giúp gì cho bạn?" />
           </Field>
+          <label className="flex items-start gap-2 text-sm">
+            <input type="checkbox" checked={!!form.autoLanguage} onChange={set('autoLanguage')} className="mt-0.5" data-testid="auto-language" />
+            <span>
+              <span className="font-medium text-slate-900">Tiếng Anh cho khách nước ngoài</span><br />
+              <span className="text-slate-500">Widget nói tiếng Anh khi trình duyệt của khách không dùng tiếng Việt. Trang web cũng có thể chọn bằng <code>data-lang="en"</code>.</span>
+            </span>
+          </label>
         </Card>
         {error && !error.fields && <Alert>{error.message}</Alert>}
         {error?.fields && <Alert>Vui lòng kiểm tra lại các trường được đánh dấu.</Alert>}
