@@ -231,3 +231,15 @@ type DeliveryAttempt struct {
 	HTTPStatus    int
 	Error         string
 }
+
+// WebhookCall is one attempt of a delivery as the sender makes it: a
+// signed POST of Body to URL (desk.WebhookSender).
+type WebhookCall struct {
+	URL          string
+	Secret       string
+	DeliveryID   string
+	Event        string
+	Attempt      int
+	Body         []byte
+	AllowPrivate bool
+}
