@@ -29,6 +29,7 @@ type Conversations struct {
 	route      *router
 	bot        *botRunner
 	events     *events
+	hooks      *webhooks
 	limits     limits
 	now        Clock
 	fail       failures
@@ -88,6 +89,7 @@ func (cs *Conversations) CreateConversation(ctx context.Context, in NewConversat
 	if err := cs.store.CreateConversation(ctx, c); err != nil {
 		return nil, cs.fail.unavailable(err)
 	}
+	cs.hooks.conversationCreated(ctx, c)
 	token, err := cs.tokens.IssueVisitor(c.ID)
 	if err != nil {
 		return nil, err

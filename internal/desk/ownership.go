@@ -17,6 +17,7 @@ type ownership struct {
 	settings   *settingsCache
 	transcript *transcript
 	events     *events
+	hooks      *webhooks
 	now        Clock
 	fail       failures
 }
@@ -44,6 +45,7 @@ func (o *ownership) record(ctx context.Context, c *chat.Conversation, to *chat.A
 	c.Status, c.AssigneeID, c.AssigneeName, c.AssignedAt, c.UpdatedAt = status, to.ID, to.Name, &now, now
 	o.transcript.system(ctx, c, o.notice(ctx, to, change, from))
 	o.events.updated(ctx, c, string(change))
+	o.hooks.conversationAssigned(ctx, c, to, change, from, o.settings)
 	return c, nil
 }
 
