@@ -25,6 +25,7 @@ import (
 	"github.com/chatdesk/chatdesk/internal/ratelimit"
 	"github.com/chatdesk/chatdesk/internal/realtime"
 	"github.com/chatdesk/chatdesk/internal/redis"
+	"github.com/chatdesk/chatdesk/internal/webhook"
 )
 
 // Version is set by the build (-ldflags) and shown in /demo and logs.
@@ -104,12 +105,15 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, hooks Hooks) 
 	deskCfg := desk.Config{
 		NodeID: cfg.NodeID, PresenceTTL: cfg.PresenceTTL, Grace: cfg.Grace,
 		EnvOrigins: cfg.AllowedOrigins, AllowAnyOrigin: cfg.Dev(), MaxUploadBytes: cfg.MaxUploadBytes,
+		// A claim outlasts an attempt (its timeout) and the write of its outcome.
+		WebhookLease: 2*cfg.WebhookTimeout + 10*time.Second, WebhookRetryBase: cfg.WebhookRetryBase,
 	}
 	if hooks.Desk != nil {
 		hooks.Desk(&deskCfg)
 	}
 	svc := desk.New(desk.Deps{
 		Store: db, Coord: rc, Bus: bus, Tokens: tokens, Limiter: lim, Bot: bot.New(), Metrics: reg, Log: log,
+		Integrations: db, WebhookSender: webhook.New(cfg.WebhookTimeout),
 	}, deskCfg)
 	if err := svc.Setup(ctx); err != nil {
 		return fmt.Errorf("setup: %w", err)
