@@ -115,7 +115,7 @@ var Vars = []struct{ Name, Default, Doc string }{
 	{"CHATDESK_SMTP_URL", "", "outgoing email for the cluster, overriding the dashboard: `smtp://user@smtp.example.vn:587` (STARTTLS), `smtps://user@host:465` (TLS), `?security=none` for a relay without encryption"},
 	{"CHATDESK_SMTP_PASSWORD", "", "password of the SMTP user of CHATDESK_SMTP_URL (keep it in a secret)"},
 	{"CHATDESK_SMTP_FROM", "", "sender of emails with CHATDESK_SMTP_URL, e.g. `Hỗ trợ <hotro@example.vn>`"},
-	{"CHATDESK_RATE_LIMITS", "", "overrides of rate limits, e.g. `msg-ip=1200/1m,conv-ip=100/10m` (rules: login-ip, login-fail, conv-ip, msg-visitor, msg-ip, typing-sender)"},
+	{"CHATDESK_RATE_LIMITS", "", "overrides of rate limits, e.g. `msg-ip=1200/1m,conv-ip=100/10m` (rules: login-ip, login-fail, conv-ip, msg-visitor, msg-ip, typing-sender, transcript, transcript-ip)"},
 }
 
 // FromEnv reads the configuration from getenv.

@@ -30,6 +30,7 @@ type Conversations struct {
 	bot        *botRunner
 	events     *events
 	hooks      *webhooks
+	mail       *mailer
 	limits     limits
 	now        Clock
 	fail       failures
@@ -109,6 +110,7 @@ func (cs *Conversations) CreateConversation(ctx context.Context, in NewConversat
 	if c.Status == chat.StatusWaiting && chat.AnswerValue(answers, chat.KeyMessage) != "" {
 		cs.bot.wake(c.ID)
 	}
+	cs.mail.waiting(ctx, c)
 	return &Created{Conversation: c, VisitorToken: token}, nil
 }
 

@@ -59,6 +59,11 @@ type Config struct {
 	WebhookLease     time.Duration
 	WebhookRetryBase time.Duration
 	WebhookWorkers   int
+	// Mail, when set, is the SMTP connection the environment configures
+	// (CHATDESK_SMTP_URL), overriding the admin's; PublicURL is linked
+	// from the emails to admins.
+	Mail      *chat.MailSettings
+	PublicURL string
 }
 
 // Clock tells the time.
@@ -80,6 +85,8 @@ type Deps struct {
 	// WebhookSender makes deliveries (none: they are queued, not sent).
 	Integrations  IntegrationStore
 	WebhookSender WebhookSender
+	// Mailer sends email (none: nothing is sent).
+	Mailer Mailer
 }
 
 // EventBus carries encoded events between nodes. The core publishes on it
@@ -169,6 +176,7 @@ func New(d Deps, cfg Config) *Core {
 	avail := availability{presence: d.Coord, settings: settings}
 
 	hooks, dispatch := newWebhooks(d, cfg, tasks, fail)
+	mail := newMailer(d, cfg, hooks.storeOrNil(), store, settings, avail, limits, tasks, fail)
 
 	rl := replyLock{locks: d.Coord, store: store, fail: fail}
 	tr := &transcript{store: store, seq: d.Coord, lock: rl, replays: replays, touches: touches, updates: updates, events: ev, hooks: hooks, now: now, metrics: m, fail: fail}
@@ -181,9 +189,9 @@ func New(d Deps, cfg Config) *Core {
 	c.Auth = &Auth{agents: store, tokens: d.Tokens, limits: limits, lim: d.Limiter, fail: fail}
 	c.Presence = &Presence{presence: d.Coord, avail: avail, settings: settings, events: ev, queue: route, bot: bot, tasks: tasks, nodeID: cfg.NodeID, ttl: cfg.PresenceTTL, log: d.Log, fail: fail}
 	c.Messages = &Messages{store: store, convs: convReader{store: store, convs: convs}, lock: rl, transcript: tr, typing: d.Coord, unread: d.Coord, touches: touches, events: ev, replays: replayReader{msgs: store, seq: d.Coord, cache: replays, metrics: m}, route: route, bot: bot, limits: limits, tasks: tasks, maxUpload: cfg.MaxUploadBytes, fail: fail, log: d.Log}
-	c.Conversations = &Conversations{store: store, convs: convReader{store: store, convs: convs}, settings: settings, tokens: d.Tokens, transcript: tr, owners: owners, lock: rl, locks: locks, replyLocks: d.Coord, route: route, bot: bot, events: ev, hooks: hooks, limits: limits, now: now, fail: fail, log: d.Log}
+	c.Conversations = &Conversations{store: store, convs: convReader{store: store, convs: convs}, settings: settings, tokens: d.Tokens, transcript: tr, owners: owners, lock: rl, locks: locks, replyLocks: d.Coord, route: route, bot: bot, events: ev, hooks: hooks, mail: mail, limits: limits, now: now, fail: fail, log: d.Log}
 	c.Admin = &Admin{store: store, settings: settings, events: ev, route: route, avail: avail, tasks: tasks, cfg: cfg, now: now, fail: fail}
-	c.Integrations = &Integrations{store: hooks.storeOrNil(), hooks: hooks, dispatch: dispatch, now: now, fail: fail}
+	c.Integrations = &Integrations{store: hooks.storeOrNil(), hooks: hooks, dispatch: dispatch, mail: mail, now: now, fail: fail}
 	c.janitor = &janitor{presence: d.Coord, announce: c.Presence.announce, avail: avail, route: route, bot: bot, grace: cfg.Grace, every: cfg.JanitorEvery, now: now}
 
 	// The core keeps its own state right from the event stream: a

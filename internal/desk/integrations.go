@@ -14,6 +14,7 @@ type Integrations struct {
 	store    IntegrationStore
 	hooks    *webhooks
 	dispatch *dispatcher
+	mail     *mailer
 	now      Clock
 	fail     failures
 }

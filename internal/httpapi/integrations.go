@@ -9,9 +9,12 @@ import (
 	"github.com/chatdesk/chatdesk/internal/chat"
 )
 
-// integrationRoutes are the admin's webhook and email routes
-// (docs/api.md "Integrations").
-func (s *Server) integrationRoutes(admin *gin.RouterGroup) {
+// integrationRoutes are the admin's webhook and email routes and the
+// visitor's transcript request (docs/api.md "Integrations").
+func (s *Server) integrationRoutes(admin, conversation *gin.RouterGroup) {
+	conversation.POST("/transcript", s.sendTranscript)
+	admin.GET("/mail", s.adminMail)
+	admin.PUT("/mail", s.adminSaveMail)
 	admin.GET("/webhooks", s.adminWebhooks)
 	admin.POST("/webhooks", s.adminCreateWebhook)
 	admin.PUT("/webhooks/:id", s.adminUpdateWebhook)
@@ -97,4 +100,63 @@ func (s *Server) adminRedeliver(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusAccepted, gin.H{"delivery": d})
+}
+
+func (s *Server) adminMail(c *gin.Context) {
+	m, err := s.svc.Integrations.MailSettings(c.Request.Context(), actor(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"mail": m})
+}
+
+// mailBody is what an admin writes; an empty password keeps the stored one.
+type mailBody struct {
+	Host               string            `json:"host"`
+	Port               int               `json:"port"`
+	Security           chat.MailSecurity `json:"security"`
+	Username           string            `json:"username"`
+	Password           string            `json:"password"`
+	From               string            `json:"from"`
+	NotifyWaiting      bool              `json:"notifyWaiting"`
+	NotifyEveryMinutes int               `json:"notifyEveryMinutes"`
+}
+
+func (s *Server) adminSaveMail(c *gin.Context) {
+	var b mailBody
+	if err := bind(c, &b); err != nil {
+		s.fail(c, err)
+		return
+	}
+	m, err := s.svc.Integrations.SaveMailSettings(c.Request.Context(), actor(c), chat.MailSettings{
+		Host: b.Host, Port: b.Port, Security: b.Security, Username: b.Username, Password: b.Password, From: b.From,
+		NotifyWaiting: b.NotifyWaiting, NotifyEveryMinutes: b.NotifyEveryMinutes,
+	})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"mail": m})
+}
+
+// transcriptBody: email may be left out when the form asked for one.
+type transcriptBody struct {
+	Email string `json:"email"`
+}
+
+func (s *Server) sendTranscript(c *gin.Context) {
+	var b transcriptBody
+	if c.Request.ContentLength != 0 {
+		if err := bind(c, &b); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	to, err := s.svc.Integrations.SendTranscript(c.Request.Context(), actorWithIP(c), c.Param("id"), b.Email)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"sent": true, "email": to})
 }
