@@ -44,6 +44,7 @@ function Header() {
             <NavLink to="/admin/agents" className={linkClass}>Nhân viên</NavLink>
             <NavLink to="/admin/form-fields" className={linkClass}>Biểu mẫu</NavLink>
             <NavLink to="/admin/bot" className={linkClass}>Trợ lý ảo</NavLink>
+            <NavLink to="/admin/integrations" className={linkClass}>Tích hợp</NavLink>
             <NavLink to="/admin/settings" className={linkClass}>Cài đặt</NavLink>
           </>
         )}

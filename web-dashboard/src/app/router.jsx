@@ -47,6 +47,7 @@ export const routes = [
           { path: 'settings', lazy: page(() => import('../features/admin/components/SettingsPage.jsx'), 'SettingsPage') },
           { path: 'stats', lazy: page(() => import('../features/admin/components/StatsPage.jsx'), 'StatsPage') },
           { path: 'bot', lazy: page(() => import('../features/admin/components/BotPage.jsx'), 'BotPage') },
+          { path: 'integrations', lazy: page(() => import('../features/integrations/components/IntegrationsPage.jsx'), 'IntegrationsPage') },
           { path: 'canned', lazy: page(() => import('../features/canned/components/CannedRepliesPage.jsx'), 'AdminCannedRepliesPage') },
         ],
       },
