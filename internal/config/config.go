@@ -57,6 +57,18 @@ type Config struct {
 	RedisUsername         string
 	RedisPassword         string
 	RedisSentinelPassword string
+
+	// Integrations. WebhookTimeout bounds one delivery attempt;
+	// WebhookRetryBase is the first retry's delay (doubling, for 24 h).
+	// SMTPURL, when set, configures outgoing email for the whole cluster
+	// (the dashboard then shows it read-only): smtp://[user@]host[:587]
+	// (STARTTLS), smtps://[user@]host[:465] (TLS), ?security=none for a
+	// relay without encryption; the password is SMTPPassword alone.
+	WebhookTimeout   time.Duration
+	WebhookRetryBase time.Duration
+	SMTPURL          string
+	SMTPPassword     string
+	SMTPFrom         string
 }
 
 // RateLimit is N requests per Period.
@@ -98,7 +110,12 @@ var Vars = []struct{ Name, Default, Doc string }{
 	{"CHATDESK_BATCH_MAX", "256", "messages per MongoDB InsertMany"},
 	{"CHATDESK_BATCH_INTERVAL", "2ms", "longest wait before a batch is flushed"},
 	{"CHATDESK_MAX_UPLOAD_BYTES", "10485760", "largest attachment accepted, in bytes (10 MiB); Nginx's `client_max_body_size` must allow it"},
-	{"CHATDESK_RATE_LIMITS", "", "overrides of rate limits, e.g. `msg-ip=1200/1m,conv-ip=100/10m` (rules: login-ip, login-fail, conv-ip, msg-visitor, msg-ip, typing-sender)"},
+	{"CHATDESK_WEBHOOK_TIMEOUT", "10s", "longest wait for a webhook endpoint's answer, per attempt"},
+	{"CHATDESK_WEBHOOK_RETRY_BASE", "30s", "delay before a failed webhook delivery's first retry; it doubles (up to 1 h) for 24 h"},
+	{"CHATDESK_SMTP_URL", "", "outgoing email for the cluster, overriding the dashboard: `smtp://user@smtp.example.vn:587` (STARTTLS), `smtps://user@host:465` (TLS), `?security=none` for a relay without encryption"},
+	{"CHATDESK_SMTP_PASSWORD", "", "password of the SMTP user of CHATDESK_SMTP_URL (keep it in a secret)"},
+	{"CHATDESK_SMTP_FROM", "", "sender of emails with CHATDESK_SMTP_URL, e.g. `Hỗ trợ <hotro@example.vn>`"},
+	{"CHATDESK_RATE_LIMITS", "", "overrides of rate limits, e.g. `msg-ip=1200/1m,conv-ip=100/10m` (rules: login-ip, login-fail, conv-ip, msg-visitor, msg-ip, typing-sender, transcript, transcript-ip)"},
 }
 
 // FromEnv reads the configuration from getenv.
@@ -146,6 +163,12 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	c.PresenceTTL = dur("CHATDESK_PRESENCE_TTL", "20s")
 	c.ShutdownGrace = dur("CHATDESK_SHUTDOWN_GRACE", "20s")
 	c.BatchInterval = dur("CHATDESK_BATCH_INTERVAL", "2ms")
+	c.WebhookTimeout = dur("CHATDESK_WEBHOOK_TIMEOUT", "10s")
+	c.WebhookRetryBase = dur("CHATDESK_WEBHOOK_RETRY_BASE", "30s")
+	c.SMTPURL = get("CHATDESK_SMTP_URL", "")
+	c.SMTPPassword = getenv("CHATDESK_SMTP_PASSWORD")
+	c.SMTPFrom = get("CHATDESK_SMTP_FROM", "")
+	errs = append(errs, checkSMTP(c)...)
 	if _, err := fmt.Sscan(get("CHATDESK_BATCH_MAX", "256"), &c.BatchMax); err != nil || c.BatchMax <= 0 {
 		errs = append(errs, errors.New("CHATDESK_BATCH_MAX: invalid number"))
 	}
@@ -254,6 +277,62 @@ func checkRedis(c Config) []error {
 	}
 	if c.Env == "production" && u.Scheme == "rediss" && (q.Get("skip_verify") == "true" || q.Get("skip_verify") == "1") {
 		errs = append(errs, errors.New("CHATDESK_REDIS_URL: skip_verify turns off TLS server verification; production refuses it"))
+	}
+	return errs
+}
+
+// SMTP is CHATDESK_SMTP_URL read: host, port, security (starttls, tls or
+// none) and user; ok is false when it is not set.
+func (c Config) SMTP() (host string, port int, security, user string, ok bool) {
+	if c.SMTPURL == "" {
+		return "", 0, "", "", false
+	}
+	u, err := url.Parse(c.SMTPURL)
+	if err != nil {
+		return "", 0, "", "", false
+	}
+	security, port = "starttls", 587
+	if u.Scheme == "smtps" {
+		security, port = "tls", 465
+	}
+	if q := u.Query().Get("security"); q != "" {
+		security = q
+	}
+	if p := u.Port(); p != "" {
+		_, _ = fmt.Sscan(p, &port)
+	}
+	return u.Hostname(), port, security, u.User.Username(), true
+}
+
+// checkSMTP refuses an SMTP URL that cannot work or would leak the
+// password: another scheme, no host, a password in the URL (it belongs in
+// CHATDESK_SMTP_PASSWORD, a secret), an unknown security, or no sender.
+func checkSMTP(c Config) []error {
+	if c.SMTPURL == "" {
+		if c.SMTPPassword != "" || c.SMTPFrom != "" {
+			return []error{errors.New("CHATDESK_SMTP_PASSWORD or CHATDESK_SMTP_FROM is set without CHATDESK_SMTP_URL")}
+		}
+		return nil
+	}
+	u, err := url.Parse(c.SMTPURL)
+	if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" || (u.Path != "" && u.Path != "/") {
+		return []error{errors.New("CHATDESK_SMTP_URL must be smtp://[user@]host[:port] (STARTTLS) or smtps://[user@]host[:port] (TLS)")}
+	}
+	var errs []error
+	if _, set := u.User.Password(); set {
+		errs = append(errs, errors.New("CHATDESK_SMTP_URL holds a password: put it in CHATDESK_SMTP_PASSWORD"))
+	}
+	if q := u.Query().Get("security"); q != "" && q != "none" && q != "starttls" && q != "tls" {
+		errs = append(errs, errors.New("CHATDESK_SMTP_URL: security must be starttls, tls or none"))
+	}
+	if p := u.Port(); p != "" {
+		var n int
+		if _, err := fmt.Sscan(p, &n); err != nil || n < 1 || n > 65535 {
+			errs = append(errs, errors.New("CHATDESK_SMTP_URL: invalid port"))
+		}
+	}
+	if c.SMTPFrom == "" || strings.ContainsAny(c.SMTPFrom, "\r\n") {
+		errs = append(errs, errors.New("CHATDESK_SMTP_FROM must name the sender when CHATDESK_SMTP_URL is set, e.g. Hỗ trợ <hotro@example.vn>"))
 	}
 	return errs
 }

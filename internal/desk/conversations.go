@@ -30,6 +30,8 @@ type Conversations struct {
 	route      *router
 	bot        *botRunner
 	events     *events
+	hooks      *webhooks
+	mail       *mailer
 	limits     limits
 	now        Clock
 	fail       failures
@@ -91,6 +93,7 @@ func (cs *Conversations) CreateConversation(ctx context.Context, in NewConversat
 	if err := cs.store.CreateConversation(ctx, c); err != nil {
 		return nil, cs.fail.unavailable(err)
 	}
+	cs.hooks.conversationCreated(ctx, c)
 	token, err := cs.tokens.IssueVisitor(c.ID)
 	if err != nil {
 		return nil, err
@@ -110,6 +113,7 @@ func (cs *Conversations) CreateConversation(ctx context.Context, in NewConversat
 	if c.Status == chat.StatusWaiting && chat.AnswerValue(answers, chat.KeyMessage) != "" {
 		cs.bot.wake(c.ID)
 	}
+	cs.mail.waiting(ctx, c)
 	return &Created{Conversation: c, VisitorToken: token}, nil
 }
 

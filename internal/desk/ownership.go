@@ -17,6 +17,7 @@ type ownership struct {
 	settings   *settingsCache
 	transcript *transcript
 	events     *events
+	hooks      *webhooks
 	now        Clock
 	fail       failures
 }
@@ -45,6 +46,7 @@ func (o *ownership) record(ctx context.Context, c *chat.Conversation, to *chat.A
 	n, text := o.notice(ctx, to, change, from)
 	o.transcript.system(ctx, c, n, text)
 	o.events.updated(ctx, c, string(change))
+	o.hooks.conversationAssigned(ctx, c, to, change, from, o.settings)
 	return c, nil
 }
 

@@ -25,6 +25,7 @@ type transcript struct {
 	touches *toucher
 	updates *coalescer
 	events  *events
+	hooks   *webhooks
 	now     Clock
 	metrics metricsOrNil
 	fail    failures
@@ -170,6 +171,8 @@ func newMessage(c *chat.Conversation, sender Actor, clientID, text string, att *
 func (t *transcript) afterStore(ctx context.Context, c *chat.Conversation, m *chat.Message, res chat.Reserved) {
 	published := t.events.publishSoon(ctx, ConversationTopic(c.ID), protocol.EvtMessageCreated, protocol.MessageCreated{Message: m})
 	defer published() // after the inbox update below joined the batch
+	// The webhook deliveries' insert runs while the event is published.
+	defer t.hooks.messageCreated(ctx, c, m)()
 	touch := chat.ConversationTouch{ID: c.ID, UpdatedAt: m.CreatedAt}
 	if m.SenderType != chat.SenderSystem {
 		// The inbox previews what people wrote, not "An đã tham gia...".

@@ -114,6 +114,7 @@ func New(svc *desk.Core, cfg Config, log *slog.Logger, extra Extra) (*gin.Engine
 	admin.PUT("/bot", s.adminSaveBot)
 	admin.GET("/office-hours", s.adminOfficeHours)
 	admin.PUT("/office-hours", s.adminSaveOfficeHours)
+	s.integrationRoutes(admin, mixed)
 
 	r.NoRoute(func(c *gin.Context) {
 		s.fail(c, errNoRoute)

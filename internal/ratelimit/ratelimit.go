@@ -37,6 +37,10 @@ func DefaultRules() Rules {
 		"msg-visitor":   {Period: time.Minute, Limit: 40},
 		"msg-ip":        {Period: time.Minute, Limit: 600},
 		"typing-sender": {Period: time.Minute, Limit: 120},
+		// Transcripts by email: anyone may type any address, so few per
+		// conversation and per address.
+		"transcript":    {Period: time.Hour, Limit: 5},
+		"transcript-ip": {Period: time.Hour, Limit: 20},
 	}
 }
 

@@ -45,6 +45,7 @@ function Header() {
             <NavLink to="/admin/form-fields" className={linkClass}>Biểu mẫu</NavLink>
             <NavLink to="/admin/bot" className={linkClass}>Trợ lý ảo</NavLink>
             <NavLink to="/admin/hours" className={linkClass}>Giờ làm việc</NavLink>
+            <NavLink to="/admin/integrations" className={linkClass}>Tích hợp</NavLink>
             <NavLink to="/admin/settings" className={linkClass}>Cài đặt</NavLink>
           </>
         )}

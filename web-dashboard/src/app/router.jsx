@@ -48,6 +48,7 @@ export const routes = [
           { path: 'stats', lazy: page(() => import('../features/admin/components/StatsPage.jsx'), 'StatsPage') },
           { path: 'bot', lazy: page(() => import('../features/admin/components/BotPage.jsx'), 'BotPage') },
           { path: 'hours', lazy: page(() => import('../features/admin/components/OfficeHoursPage.jsx'), 'OfficeHoursPage') },
+          { path: 'integrations', lazy: page(() => import('../features/integrations/components/IntegrationsPage.jsx'), 'IntegrationsPage') },
           { path: 'canned', lazy: page(() => import('../features/canned/components/CannedRepliesPage.jsx'), 'AdminCannedRepliesPage') },
         ],
       },
