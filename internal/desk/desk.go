@@ -143,6 +143,7 @@ type Core struct {
 	coord    Coordinator
 	tasks    *tasks
 	events   *events
+	reserves *reserver
 	touches  *toucher
 	updates  *coalescer
 	janitor  *janitor
@@ -179,13 +180,14 @@ func New(d Deps, cfg Config) *Core {
 	mail := newMailer(d, cfg, hooks.storeOrNil(), store, settings, avail, limits, tasks, fail)
 
 	rl := replyLock{locks: d.Coord, store: store, fail: fail}
-	tr := &transcript{store: store, seq: d.Coord, lock: rl, replays: replays, touches: touches, updates: updates, events: ev, hooks: hooks, now: now, metrics: m, fail: fail}
+	reserves := &reserver{seq: d.Coord}
+	tr := &transcript{store: store, seq: d.Coord, reserves: reserves, lock: rl, replays: replays, touches: touches, updates: updates, events: ev, hooks: hooks, now: now, metrics: m, fail: fail}
 	locks := convLocks{named: d.Coord, store: store, nodeID: cfg.NodeID, fail: fail}
 	owners := &ownership{lock: rl, store: store, settings: settings, transcript: tr, events: ev, hooks: hooks, now: now, fail: fail}
 	bot := &botRunner{client: d.Bot, store: store, settings: settings, locks: locks, named: d.Coord, transcript: tr, events: ev, avail: avail, tasks: tasks, now: now, metrics: m, log: d.Log, nodeID: cfg.NodeID, every: cfg.JanitorEvery}
 	route := &router{store: store, locks: locks, owners: owners, replyLocks: d.Coord, named: d.Coord, rotation: d.Coord, avail: avail, settings: settings, transcript: tr, events: ev, bot: bot, now: now, log: d.Log, nodeID: cfg.NodeID}
 
-	c := &Core{cfg: cfg, store: d.Store, coord: d.Coord, tasks: tasks, events: ev, touches: touches, updates: updates, settings: settings, hooks: hooks, dispatch: dispatch, grace: stopGrace}
+	c := &Core{cfg: cfg, store: d.Store, coord: d.Coord, tasks: tasks, events: ev, reserves: reserves, touches: touches, updates: updates, settings: settings, hooks: hooks, dispatch: dispatch, grace: stopGrace}
 	c.Auth = &Auth{agents: store, tokens: d.Tokens, limits: limits, lim: d.Limiter, fail: fail}
 	c.Presence = &Presence{presence: d.Coord, avail: avail, settings: settings, events: ev, queue: route, bot: bot, tasks: tasks, nodeID: cfg.NodeID, ttl: cfg.PresenceTTL, log: d.Log, fail: fail}
 	c.Messages = &Messages{store: store, convs: convReader{store: store, convs: convs}, lock: rl, transcript: tr, typing: d.Coord, unread: d.Coord, seqs: d.Coord, touches: touches, events: ev, replays: replayReader{msgs: store, seq: d.Coord, cache: replays, metrics: m}, route: route, bot: bot, limits: limits, tasks: tasks, maxUpload: cfg.MaxUploadBytes, fail: fail, log: d.Log}
@@ -251,6 +253,8 @@ func (c *Core) Setup(ctx context.Context) error {
 func (c *Core) Start() {
 	c.events.start()
 	c.tasks.loop(c.events.run)
+	c.reserves.start()
+	c.tasks.loop(c.reserves.run)
 	c.tasks.loop(c.touches.run)
 	c.tasks.loop(c.updates.run)
 	c.tasks.loop(c.janitor.run)
