@@ -46,7 +46,7 @@ func (s *Server) createConversation(c *gin.Context) {
 	}
 	out, err := s.svc.Conversations.CreateConversation(c.Request.Context(), desk.NewConversation{
 		Fields: body.Fields, PageURL: body.PageURL, Referrer: body.Referrer,
-		UserAgent: c.GetHeader("User-Agent"), IP: c.ClientIP(),
+		UserAgent: c.GetHeader("User-Agent"), IP: s.clientIP(c),
 	})
 	if err != nil {
 		s.fail(c, err)
@@ -66,7 +66,7 @@ func (s *Server) login(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	out, err := s.svc.Auth.Login(c.Request.Context(), body.Email, body.Password, c.ClientIP())
+	out, err := s.svc.Auth.Login(c.Request.Context(), body.Email, body.Password, s.clientIP(c))
 	if err != nil {
 		s.fail(c, err)
 		return

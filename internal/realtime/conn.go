@@ -206,11 +206,12 @@ func (h *Hub) connOf(s *melody.Session) *conn {
 func (h *Hub) onConnect(s *melody.Session) {
 	// joined, sends and inflight are made on first use: most sockets are
 	// visitors' idle widgets.
-	c := &conn{h: h, s: s, ip: clientIP(s), queueCap: widgetQueue}
+	c := &conn{h: h, s: s, queueCap: widgetQueue}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	if q, ok := s.Keys[queueKey].(int); ok {
 		c.queueCap = int32(q)
 	}
+	c.ip, _ = s.Keys[addrKey].(string)
 	// Nothing needs the upgrade request any longer (the IP is kept).
 	s.Request = nil
 	if done, ok := s.Keys[upgradedKey].(func()); ok {
@@ -319,20 +320,4 @@ func (c *conn) closeSlow() {
 		}
 		time.Sleep(25 * time.Millisecond)
 	}
-}
-
-func clientIP(s *melody.Session) string {
-	r := s.Request
-	// X-Real-IP is set by our Nginx; the REST layer applies the trusted
-	// proxy list, here the header is only used for rate-limit keys.
-	if ip := r.Header.Get("X-Real-IP"); ip != "" && len(ip) < 64 {
-		return ip
-	}
-	host := r.RemoteAddr
-	for i := len(host) - 1; i >= 0; i-- {
-		if host[i] == ':' {
-			return host[:i]
-		}
-	}
-	return host
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/gorilla/websocket"
 	"github.com/olahol/melody"
 
+	"github.com/chatdesk/chatdesk/internal/clientaddr"
 	"github.com/chatdesk/chatdesk/internal/desk"
 	"github.com/chatdesk/chatdesk/internal/protocol"
 )
@@ -44,6 +45,9 @@ type Config struct {
 	// RequestTimeout bounds one request, its replay included (a hello's
 	// time starts once it is its turn).
 	RequestTimeout time.Duration
+	// ClientAddr is the node's one rule for a request's client address
+	// (internal/clientaddr, shared with REST); nil: the connection's peer.
+	ClientAddr func(*http.Request) string
 }
 
 // Hub owns this node's sockets.
@@ -95,6 +99,10 @@ func New(d Deps, cfg Config) *Hub {
 	}
 	if cfg.RequestTimeout == 0 {
 		cfg.RequestTimeout = 15 * time.Second
+	}
+	if cfg.ClientAddr == nil {
+		none, _ := clientaddr.New(nil)
+		cfg.ClientAddr = none.Of
 	}
 	widgets := newMelody(cfg, widgetQueue)
 	dashboards := newMelody(cfg, dashboardQueue)
@@ -194,17 +202,19 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			// a hint for the queue depth only: the hello decides who it is
 			m, queue = h.dashboards, dashboardQueue
 		}
-		_ = m.HandleRequestWithKeys(w, r, map[string]any{upgradedKey: done, queueKey: queue})
+		_ = m.HandleRequestWithKeys(w, r, map[string]any{upgradedKey: done, queueKey: queue, addrKey: h.cfg.ClientAddr(r)})
 	}()
 	<-upgraded
 }
 
 // Melody session keys, read once by onConnect: upgradedKey carries the
 // function that lets ServeHTTP return once the connection is registered,
-// queueKey the depth of the socket's send queue.
+// queueKey the depth of the socket's send queue, addrKey the client's
+// address (decided at upgrade, by the same rule as REST).
 const (
 	upgradedKey = "upgraded"
 	queueKey    = "queue"
+	addrKey     = "addr"
 )
 
 func (h *Hub) checkOrigin(r *http.Request) bool {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/chatdesk/chatdesk/internal/auth"
 	"github.com/chatdesk/chatdesk/internal/bot"
+	"github.com/chatdesk/chatdesk/internal/clientaddr"
 	"github.com/chatdesk/chatdesk/internal/config"
 	"github.com/chatdesk/chatdesk/internal/desk"
 	"github.com/chatdesk/chatdesk/internal/httpapi"
@@ -117,7 +118,12 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, hooks Hooks) 
 		}
 	}
 
-	rtCfg := realtime.Config{PublicURL: cfg.PublicURL, NodeID: cfg.NodeID}
+	// One rule for the client's address, for REST and WebSocket alike.
+	addrs, err := clientaddr.New(cfg.TrustedProxies)
+	if err != nil {
+		return fmt.Errorf("CHATDESK_TRUSTED_PROXIES: %w", err)
+	}
+	rtCfg := realtime.Config{PublicURL: cfg.PublicURL, NodeID: cfg.NodeID, ClientAddr: addrs.Of}
 	if hooks.Realtime != nil {
 		hooks.Realtime(&rtCfg)
 	}
@@ -134,7 +140,7 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, hooks Hooks) 
 	defer svc.Stop()
 
 	router, err := httpapi.New(svc, httpapi.Config{
-		PublicURL: cfg.PublicURL, TrustedProxies: cfg.TrustedProxies,
+		PublicURL: cfg.PublicURL, ClientAddr: addrs.Of,
 		WidgetFile: cfg.WidgetFile, DashboardDir: cfg.DashboardDir, Version: Version,
 	}, log, httpapi.Extra{WebSocket: hub, Metrics: reg})
 	if err != nil {
