@@ -40,6 +40,9 @@ type Config struct {
 	BatchInterval  time.Duration
 	// MaxUploadBytes bounds one attachment.
 	MaxUploadBytes int64
+	// WSMaxPerAddr and WSMaxPerVisitor bound one node's sockets from one
+	// client address and for one visitor token (0: no bound).
+	WSMaxPerAddr, WSMaxPerVisitor int
 	// RateLimits overrides rate-limit rules: "rule=N/period,..." e.g.
 	// "msg-ip=1200/1m,conv-ip=100/10m".
 	RateLimits map[string]RateLimit
@@ -83,6 +86,8 @@ var Vars = []struct{ Name, Default, Doc string }{
 	{"CHATDESK_BATCH_MAX", "256", "messages per MongoDB InsertMany"},
 	{"CHATDESK_BATCH_INTERVAL", "2ms", "longest wait before a batch is flushed"},
 	{"CHATDESK_MAX_UPLOAD_BYTES", "10485760", "largest attachment accepted, in bytes (10 MiB); Nginx's `client_max_body_size` must allow it"},
+	{"CHATDESK_WS_MAX_PER_ADDR", "100", "WebSocket connections one client address may hold on one node (0: no limit); more are closed with code 4429"},
+	{"CHATDESK_WS_MAX_PER_VISITOR", "10", "WebSocket connections one visitor token (conversation) may hold on one node (0: no limit); more are closed with code 4429"},
 	{"CHATDESK_RATE_LIMITS", "", "overrides of rate limits, e.g. `msg-ip=1200/1m,conv-ip=100/10m` (rules: login-ip, login-fail, conv-ip, msg-visitor, msg-ip, typing-sender)"},
 }
 
@@ -131,6 +136,12 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	}
 	if _, err := fmt.Sscan(get("CHATDESK_MAX_UPLOAD_BYTES", "10485760"), &c.MaxUploadBytes); err != nil || c.MaxUploadBytes <= 0 || c.MaxUploadBytes > 1<<30 {
 		errs = append(errs, errors.New("CHATDESK_MAX_UPLOAD_BYTES: invalid number (1 to 1073741824)"))
+	}
+	if _, err := fmt.Sscan(get("CHATDESK_WS_MAX_PER_ADDR", "100"), &c.WSMaxPerAddr); err != nil || c.WSMaxPerAddr < 0 {
+		errs = append(errs, errors.New("CHATDESK_WS_MAX_PER_ADDR: invalid number (0 or more)"))
+	}
+	if _, err := fmt.Sscan(get("CHATDESK_WS_MAX_PER_VISITOR", "10"), &c.WSMaxPerVisitor); err != nil || c.WSMaxPerVisitor < 0 {
+		errs = append(errs, errors.New("CHATDESK_WS_MAX_PER_VISITOR: invalid number (0 or more)"))
 	}
 	if rl, err := parseRateLimits(get("CHATDESK_RATE_LIMITS", "")); err != nil {
 		errs = append(errs, err)

@@ -59,6 +59,7 @@ export const CLOSE = /* @__PURE__ */ Object.freeze({
   TRY_AGAIN: 4000,
   UNAUTHORIZED: 4401,
   DISABLED: 4403,
+  TOO_MANY: 4429,
 });
 
 /** Stable error codes of `error` frames and REST error bodies. */

@@ -23,6 +23,10 @@ type conn struct {
 	h  *Hub
 	s  *melody.Session
 	ip string
+	// addrCounted and visitorCounted: the socket counts against its
+	// address's and its visitor token's caps (caps.go; guarded by Hub.mu).
+	addrCounted    bool
+	visitorCounted string
 	// ctx ends when the socket is gone: requests run on contexts derived
 	// from it, so a replay or a hello stops working for nobody.
 	ctx    context.Context
@@ -224,6 +228,13 @@ func (h *Hub) onConnect(s *melody.Session) {
 		}
 	})
 	h.mu.Lock()
+	if !h.admitAddr(c) {
+		h.mu.Unlock()
+		c.helloTimer.Stop()
+		c.cancel()
+		refuseTooMany(s, "too many sockets from this address")
+		return
+	}
 	h.conns[s] = c
 	h.mu.Unlock()
 }
@@ -240,6 +251,7 @@ func (h *Hub) onDisconnect(s *melody.Session) {
 	}
 	delete(h.visitors, c)
 	delete(h.agents, c)
+	h.releaseCaps(c)
 	var topics []string
 	var lastOfAgent *chat.Agent
 	c.mu.Lock()

@@ -64,6 +64,9 @@ func (c *conn) helloVisitor(ctx context.Context, actor desk.Actor, lastSeq int64
 		}
 		return result{}, closing(err, protocol.CloseTryAgain, "unavailable")
 	}
+	if err := h.admitVisitor(c, conv.ID); err != nil {
+		return result{}, err
+	}
 	var supportOnline bool
 	if !h.follow(ctx, c, conv.ID, func() {
 		c.setReady(actor)

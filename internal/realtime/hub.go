@@ -45,6 +45,10 @@ type Config struct {
 	// RequestTimeout bounds one request, its replay included (a hello's
 	// time starts once it is its turn).
 	RequestTimeout time.Duration
+	// MaxPerAddr bounds this node's sockets from one client address, and
+	// MaxPerVisitor the sockets of one visitor token (its conversation):
+	// more are closed with protocol.CloseTooMany (0: no bound).
+	MaxPerAddr, MaxPerVisitor int
 	// ClientAddr is the node's one rule for a request's client address
 	// (internal/clientaddr, shared with REST); nil: the connection's peer.
 	ClientAddr func(*http.Request) string
@@ -70,6 +74,7 @@ type Hub struct {
 	agents     map[*conn]struct{}
 	visitors   map[*conn]struct{}
 	agentCount map[string]int // local sockets per agent id
+	caps       socketCaps
 	subs       map[string]*topicSub
 	hellos     chan struct{}
 	online     int // agents online anywhere, from presence events

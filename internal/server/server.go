@@ -123,7 +123,10 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, hooks Hooks) 
 	if err != nil {
 		return fmt.Errorf("CHATDESK_TRUSTED_PROXIES: %w", err)
 	}
-	rtCfg := realtime.Config{PublicURL: cfg.PublicURL, NodeID: cfg.NodeID, ClientAddr: addrs.Of}
+	rtCfg := realtime.Config{
+		PublicURL: cfg.PublicURL, NodeID: cfg.NodeID, ClientAddr: addrs.Of,
+		MaxPerAddr: cfg.WSMaxPerAddr, MaxPerVisitor: cfg.WSMaxPerVisitor,
+	}
 	if hooks.Realtime != nil {
 		hooks.Realtime(&rtCfg)
 	}
