@@ -104,6 +104,9 @@ func (ms *Messages) Messages(ctx context.Context, actor Actor, conversationID st
 	if err := canRead(actor, conversationID); err != nil {
 		return nil, err
 	}
+	if err := ms.AdmitRead(ctx, actor); err != nil {
+		return nil, err
+	}
 	if limit <= 0 || limit > MaxReplay {
 		limit = MaxReplay
 	}
@@ -196,4 +199,18 @@ func (ms *Messages) MarkRead(ctx context.Context, actor Actor, conversationID st
 		}
 	}
 	return nil
+}
+
+// AdmitRead counts one read of a transcript against its reader's limit
+// (read-sender: visitors by conversation, agents by agent), for the reads
+// a client asks for — WebSocket sync and join, REST pages — each of which
+// may cost hundreds of frames or rows. A hello's own replay is not counted:
+// it needs a new socket, which the socket caps and the hello queue bound.
+// The rule counts in the node's memory (internal/ratelimit): no Redis.
+func (ms *Messages) AdmitRead(ctx context.Context, actor Actor) error {
+	key := "v:" + actor.ConversationID
+	if actor.IsAgent() {
+		key = "a:" + actor.AgentID()
+	}
+	return ms.limits.take(ctx, "read-sender", key)
 }
