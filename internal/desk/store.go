@@ -108,6 +108,7 @@ type Store interface {
 	CannedReplyStore
 	StatsStore
 	AttachmentStore
+	ComplianceStore
 	Ping(ctx context.Context) error
 }
 

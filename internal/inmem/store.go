@@ -27,6 +27,7 @@ type Store struct {
 	bot           *chat.BotSettings
 	canned        map[string]*chat.CannedReply
 	files         map[string]*storedFile
+	comp          complianceData // audit, blocks, privacy, login records (compliance.go)
 }
 
 // NewStore returns an empty store.

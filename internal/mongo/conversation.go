@@ -58,13 +58,15 @@ type conversationDoc struct {
 	ResolvedAt   *time.Time  `bson:"resolvedAt"`
 	// priorityRank (chat.Priority.Rank) is what sort=priority orders by:
 	// the names do not sort in urgency order.
-	Priority        string     `bson:"priority"`
-	PriorityRank    int        `bson:"priorityRank"`
-	Tags            []string   `bson:"tags"`
-	FirstResponseAt *time.Time `bson:"firstResponseAt"`
-	FirstResolvedAt *time.Time `bson:"firstResolvedAt"`
-	Rating          *ratingDoc `bson:"rating"`
-	HandoffAt       *time.Time `bson:"handoffAt,omitempty"`
+	Priority        string      `bson:"priority"`
+	PriorityRank    int         `bson:"priorityRank"`
+	Tags            []string    `bson:"tags"`
+	FirstResponseAt *time.Time  `bson:"firstResponseAt"`
+	FirstResolvedAt *time.Time  `bson:"firstResolvedAt"`
+	Rating          *ratingDoc  `bson:"rating"`
+	HandoffAt       *time.Time  `bson:"handoffAt,omitempty"`
+	Privacy         *consentDoc `bson:"privacy,omitempty"`
+	AnonymizedAt    *time.Time  `bson:"anonymizedAt,omitempty"`
 }
 
 type ratingDoc struct {
@@ -125,6 +127,8 @@ func toConversationDoc(c *chat.Conversation) conversationDoc {
 		FirstResolvedAt: c.FirstResolvedAt,
 		Rating:          toRatingDoc(c.Rating),
 		HandoffAt:       c.HandoffAt,
+		Privacy:         toConsentDoc(c.Privacy),
+		AnonymizedAt:    c.AnonymizedAt,
 	}
 }
 
@@ -168,6 +172,8 @@ func (d *conversationDoc) toDomain() *chat.Conversation {
 		FirstResponseAt: d.FirstResponseAt,
 		FirstResolvedAt: d.FirstResolvedAt,
 		HandoffAt:       d.HandoffAt,
+		Privacy:         d.Privacy.toDomain(),
+		AnonymizedAt:    d.AnonymizedAt,
 	}
 	if r := d.Rating; r != nil {
 		c.Rating = &chat.Rating{Stars: r.Stars, Comment: r.Comment, At: r.At}

@@ -80,6 +80,8 @@ export const ERROR_CODE = /* @__PURE__ */ Object.freeze({
   ACCOUNT_LOCKED: 'account_locked',
   ORIGIN_NOT_ALLOWED: 'origin_not_allowed',
   UNSUPPORTED_MEDIA_TYPE: 'unsupported_media_type',
+  BLOCKED: 'blocked',
+  CHALLENGE_FAILED: 'challenge_failed',
 });
 
 /** Limits of a frame and of a message. */
