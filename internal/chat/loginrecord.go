@@ -1,6 +1,9 @@
 package chat
 
-import "time"
+import (
+	"net/netip"
+	"time"
+)
 
 // LoginRecord is what a node remembers of an account's sign-ins, beside
 // (not inside) the agent document so that recording a failure can never
@@ -34,3 +37,66 @@ const (
 	KnownNetworkFor    = 90 * 24 * time.Hour
 	MaxFailedAddresses = 5
 )
+
+// NetworkOf is the network an address belongs to for "signed in from
+// here before": its IPv4 /24 or IPv6 /64 (a phone or a home line keeps
+// its network longer than its address). "" for what is not an address.
+func NetworkOf(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ""
+	}
+	a = a.Unmap()
+	bits := 64
+	if a.Is4() {
+		bits = 24
+	}
+	p, _ := a.Prefix(bits)
+	return p.String()
+}
+
+// Knows reports whether the account signed in from network within
+// KnownNetworkFor before now.
+func (r *LoginRecord) Knows(network string, now time.Time) bool {
+	for _, n := range r.KnownNetworks {
+		if network != "" && n.Network == network && now.Sub(n.At) < KnownNetworkFor {
+			return true
+		}
+	}
+	return false
+}
+
+// SignedIn records a successful sign-in from network at now, and returns
+// (and clears) the failures since the previous one.
+func (r *LoginRecord) SignedIn(network string, now time.Time) LoginFailures {
+	nets := []KnownNetwork{}
+	if network != "" {
+		nets = append(nets, KnownNetwork{Network: network, At: now})
+	}
+	for _, n := range r.KnownNetworks {
+		if n.Network != network && now.Sub(n.At) < KnownNetworkFor && len(nets) < MaxKnownNetworks {
+			nets = append(nets, n)
+		}
+	}
+	r.KnownNetworks = nets
+	f := r.Failures
+	r.Failures = LoginFailures{Addresses: []string{}}
+	return f
+}
+
+// Failed records a failed sign-in from ip at now.
+func (r *LoginRecord) Failed(ip string, now time.Time) {
+	f := &r.Failures
+	f.Count++
+	if f.First == nil {
+		f.First = &now
+	}
+	f.Last = &now
+	addrs := []string{ip}
+	for _, a := range f.Addresses {
+		if a != ip && len(addrs) < MaxFailedAddresses {
+			addrs = append(addrs, a)
+		}
+	}
+	f.Addresses = addrs
+}

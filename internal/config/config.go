@@ -88,7 +88,7 @@ var Vars = []struct{ Name, Default, Doc string }{
 	{"CHATDESK_MAX_UPLOAD_BYTES", "10485760", "largest attachment accepted, in bytes (10 MiB); Nginx's `client_max_body_size` must allow it"},
 	{"CHATDESK_WS_MAX_PER_ADDR", "100", "WebSocket connections one client address may hold on one node (0: no limit); more are closed with code 4429"},
 	{"CHATDESK_WS_MAX_PER_VISITOR", "10", "WebSocket connections one visitor token (conversation) may hold on one node (0: no limit); more are closed with code 4429"},
-	{"CHATDESK_RATE_LIMITS", "", "overrides of rate limits, e.g. `msg-ip=1200/1m,conv-ip=100/10m` (rules: login-ip, login-fail, conv-ip, msg-visitor, msg-ip, typing-sender, read-sender)"},
+	{"CHATDESK_RATE_LIMITS", "", "overrides of rate limits, e.g. `msg-ip=1200/1m,conv-ip=100/10m` (rules: login-ip, login-fail, login-account, login-slow, conv-ip, msg-visitor, msg-ip, typing-sender, read-sender)"},
 }
 
 // FromEnv reads the configuration from getenv.

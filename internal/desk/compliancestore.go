@@ -76,9 +76,9 @@ type ContactStore interface {
 }
 
 // LoginRecordStore keeps each account's sign-in record (chat.LoginRecord),
-// by agent id.
+// by account: the normalised email the agent signs in with.
 type LoginRecordStore interface {
 	// LoginRecord returns the zero record when there is none.
-	LoginRecord(ctx context.Context, agentID string) (chat.LoginRecord, error)
-	SaveLoginRecord(ctx context.Context, agentID string, r chat.LoginRecord) error
+	LoginRecord(ctx context.Context, account string) (chat.LoginRecord, error)
+	SaveLoginRecord(ctx context.Context, account string, r chat.LoginRecord) error
 }

@@ -121,6 +121,7 @@ func New(svc *desk.Core, cfg Config, log *slog.Logger, extra Extra) (*gin.Engine
 	admin.GET("/stats", s.adminStats)
 	admin.GET("/bot", s.adminBot)
 	admin.PUT("/bot", s.adminSaveBot)
+	s.complianceRoutes(agents, admin)
 
 	r.NoRoute(func(c *gin.Context) {
 		s.fail(c, errNoRoute)

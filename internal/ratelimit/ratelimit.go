@@ -31,8 +31,15 @@ var Local = map[string]bool{"msg-visitor": true, "msg-ip": true, "typing-sender"
 // stop scripted floods and password guessing.
 func DefaultRules() Rules {
 	return Rules{
-		"login-ip":      {Period: time.Minute, Limit: 30},
-		"login-fail":    {Period: 15 * time.Minute, Limit: 10}, // per account: lockout after 10 failures
+		"login-ip": {Period: time.Minute, Limit: 30},
+		// per (account, address): that address is locked out of that
+		// account after 10 failures — nobody can lock anyone else out
+		"login-fail": {Period: 15 * time.Minute, Limit: 10},
+		// per account, failures from anywhere: past 10, attempts from
+		// networks the account has not signed in from are spaced by
+		// login-slow (per account)
+		"login-account": {Period: 15 * time.Minute, Limit: 10},
+		"login-slow":    {Period: time.Minute, Limit: 3},
 		"conv-ip":       {Period: 10 * time.Minute, Limit: 60},
 		"msg-visitor":   {Period: time.Minute, Limit: 40},
 		"msg-ip":        {Period: time.Minute, Limit: 600},
