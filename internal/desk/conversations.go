@@ -33,6 +33,7 @@ type Conversations struct {
 	now        Clock
 	fail       failures
 	log        *slog.Logger
+	blocks     *blockCache
 }
 
 // NewConversation is a submitted pre-chat form with what the transport knows
@@ -65,6 +66,9 @@ func (cs *Conversations) CreateConversation(ctx context.Context, in NewConversat
 	answers, err := chat.ValidateSubmission(defs, in.Fields)
 	if err != nil {
 		return nil, err
+	}
+	if cs.blocks.match(ctx, "", chat.AnswerValue(answers, chat.KeyPhone), in.IP) != nil {
+		return nil, chat.ErrBlocked
 	}
 	now := cs.now().UTC()
 	c := &chat.Conversation{

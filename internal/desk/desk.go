@@ -115,6 +115,7 @@ type Core struct {
 	Conversations *Conversations
 	Presence      *Presence
 	Admin         *Admin
+	Blocks        *Blocks
 
 	cfg      Config
 	store    Store
@@ -159,13 +160,15 @@ func New(d Deps, cfg Config) *Core {
 	route := &router{store: store, locks: locks, owners: owners, replyLocks: d.Coord, named: d.Coord, rotation: d.Coord, avail: avail, settings: settings, transcript: tr, events: ev, bot: bot, now: now, log: d.Log, nodeID: cfg.NodeID}
 
 	audit := auditLog{store: d.Store, now: now, log: d.Log}
+	blocks := &blockCache{store: d.Store, now: now, log: d.Log}
 
 	c := &Core{cfg: cfg, store: d.Store, coord: d.Coord, tasks: tasks, events: ev, touches: touches, updates: updates, settings: settings, grace: stopGrace}
 	c.Auth = &Auth{agents: store, records: d.Store, tokens: d.Tokens, limits: limits, lim: d.Limiter, audit: audit, now: now, fail: fail}
 	c.Presence = &Presence{presence: d.Coord, avail: avail, settings: settings, events: ev, queue: route, bot: bot, tasks: tasks, nodeID: cfg.NodeID, ttl: cfg.PresenceTTL, log: d.Log, fail: fail}
-	c.Messages = &Messages{store: store, convs: convReader{store: store, convs: convs}, lock: rl, transcript: tr, typing: d.Coord, unread: d.Coord, touches: touches, events: ev, replays: replayReader{msgs: store, seq: d.Coord, cache: replays, metrics: m}, route: route, bot: bot, limits: limits, tasks: tasks, maxUpload: cfg.MaxUploadBytes, fail: fail, log: d.Log}
-	c.Conversations = &Conversations{store: store, convs: convReader{store: store, convs: convs}, settings: settings, tokens: d.Tokens, transcript: tr, owners: owners, lock: rl, locks: locks, replyLocks: d.Coord, route: route, bot: bot, events: ev, limits: limits, now: now, fail: fail, log: d.Log}
+	c.Messages = &Messages{blocks: blocks, store: store, convs: convReader{store: store, convs: convs}, lock: rl, transcript: tr, typing: d.Coord, unread: d.Coord, touches: touches, events: ev, replays: replayReader{msgs: store, seq: d.Coord, cache: replays, metrics: m}, route: route, bot: bot, limits: limits, tasks: tasks, maxUpload: cfg.MaxUploadBytes, fail: fail, log: d.Log}
+	c.Conversations = &Conversations{blocks: blocks, store: store, convs: convReader{store: store, convs: convs}, settings: settings, tokens: d.Tokens, transcript: tr, owners: owners, lock: rl, locks: locks, replyLocks: d.Coord, route: route, bot: bot, events: ev, limits: limits, now: now, fail: fail, log: d.Log}
 	c.Admin = &Admin{store: store, settings: settings, events: ev, route: route, avail: avail, tasks: tasks, cfg: cfg, now: now, fail: fail, audit: audit}
+	c.Blocks = &Blocks{store: store, cache: blocks, audit: audit, now: now, fail: fail}
 	c.janitor = &janitor{presence: d.Coord, announce: c.Presence.announce, avail: avail, route: route, bot: bot, grace: cfg.Grace, every: cfg.JanitorEvery, now: now}
 
 	// The core keeps its own cache right from the event stream: a

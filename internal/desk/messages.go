@@ -33,6 +33,7 @@ type Messages struct {
 	maxUpload  int64
 	fail       failures
 	log        *slog.Logger
+	blocks     *blockCache
 }
 
 // SendMessage stores a message from the conversation's visitor or its
@@ -76,6 +77,9 @@ func (ms *Messages) senderConversation(ctx context.Context, actor Actor, convers
 	c, err := ms.convs.get(ctx, conversationID)
 	if err != nil {
 		return nil, ms.fail.unavailable(err)
+	}
+	if actor.Visitor && ms.blocks.match(ctx, c.ID, c.Visitor.Phone, actor.IP) != nil {
+		return nil, chat.ErrBlocked
 	}
 	return c, nil
 }

@@ -3,10 +3,12 @@ package httpapi
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/chatdesk/chatdesk/internal/chat"
+	"github.com/chatdesk/chatdesk/internal/desk"
 )
 
 // The routes of abuse controls and personal data (#16): the audit log,
@@ -14,6 +16,51 @@ import (
 // New on the agent and admin groups.
 func (s *Server) complianceRoutes(agents, admin *gin.RouterGroup) {
 	admin.GET("/audit", s.adminAudit)
+	agents.POST("/blocks", s.addBlock)
+	admin.GET("/blocks", s.adminBlocks)
+	admin.DELETE("/blocks/:id", s.adminRemoveBlock)
+}
+
+type blockBody struct {
+	Kind           string  `json:"kind"`
+	Value          string  `json:"value"`
+	ConversationID string  `json:"conversationId"`
+	Reason         string  `json:"reason"`
+	DurationHours  float64 `json:"durationHours"`
+}
+
+func (s *Server) addBlock(c *gin.Context) {
+	var body blockBody
+	if err := bind(c, &body); err != nil {
+		s.fail(c, err)
+		return
+	}
+	b, err := s.svc.Blocks.Add(c.Request.Context(), actor(c), desk.BlockInput{
+		Kind: body.Kind, Value: body.Value, ConversationID: body.ConversationID, Reason: body.Reason,
+		Duration: time.Duration(body.DurationHours * float64(time.Hour)),
+	})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, gin.H{"block": b})
+}
+
+func (s *Server) adminBlocks(c *gin.Context) {
+	items, err := s.svc.Blocks.List(c.Request.Context(), actor(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items})
+}
+
+func (s *Server) adminRemoveBlock(c *gin.Context) {
+	if err := s.svc.Blocks.Remove(c.Request.Context(), actor(c), c.Param("id")); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
 }
 
 func (s *Server) adminAudit(c *gin.Context) {
