@@ -43,6 +43,9 @@ type Config struct {
 	// WSMaxPerAddr and WSMaxPerVisitor bound one node's sockets from one
 	// client address and for one visitor token (0: no bound).
 	WSMaxPerAddr, WSMaxPerVisitor int
+	// FormChallengeBits is the proof of work the widget solves before a
+	// conversation is opened (0: the challenge is off).
+	FormChallengeBits int
 	// RateLimits overrides rate-limit rules: "rule=N/period,..." e.g.
 	// "msg-ip=1200/1m,conv-ip=100/10m".
 	RateLimits map[string]RateLimit
@@ -88,6 +91,7 @@ var Vars = []struct{ Name, Default, Doc string }{
 	{"CHATDESK_MAX_UPLOAD_BYTES", "10485760", "largest attachment accepted, in bytes (10 MiB); Nginx's `client_max_body_size` must allow it"},
 	{"CHATDESK_WS_MAX_PER_ADDR", "100", "WebSocket connections one client address may hold on one node (0: no limit); more are closed with code 4429"},
 	{"CHATDESK_WS_MAX_PER_VISITOR", "10", "WebSocket connections one visitor token (conversation) may hold on one node (0: no limit); more are closed with code 4429"},
+	{"CHATDESK_FORM_CHALLENGE_BITS", "16 (production), 0 (development)", "spam protection of the pre-chat form: the proof of work (leading zero bits of SHA-256, 0–22) the widget solves while the visitor types; 0 turns the challenge off, so plain API POSTs create conversations"},
 	{"CHATDESK_RATE_LIMITS", "", "overrides of rate limits, e.g. `msg-ip=1200/1m,conv-ip=100/10m` (rules: login-ip, login-fail, login-account, login-slow, conv-ip, msg-visitor, msg-ip, typing-sender, read-sender)"},
 }
 
@@ -142,6 +146,13 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	}
 	if _, err := fmt.Sscan(get("CHATDESK_WS_MAX_PER_VISITOR", "10"), &c.WSMaxPerVisitor); err != nil || c.WSMaxPerVisitor < 0 {
 		errs = append(errs, errors.New("CHATDESK_WS_MAX_PER_VISITOR: invalid number (0 or more)"))
+	}
+	bitsDefault := "16"
+	if c.Env == "development" {
+		bitsDefault = "0"
+	}
+	if _, err := fmt.Sscan(get("CHATDESK_FORM_CHALLENGE_BITS", bitsDefault), &c.FormChallengeBits); err != nil || c.FormChallengeBits < 0 || c.FormChallengeBits > 22 {
+		errs = append(errs, errors.New("CHATDESK_FORM_CHALLENGE_BITS: invalid number (0 to 22)"))
 	}
 	if rl, err := parseRateLimits(get("CHATDESK_RATE_LIMITS", "")); err != nil {
 		errs = append(errs, err)

@@ -34,6 +34,8 @@ type Conversations struct {
 	fail       failures
 	log        *slog.Logger
 	blocks     *blockCache
+	privacy    *privacyCache
+	challenges *challenges
 }
 
 // NewConversation is a submitted pre-chat form with what the transport knows
@@ -44,6 +46,11 @@ type NewConversation struct {
 	Referrer  string
 	UserAgent string
 	IP        string
+	// Consent is what the visitor did with the privacy notice (nil: the
+	// form showed none).
+	Consent *Consent
+	// Challenge is the widget's answer to the form's spam protection.
+	Challenge ChallengeAnswer
 }
 
 // Created is the answer to a form submission.
@@ -67,6 +74,15 @@ func (cs *Conversations) CreateConversation(ctx context.Context, in NewConversat
 	if err != nil {
 		return nil, err
 	}
+	consent, err := cs.privacy.consentFor(ctx, in.Consent, cs.now)
+	if err != nil {
+		return nil, cs.fail.unavailable(err)
+	}
+	// Spent only once the form is valid: a visitor who corrects a field
+	// sends the same answer again.
+	if err := cs.challenges.verify(ctx, in.Challenge); err != nil {
+		return nil, err
+	}
 	if cs.blocks.match(ctx, "", chat.AnswerValue(answers, chat.KeyPhone), in.IP) != nil {
 		return nil, chat.ErrBlocked
 	}
@@ -88,6 +104,7 @@ func (cs *Conversations) CreateConversation(ctx context.Context, in NewConversat
 		UpdatedAt: now,
 		Priority:  chat.PriorityNormal,
 		Tags:      []string{},
+		Privacy:   consent,
 	}
 	if err := cs.store.CreateConversation(ctx, c); err != nil {
 		return nil, cs.fail.unavailable(err)

@@ -50,6 +50,9 @@ type Config struct {
 	// Clock is the time the core writes (default time.Now); tests set it to
 	// write data at chosen times.
 	Clock Clock
+	// FormChallengeBits is the proof of work a new conversation needs (the
+	// widget solves it; see challenge.go); 0 turns the challenge off.
+	FormChallengeBits int
 }
 
 // Clock tells the time.
@@ -116,6 +119,7 @@ type Core struct {
 	Presence      *Presence
 	Admin         *Admin
 	Blocks        *Blocks
+	Privacy       *Privacy
 
 	cfg      Config
 	store    Store
@@ -161,14 +165,21 @@ func New(d Deps, cfg Config) *Core {
 
 	audit := auditLog{store: d.Store, now: now, log: d.Log}
 	blocks := &blockCache{store: d.Store, now: now, log: d.Log}
+	privacy := &privacyCache{store: d.Store}
+	var challengeKey []byte
+	if d.Tokens != nil {
+		challengeKey = d.Tokens.DeriveKey("form-challenge")
+	}
+	formChallenges := &challenges{key: challengeKey, bits: cfg.FormChallengeBits, ttl: challengeTTL, spent: d.Coord, now: now}
 
 	c := &Core{cfg: cfg, store: d.Store, coord: d.Coord, tasks: tasks, events: ev, touches: touches, updates: updates, settings: settings, grace: stopGrace}
 	c.Auth = &Auth{agents: store, records: d.Store, tokens: d.Tokens, limits: limits, lim: d.Limiter, audit: audit, now: now, fail: fail}
 	c.Presence = &Presence{presence: d.Coord, avail: avail, settings: settings, events: ev, queue: route, bot: bot, tasks: tasks, nodeID: cfg.NodeID, ttl: cfg.PresenceTTL, log: d.Log, fail: fail}
 	c.Messages = &Messages{blocks: blocks, store: store, convs: convReader{store: store, convs: convs}, lock: rl, transcript: tr, typing: d.Coord, unread: d.Coord, touches: touches, events: ev, replays: replayReader{msgs: store, seq: d.Coord, cache: replays, metrics: m}, route: route, bot: bot, limits: limits, tasks: tasks, maxUpload: cfg.MaxUploadBytes, fail: fail, log: d.Log}
-	c.Conversations = &Conversations{blocks: blocks, store: store, convs: convReader{store: store, convs: convs}, settings: settings, tokens: d.Tokens, transcript: tr, owners: owners, lock: rl, locks: locks, replyLocks: d.Coord, route: route, bot: bot, events: ev, limits: limits, now: now, fail: fail, log: d.Log}
+	c.Conversations = &Conversations{blocks: blocks, privacy: privacy, challenges: formChallenges, store: store, convs: convReader{store: store, convs: convs}, settings: settings, tokens: d.Tokens, transcript: tr, owners: owners, lock: rl, locks: locks, replyLocks: d.Coord, route: route, bot: bot, events: ev, limits: limits, now: now, fail: fail, log: d.Log}
 	c.Admin = &Admin{store: store, settings: settings, events: ev, route: route, avail: avail, tasks: tasks, cfg: cfg, now: now, fail: fail, audit: audit}
 	c.Blocks = &Blocks{store: store, cache: blocks, audit: audit, now: now, fail: fail}
+	c.Privacy = &Privacy{store: store, cache: privacy, audit: audit, now: now, fail: fail}
 	c.janitor = &janitor{presence: d.Coord, announce: c.Presence.announce, avail: avail, route: route, bot: bot, grace: cfg.Grace, every: cfg.JanitorEvery, now: now}
 
 	// The core keeps its own cache right from the event stream: a

@@ -19,6 +19,31 @@ func (s *Server) complianceRoutes(agents, admin *gin.RouterGroup) {
 	agents.POST("/blocks", s.addBlock)
 	admin.GET("/blocks", s.adminBlocks)
 	admin.DELETE("/blocks/:id", s.adminRemoveBlock)
+	admin.GET("/privacy", s.adminPrivacy)
+	admin.PUT("/privacy", s.adminSavePrivacy)
+}
+
+func (s *Server) adminPrivacy(c *gin.Context) {
+	v, err := s.svc.Privacy.Settings(c.Request.Context(), actor(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, v)
+}
+
+func (s *Server) adminSavePrivacy(c *gin.Context) {
+	var body chat.PrivacySettings
+	if err := bind(c, &body); err != nil {
+		s.fail(c, err)
+		return
+	}
+	v, err := s.svc.Privacy.Save(c.Request.Context(), actor(c), body)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, v)
 }
 
 type blockBody struct {

@@ -102,6 +102,7 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, hooks Hooks) 
 	deskCfg := desk.Config{
 		NodeID: cfg.NodeID, PresenceTTL: cfg.PresenceTTL, Grace: cfg.Grace,
 		EnvOrigins: cfg.AllowedOrigins, AllowAnyOrigin: cfg.Dev(), MaxUploadBytes: cfg.MaxUploadBytes,
+		FormChallengeBits: cfg.FormChallengeBits,
 	}
 	if hooks.Desk != nil {
 		hooks.Desk(&deskCfg)
