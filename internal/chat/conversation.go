@@ -106,4 +106,5 @@ const (
 	ChangeTags     = "tags"
 	ChangeRated    = "rated"
 	ChangeHandoff  = "handoff"
+	ChangeErased   = "erased" // deleted or anonymized (erasure, retention): drop it from inboxes
 )

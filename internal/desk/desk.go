@@ -179,7 +179,9 @@ func New(d Deps, cfg Config) *Core {
 	c.Conversations = &Conversations{blocks: blocks, privacy: privacy, challenges: formChallenges, store: store, convs: convReader{store: store, convs: convs}, settings: settings, tokens: d.Tokens, transcript: tr, owners: owners, lock: rl, locks: locks, replyLocks: d.Coord, route: route, bot: bot, events: ev, limits: limits, now: now, fail: fail, log: d.Log}
 	c.Admin = &Admin{store: store, settings: settings, events: ev, route: route, avail: avail, tasks: tasks, cfg: cfg, now: now, fail: fail, audit: audit}
 	c.Blocks = &Blocks{store: store, cache: blocks, audit: audit, now: now, fail: fail}
-	c.Privacy = &Privacy{store: store, cache: privacy, audit: audit, now: now, fail: fail}
+	erase := &eraser{store: store, locks: locks, replyLocks: d.Coord, convs: convs, replays: replays, events: ev, log: d.Log}
+	c.Privacy = &Privacy{store: store, cache: privacy, erase: erase, blocks: blocks, audit: audit, now: now, fail: fail}
+	c.Privacy.retention = &retention{privacy: c.Privacy, named: d.Coord, nodeID: cfg.NodeID, every: retentionEvery}
 	c.janitor = &janitor{presence: d.Coord, announce: c.Presence.announce, avail: avail, route: route, bot: bot, grace: cfg.Grace, every: cfg.JanitorEvery, now: now}
 
 	// The core keeps its own cache right from the event stream: a
@@ -226,6 +228,7 @@ func (c *Core) Start() {
 	c.tasks.loop(c.touches.run)
 	c.tasks.loop(c.updates.run)
 	c.tasks.loop(c.janitor.run)
+	c.tasks.loop(c.Privacy.retention.run)
 }
 
 // Stop ends the background loops after flushing pending touches and inbox

@@ -16,11 +16,14 @@ import (
 // require (recorded on each conversation), a contact's data exported or
 // erased on request, and conversations kept no longer than set (retention).
 type Privacy struct {
-	store Store
-	cache *privacyCache
-	audit auditLog
-	now   Clock
-	fail  failures
+	store     Store
+	cache     *privacyCache
+	erase     *eraser
+	retention *retention
+	blocks    *blockCache
+	audit     auditLog
+	now       Clock
+	fail      failures
 }
 
 // PrivacyView is what an admin reads: the settings and every published

@@ -21,6 +21,92 @@ func (s *Server) complianceRoutes(agents, admin *gin.RouterGroup) {
 	admin.DELETE("/blocks/:id", s.adminRemoveBlock)
 	admin.GET("/privacy", s.adminPrivacy)
 	admin.PUT("/privacy", s.adminSavePrivacy)
+	admin.POST("/privacy/retention", s.adminRunRetention)
+	// A phone travels in bodies, never in URLs (access logs).
+	admin.POST("/contacts/lookup", s.adminContact)
+	admin.POST("/contacts/export", s.adminExportContact)
+	admin.POST("/contacts/erase", s.adminEraseContact)
+}
+
+func (s *Server) adminRunRetention(c *gin.Context) {
+	out, err := s.svc.Privacy.RunRetention(c.Request.Context(), actor(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"run": out})
+}
+
+type contactBody struct {
+	Phone   string `json:"phone"`
+	Confirm string `json:"confirm"`
+}
+
+func (s *Server) adminContact(c *gin.Context) {
+	var body contactBody
+	if err := bind(c, &body); err != nil {
+		s.fail(c, err)
+		return
+	}
+	out, err := s.svc.Privacy.Contact(c.Request.Context(), actor(c), body.Phone)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"contact": out})
+}
+
+// adminExportContact streams the zip. An error before the first byte is
+// answered as usual; one after can only cut the download short (the zip
+// is then unreadable, and the admin downloads again).
+func (s *Server) adminExportContact(c *gin.Context) {
+	var body contactBody
+	if err := bind(c, &body); err != nil {
+		s.fail(c, err)
+		return
+	}
+	w := &lazyZip{c: c, name: "du-lieu-ca-nhan.zip"}
+	if err := s.svc.Privacy.Export(c.Request.Context(), actor(c), body.Phone, w); err != nil {
+		if !w.started {
+			s.fail(c, err)
+			return
+		}
+		s.log.Warn("contact export cut short", "err", err, "request_id", c.GetString(requestIDKey))
+		c.Abort()
+	}
+}
+
+// lazyZip writes the download's headers with its first byte.
+type lazyZip struct {
+	c       *gin.Context
+	name    string
+	started bool
+}
+
+func (z *lazyZip) Write(p []byte) (int, error) {
+	if !z.started {
+		z.started = true
+		h := z.c.Writer.Header()
+		h.Set("Content-Type", "application/zip")
+		h.Set("Content-Disposition", `attachment; filename="`+z.name+`"`)
+		h.Set("Cache-Control", "no-store")
+		z.c.Status(http.StatusOK)
+	}
+	return z.c.Writer.Write(p)
+}
+
+func (s *Server) adminEraseContact(c *gin.Context) {
+	var body contactBody
+	if err := bind(c, &body); err != nil {
+		s.fail(c, err)
+		return
+	}
+	out, err := s.svc.Privacy.Erase(c.Request.Context(), actor(c), body.Phone, body.Confirm)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"erased": out})
 }
 
 func (s *Server) adminPrivacy(c *gin.Context) {

@@ -47,6 +47,7 @@ export const CHANGE = /* @__PURE__ */ Object.freeze({
   TAGS: 'tags',
   RATED: 'rated',
   HANDOFF: 'handoff',
+  ERASED: 'erased',
 });
 
 /** WebSocket close codes the server uses. */
