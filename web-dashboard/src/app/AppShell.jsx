@@ -6,6 +6,7 @@ import { useInbox } from '../features/inbox/hooks/useInbox.js';
 import { AvailabilityToggle } from '../features/inbox/components/AvailabilityToggle.jsx';
 import { notificationPermission, requestNotificationPermission, beep } from '../lib/notifications/index.js';
 import { ConnectionBanner } from './ConnectionBanner.jsx';
+import { LoginNoticeBanner } from './LoginNoticeBanner.jsx';
 import { SessionProviders } from './providers.jsx';
 
 const linkClass = ({ isActive }) =>
@@ -50,6 +51,9 @@ function Header() {
             <NavLink to="/admin/form-fields" className={linkClass}>Biểu mẫu</NavLink>
             <NavLink to="/admin/bot" className={linkClass}>Trợ lý ảo</NavLink>
             <NavLink to="/admin/settings" className={linkClass}>Cài đặt</NavLink>
+            <NavLink to="/admin/blocks" className={linkClass}>Chặn khách</NavLink>
+            <NavLink to="/admin/privacy" className={linkClass}>Dữ liệu cá nhân</NavLink>
+            <NavLink to="/admin/audit" className={linkClass}>Nhật ký</NavLink>
           </>
         )}
       </nav>
@@ -78,6 +82,7 @@ export function AppShell() {
       <div className="flex h-screen flex-col">
         <Header />
         <ConnectionBanner />
+        <LoginNoticeBanner />
         <div className="flex min-h-0 flex-1 flex-col overflow-y-auto">
           <Outlet />
         </div>

@@ -52,6 +52,13 @@ export function inboxReducer(state, action) {
         : upsert(state.conversations, c);
       return conversations === state.conversations ? state : { ...state, conversations };
     }
+    case 'conversation/erased': {
+      // deleted or anonymized (erasure, retention): out of every list
+      if (!state.conversations[action.id]) return state;
+      const conversations = { ...state.conversations };
+      delete conversations[action.id];
+      return { ...state, conversations };
+    }
     case 'conversation/read': {
       const cur = state.conversations[action.id];
       if (!cur || !cur.unreadByAgent) return state;

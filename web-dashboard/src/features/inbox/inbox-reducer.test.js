@@ -107,3 +107,13 @@ describe('presence snapshots vs events', () => {
     expect(s.agents.binh.online).toBe(false);
   });
 });
+
+describe('erased conversations (erasure, retention)', () => {
+  it('leave the inbox', () => {
+    let s = inboxReducer(initialInbox, { type: 'conversations/loaded', items: [conv('a'), conv('b')] });
+    s = inboxReducer(s, { type: 'conversation/erased', id: 'a' });
+    expect(Object.keys(s.conversations)).toEqual(['b']);
+    expect(inboxReducer(s, { type: 'conversation/erased', id: 'zz' })).toBe(s);
+    expect(CHANGE.ERASED).toBeTruthy();
+  });
+});
