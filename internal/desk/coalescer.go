@@ -116,15 +116,22 @@ func (co *coalescer) flush(final bool) {
 	co.mu.Unlock()
 	for _, c := range due {
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-		co.events.publish(ctx, AgentsTopic, protocol.EvtConversationUpdated, protocol.ConversationChanged{Conversation: co.refreshed(ctx, c), Change: chat.ChangeMessage})
+		if fresh := co.refreshed(ctx, c); fresh != nil {
+			co.events.publish(ctx, AgentsTopic, protocol.EvtConversationUpdated, protocol.ConversationChanged{Conversation: fresh, Change: chat.ChangeMessage})
+		}
 		cancel()
 	}
 }
 
 // refreshed returns the current conversation (cache, else store) carrying
-// snap's activity when that is newer, and the current unread counters.
+// snap's activity when that is newer, and the current unread counters; nil
+// when the conversation is gone (erased meanwhile: an update would bring it
+// back into inboxes).
 func (co *coalescer) refreshed(ctx context.Context, snap *chat.Conversation) *chat.Conversation {
 	c, err := co.convs.get(ctx, snap.ID)
+	if chat.ErrorCode(err) == chat.ENOTFOUND {
+		return nil
+	}
 	if err != nil {
 		return snap
 	}

@@ -209,3 +209,33 @@ func TestRetention(t *testing.T) {
 		t.Fatalf("audit: %+v", log)
 	}
 }
+
+// An inbox update still pending for an erased conversation is not sent:
+// it would bring the conversation back into every agent's inbox.
+func TestNoActivityUpdateAfterAnErasure(t *testing.T) {
+	d := newTestDesk(t, testOptions{window: 100 * time.Millisecond})
+	admin := agentActor(d.agent("Admin", chat.RoleAdmin))
+	c := d.conversationWithPhone("0912000777", "một", "hai", "ba") // the first is sent, the rest pending
+	if _, err := d.core.Privacy.Erase(d.ctx, admin, "0912000777", "0912000777"); err != nil {
+		t.Fatal(err)
+	}
+	updates := func() []string {
+		var out []string
+		for _, r := range d.events.matching("conversation.updated", func(r recorded) bool {
+			return r.topic == AgentsTopic && strings.Contains(string(r.head.Data), c.ID)
+		}) {
+			var ev struct{ Change string }
+			_ = json.Unmarshal(r.head.Data, &ev)
+			out = append(out, ev.Change)
+		}
+		return out
+	}
+	eventually(t, "the erased event", func() (bool, string) {
+		u := updates()
+		return len(u) > 0 && u[len(u)-1] == chat.ChangeErased, strings.Join(u, ",")
+	})
+	time.Sleep(300 * time.Millisecond) // past the coalescing window
+	if u := updates(); u[len(u)-1] != chat.ChangeErased {
+		t.Fatalf("an update after the erasure: %v", u)
+	}
+}
