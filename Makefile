@@ -52,11 +52,19 @@ lint-web: web-deps
 	cd web-dashboard && npm run lint
 
 # Integration tests start their own redis-server and FerretDB (bin/chatdesk-dev mongo).
-# Every package runs under the race detector. FerretDB itself is a separate
-# process built without -race (under -race it switches to a debug mode that
-# stores ~700 documents/s), so the race detector watches chatdesk's code only.
+# The unit and adapter tests run under the race detector. Two kinds run
+# without it: the end-to-end packages (internal/server, test/cluster), which
+# drive through real nodes the same code the race-tested packages cover and
+# would take ~5x longer under it (make test must stay within its time), and
+# internal/media's tests that measure what a decode costs in memory (the
+# detector multiplies memory and time; they skip themselves under -race).
+# FerretDB itself is a separate process built without -race: under -race it
+# switches to a debug mode that stores ~700 documents/s.
+GO_E2E_PKGS := ./internal/server/ ./test/cluster/
 test-go: bin/chatdesk-dev
-	$(GO) test -race -count=1 -timeout 25m ./cmd/... ./internal/... ./loadtest/... ./test/...
+	$(GO) test -race -count=1 -timeout 25m $$($(GO) list ./cmd/... ./internal/... ./loadtest/... | grep -v -e '/internal/server$$')
+	$(GO) test -count=1 -timeout 20m $(GO_E2E_PKGS)
+	$(GO) test -count=1 -run 'TestDecodeMemoryIsBounded|TestDecodeRSS' ./internal/media/
 
 # Short fuzzing runs of the decoders that face the internet.
 FUZZTIME ?= 10s

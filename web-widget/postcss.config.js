@@ -14,6 +14,16 @@ const remToPx = () => ({
 });
 remToPx.postcss = true;
 
+// Tailwind repeats its --tw-* defaults for ::backdrop (<dialog>); the
+// widget has none.
+const noBackdrop = () => ({
+  postcssPlugin: 'chatdesk-no-backdrop',
+  Rule(rule) {
+    if (rule.selector.trim() === '::backdrop') rule.remove();
+  },
+});
+noBackdrop.postcss = true;
+
 export default {
-  plugins: [tailwindcss(), remToPx(), cssnano({ preset: 'default' })],
+  plugins: [tailwindcss(), noBackdrop(), remToPx(), cssnano({ preset: 'default' })],
 };

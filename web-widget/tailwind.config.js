@@ -1,6 +1,9 @@
 /** @type {import('tailwindcss').Config} */
 export default {
   content: ['./src/**/*.{js,jsx}'],
+  // Words of the code that are not classes (a `visible` prop, `resize()`,
+  // comments), which Tailwind would otherwise turn into CSS.
+  blocklist: ['visible', '!visible', 'shadow', 'resize', 'grow', 'inline'],
   theme: {
     // One breakpoint: the full-screen panel below 480 px lives in styles.css.
     screens: { mobile: { max: '479px' } },
@@ -18,6 +21,9 @@ export default {
     // Inside a shadow root nothing of these is used; keep the CSS small.
     // Each plugin left out also drops its --tw-* defaults from the base layer.
     container: false,
+    // Tailwind's preflight normalises every HTML element; the widget's
+    // shadow root holds a few of them, reset in styles.css (1 KB less).
+    preflight: false,
     ...Object.fromEntries([
       'borderSpacing', 'touchAction', 'scrollSnapType', 'gradientColorStops', 'fontVariantNumeric', 'contain',
       'filter', 'blur', 'brightness', 'contrast', 'dropShadow', 'grayscale', 'hueRotate', 'invert', 'saturate', 'sepia',

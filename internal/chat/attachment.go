@@ -148,6 +148,12 @@ func init() {
 	}
 }
 
+// UploadAccept is the accept list of the file pickers: the types sniffing
+// accepts (internal/media), images by type so that phones offer the camera
+// and convert their own formats to JPEG. A picker is a convenience only:
+// the server decides from the bytes and refuses blocked names.
+const UploadAccept = "image/jpeg,image/png,image/gif,image/webp,.pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.zip,.txt,.csv"
+
 // CheckFileName refuses a file whose name makes the receiver's system run
 // it. The name is judged as it will be stored (CleanFileName) and as
 // Windows saves it: trailing dots and spaces are dropped, so "a.exe." is an

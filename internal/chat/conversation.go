@@ -69,7 +69,24 @@ type Conversation struct {
 	// AnonymizedAt is when retention removed everything about the visitor
 	// (see PrivacySettings.RetentionMode); nil otherwise.
 	AnonymizedAt *time.Time `json:"anonymizedAt"`
+	// LeftMessage is set on a conversation started while nobody could
+	// take it: the visitor left a message (LeftOutsideHours or
+	// LeftNoAgent). Agents find these in their inbox, oldest first.
+	LeftMessage string `json:"leftMessage,omitempty"`
+	// AgentReadSeq is the highest seq the owning agent has read, and
+	// VisitorReadSeq the visitor's: read receipts ("Đã xem").
+	AgentReadSeq   int64 `json:"agentReadSeq"`
+	VisitorReadSeq int64 `json:"visitorReadSeq"`
 }
+
+// Why a visitor left a message instead of chatting (Conversation.LeftMessage).
+const (
+	LeftOutsideHours = "outside_hours" // outside the office hours
+	LeftNoAgent      = "no_agent"      // within the hours, nobody available
+)
+
+// LeftReasons lists the values of Conversation.LeftMessage (for wire.js).
+var LeftReasons = []string{LeftOutsideHours, LeftNoAgent}
 
 // ConversationFilter selects conversations for the inbox and history search.
 type ConversationFilter struct {

@@ -56,10 +56,10 @@ func Errorf(code, format string, args ...any) *Error {
 // ErrorCode returns the code of an application error, or EINTERNAL for any
 // other non-nil error.
 func ErrorCode(err error) string {
-	var e *Error
 	if err == nil {
 		return ""
-	} else if errors.As(err, &e) {
+	}
+	if e, ok := AsError(err); ok {
 		return e.Code
 	}
 	return EINTERNAL
@@ -68,10 +68,10 @@ func ErrorCode(err error) string {
 // ErrorMessage returns the user-facing message of an application error; other
 // errors get a generic message so internals never leak.
 func ErrorMessage(err error) string {
-	var e *Error
 	if err == nil {
 		return ""
-	} else if errors.As(err, &e) {
+	}
+	if e, ok := AsError(err); ok {
 		return e.Message
 	}
 	return "Đã có lỗi xảy ra, vui lòng thử lại sau."

@@ -32,8 +32,34 @@ type Message struct {
 	Text           string      `json:"text"`
 	Kind           MessageKind `json:"kind"`
 	Attachment     *Attachment `json:"attachment,omitempty"`
-	CreatedAt      time.Time   `json:"createdAt"`
+	// Notice says what a system message is about, so that each side can
+	// word it: the text is written for agents ("Khách muốn gặp nhân
+	// viên..."), the widget speaks to the visitor ("Bạn đã yêu cầu...").
+	Notice    *Notice   `json:"notice,omitempty"`
+	CreatedAt time.Time `json:"createdAt"`
 }
+
+// Notice is the kind of a system message and what it names.
+type Notice struct {
+	Code  string `json:"code"`            // one of the Notice* codes
+	Name  string `json:"name,omitempty"`  // the agent it is about
+	Stars int    `json:"stars,omitempty"` // NoticeRated
+}
+
+// Codes of system notices (Message.Notice.Code).
+const (
+	NoticeJoined      = "joined"      // Name took the conversation (assigned, claimed)
+	NoticeTransferred = "transferred" // the conversation now goes to Name
+	NoticeReopened    = "reopened"    // Name reopened it
+	NoticeResolved    = "resolved"    // Name ended it
+	NoticeAgentAway   = "agent_away"  // Name is offline; another agent will take it
+	NoticeReturned    = "returned"    // the visitor wrote again: reopened
+	NoticeHandoff     = "handoff"     // the visitor asked for a person
+	NoticeRated       = "rated"       // the visitor rated it Stars stars
+)
+
+// NoticeCodes lists every notice code (for wire.js).
+var NoticeCodes = []string{NoticeJoined, NoticeTransferred, NoticeReopened, NoticeResolved, NoticeAgentAway, NoticeReturned, NoticeHandoff, NoticeRated}
 
 // MaxMessageLen is the longest message text, in runes.
 const MaxMessageLen = 4000

@@ -27,6 +27,10 @@ type Settings struct {
 	WidgetColor    string         `json:"widgetColor"`
 	WidgetTitle    string         `json:"widgetTitle"`
 	WidgetGreeting string         `json:"widgetGreeting"`
+	// AutoLanguage lets the widget follow the visitor's browser language
+	// (English when it is not Vietnamese). Off: Vietnamese, unless the
+	// embedding page asks for English (data-lang="en").
+	AutoLanguage bool `json:"autoLanguage"`
 }
 
 // DefaultSettings is what a new installation starts with.

@@ -48,6 +48,10 @@ type ConversationTouch struct {
 	// FirstResponseAt, when set, stamps the conversation's first agent
 	// message; the earliest of the coalesced touches wins.
 	FirstResponseAt *time.Time
+	// AgentReadSeq and VisitorReadSeq, when set, raise a side's read
+	// receipt; coalesced touches keep the highest.
+	AgentReadSeq   *int64
+	VisitorReadSeq *int64
 }
 
 // SortOrder orders conversation lists.

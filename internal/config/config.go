@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -52,6 +53,28 @@ type Config struct {
 
 	// PprofAddr, when set, serves net/http/pprof on this loopback address.
 	PprofAddr string
+
+	// The Redis topology (docs/operations.md): RedisMode is standalone,
+	// sentinel or cluster, RedisURL (above) in go-redis's form for it.
+	// RedisUsername and RedisPassword, when set, replace the URL's
+	// credentials (a Kubernetes Secret can hold them apart);
+	// RedisSentinelPassword is the sentinels' own.
+	RedisMode             string
+	RedisUsername         string
+	RedisPassword         string
+	RedisSentinelPassword string
+
+	// Integrations. WebhookTimeout bounds one delivery attempt;
+	// WebhookRetryBase is the first retry's delay (doubling, for 24 h).
+	// SMTPURL, when set, configures outgoing email for the whole cluster
+	// (the dashboard then shows it read-only): smtp://[user@]host[:587]
+	// (STARTTLS), smtps://[user@]host[:465] (TLS), ?security=none for a
+	// relay without encryption; the password is SMTPPassword alone.
+	WebhookTimeout   time.Duration
+	WebhookRetryBase time.Duration
+	SMTPURL          string
+	SMTPPassword     string
+	SMTPFrom         string
 }
 
 // RateLimit is N requests per Period.
@@ -71,7 +94,11 @@ var Vars = []struct{ Name, Default, Doc string }{
 	{"CHATDESK_NODE_ID", "hostname", "node name in logs, metrics and presence"},
 	{"CHATDESK_MONGO_URI", "mongodb://localhost:27017", "MongoDB (or FerretDB) URI"},
 	{"CHATDESK_MONGO_DB", "chatdesk", "database name"},
-	{"CHATDESK_REDIS_URL", "redis://localhost:6379/0", "Redis URL"},
+	{"CHATDESK_REDIS_MODE", "standalone", "Redis topology: `standalone`, `sentinel` or `cluster` (docs/operations.md)"},
+	{"CHATDESK_REDIS_URL", "redis://localhost:6379/0", "Redis URL (`rediss://` for TLS). Sentinel: `redis://sentinel1:26379/0?master_name=NAME&addr=sentinel2:26379&addr=sentinel3:26379`; Cluster: `redis://node1:6379?addr=node2:6379&addr=node3:6379`"},
+	{"CHATDESK_REDIS_USERNAME", "", "ACL user of the Redis servers holding data; replaces the URL's"},
+	{"CHATDESK_REDIS_PASSWORD", "", "password of the Redis servers holding data; replaces the URL's (keep it in a secret)"},
+	{"CHATDESK_REDIS_SENTINEL_PASSWORD", "", "sentinel mode: the sentinels' own password, when they require one"},
 	{"CHATDESK_REDIS_PREFIX", "chatdesk", "prefix of every Redis key and channel"},
 	{"CHATDESK_JWT_SECRET", "(none)", "HMAC secret for tokens, ≥ 32 bytes; required in production"},
 	{"CHATDESK_JWT_TTL", "1h", "agent access token lifetime"},
@@ -92,7 +119,12 @@ var Vars = []struct{ Name, Default, Doc string }{
 	{"CHATDESK_WS_MAX_PER_ADDR", "100", "WebSocket connections one client address may hold on one node (0: no limit); more are closed with code 4429"},
 	{"CHATDESK_WS_MAX_PER_VISITOR", "10", "WebSocket connections one visitor token (conversation) may hold on one node (0: no limit); more are closed with code 4429"},
 	{"CHATDESK_FORM_CHALLENGE_BITS", "16 (production), 0 (development)", "spam protection of the pre-chat form: the proof of work (leading zero bits of SHA-256, 0–22) the widget solves while the visitor types; 0 turns the challenge off, so plain API POSTs create conversations"},
-	{"CHATDESK_RATE_LIMITS", "", "overrides of rate limits, e.g. `msg-ip=1200/1m,conv-ip=100/10m` (rules: login-ip, login-fail, login-account, login-slow, conv-ip, msg-visitor, msg-ip, typing-sender, read-sender)"},
+	{"CHATDESK_WEBHOOK_TIMEOUT", "10s", "longest wait for a webhook endpoint's answer, per attempt"},
+	{"CHATDESK_WEBHOOK_RETRY_BASE", "30s", "delay before a failed webhook delivery's first retry; it doubles (up to 1 h) for 24 h"},
+	{"CHATDESK_SMTP_URL", "", "outgoing email for the cluster, overriding the dashboard: `smtp://user@smtp.example.vn:587` (STARTTLS), `smtps://user@host:465` (TLS), `?security=none` for a relay without encryption"},
+	{"CHATDESK_SMTP_PASSWORD", "", "password of the SMTP user of CHATDESK_SMTP_URL (keep it in a secret)"},
+	{"CHATDESK_SMTP_FROM", "", "sender of emails with CHATDESK_SMTP_URL, e.g. `Hỗ trợ <hotro@example.vn>`"},
+	{"CHATDESK_RATE_LIMITS", "", "overrides of rate limits, e.g. `msg-ip=1200/1m,conv-ip=100/10m` (rules: login-ip, login-fail, login-account, login-slow, conv-ip, msg-visitor, msg-ip, typing-sender, read-sender, transcript, transcript-ip)"},
 }
 
 // FromEnv reads the configuration from getenv.
@@ -121,6 +153,11 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		LogFormat:      get("CHATDESK_LOG_FORMAT", "json"),
 		PprofAddr:      get("CHATDESK_PPROF_ADDR", ""),
 	}
+	c.RedisMode = get("CHATDESK_REDIS_MODE", "standalone")
+	c.RedisUsername = get("CHATDESK_REDIS_USERNAME", "")
+	// Secrets are taken as they are (no trimming).
+	c.RedisPassword = getenv("CHATDESK_REDIS_PASSWORD")
+	c.RedisSentinelPassword = getenv("CHATDESK_REDIS_SENTINEL_PASSWORD")
 	var errs []error
 	dur := func(name, def string) time.Duration {
 		d, err := time.ParseDuration(get(name, def))
@@ -135,6 +172,12 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	c.PresenceTTL = dur("CHATDESK_PRESENCE_TTL", "20s")
 	c.ShutdownGrace = dur("CHATDESK_SHUTDOWN_GRACE", "20s")
 	c.BatchInterval = dur("CHATDESK_BATCH_INTERVAL", "2ms")
+	c.WebhookTimeout = dur("CHATDESK_WEBHOOK_TIMEOUT", "10s")
+	c.WebhookRetryBase = dur("CHATDESK_WEBHOOK_RETRY_BASE", "30s")
+	c.SMTPURL = get("CHATDESK_SMTP_URL", "")
+	c.SMTPPassword = getenv("CHATDESK_SMTP_PASSWORD")
+	c.SMTPFrom = get("CHATDESK_SMTP_FROM", "")
+	errs = append(errs, checkSMTP(c)...)
 	if _, err := fmt.Sscan(get("CHATDESK_BATCH_MAX", "256"), &c.BatchMax); err != nil || c.BatchMax <= 0 {
 		errs = append(errs, errors.New("CHATDESK_BATCH_MAX: invalid number"))
 	}
@@ -176,6 +219,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	if c.PprofAddr != "" && !loopback(c.PprofAddr) {
 		errs = append(errs, errors.New("CHATDESK_PPROF_ADDR must be a loopback address such as 127.0.0.1:6060"))
 	}
+	errs = append(errs, checkRedis(c)...)
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		errs = append(errs, errors.New("CHATDESK_LOG_FORMAT must be json or text"))
 	}
@@ -216,4 +260,101 @@ func parseRateLimits(s string) (map[string]RateLimit, error) {
 		out[strings.TrimSpace(name)] = RateLimit{Limit: limit, Period: d}
 	}
 	return out, nil
+}
+
+// checkRedis refuses Redis settings that cannot work: an unknown mode, a
+// URL of another mode's form, a prefix that would change hash slots, and
+// in production a TLS connection that does not verify the server.
+func checkRedis(c Config) []error {
+	var errs []error
+	if strings.ContainsAny(c.RedisPrefix, "{}") {
+		errs = append(errs, errors.New("CHATDESK_REDIS_PREFIX may not contain { or } (they decide a key's Redis Cluster slot)"))
+	}
+	u, err := url.Parse(c.RedisURL)
+	if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
+		return append(errs, errors.New("CHATDESK_REDIS_URL must be redis://host:port/… or rediss://host:port/… (TLS)"))
+	}
+	q := u.Query()
+	switch c.RedisMode {
+	case "standalone":
+		if q.Has("master_name") || q.Has("addr") {
+			errs = append(errs, errors.New("CHATDESK_REDIS_URL has master_name or addr=, which only the sentinel and cluster modes read: set CHATDESK_REDIS_MODE=sentinel (or cluster)"))
+		}
+	case "sentinel":
+		if q.Get("master_name") == "" {
+			errs = append(errs, errors.New("CHATDESK_REDIS_MODE=sentinel needs the monitored master's name in CHATDESK_REDIS_URL: redis://sentinel1:26379/0?master_name=NAME&addr=sentinel2:26379&addr=sentinel3:26379"))
+		}
+	case "cluster":
+		if q.Has("master_name") {
+			errs = append(errs, errors.New("CHATDESK_REDIS_URL has master_name, a Sentinel setting: a Redis Cluster needs no sentinel (CHATDESK_REDIS_MODE=cluster takes seed nodes: redis://node1:6379?addr=node2:6379)"))
+		}
+		if db := strings.Trim(u.Path, "/"); db != "" && db != "0" {
+			errs = append(errs, fmt.Errorf("CHATDESK_REDIS_URL selects database %s: a Redis Cluster has only database 0", db))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("CHATDESK_REDIS_MODE must be standalone, sentinel or cluster, not %q", c.RedisMode))
+	}
+	if c.RedisSentinelPassword != "" && c.RedisMode != "sentinel" {
+		errs = append(errs, errors.New("CHATDESK_REDIS_SENTINEL_PASSWORD is set but CHATDESK_REDIS_MODE is not sentinel"))
+	}
+	if c.Env == "production" && u.Scheme == "rediss" && (q.Get("skip_verify") == "true" || q.Get("skip_verify") == "1") {
+		errs = append(errs, errors.New("CHATDESK_REDIS_URL: skip_verify turns off TLS server verification; production refuses it"))
+	}
+	return errs
+}
+
+// SMTP is CHATDESK_SMTP_URL read: host, port, security (starttls, tls or
+// none) and user; ok is false when it is not set.
+func (c Config) SMTP() (host string, port int, security, user string, ok bool) {
+	if c.SMTPURL == "" {
+		return "", 0, "", "", false
+	}
+	u, err := url.Parse(c.SMTPURL)
+	if err != nil {
+		return "", 0, "", "", false
+	}
+	security, port = "starttls", 587
+	if u.Scheme == "smtps" {
+		security, port = "tls", 465
+	}
+	if q := u.Query().Get("security"); q != "" {
+		security = q
+	}
+	if p := u.Port(); p != "" {
+		_, _ = fmt.Sscan(p, &port)
+	}
+	return u.Hostname(), port, security, u.User.Username(), true
+}
+
+// checkSMTP refuses an SMTP URL that cannot work or would leak the
+// password: another scheme, no host, a password in the URL (it belongs in
+// CHATDESK_SMTP_PASSWORD, a secret), an unknown security, or no sender.
+func checkSMTP(c Config) []error {
+	if c.SMTPURL == "" {
+		if c.SMTPPassword != "" || c.SMTPFrom != "" {
+			return []error{errors.New("CHATDESK_SMTP_PASSWORD or CHATDESK_SMTP_FROM is set without CHATDESK_SMTP_URL")}
+		}
+		return nil
+	}
+	u, err := url.Parse(c.SMTPURL)
+	if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" || (u.Path != "" && u.Path != "/") {
+		return []error{errors.New("CHATDESK_SMTP_URL must be smtp://[user@]host[:port] (STARTTLS) or smtps://[user@]host[:port] (TLS)")}
+	}
+	var errs []error
+	if _, set := u.User.Password(); set {
+		errs = append(errs, errors.New("CHATDESK_SMTP_URL holds a password: put it in CHATDESK_SMTP_PASSWORD"))
+	}
+	if q := u.Query().Get("security"); q != "" && q != "none" && q != "starttls" && q != "tls" {
+		errs = append(errs, errors.New("CHATDESK_SMTP_URL: security must be starttls, tls or none"))
+	}
+	if p := u.Port(); p != "" {
+		var n int
+		if _, err := fmt.Sscan(p, &n); err != nil || n < 1 || n > 65535 {
+			errs = append(errs, errors.New("CHATDESK_SMTP_URL: invalid port"))
+		}
+	}
+	if c.SMTPFrom == "" || strings.ContainsAny(c.SMTPFrom, "\r\n") {
+		errs = append(errs, errors.New("CHATDESK_SMTP_FROM must name the sender when CHATDESK_SMTP_URL is set, e.g. Hỗ trợ <hotro@example.vn>"))
+	}
+	return errs
 }

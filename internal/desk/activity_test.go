@@ -45,7 +45,7 @@ func TestInboxUpdatesAreCoalescedAndRefreshed(t *testing.T) {
 	}
 	// The agent reads meanwhile: the delayed update must not bring the
 	// unread count back.
-	if err := d.core.Messages.MarkRead(d.ctx, agentActor(an), c.ID); err != nil {
+	if err := d.core.Messages.MarkRead(d.ctx, agentActor(an), c.ID, 0); err != nil {
 		t.Fatal(err)
 	}
 	d.core.updates.flush(true)

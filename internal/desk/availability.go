@@ -3,15 +3,19 @@ package desk
 import (
 	"context"
 	"sort"
+	"time"
 
 	"github.com/chatdesk/chatdesk/internal/chat"
 )
 
 // availability answers who can take a conversation now, from presence (a
-// socket on some node), the away set and the agent list.
+// socket on some node), the away set, the agent list and the office hours.
+// Online for visitors means exactly this: an agent available to take the
+// chat. An agent who is away, or any agent outside office hours, is not.
 type availability struct {
 	presence PresenceTracker
 	settings *settingsCache
+	now      Clock
 }
 
 // sets returns who is online and who is away.
@@ -31,18 +35,52 @@ func (a availability) sets(ctx context.Context) (online, away map[string]bool, e
 	return online, away, nil
 }
 
-// supportOnline reports whether any agent is online.
-func (a availability) supportOnline(ctx context.Context) bool {
-	ids, err := a.presence.OnlineAgents(ctx)
-	return err == nil && len(ids) > 0
+// hours returns the office hours; when they cannot be read, support counts
+// as open (conversations are assigned rather than parked for a database
+// hiccup).
+func (a availability) hours(ctx context.Context) chat.OfficeHours {
+	h, err := a.settings.officeHours(ctx)
+	if err != nil {
+		return chat.OfficeHours{}
+	}
+	return h
 }
 
-// agents returns the agents available for new conversations (online,
-// enabled, not away), ordered by id.
+// open reports whether support is within its office hours now.
+func (a availability) open(ctx context.Context) bool { return a.hours(ctx).OpenAt(a.now()) }
+
+// nextOpen returns when support opens next (nil when it is open now or the
+// schedule never opens).
+func (a availability) nextOpen(ctx context.Context) *time.Time {
+	h := a.hours(ctx)
+	now := a.now()
+	if h.OpenAt(now) {
+		return nil
+	}
+	next, ok := h.NextOpen(now)
+	if !ok {
+		return nil
+	}
+	next = next.UTC()
+	return &next
+}
+
+// supportOnline reports whether an agent is available to take a chat now:
+// within office hours, online, not away, enabled.
+func (a availability) supportOnline(ctx context.Context) bool {
+	agents, err := a.agents(ctx)
+	return err == nil && len(agents) > 0
+}
+
+// agents returns the agents available for new conversations (within office
+// hours: online, enabled, not away), ordered by id.
 func (a availability) agents(ctx context.Context) ([]*chat.Agent, error) {
 	online, err := a.presence.OnlineAgents(ctx)
 	if err != nil || len(online) == 0 {
 		return nil, err
+	}
+	if !a.open(ctx) {
+		return nil, nil
 	}
 	away, err := a.presence.AwayAgents(ctx)
 	if err != nil {
@@ -64,6 +102,19 @@ func (a availability) agents(ctx context.Context) ([]*chat.Agent, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, nil
+}
+
+// leftMessage says why a conversation started now is a message left for
+// later (chat.LeftOutsideHours, chat.LeftNoAgent), or "" when an agent can
+// take it.
+func (a availability) leftMessage(ctx context.Context) string {
+	switch {
+	case !a.open(ctx):
+		return chat.LeftOutsideHours
+	case !a.supportOnline(ctx):
+		return chat.LeftNoAgent
+	}
+	return ""
 }
 
 func statusOf(online, away bool) string {

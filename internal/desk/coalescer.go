@@ -81,19 +81,7 @@ func newerActivity(a, b *chat.Conversation) bool {
 	return !a.UpdatedAt.Before(b.UpdatedAt)
 }
 
-func (co *coalescer) run(stop <-chan struct{}) {
-	tick := time.NewTicker(200 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		select {
-		case <-tick.C:
-			co.flush(false)
-		case <-stop:
-			co.flush(true)
-			return
-		}
-	}
-}
+func (co *coalescer) run(stop <-chan struct{}) { flushEvery(200*time.Millisecond, stop, co.flush) }
 
 // flush publishes the pending snapshots whose window ended (all when final).
 func (co *coalescer) flush(final bool) {
@@ -114,19 +102,34 @@ func (co *coalescer) flush(final bool) {
 	}
 	co.published += int64(len(due))
 	co.mu.Unlock()
-	for _, c := range due {
-		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-		if fresh := co.refreshed(ctx, c); fresh != nil {
-			co.events.publish(ctx, AgentsTopic, protocol.EvtConversationUpdated, protocol.ConversationChanged{Conversation: fresh, Change: chat.ChangeMessage})
+	if len(due) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	// The current unread counters of every due conversation in one round
+	// trip (an agent may have read meanwhile, on any node).
+	ids := make([]string, len(due))
+	for i, c := range due {
+		ids[i] = c.ID
+	}
+	unread, err := co.unread.UnreadMany(ctx, ids)
+	for i, c := range due {
+		snap := co.refreshed(ctx, c)
+		if snap == nil {
+			continue
 		}
-		cancel()
+		if err == nil {
+			snap.UnreadAgent, snap.UnreadVisit = unread[i][0], unread[i][1]
+		}
+		co.events.publish(ctx, AgentsTopic, protocol.EvtConversationUpdated, protocol.ConversationChanged{Conversation: snap, Change: chat.ChangeMessage})
 	}
 }
 
 // refreshed returns the current conversation (cache, else store) carrying
-// snap's activity when that is newer, and the current unread counters; nil
-// when the conversation is gone (erased meanwhile: an update would bring it
-// back into inboxes).
+// snap's activity when that is newer (the caller sets the current unread
+// counters); nil when the conversation is gone (erased meanwhile: an update
+// would bring it back into inboxes).
 func (co *coalescer) refreshed(ctx context.Context, snap *chat.Conversation) *chat.Conversation {
 	c, err := co.convs.get(ctx, snap.ID)
 	if chat.ErrorCode(err) == chat.ENOTFOUND {
@@ -145,9 +148,6 @@ func (co *coalescer) refreshed(ctx context.Context, snap *chat.Conversation) *ch
 		c.FirstResponseAt = snap.FirstResponseAt
 	}
 	c.UnreadAgent, c.UnreadVisit = snap.UnreadAgent, snap.UnreadVisit
-	if ua, uv, err := co.unread.Unread(ctx, snap.ID); err == nil {
-		c.UnreadAgent, c.UnreadVisit = ua, uv
-	}
 	return c
 }
 

@@ -41,8 +41,10 @@ const (
 	convCacheMax = 50000
 )
 
-func newConvCache() *convCache {
-	return &convCache{entries: map[string]convEntry{}, now: time.Now}
+func newConvCache(spawn func(time.Duration, func(context.Context))) *convCache {
+	cc := &convCache{entries: map[string]convEntry{}, now: time.Now}
+	cc.flight.spawn = spawn
+	return cc
 }
 
 // get returns a private copy of the conversation, from the cache when fresh.
@@ -53,14 +55,12 @@ func (cc *convCache) get(ctx context.Context, id string, fetch func(context.Cont
 		return copyConv(e.c), nil
 	}
 	cc.mu.Unlock()
-	c, err := cc.flight.do(ctx, id, func() (*chat.Conversation, error) {
+	c, err := cc.flight.do(ctx, id, func(fctx context.Context) (*chat.Conversation, error) {
 		cc.mu.Lock()
 		epoch := cc.epoch
 		cc.mu.Unlock()
 		// Not the caller's context: others may be waiting on this read,
 		// and a caller that queued long must not fail them all.
-		fctx, cancel := context.WithTimeout(context.Background(), flightTimeout)
-		defer cancel()
 		c, err := fetch(fctx, id)
 		if err != nil {
 			return nil, err
@@ -82,15 +82,22 @@ func (cc *convCache) get(ctx context.Context, id string, fetch func(context.Cont
 }
 
 func (cc *convCache) sweepLocked() {
-	now := cc.now()
-	for id, e := range cc.entries {
-		if now.Sub(e.at) >= convCacheTTL {
-			delete(cc.entries, id)
+	cc.entries = sweep(cc.entries, cc.now(), convCacheTTL, convCacheMax, func(e convEntry) time.Time { return e.at })
+}
+
+// sweep makes room in a bounded cache: it drops the entries older than
+// ttl and, if the cache is still full, everything (a cache that fills with
+// live entries is being flooded; starting over is cheap and safe).
+func sweep[K comparable, E any](m map[K]E, now time.Time, ttl time.Duration, max int, at func(E) time.Time) map[K]E {
+	for k, e := range m {
+		if now.Sub(at(e)) >= ttl {
+			delete(m, k)
 		}
 	}
-	if len(cc.entries) >= convCacheMax {
-		cc.entries = map[string]convEntry{}
+	if len(m) >= max {
+		return map[K]E{}
 	}
+	return m
 }
 
 // drop forgets a conversation after a write (here or on another node).
@@ -128,6 +135,12 @@ func (cc *convCache) touch(t chat.ConversationTouch) {
 	if t.FirstResponseAt != nil && (c.FirstResponseAt == nil || t.FirstResponseAt.Before(*c.FirstResponseAt)) {
 		at := *t.FirstResponseAt
 		c.FirstResponseAt = &at
+	}
+	if t.AgentReadSeq != nil && *t.AgentReadSeq > c.AgentReadSeq {
+		c.AgentReadSeq = *t.AgentReadSeq
+	}
+	if t.VisitorReadSeq != nil && *t.VisitorReadSeq > c.VisitorReadSeq {
+		c.VisitorReadSeq = *t.VisitorReadSeq
 	}
 	cc.entries[t.ID] = convEntry{c: c, at: e.at}
 }

@@ -17,6 +17,7 @@ type Conversations struct {
 	store interface {
 		ConversationStore
 		AgentStore
+		StatsStore
 	}
 	convs      convReader
 	settings   *settingsCache
@@ -29,6 +30,8 @@ type Conversations struct {
 	route      *router
 	bot        *botRunner
 	events     *events
+	hooks      *webhooks
+	mail       *mailer
 	limits     limits
 	now        Clock
 	fail       failures
@@ -36,6 +39,7 @@ type Conversations struct {
 	blocks     *blockCache
 	privacy    *privacyCache
 	challenges *challenges
+	waits      *typicalWait
 }
 
 // NewConversation is a submitted pre-chat form with what the transport knows
@@ -100,15 +104,17 @@ func (cs *Conversations) CreateConversation(ctx context.Context, in NewConversat
 			UserAgent: truncate(in.UserAgent, 500),
 			IP:        in.IP,
 		},
-		CreatedAt: now,
-		UpdatedAt: now,
-		Priority:  chat.PriorityNormal,
-		Tags:      []string{},
-		Privacy:   consent,
+		CreatedAt:   now,
+		UpdatedAt:   now,
+		Priority:    chat.PriorityNormal,
+		Tags:        []string{},
+		Privacy:     consent,
+		LeftMessage: cs.route.avail.leftMessage(ctx),
 	}
 	if err := cs.store.CreateConversation(ctx, c); err != nil {
 		return nil, cs.fail.unavailable(err)
 	}
+	cs.hooks.conversationCreated(ctx, c)
 	token, err := cs.tokens.IssueVisitor(c.ID)
 	if err != nil {
 		return nil, err
@@ -128,6 +134,7 @@ func (cs *Conversations) CreateConversation(ctx context.Context, in NewConversat
 	if c.Status == chat.StatusWaiting && chat.AnswerValue(answers, chat.KeyMessage) != "" {
 		cs.bot.wake(c.ID)
 	}
+	cs.mail.waiting(ctx, c)
 	return &Created{Conversation: c, VisitorToken: token}, nil
 }
 

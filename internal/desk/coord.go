@@ -59,6 +59,9 @@ type Sequencer interface {
 type UnreadCounters interface {
 	ResetUnread(ctx context.Context, conversationID, side string) (agent, visitor int64, err error)
 	Unread(ctx context.Context, conversationID string) (agent, visitor int64, err error)
+	// UnreadMany reads the counters of many conversations in one round
+	// trip: [agent, visitor] for each id, in order.
+	UnreadMany(ctx context.Context, conversationIDs []string) ([][2]int64, error)
 }
 
 // PresenceTracker knows which agents have a socket on some node.

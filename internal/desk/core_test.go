@@ -29,6 +29,7 @@ type testDesk struct {
 	broker *inmem.Broker
 	events *eventLog
 	ctx    context.Context
+	bus    *inmem.Bus
 	// connected are the agents with a socket on this node: advance
 	// heartbeats them as the node would.
 	connected map[string]bool
@@ -59,6 +60,7 @@ func newTestDesk(t *testing.T, opt testOptions) *testDesk {
 		t.Fatal(err)
 	}
 	bus := d.broker.Bus()
+	d.bus = bus
 	d.core = New(Deps{Store: d.store, Coord: d.coord, Bus: bus, Tokens: tokens, Bot: opt.bot}, Config{
 		NodeID: fmt.Sprintf("node-%p", d), Clock: d.clock.Now, UpdateWindow: opt.window, Grace: opt.grace,
 		// The janitor is driven by the tests (janitor.tick), not by time.
@@ -72,6 +74,10 @@ func newTestDesk(t *testing.T, opt testOptions) *testDesk {
 	t.Cleanup(d.core.Stop)
 	return d
 }
+
+// busOf is this node's bus (Disconnect/Reconnect simulate a connection
+// cut and re-established).
+func (d *testDesk) busOf() *inmem.Bus { return d.bus }
 
 // agent adds an enabled agent straight to the store (no bcrypt).
 func (d *testDesk) agent(name string, role chat.Role) *chat.Agent {

@@ -53,6 +53,20 @@ type Config struct {
 	// FormChallengeBits is the proof of work a new conversation needs (the
 	// widget solves it; see challenge.go); 0 turns the challenge off.
 	FormChallengeBits int
+	// Webhook deliveries (webhookqueue.go): how often every node polls for
+	// due deliveries (default 5 s), how long a claim lasts (default 60 s;
+	// longer than an attempt), the first retry's delay (default 30 s,
+	// doubling up to 1 h, for 24 h) and the attempts in flight per node
+	// (default 16).
+	WebhookPoll      time.Duration
+	WebhookLease     time.Duration
+	WebhookRetryBase time.Duration
+	WebhookWorkers   int
+	// Mail, when set, is the SMTP connection the environment configures
+	// (CHATDESK_SMTP_URL), overriding the admin's; PublicURL is linked
+	// from the emails to admins.
+	Mail      *chat.MailSettings
+	PublicURL string
 }
 
 // Clock tells the time.
@@ -69,6 +83,13 @@ type Deps struct {
 	Bot     BotClient
 	Metrics Metrics
 	Log     *slog.Logger
+	// Integrations stores webhooks and the SMTP settings (default: Store,
+	// when it implements IntegrationStore; without one, no webhooks). The
+	// WebhookSender makes deliveries (none: they are queued, not sent).
+	Integrations  IntegrationStore
+	WebhookSender WebhookSender
+	// Mailer sends email (none: nothing is sent).
+	Mailer Mailer
 }
 
 // EventBus carries encoded events between nodes. The core publishes on it
@@ -120,6 +141,7 @@ type Core struct {
 	Admin         *Admin
 	Blocks        *Blocks
 	Privacy       *Privacy
+	Integrations  *Integrations
 
 	cfg      Config
 	store    Store
@@ -130,6 +152,8 @@ type Core struct {
 	updates  *coalescer
 	janitor  *janitor
 	settings *settingsCache
+	hooks    *webhooks
+	dispatch *dispatcher
 	// grace is how long Stop lets background work finish (stopGrace).
 	grace time.Duration
 }
@@ -146,20 +170,23 @@ func New(d Deps, cfg Config) *Core {
 	fail := failures{log: d.Log, metrics: m}
 	ev := &events{pub: d.Bus, fail: fail}
 
-	convs := newConvCache()
+	convs := newConvCache(tasks.detached)
 	store := cachingStore{Store: d.Store, convs: convs}
 	settings := newSettingsCache(d.Store)
-	replays := newReplayCache()
+	replays := newReplayCache(tasks.detached)
 	touches := newToucher(store, d.Coord, cfg.NodeID+"/touch", d.Log)
 	touches.observe = convs.touch
 	updates := newCoalescer(ev, convReader{store: store, convs: convs}, d.Coord, cfg.UpdateWindow)
 	limits := limits{lim: d.Limiter, log: d.Log}
-	avail := availability{presence: d.Coord, settings: settings}
+	avail := availability{presence: d.Coord, settings: settings, now: now}
+
+	hooks, dispatch := newWebhooks(d, cfg, tasks, fail)
+	mail := newMailer(d, cfg, hooks.storeOrNil(), store, settings, avail, limits, tasks, fail)
 
 	rl := replyLock{locks: d.Coord, store: store, fail: fail}
-	tr := &transcript{store: store, seq: d.Coord, lock: rl, replays: replays, touches: touches, updates: updates, events: ev, now: now, metrics: m, fail: fail}
+	tr := &transcript{store: store, seq: d.Coord, lock: rl, replays: replays, touches: touches, updates: updates, events: ev, hooks: hooks, now: now, metrics: m, fail: fail}
 	locks := convLocks{named: d.Coord, store: store, nodeID: cfg.NodeID, fail: fail}
-	owners := &ownership{lock: rl, store: store, settings: settings, transcript: tr, events: ev, now: now, fail: fail}
+	owners := &ownership{lock: rl, store: store, settings: settings, transcript: tr, events: ev, hooks: hooks, now: now, fail: fail}
 	bot := &botRunner{client: d.Bot, store: store, settings: settings, locks: locks, named: d.Coord, transcript: tr, events: ev, avail: avail, tasks: tasks, now: now, metrics: m, log: d.Log, nodeID: cfg.NodeID, every: cfg.JanitorEvery}
 	route := &router{store: store, locks: locks, owners: owners, replyLocks: d.Coord, named: d.Coord, rotation: d.Coord, avail: avail, settings: settings, transcript: tr, events: ev, bot: bot, now: now, log: d.Log, nodeID: cfg.NodeID}
 
@@ -172,23 +199,28 @@ func New(d Deps, cfg Config) *Core {
 	}
 	formChallenges := &challenges{key: challengeKey, bits: cfg.FormChallengeBits, ttl: challengeTTL, spent: d.Coord, now: now}
 
-	c := &Core{cfg: cfg, store: d.Store, coord: d.Coord, tasks: tasks, events: ev, touches: touches, updates: updates, settings: settings, grace: stopGrace}
+	c := &Core{cfg: cfg, store: d.Store, coord: d.Coord, tasks: tasks, events: ev, touches: touches, updates: updates, settings: settings, hooks: hooks, dispatch: dispatch, grace: stopGrace}
 	c.Auth = &Auth{agents: store, records: d.Store, tokens: d.Tokens, limits: limits, lim: d.Limiter, audit: audit, now: now, fail: fail}
 	c.Presence = &Presence{presence: d.Coord, avail: avail, settings: settings, events: ev, queue: route, bot: bot, tasks: tasks, nodeID: cfg.NodeID, ttl: cfg.PresenceTTL, log: d.Log, fail: fail}
-	c.Messages = &Messages{blocks: blocks, store: store, convs: convReader{store: store, convs: convs}, lock: rl, transcript: tr, typing: d.Coord, unread: d.Coord, touches: touches, events: ev, replays: replayReader{msgs: store, seq: d.Coord, cache: replays, metrics: m}, route: route, bot: bot, limits: limits, tasks: tasks, maxUpload: cfg.MaxUploadBytes, fail: fail, log: d.Log}
-	c.Conversations = &Conversations{blocks: blocks, privacy: privacy, challenges: formChallenges, store: store, convs: convReader{store: store, convs: convs}, settings: settings, tokens: d.Tokens, transcript: tr, owners: owners, lock: rl, locks: locks, replyLocks: d.Coord, route: route, bot: bot, events: ev, limits: limits, now: now, fail: fail, log: d.Log}
+	c.Messages = &Messages{blocks: blocks, store: store, convs: convReader{store: store, convs: convs}, lock: rl, transcript: tr, typing: d.Coord, unread: d.Coord, seqs: d.Coord, touches: touches, events: ev, replays: replayReader{msgs: store, seq: d.Coord, cache: replays, metrics: m}, route: route, bot: bot, limits: limits, tasks: tasks, maxUpload: cfg.MaxUploadBytes, fail: fail, log: d.Log}
+	c.Conversations = &Conversations{blocks: blocks, privacy: privacy, challenges: formChallenges, store: store, convs: convReader{store: store, convs: convs}, settings: settings, tokens: d.Tokens, transcript: tr, owners: owners, lock: rl, locks: locks, replyLocks: d.Coord, route: route, bot: bot, events: ev, hooks: hooks, mail: mail, limits: limits, now: now, fail: fail, log: d.Log, waits: &typicalWait{}}
 	c.Admin = &Admin{store: store, settings: settings, events: ev, route: route, avail: avail, tasks: tasks, cfg: cfg, now: now, fail: fail, audit: audit}
+	c.Integrations = &Integrations{store: hooks.storeOrNil(), hooks: hooks, dispatch: dispatch, mail: mail, now: now, fail: fail}
 	c.Blocks = &Blocks{store: store, cache: blocks, audit: audit, now: now, fail: fail}
 	erase := &eraser{store: store, locks: locks, replyLocks: d.Coord, convs: convs, replays: replays, events: ev, log: d.Log}
 	c.Privacy = &Privacy{store: store, cache: privacy, erase: erase, blocks: blocks, audit: audit, now: now, fail: fail}
 	c.Privacy.retention = &retention{privacy: c.Privacy, named: d.Coord, nodeID: cfg.NodeID, every: retentionEvery}
 	c.janitor = &janitor{presence: d.Coord, announce: c.Presence.announce, avail: avail, route: route, bot: bot, grace: cfg.Grace, every: cfg.JanitorEvery, now: now}
 
-	// The core keeps its own cache right from the event stream: a
-	// conversation written on another node reaches this one as an event.
+	// The core keeps its own state right from the event stream: a
+	// conversation written on another node reaches this one as an event; a
+	// connection re-established (Redis restarted or failed over) may have
+	// lost events, and Redis may have lost lock changes.
+	repair := &lockRepair{store: store, locks: d.Coord, named: d.Coord, convs: locks, tasks: tasks, log: d.Log, nodeID: cfg.NodeID}
 	if d.Bus != nil {
 		d.Bus.Handle(convs.observe)
 		d.Bus.OnResubscribe(convs.forgetAll)
+		d.Bus.OnResubscribe(repair.soon)
 	}
 	return c
 }
@@ -212,6 +244,18 @@ func withDefaults(cfg Config) Config {
 	if cfg.Clock == nil {
 		cfg.Clock = time.Now
 	}
+	if cfg.WebhookPoll <= 0 {
+		cfg.WebhookPoll = 5 * time.Second
+	}
+	if cfg.WebhookLease <= 0 {
+		cfg.WebhookLease = 60 * time.Second
+	}
+	if cfg.WebhookRetryBase <= 0 {
+		cfg.WebhookRetryBase = 30 * time.Second
+	}
+	if cfg.WebhookWorkers <= 0 {
+		cfg.WebhookWorkers = 16
+	}
 	return cfg
 }
 
@@ -229,6 +273,7 @@ func (c *Core) Start() {
 	c.tasks.loop(c.updates.run)
 	c.tasks.loop(c.janitor.run)
 	c.tasks.loop(c.Privacy.retention.run)
+	c.startWebhooks()
 }
 
 // Stop ends the background loops after flushing pending touches and inbox

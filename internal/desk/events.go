@@ -17,8 +17,9 @@ const AgentsTopic = "agents"
 func ConversationTopic(id string) string { return "conv:" + id }
 
 // events publishes the core's events, each encoded once for every receiver,
-// through an outbox: callers queue and return, one goroutine sends what is
-// queued as one pipelined batch, in queue order. A message's event and the
+// through an outbox: callers queue, one goroutine sends what is queued as
+// one pipelined batch, in queue order (a sender waits for its message's
+// batch: its acknowledgement comes after the event is out). A message's event and the
 // inbox update it causes, and the events of every sender released by one
 // group commit, share one Redis round trip; while a batch is in flight the
 // next one gathers, so nothing waits on a timer.
@@ -32,10 +33,17 @@ type events struct {
 	fail failures
 
 	mu      sync.Mutex
-	queue   []chat.Published
+	queue   []queued
 	wake    chan struct{}
 	running bool
 	dropped int
+}
+
+// queued is an event in the outbox; done, when set, is closed once the
+// batch holding it was sent (or failed).
+type queued struct {
+	ev   chat.Published
+	done chan struct{}
 }
 
 // outboxMax bounds the events waiting for Redis (about 10 MB at most).
@@ -44,27 +52,52 @@ const outboxMax = 10000
 // publish queues an event (it is sent synchronously when the outbox is not
 // running: before Start, after Stop).
 func (e *events) publish(ctx context.Context, topic, typ string, data any) {
-	if e.pub == nil {
-		return
+	e.post(ctx, topic, typ, data, false)
+}
+
+// publishSoon queues an event and returns a wait that returns once it was
+// sent: a sender queues its message's event, then what follows from it
+// (the inbox update), and waits, so both share a batch and the sender's
+// acknowledgement still comes after its event was published.
+func (e *events) publishSoon(ctx context.Context, topic, typ string, data any) (wait func()) {
+	done := e.post(ctx, topic, typ, data, true)
+	return func() {
+		if done == nil {
+			return
+		}
+		select {
+		case <-done:
+		case <-ctx.Done():
+		}
 	}
-	ev := chat.Published{Topic: topic, Payload: protocol.Encode(typ, data)}
+}
+
+func (e *events) post(ctx context.Context, topic, typ string, data any, track bool) chan struct{} {
+	if e.pub == nil {
+		return nil
+	}
+	q := queued{ev: chat.Published{Topic: topic, Payload: protocol.Encode(typ, data)}}
 	e.mu.Lock()
 	if !e.running {
 		e.mu.Unlock()
-		e.send(ctx, []chat.Published{ev})
-		return
+		e.send(ctx, []chat.Published{q.ev})
+		return nil
 	}
 	if len(e.queue) >= outboxMax {
 		e.dropped++
 		e.mu.Unlock()
-		return
+		return nil
 	}
-	e.queue = append(e.queue, ev)
+	if track {
+		q.done = make(chan struct{})
+	}
+	e.queue = append(e.queue, q)
 	e.mu.Unlock()
 	select {
 	case e.wake <- struct{}{}:
 	default:
 	}
+	return q.done
 }
 
 // run sends queued events until stop, then what is left.
@@ -104,9 +137,18 @@ func (e *events) flush() {
 		if len(batch) == 0 {
 			return
 		}
+		evs := make([]chat.Published, len(batch))
+		for i, q := range batch {
+			evs[i] = q.ev
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-		e.send(ctx, batch)
+		e.send(ctx, evs)
 		cancel()
+		for _, q := range batch {
+			if q.done != nil {
+				close(q.done)
+			}
+		}
 	}
 }
 

@@ -30,7 +30,7 @@ func (cs *Conversations) Handoff(ctx context.Context, actor Actor, id string) (*
 			return nil, cs.fail.unavailable(err)
 		}
 		c.HandoffAt, changed = &at, true
-		cs.transcript.system(ctx, c, "Khách muốn gặp nhân viên hỗ trợ.")
+		cs.transcript.system(ctx, c, chat.Notice{Code: chat.NoticeHandoff}, "Khách muốn gặp nhân viên hỗ trợ.")
 		cs.events.updated(ctx, c, chat.ChangeHandoff)
 		return c, nil
 	})

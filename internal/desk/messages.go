@@ -23,6 +23,7 @@ type Messages struct {
 	transcript *transcript
 	typing     TypingMarks
 	unread     UnreadCounters
+	seqs       Sequencer
 	touches    *toucher
 	events     *events
 	replays    replayReader
@@ -181,8 +182,25 @@ func (ms *Messages) IsTyping(ctx context.Context, actor Actor, conversationID st
 	return ms.typing.IsTyping(ctx, conversationID, side)
 }
 
-// MarkRead resets the caller's side's unread counter.
-func (ms *Messages) MarkRead(ctx context.Context, actor Actor, conversationID string) error {
+// lastSeq is the last seq handed out in c (Redis), else the last message
+// the conversation document knows of.
+func (ms *Messages) lastSeq(ctx context.Context, c *chat.Conversation) int64 {
+	if seq, ok, err := ms.seqs.CurrentSeq(ctx, c.ID); err == nil && ok {
+		return seq
+	}
+	if c.LastMessage != nil {
+		return c.LastMessage.Seq
+	}
+	return 0
+}
+
+// MarkRead marks what the caller's side has read: it resets that side's
+// unread counter and raises its read receipt up to seq — the visitor's, or
+// the owning agent's (another agent looking at the conversation does not
+// tell the visitor their message was seen). A receipt that moved is
+// published on the conversation's topic: the visitor sees "Đã xem" under
+// their message, the agents following it under theirs.
+func (ms *Messages) MarkRead(ctx context.Context, actor Actor, conversationID string, seq int64) error {
 	if err := canRead(actor, conversationID); err != nil {
 		return err
 	}
@@ -195,12 +213,37 @@ func (ms *Messages) MarkRead(ctx context.Context, actor Actor, conversationID st
 		return ms.fail.redis(err)
 	}
 	// Reading is not activity: no UpdatedAt, so the inbox order is kept.
-	ms.touches.add(chat.ConversationTouch{ID: conversationID, UnreadAgent: &ua, UnreadVisit: &uv})
-	if actor.IsAgent() {
-		if c, err := ms.convs.get(ctx, conversationID); err == nil {
-			c.UnreadAgent, c.UnreadVisit = ua, uv
-			ms.events.publish(ctx, AgentsTopic, protocol.EvtConversationUpdated, protocol.ConversationChanged{Conversation: c, Change: chat.ChangeRead})
+	touch := chat.ConversationTouch{ID: conversationID, UnreadAgent: &ua, UnreadVisit: &uv}
+	c, cerr := ms.convs.get(ctx, conversationID)
+	receipt := false
+	if cerr == nil {
+		var mine *int64 // the receipt this reader may raise
+		switch {
+		case actor.Visitor:
+			mine, touch.VisitorReadSeq = &c.VisitorReadSeq, &seq
+		case actor.IsAgent() && c.AssigneeID == actor.AgentID():
+			mine, touch.AgentReadSeq = &c.AgentReadSeq, &seq
 		}
+		if mine != nil && seq > *mine {
+			seq = min(seq, ms.lastSeq(ctx, c)) // nothing beyond the last message can have been read
+		}
+		if mine != nil && seq > *mine {
+			*mine, receipt = seq, true
+		} else {
+			touch.VisitorReadSeq, touch.AgentReadSeq = nil, nil
+		}
+	}
+	ms.touches.add(touch)
+	if cerr != nil {
+		return nil
+	}
+	c.UnreadAgent, c.UnreadVisit = ua, uv
+	changed := protocol.ConversationChanged{Conversation: c, Change: chat.ChangeRead}
+	if actor.IsAgent() {
+		ms.events.publish(ctx, AgentsTopic, protocol.EvtConversationUpdated, changed)
+	}
+	if receipt {
+		ms.events.publish(ctx, ConversationTopic(conversationID), protocol.EvtConversationUpdated, changed)
 	}
 	return nil
 }

@@ -117,8 +117,9 @@ func (cs *Conversations) Resolve(ctx context.Context, actor Actor, id string) (*
 			return nil, cs.fail.unavailable(err)
 		}
 		c.Status, c.ResolvedAt, c.UpdatedAt = status, &now, now
-		cs.transcript.system(ctx, c, fmt.Sprintf("%s đã kết thúc cuộc trò chuyện.", actor.Agent.Name))
+		cs.transcript.system(ctx, c, chat.Notice{Code: chat.NoticeResolved, Name: actor.Agent.Name}, fmt.Sprintf("%s đã kết thúc cuộc trò chuyện.", actor.Agent.Name))
 		cs.events.updated(ctx, c, string(chat.ChangeResolved))
+		cs.hooks.conversationResolved(ctx, c, actor.Agent)
 		return c, nil
 	})
 }

@@ -17,6 +17,7 @@ type ownership struct {
 	settings   *settingsCache
 	transcript *transcript
 	events     *events
+	hooks      *webhooks
 	now        Clock
 	fail       failures
 }
@@ -42,22 +43,25 @@ func (o *ownership) record(ctx context.Context, c *chat.Conversation, to *chat.A
 		o.fail.metrics.mongoError()
 	}
 	c.Status, c.AssigneeID, c.AssigneeName, c.AssignedAt, c.UpdatedAt = status, to.ID, to.Name, &now, now
-	o.transcript.system(ctx, c, o.notice(ctx, to, change, from))
+	n, text := o.notice(ctx, to, change, from)
+	o.transcript.system(ctx, c, n, text)
 	o.events.updated(ctx, c, string(change))
+	o.hooks.conversationAssigned(ctx, c, to, change, from, o.settings)
 	return c, nil
 }
 
-func (o *ownership) notice(ctx context.Context, to *chat.Agent, change chat.AssignmentChange, from string) string {
+func (o *ownership) notice(ctx context.Context, to *chat.Agent, change chat.AssignmentChange, from string) (chat.Notice, string) {
 	switch change {
 	case chat.ChangeTransferred:
+		n := chat.Notice{Code: chat.NoticeTransferred, Name: to.Name}
 		if from != "" {
-			return fmt.Sprintf("%s đã chuyển cuộc trò chuyện cho %s.", o.settings.agentName(ctx, from), to.Name)
+			return n, fmt.Sprintf("%s đã chuyển cuộc trò chuyện cho %s.", o.settings.agentName(ctx, from), to.Name)
 		}
-		return fmt.Sprintf("Cuộc trò chuyện đã được chuyển cho %s.", to.Name)
+		return n, fmt.Sprintf("Cuộc trò chuyện đã được chuyển cho %s.", to.Name)
 	case chat.ChangeReopened:
-		return fmt.Sprintf("%s đã mở lại cuộc trò chuyện.", to.Name)
+		return chat.Notice{Code: chat.NoticeReopened, Name: to.Name}, fmt.Sprintf("%s đã mở lại cuộc trò chuyện.", to.Name)
 	}
-	return fmt.Sprintf("%s đã tham gia cuộc trò chuyện.", to.Name)
+	return chat.Notice{Code: chat.NoticeJoined, Name: to.Name}, fmt.Sprintf("%s đã tham gia cuộc trò chuyện.", to.Name)
 }
 
 // alreadyAssigned is the error for a claim that another agent won.

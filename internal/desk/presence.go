@@ -108,7 +108,8 @@ func (p *Presence) Agents(ctx context.Context, actor Actor) ([]chat.AgentView, e
 	return out, nil
 }
 
-// SupportOnline reports whether any agent is online, for visitors.
+// SupportOnline reports whether an agent is available to take a chat now
+// (within office hours, online and not away), for visitors.
 func (p *Presence) SupportOnline(ctx context.Context) bool { return p.avail.supportOnline(ctx) }
 
 func (p *Presence) announce(ctx context.Context, agentID, name string) {
@@ -120,9 +121,14 @@ func (p *Presence) announce(ctx context.Context, agentID, name string) {
 	if name == "" {
 		name = p.settings.agentName(ctx, agentID)
 	}
+	available, err := p.avail.agents(ctx)
+	if err != nil {
+		p.log.Warn("presence read failed", "err", err)
+		return
+	}
 	p.events.publish(ctx, AgentsTopic, protocol.EvtAgentPresence, protocol.AgentPresence{
 		AgentID: agentID, Name: name, Online: online[agentID],
-		Status: statusOf(online[agentID], away[agentID]), OnlineCount: len(online),
+		Status: statusOf(online[agentID], away[agentID]), OnlineCount: len(available),
 	})
 }
 

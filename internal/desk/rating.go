@@ -35,8 +35,9 @@ func (cs *Conversations) Rate(ctx context.Context, actor Actor, id string, stars
 			return nil, cs.fail.unavailable(err)
 		}
 		c.Rating = r
-		cs.transcript.system(ctx, c, fmt.Sprintf("Khách đã đánh giá %d sao.", stars))
+		cs.transcript.system(ctx, c, chat.Notice{Code: chat.NoticeRated, Stars: stars}, fmt.Sprintf("Khách đã đánh giá %d sao.", stars))
 		cs.events.updated(ctx, c, chat.ChangeRated)
+		cs.hooks.ratingCreated(ctx, c)
 		return c, nil
 	})
 }

@@ -9,7 +9,7 @@ import (
 func msg(seq int64) *chat.Message { return &chat.Message{ConversationID: "c", Seq: seq} }
 
 func TestReplayRunOnlyAnswersWhatItCovers(t *testing.T) {
-	rc := newReplayCache()
+	rc := newReplayCache(nil)
 	// A query result with a hole is not kept.
 	rc.remember("c", 0, 3, []*chat.Message{msg(1), msg(3)})
 	if _, ok := rc.lookup("c", 0, 3, MaxReplay); ok {

@@ -59,10 +59,8 @@ func (r replayReader) read(ctx context.Context, conversationID string, after int
 		}
 	}
 	key := conversationID + "/" + strconv.FormatInt(after, 10)
-	ms, err := r.cache.flight.do(ctx, key, func() ([]*chat.Message, error) {
+	ms, err := r.cache.flight.do(ctx, key, func(fctx context.Context) ([]*chat.Message, error) {
 		r.cache.queries.Add(1)
-		fctx, cancel := context.WithTimeout(context.Background(), flightTimeout)
-		defer cancel()
 		return r.msgs.MessagesAfter(fctx, conversationID, after, limit)
 	})
 	if err != nil {
@@ -96,7 +94,11 @@ const (
 	replayRunMax   = 100 // longer runs are not kept
 )
 
-func newReplayCache() *replayCache { return &replayCache{entries: map[string]replayEntry{}} }
+func newReplayCache(spawn func(time.Duration, func(context.Context))) *replayCache {
+	rc := &replayCache{entries: map[string]replayEntry{}}
+	rc.flight.spawn = spawn
+	return rc
+}
 
 func (rc *replayCache) lookup(conv string, after, cur int64, limit int) ([]*chat.Message, bool) {
 	rc.mu.Lock()
@@ -129,15 +131,7 @@ func (rc *replayCache) remember(conv string, after, cur int64, ms []*chat.Messag
 		return // a longer run is kept already
 	}
 	if len(rc.entries) >= replayCacheMax {
-		now := time.Now()
-		for k, e := range rc.entries {
-			if now.Sub(e.at) >= replayCacheTTL {
-				delete(rc.entries, k)
-			}
-		}
-		if len(rc.entries) >= replayCacheMax {
-			rc.entries = map[string]replayEntry{}
-		}
+		rc.entries = sweep(rc.entries, time.Now(), replayCacheTTL, replayCacheMax, func(e replayEntry) time.Time { return e.at })
 	}
 	rc.entries[conv] = replayEntry{from: after + 1, to: cur, ms: ms, at: time.Now()}
 }

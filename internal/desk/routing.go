@@ -220,7 +220,7 @@ func (r *router) requeueOne(ctx context.Context, id, agentID, name string) *chat
 		return nil
 	}
 	c.Status, c.AssigneeID, c.AssigneeName, c.AssignedAt, c.UpdatedAt = status, "", "", nil, now
-	r.transcript.system(ctx, c, fmt.Sprintf("%s hiện không trực tuyến. Cuộc trò chuyện đang chờ nhân viên khác.", name))
+	r.transcript.system(ctx, c, chat.Notice{Code: chat.NoticeAgentAway, Name: name}, fmt.Sprintf("%s hiện không trực tuyến. Cuộc trò chuyện đang chờ nhân viên khác.", name))
 	r.events.updated(ctx, c, string(chat.ChangeUnassigned))
 	return c
 }
@@ -247,7 +247,7 @@ func (r *router) reopenForVisitor(ctx context.Context, id string) {
 		return
 	}
 	c.Status, c.AssigneeID, c.AssigneeName, c.ResolvedAt, c.AssignedAt, c.UpdatedAt = status, "", "", nil, nil, now
-	r.transcript.system(ctx, c, "Khách đã nhắn lại, cuộc trò chuyện được mở lại.")
+	r.transcript.system(ctx, c, chat.Notice{Code: chat.NoticeReturned}, "Khách đã nhắn lại, cuộc trò chuyện được mở lại.")
 	r.events.updated(ctx, c, string(chat.ChangeReopened))
 	unlock()
 	if err := r.assign(ctx, c); err != nil {

@@ -2,6 +2,7 @@ package desk
 
 import (
 	"context"
+	"time"
 
 	"github.com/chatdesk/chatdesk/internal/chat"
 )
@@ -46,12 +47,25 @@ func (ad *Admin) SaveSettings(ctx context.Context, actor Actor, set chat.Setting
 	return set, nil
 }
 
-// WidgetConfig is the public part of the settings.
+// WidgetConfig is the public part of the settings: what the widget shows
+// before the form.
 type WidgetConfig struct {
-	Title         string `json:"title"`
-	Greeting      string `json:"greeting"`
-	Color         string `json:"color"`
-	SupportOnline bool   `json:"supportOnline"`
+	Title    string `json:"title"`
+	Greeting string `json:"greeting"`
+	Color    string `json:"color"`
+	// SupportOnline: an agent can take a chat now (within office hours,
+	// online, not away). When false the form becomes "leave a message".
+	SupportOnline bool `json:"supportOnline"`
+	// Open: within office hours (always true without a schedule).
+	Open bool `json:"open"`
+	// NextOpen: when support opens next, while closed (else null).
+	NextOpen    *time.Time `json:"nextOpen"`
+	AwayMessage string     `json:"awayMessage"`
+	ReplyTime   string     `json:"replyTime"`
+	// AutoLanguage: the widget follows the visitor's browser language
+	// (English when it is not Vietnamese); else Vietnamese unless the page
+	// asks (data-lang).
+	AutoLanguage bool `json:"autoLanguage"`
 }
 
 // PublicWidgetConfig returns what the widget shows before the form.
@@ -60,7 +74,12 @@ func (ad *Admin) PublicWidgetConfig(ctx context.Context) (WidgetConfig, error) {
 	if err != nil {
 		return WidgetConfig{}, ad.fail.unavailable(err)
 	}
-	return WidgetConfig{Title: set.WidgetTitle, Greeting: set.WidgetGreeting, Color: set.WidgetColor, SupportOnline: ad.avail.supportOnline(ctx)}, nil
+	h := ad.avail.hours(ctx)
+	return WidgetConfig{
+		Title: set.WidgetTitle, Greeting: set.WidgetGreeting, Color: set.WidgetColor,
+		SupportOnline: ad.avail.supportOnline(ctx), Open: h.OpenAt(ad.now()), NextOpen: ad.avail.nextOpen(ctx),
+		AwayMessage: h.AwayMessage, ReplyTime: h.ReplyTime, AutoLanguage: set.AutoLanguage,
+	}, nil
 }
 
 // OriginAllowed reports whether a browser page at origin may embed the

@@ -22,6 +22,7 @@ type settingsCache struct {
 	form  cached[[]chat.FormField]
 	sets  cached[chat.Settings]
 	bot   cached[chat.BotSettings]
+	hours cached[chat.OfficeHours]
 	agent cached[[]*chat.Agent]
 }
 
@@ -65,13 +66,17 @@ func (c *settingsCache) botSettings(ctx context.Context) (chat.BotSettings, erro
 	return load(ctx, &c.mu, &c.bot, c.store.BotSettings)
 }
 
+func (c *settingsCache) officeHours(ctx context.Context) (chat.OfficeHours, error) {
+	return load(ctx, &c.mu, &c.hours, c.store.OfficeHours)
+}
+
 func (c *settingsCache) agents(ctx context.Context) ([]*chat.Agent, error) {
 	return load(ctx, &c.mu, &c.agent, c.store.Agents)
 }
 
 func (c *settingsCache) invalidate() {
 	c.mu.Lock()
-	c.form.at, c.sets.at, c.agent.at, c.bot.at = time.Time{}, time.Time{}, time.Time{}, time.Time{}
+	c.form.at, c.sets.at, c.agent.at, c.bot.at, c.hours.at = time.Time{}, time.Time{}, time.Time{}, time.Time{}, time.Time{}
 	c.mu.Unlock()
 }
 

@@ -74,6 +74,9 @@ type SettingsStore interface {
 	// BotSettings returns chat.DefaultBotSettings() when none were saved.
 	BotSettings(ctx context.Context) (chat.BotSettings, error)
 	SaveBotSettings(ctx context.Context, b chat.BotSettings) error
+	// OfficeHours returns chat.DefaultOfficeHours() when none were saved.
+	OfficeHours(ctx context.Context) (chat.OfficeHours, error)
+	SaveOfficeHours(ctx context.Context, h chat.OfficeHours) error
 }
 
 // CannedReplyStore keeps canned replies.

@@ -57,6 +57,32 @@ func (t *tasks) goWithin(timeout time.Duration, fn func(ctx context.Context)) {
 	}()
 }
 
+// detached is goWithin for work that callers wait on (a shared read):
+// after Stop it still runs, on a goroutine of its own, so a late caller is
+// answered rather than left waiting.
+func (t *tasks) detached(timeout time.Duration, fn func(ctx context.Context)) {
+	t.mu.Lock()
+	stopped := t.stopped
+	if !stopped {
+		t.work.Add(1)
+	}
+	t.mu.Unlock()
+	if stopped {
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), timeout)
+			defer cancel()
+			fn(ctx)
+		}()
+		return
+	}
+	go func() {
+		defer t.work.Done()
+		ctx, cancel := context.WithTimeout(t.ctx, timeout)
+		defer cancel()
+		fn(ctx)
+	}()
+}
+
 // stop ends the loops (they flush what is pending), gives background work
 // up to grace to finish, then cancels it and waits for it.
 func (t *tasks) stop(grace time.Duration) {
@@ -78,4 +104,20 @@ func (t *tasks) stop(grace time.Duration) {
 		<-done
 	}
 	t.cancel()
+}
+
+// flushEvery is the loop of a write-behind buffer: flush(false) every
+// period, and flush(true) — everything left — once stop closes.
+func flushEvery(period time.Duration, stop <-chan struct{}, flush func(final bool)) {
+	tick := time.NewTicker(period)
+	defer tick.Stop()
+	for {
+		select {
+		case <-tick.C:
+			flush(false)
+		case <-stop:
+			flush(true)
+			return
+		}
+	}
 }

@@ -64,19 +64,7 @@ func (t *toucher) add(u chat.ConversationTouch) {
 	t.pending[u.ID] = u
 }
 
-func (t *toucher) run(stop <-chan struct{}) {
-	tick := time.NewTicker(touchEvery)
-	defer tick.Stop()
-	for {
-		select {
-		case <-tick.C:
-			t.flush(false)
-		case <-stop:
-			t.flush(true)
-			return
-		}
-	}
-}
+func (t *toucher) run(stop <-chan struct{}) { flushEvery(touchEvery, stop, t.flush) }
 
 // flush writes the pending touches that are due (all of them when all is
 // set: the node is stopping).
@@ -211,7 +199,16 @@ func mergeTouch(newer, older chat.ConversationTouch) chat.ConversationTouch {
 		newer.UpdatedAt = older.UpdatedAt
 	}
 	newer.FirstResponseAt = earliest(newer.FirstResponseAt, older.FirstResponseAt)
+	newer.AgentReadSeq = highest(newer.AgentReadSeq, older.AgentReadSeq)
+	newer.VisitorReadSeq = highest(newer.VisitorReadSeq, older.VisitorReadSeq)
 	return newer
+}
+
+func highest(a, b *int64) *int64 {
+	if a == nil || (b != nil && *b > *a) {
+		return b
+	}
+	return a
 }
 
 func earliest(a, b *time.Time) *time.Time {

@@ -25,6 +25,7 @@ type transcript struct {
 	touches *toucher
 	updates *coalescer
 	events  *events
+	hooks   *webhooks
 	now     Clock
 	metrics metricsOrNil
 	fail    failures
@@ -40,7 +41,12 @@ var errResent = errors.New("resent")
 // group-committed insert; a failed insert gives the reservation back. It
 // returns errResent with the stored message for a known clientId.
 func (t *transcript) append(ctx context.Context, c *chat.Conversation, sender Actor, clientID, text string, att *chat.Attachment) (*chat.Message, error) {
-	m := newMessage(c, sender, clientID, text, att)
+	return t.write(ctx, c, sender, newMessage(c, sender, clientID, text, att))
+}
+
+// write is append for a message already built.
+func (t *transcript) write(ctx context.Context, c *chat.Conversation, sender Actor, m *chat.Message) (*chat.Message, error) {
+	clientID := m.ClientID
 	r := chat.Reservation{ConversationID: c.ID, ClientID: clientID, AgentID: sender.AgentID(), Unread: unreadSide(m.SenderType)}
 	for attempt := 0; attempt < 4; attempt++ {
 		res, err := t.reserve(ctx, c, r)
@@ -163,7 +169,10 @@ func newMessage(c *chat.Conversation, sender Actor, clientID, text string, att *
 
 // afterStore publishes a stored message and records the activity.
 func (t *transcript) afterStore(ctx context.Context, c *chat.Conversation, m *chat.Message, res chat.Reserved) {
-	t.events.publish(ctx, ConversationTopic(c.ID), protocol.EvtMessageCreated, protocol.MessageCreated{Message: m})
+	published := t.events.publishSoon(ctx, ConversationTopic(c.ID), protocol.EvtMessageCreated, protocol.MessageCreated{Message: m})
+	defer published() // after the inbox update below joined the batch
+	// The webhook deliveries' insert runs while the event is published.
+	defer t.hooks.messageCreated(ctx, c, m)()
 	touch := chat.ConversationTouch{ID: c.ID, UpdatedAt: m.CreatedAt}
 	if m.SenderType != chat.SenderSystem {
 		// The inbox previews what people wrote, not "An đã tham gia...".
@@ -206,10 +215,14 @@ func unreadSide(sender chat.SenderType) string {
 	return ""
 }
 
-// system stores a notice in the transcript; failures are logged, the state
-// change it describes has happened regardless.
-func (t *transcript) system(ctx context.Context, c *chat.Conversation, text string) {
-	if _, err := t.append(ctx, c, Actor{}, "sys-"+chat.NewID(), text, nil); err != nil && !errors.Is(err, errResent) {
+// system stores a notice in the transcript: text for agents, n for the
+// visitor's widget, which words it in the visitor's voice and language.
+// Failures are logged, the state change it describes has happened
+// regardless.
+func (t *transcript) system(ctx context.Context, c *chat.Conversation, n chat.Notice, text string) {
+	m := newMessage(c, Actor{}, "sys-"+chat.NewID(), text, nil)
+	m.Notice = &n
+	if _, err := t.write(ctx, c, Actor{}, m); err != nil && !errors.Is(err, errResent) {
 		t.fail.log.Warn("system message not stored", "conversation", c.ID, "err", err)
 	}
 }

@@ -18,7 +18,14 @@ func (s *Server) getConversation(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"conversation": conv, "supportOnline": s.svc.Presence.SupportOnline(c.Request.Context())})
+	out := gin.H{"conversation": conv, "supportOnline": s.svc.Presence.SupportOnline(c.Request.Context())}
+	if conv.Status == chat.StatusWaiting {
+		// where it stands in the queue: the REST fallback's queue.position
+		if q, err := s.svc.Conversations.QueuePosition(c.Request.Context(), actor(c), conv.ID); err == nil && q != nil {
+			out["queue"] = q
+		}
+	}
+	c.JSON(http.StatusOK, out)
 }
 
 func (s *Server) listMessages(c *gin.Context) {
@@ -102,7 +109,7 @@ func (s *Server) markRead(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if err := s.svc.Messages.MarkRead(c.Request.Context(), actor(c), c.Param("id")); err != nil {
+	if err := s.svc.Messages.MarkRead(c.Request.Context(), actor(c), c.Param("id"), body.Seq); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -208,18 +215,6 @@ func invalidQuery(field, msg string) error {
 	return &chat.Error{Code: chat.EINVALID, Message: "Tham số không hợp lệ.", Fields: map[string]string{field: msg}}
 }
 
-func (s *Server) claim(c *gin.Context) {
-	s.conversationAction(c, s.svc.Conversations.Claim)
-}
-
-func (s *Server) resolve(c *gin.Context) {
-	s.conversationAction(c, s.svc.Conversations.Resolve)
-}
-
-func (s *Server) reopen(c *gin.Context) {
-	s.conversationAction(c, s.svc.Conversations.Reopen)
-}
-
 type transferBody struct {
 	AgentID string `json:"agentId"`
 }
@@ -238,11 +233,15 @@ func (s *Server) transfer(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"conversation": conv})
 }
 
-func (s *Server) conversationAction(c *gin.Context, do func(ctx ctxT, a desk.Actor, id string) (*chat.Conversation, error)) {
-	conv, err := do(c.Request.Context(), actor(c), c.Param("id"))
-	if err != nil {
-		s.fail(c, err)
-		return
+// conversationAction is the handler of an agent's bodiless action on a
+// conversation (claim, resolve, reopen).
+func (s *Server) conversationAction(do func(ctx ctxT, a desk.Actor, id string) (*chat.Conversation, error)) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		conv, err := do(c.Request.Context(), actor(c), c.Param("id"))
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, gin.H{"conversation": conv})
 	}
-	c.JSON(http.StatusOK, gin.H{"conversation": conv})
 }

@@ -21,6 +21,7 @@ import (
 func (s *Server) static(r *gin.Engine) {
 	r.GET("/widget.js", s.widgetJS)
 	r.HEAD("/widget.js", s.widgetJS)
+	r.GET("/widget.en.json", s.widgetStrings)
 	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/dashboard/") })
 	r.GET("/dashboard", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/dashboard/") })
 	r.GET("/dashboard/*path", s.dashboard)
@@ -49,6 +50,21 @@ func (s *Server) widgetJS(c *gin.Context) {
 		}
 	}
 	c.File(s.cfg.WidgetFile)
+}
+
+// widgetStrings serves the widget's English strings, which the build writes
+// beside widget.js (widget.en.json) and only an English widget downloads:
+// public text, readable from every embedding site.
+func (s *Server) widgetStrings(c *gin.Context) {
+	file := filepath.Join(filepath.Dir(s.cfg.WidgetFile), "widget.en.json")
+	if _, err := os.Stat(file); err != nil {
+		c.Status(http.StatusNotFound)
+		return
+	}
+	c.Header("Access-Control-Allow-Origin", "*")
+	c.Header("Cache-Control", "public, max-age=300")
+	c.Header("Content-Type", "application/json; charset=utf-8")
+	c.File(file)
 }
 
 // gzipCache keeps the compressed widget (≈ 28 KB instead of ≈ 82 KB) for

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"github.com/chatdesk/chatdesk/internal/desk"
 	"io"
 	"log/slog"
 	"net/http"
@@ -15,7 +16,9 @@ import (
 // that serve files and pages.
 func staticServer(t *testing.T, dashboard, publicURL string) http.Handler {
 	t.Helper()
-	r, err := New(nil, Config{DashboardDir: dashboard, PublicURL: publicURL, WidgetFile: filepath.Join(dashboard, "none.js")},
+	// The static files need no service: a core with no services serves
+	// them (an API route would fail, none is called here).
+	r, err := New(&desk.Core{}, Config{DashboardDir: dashboard, PublicURL: publicURL, WidgetFile: filepath.Join(dashboard, "none.js")},
 		slog.New(slog.NewTextHandler(io.Discard, nil)), Extra{})
 	if err != nil {
 		t.Fatal(err)

@@ -56,81 +56,56 @@ type cannedBody struct {
 	Text     string `json:"text"`
 }
 
-func (s *Server) listCanned(c *gin.Context) {
-	s.cannedItems(c, s.svc.Admin.CannedReplies)
-}
+// The canned-reply routes of agents (their own replies) and of admins (the
+// shared ones) differ only in the service method: one handler each.
 
-func (s *Server) adminListCanned(c *gin.Context) {
-	s.cannedItems(c, s.svc.Admin.AdminCannedReplies)
-}
-
-func (s *Server) createCanned(c *gin.Context) {
-	s.cannedCreate(c, s.svc.Admin.CreateCannedReply)
-}
-
-func (s *Server) adminCreateCanned(c *gin.Context) {
-	s.cannedCreate(c, s.svc.Admin.AdminCreateCannedReply)
-}
-
-func (s *Server) updateCanned(c *gin.Context) {
-	s.cannedUpdate(c, s.svc.Admin.UpdateCannedReply)
-}
-
-func (s *Server) adminUpdateCanned(c *gin.Context) {
-	s.cannedUpdate(c, s.svc.Admin.AdminUpdateCannedReply)
-}
-
-func (s *Server) deleteCanned(c *gin.Context) {
-	s.cannedDelete(c, s.svc.Admin.DeleteCannedReply)
-}
-
-func (s *Server) adminDeleteCanned(c *gin.Context) {
-	s.cannedDelete(c, s.svc.Admin.AdminDeleteCannedReply)
-}
-
-func (s *Server) cannedItems(c *gin.Context, list func(ctxT, desk.Actor) ([]*chat.CannedReply, error)) {
-	items, err := list(c.Request.Context(), actor(c))
-	if err != nil {
-		s.fail(c, err)
-		return
+func (s *Server) cannedItems(list func(ctxT, desk.Actor) ([]*chat.CannedReply, error)) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		items, err := list(c.Request.Context(), actor(c))
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, gin.H{"items": items})
 	}
-	c.JSON(http.StatusOK, gin.H{"items": items})
 }
 
-func (s *Server) cannedCreate(c *gin.Context, create func(ctxT, desk.Actor, desk.CannedInput) (*chat.CannedReply, error)) {
-	var body cannedBody
-	if err := bind(c, &body); err != nil {
-		s.fail(c, err)
-		return
-	}
-	r, err := create(c.Request.Context(), actor(c), desk.CannedInput(body))
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, gin.H{"cannedReply": r})
+func (s *Server) cannedCreate(create func(ctxT, desk.Actor, desk.CannedInput) (*chat.CannedReply, error)) gin.HandlerFunc {
+	return s.cannedWrite(http.StatusCreated, func(c *gin.Context, in desk.CannedInput) (*chat.CannedReply, error) {
+		return create(c.Request.Context(), actor(c), in)
+	})
 }
 
-func (s *Server) cannedUpdate(c *gin.Context, update func(ctxT, desk.Actor, string, desk.CannedInput) (*chat.CannedReply, error)) {
-	var body cannedBody
-	if err := bind(c, &body); err != nil {
-		s.fail(c, err)
-		return
-	}
-	r, err := update(c.Request.Context(), actor(c), c.Param("id"), desk.CannedInput(body))
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"cannedReply": r})
+func (s *Server) cannedUpdate(update func(ctxT, desk.Actor, string, desk.CannedInput) (*chat.CannedReply, error)) gin.HandlerFunc {
+	return s.cannedWrite(http.StatusOK, func(c *gin.Context, in desk.CannedInput) (*chat.CannedReply, error) {
+		return update(c.Request.Context(), actor(c), c.Param("id"), in)
+	})
 }
 
-func (s *Server) cannedDelete(c *gin.Context, del func(ctxT, desk.Actor, string) error) {
-	if err := del(c.Request.Context(), actor(c), c.Param("id")); err != nil {
-		s.fail(c, err)
-		return
+func (s *Server) cannedWrite(status int, write func(*gin.Context, desk.CannedInput) (*chat.CannedReply, error)) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		var body cannedBody
+		if err := bind(c, &body); err != nil {
+			s.fail(c, err)
+			return
+		}
+		r, err := write(c, desk.CannedInput(body))
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		c.JSON(status, gin.H{"cannedReply": r})
 	}
-	c.Status(http.StatusNoContent)
+}
+
+func (s *Server) cannedDelete(del func(ctxT, desk.Actor, string) error) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if err := del(c.Request.Context(), actor(c), c.Param("id")); err != nil {
+			s.fail(c, err)
+			return
+		}
+		c.Status(http.StatusNoContent)
+	}
 }
 
 func (s *Server) adminStats(c *gin.Context) {

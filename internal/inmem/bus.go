@@ -135,24 +135,29 @@ func (b *Bus) live() bool { return !b.disconnected && !b.brokerDown && !b.closed
 // is delivered. While disconnected it returns ErrDisconnected and the topic
 // becomes live on reconnection.
 func (b *Bus) Subscribe(ctx context.Context, topic string) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.closed {
-		return ErrClosed
-	}
-	b.topics[topic] = true
-	if !b.live() {
-		return ErrDisconnected
-	}
-	return nil
+	return b.subscriptions(ctx, func() error {
+		b.topics[topic] = true
+		if !b.live() {
+			return ErrDisconnected
+		}
+		return nil
+	})
 }
 
 // Unsubscribe stops delivery of topics (events already queued for the bus
 // are still delivered, as from a Redis connection's buffer).
 func (b *Bus) Unsubscribe(ctx context.Context, topics ...string) error {
+	return b.subscriptions(ctx, func() error {
+		for _, t := range topics {
+			delete(b.topics, t)
+		}
+		return nil
+	})
+}
+
+// subscriptions runs f, a change of the subscribed topics, holding b.mu;
+// an ended ctx or a closed bus fails first.
+func (b *Bus) subscriptions(ctx context.Context, f func() error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -161,10 +166,7 @@ func (b *Bus) Unsubscribe(ctx context.Context, topics ...string) error {
 	if b.closed {
 		return ErrClosed
 	}
-	for _, t := range topics {
-		delete(b.topics, t)
-	}
-	return nil
+	return f()
 }
 
 // Handle registers a handler for every event of the subscribed topics.

@@ -83,6 +83,10 @@ func cloneMessage(m *chat.Message) *chat.Message {
 		a := *m.Attachment
 		out.Attachment = &a
 	}
+	if m.Notice != nil {
+		n := *m.Notice
+		out.Notice = &n
+	}
 	out.CreatedAt = ms(m.CreatedAt)
 	return &out
 }
@@ -111,6 +115,14 @@ func cloneFormField(f chat.FormField) chat.FormField {
 func cloneSettings(s chat.Settings) chat.Settings {
 	s.AllowedOrigins = copyStrings(s.AllowedOrigins)
 	return s
+}
+
+// cloneOfficeHours copies the week and the holidays; nil lists read back
+// as empty ones, as through BSON in internal/mongo.
+func cloneOfficeHours(h chat.OfficeHours) chat.OfficeHours {
+	h.Week = append([]chat.DayHours{}, h.Week...)
+	h.Holidays = copyStrings(h.Holidays)
+	return h
 }
 
 // cloneBotSettings drops APIKeySet, which is derived for clients and not

@@ -27,56 +27,31 @@ var errDuplicateID = errors.New("inmem: duplicate id")
 // CreateConversation stores c, giving it an id when it has none and the
 // default priority when it has none (on c itself, as internal/mongo does).
 func (s *Store) CreateConversation(ctx context.Context, c *chat.Conversation) error {
-	if err := s.check(ctx); err != nil {
-		return err
-	}
-	if c.ID == "" {
-		c.ID = newID()
-	}
-	c.Priority = c.Priority.OrDefault()
-	if c.Tags == nil {
-		c.Tags = []string{}
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.conversations[c.ID]; ok {
-		return errDuplicateID
-	}
-	s.conversations[c.ID] = &storedConversation{
-		c:           cloneConversation(c),
-		searchName:  chat.Fold(c.Visitor.Name),
-		phoneSearch: phoneSearchable(c.Visitor.Phone),
-	}
-	return nil
+	return s.write(ctx, func() error {
+		if c.ID == "" {
+			c.ID = newID()
+		}
+		c.Priority = c.Priority.OrDefault()
+		if c.Tags == nil {
+			c.Tags = []string{}
+		}
+		if _, ok := s.conversations[c.ID]; ok {
+			return errDuplicateID
+		}
+		s.conversations[c.ID] = &storedConversation{
+			c:           cloneConversation(c),
+			searchName:  chat.Fold(c.Visitor.Name),
+			phoneSearch: chat.PhoneSearchKey(c.Visitor.Phone),
+		}
+		return nil
+	})
 }
 
-// phoneSearchable is internal/mongo's stored phone key: the national number
-// without its leading 0, or only the digits of a phone that does not
-// normalise.
-func phoneSearchable(phone string) string {
-	if n, ok := chat.NormalizePhone(phone); ok {
-		return chat.PhoneSearchable(n)
-	}
-	return strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' {
-			return r
-		}
-		return -1
-	}, phone)
-}
+func (sc *storedConversation) clone() *chat.Conversation { return cloneConversation(sc.c) }
 
 // Conversation returns chat.ErrNotFound when id is unknown.
 func (s *Store) Conversation(ctx context.Context, id string) (*chat.Conversation, error) {
-	if err := s.check(ctx); err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	sc, ok := s.conversations[id]
-	if !ok {
-		return nil, chat.ErrNotFound
-	}
-	return cloneConversation(sc.c), nil
+	return read(ctx, s, func() (*chat.Conversation, error) { return lookup(s.conversations, id, (*storedConversation).clone) })
 }
 
 // timeOrNil turns the "zero time clears it" convention into a nil pointer.
@@ -91,9 +66,6 @@ func timeOrNil(t time.Time) *time.Time {
 // zero. An update setting nothing succeeds whether or not id exists, as the
 // MongoDB adapter sends no command for it.
 func (s *Store) UpdateConversation(ctx context.Context, id string, u chat.ConversationUpdate) error {
-	if err := s.check(ctx); err != nil {
-		return err
-	}
 	var set []func(c *chat.Conversation)
 	if !u.UpdatedAt.IsZero() {
 		set = append(set, func(c *chat.Conversation) { c.UpdatedAt = ms(u.UpdatedAt) })
@@ -128,30 +100,33 @@ func (s *Store) UpdateConversation(ctx context.Context, id string, u chat.Conver
 	if u.Rating != nil {
 		set = append(set, func(c *chat.Conversation) { c.Rating = cloneRating(u.Rating) })
 	}
-	if len(set) == 0 {
+	return s.write(ctx, func() error {
+		if len(set) == 0 {
+			return nil
+		}
+		sc, ok := s.conversations[id]
+		if !ok {
+			return chat.ErrNotFound
+		}
+		for _, f := range set {
+			f(sc.c)
+		}
 		return nil
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sc, ok := s.conversations[id]
-	if !ok {
-		return chat.ErrNotFound
-	}
-	for _, f := range set {
-		f(sc.c)
-	}
-	return nil
+	})
 }
 
 // TouchConversations writes coalesced activity, last writer wins (the
 // preview is not compared with the stored one, as in internal/mongo);
 // unknown ids are ignored.
 func (s *Store) TouchConversations(ctx context.Context, touches []chat.ConversationTouch) error {
-	if err := s.check(ctx); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	return s.write(ctx, func() error {
+		s.touch(touches)
+		return nil
+	})
+}
+
+// touch writes touches. s.mu must be held.
+func (s *Store) touch(touches []chat.ConversationTouch) {
 	for _, t := range touches {
 		sc, ok := s.conversations[t.ID]
 		if !ok {
@@ -173,14 +148,14 @@ func (s *Store) TouchConversations(ctx context.Context, touches []chat.Conversat
 		if t.FirstResponseAt != nil {
 			c.FirstResponseAt = msPtr(t.FirstResponseAt)
 		}
+		if t.AgentReadSeq != nil {
+			c.AgentReadSeq = *t.AgentReadSeq
+		}
+		if t.VisitorReadSeq != nil {
+			c.VisitorReadSeq = *t.VisitorReadSeq
+		}
 	}
-	return nil
 }
-
-// defaultPageSize is the page size when the filter asks for none.
-const defaultPageSize = 20
-
-var errBadOrder = &chat.Error{Code: chat.EINVALID, Message: "Thứ tự sắp xếp không hợp lệ."}
 
 // FindConversations pages through conversations matching f: newest first by
 // creation or by activity, ties broken by id, both descending; the priority
@@ -189,26 +164,19 @@ func (s *Store) FindConversations(ctx context.Context, f chat.ConversationFilter
 	if err := s.check(ctx); err != nil {
 		return nil, "", err
 	}
-	key := sortKey(order)
-	if key == nil {
-		return nil, "", errBadOrder
+	switch order {
+	case chat.SortCreatedDesc, chat.SortUpdatedDesc, chat.SortPriority:
+	default:
+		return nil, "", chat.ErrBadOrder
 	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = defaultPageSize
-	}
-	limit = min(limit, chat.MaxPageSize)
 	match, ok := conversationFilter(f)
 	if !ok {
 		return []*chat.Conversation{}, "", nil
 	}
 	if f.Cursor != "" {
-		cur, err := decodeCursor(f.Cursor, order)
+		cur, err := chat.DecodeCursor(f.Cursor, order)
 		if err != nil {
 			return nil, "", err
-		}
-		if order != chat.SortPriority {
-			cur.Rank = 0 // only the priority order reads the rank
 		}
 		inner := match
 		match = func(sc *storedConversation) bool {
@@ -216,40 +184,16 @@ func (s *Store) FindConversations(ctx context.Context, f chat.ConversationFilter
 		}
 	}
 	list := s.selectConversations(match, func(a, b *chat.Conversation) int {
-		return comparePosition(order, b, position(order, a))
+		return comparePosition(order, b, chat.CursorOf(order, a))
 	})
-	if len(list) <= limit {
-		return list, "", nil
-	}
-	list = list[:limit]
-	last := list[limit-1]
-	return list, encodeCursor(order, last.Priority.Rank(), key(last), last.ID), nil
-}
-
-// sortKey returns the time an order sorts by, or nil for an unknown order.
-func sortKey(order chat.SortOrder) func(c *chat.Conversation) time.Time {
-	switch order {
-	case chat.SortCreatedDesc:
-		return func(c *chat.Conversation) time.Time { return c.CreatedAt }
-	case chat.SortUpdatedDesc, chat.SortPriority:
-		return func(c *chat.Conversation) time.Time { return c.UpdatedAt }
-	}
-	return nil
-}
-
-// position is where c stands in order, as a cursor records it.
-func position(order chat.SortOrder, c *chat.Conversation) pageCursor {
-	rank := 0
-	if order == chat.SortPriority {
-		rank = c.Priority.Rank()
-	}
-	return pageCursor{Order: order, Rank: rank, At: sortKey(order)(c).UnixMilli(), ID: c.ID}
+	page, next := chat.CutPage(list, f.PageSize(), order)
+	return page, next, nil
 }
 
 // comparePosition compares c with a position in ascending (rank, time,
 // id); pages run in descending order, so "after the cursor" is < 0.
-func comparePosition(order chat.SortOrder, c *chat.Conversation, p pageCursor) int {
-	at := position(order, c)
+func comparePosition(order chat.SortOrder, c *chat.Conversation, p chat.PageCursor) int {
+	at := chat.CursorOf(order, c)
 	return cmp.Or(cmp.Compare(at.Rank, p.Rank), cmp.Compare(at.At, p.At), strings.Compare(at.ID, p.ID))
 }
 

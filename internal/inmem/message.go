@@ -25,14 +25,14 @@ var errDuplicateMessageID = errors.New("inmem: duplicate message id")
 // even when its seq is taken too (a resend that reused its seq); otherwise
 // a taken seq gets chat.ErrDuplicateSeq.
 func (s *Store) InsertMessage(ctx context.Context, m *chat.Message) error {
-	if err := s.check(ctx); err != nil {
-		return err
-	}
+	return s.write(ctx, func() error { return s.insertMessage(m) })
+}
+
+// insertMessage is InsertMessage holding s.mu.
+func (s *Store) insertMessage(m *chat.Message) error {
 	if m.ID == "" {
 		m.ID = newID()
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	cm := s.messages[m.ConversationID]
 	if cm == nil {
 		cm = &conversationMessages{byClient: map[string]*chat.Message{}}
@@ -70,17 +70,12 @@ func (cm *conversationMessages) find(seq int64) (int, bool) {
 
 // MessageByClientID returns chat.ErrNotFound when no such message is stored.
 func (s *Store) MessageByClientID(ctx context.Context, conversationID, clientID string) (*chat.Message, error) {
-	if err := s.check(ctx); err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	if cm := s.messages[conversationID]; cm != nil {
-		if m, ok := cm.byClient[clientID]; ok {
-			return cloneMessage(m), nil
+	return read(ctx, s, func() (*chat.Message, error) {
+		if cm := s.messages[conversationID]; cm != nil {
+			return lookup(cm.byClient, clientID, cloneMessage)
 		}
-	}
-	return nil, chat.ErrNotFound
+		return nil, chat.ErrNotFound
+	})
 }
 
 // maxReplay bounds one MessagesAfter page, as in internal/mongo.
@@ -89,39 +84,33 @@ const maxReplay = 500
 // MessagesAfter returns up to limit messages with seq > after, by seq; a
 // limit <= 0 or above 500 means 500.
 func (s *Store) MessagesAfter(ctx context.Context, conversationID string, after int64, limit int) ([]*chat.Message, error) {
-	if err := s.check(ctx); err != nil {
-		return nil, err
-	}
 	if limit <= 0 || limit > maxReplay {
 		limit = maxReplay
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	out := []*chat.Message{}
-	cm := s.messages[conversationID]
-	if cm == nil {
+	return read(ctx, s, func() ([]*chat.Message, error) {
+		out := []*chat.Message{}
+		cm := s.messages[conversationID]
+		if cm == nil {
+			return out, nil
+		}
+		i, found := cm.find(after)
+		if found {
+			i++
+		}
+		for _, m := range cm.bySeq[i:min(i+limit, len(cm.bySeq))] {
+			out = append(out, cloneMessage(m))
+		}
 		return out, nil
-	}
-	i, found := cm.find(after)
-	if found {
-		i++
-	}
-	for _, m := range cm.bySeq[i:min(i+limit, len(cm.bySeq))] {
-		out = append(out, cloneMessage(m))
-	}
-	return out, nil
+	})
 }
 
 // MaxSeq returns the highest stored seq of a conversation, 0 when none.
 func (s *Store) MaxSeq(ctx context.Context, conversationID string) (int64, error) {
-	if err := s.check(ctx); err != nil {
-		return 0, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	cm := s.messages[conversationID]
-	if cm == nil || len(cm.bySeq) == 0 {
-		return 0, nil
-	}
-	return cm.bySeq[len(cm.bySeq)-1].Seq, nil
+	return read(ctx, s, func() (int64, error) {
+		cm := s.messages[conversationID]
+		if cm == nil || len(cm.bySeq) == 0 {
+			return 0, nil
+		}
+		return cm.bySeq[len(cm.bySeq)-1].Seq, nil
+	})
 }

@@ -9,50 +9,45 @@ import (
 // Settings returns the saved settings, or chat.DefaultSettings() when none
 // were saved.
 func (s *Store) Settings(ctx context.Context) (chat.Settings, error) {
-	if err := s.check(ctx); err != nil {
-		return chat.Settings{}, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	if s.settings == nil {
-		return chat.DefaultSettings(), nil
-	}
-	return cloneSettings(*s.settings), nil
+	return read(ctx, s, func() (chat.Settings, error) { return savedOr(s.settings, chat.DefaultSettings(), cloneSettings), nil })
 }
 
 // SaveSettings replaces the settings.
 func (s *Store) SaveSettings(ctx context.Context, v chat.Settings) error {
-	if err := s.check(ctx); err != nil {
-		return err
-	}
 	v = cloneSettings(v)
-	s.mu.Lock()
-	s.settings = &v
-	s.mu.Unlock()
-	return nil
+	return s.write(ctx, func() error { s.settings = &v; return nil })
 }
 
 // BotSettings returns the saved bot settings, or chat.DefaultBotSettings().
 func (s *Store) BotSettings(ctx context.Context) (chat.BotSettings, error) {
-	if err := s.check(ctx); err != nil {
-		return chat.BotSettings{}, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	if s.bot == nil {
-		return chat.DefaultBotSettings(), nil
-	}
-	return cloneBotSettings(*s.bot), nil
+	return read(ctx, s, func() (chat.BotSettings, error) {
+		return savedOr(s.bot, chat.DefaultBotSettings(), cloneBotSettings), nil
+	})
 }
 
 // SaveBotSettings replaces the bot settings (APIKeySet is derived, not kept).
 func (s *Store) SaveBotSettings(ctx context.Context, b chat.BotSettings) error {
-	if err := s.check(ctx); err != nil {
-		return err
-	}
 	b = cloneBotSettings(b)
-	s.mu.Lock()
-	s.bot = &b
-	s.mu.Unlock()
-	return nil
+	return s.write(ctx, func() error { s.bot = &b; return nil })
+}
+
+// savedOr returns a copy of what was saved, def when nothing was.
+func savedOr[T any](saved *T, def T, clone func(T) T) T {
+	if saved == nil {
+		return def
+	}
+	return clone(*saved)
+}
+
+// OfficeHours returns the saved office hours, or chat.DefaultOfficeHours().
+func (s *Store) OfficeHours(ctx context.Context) (chat.OfficeHours, error) {
+	return read(ctx, s, func() (chat.OfficeHours, error) {
+		return savedOr(s.hours, chat.DefaultOfficeHours(), cloneOfficeHours), nil
+	})
+}
+
+// SaveOfficeHours replaces the office hours.
+func (s *Store) SaveOfficeHours(ctx context.Context, h chat.OfficeHours) error {
+	h = cloneOfficeHours(h)
+	return s.write(ctx, func() error { s.hours = &h; return nil })
 }

@@ -34,16 +34,13 @@ func (s *Store) ConversationsCreatedBetween(ctx context.Context, from, to time.T
 
 // CountWaiting counts the conversations in the queue now.
 func (s *Store) CountWaiting(ctx context.Context) (int, error) {
-	if err := s.check(ctx); err != nil {
-		return 0, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	n := 0
-	for _, sc := range s.conversations {
-		if sc.c.Status == chat.StatusWaiting {
-			n++
+	return read(ctx, s, func() (int, error) {
+		n := 0
+		for _, sc := range s.conversations {
+			if sc.c.Status == chat.StatusWaiting {
+				n++
+			}
 		}
-	}
-	return n, nil
+		return n, nil
+	})
 }

@@ -25,6 +25,7 @@ type Store struct {
 	formFields    map[string]chat.FormField
 	settings      *chat.Settings
 	bot           *chat.BotSettings
+	hours         *chat.OfficeHours
 	canned        map[string]*chat.CannedReply
 	files         map[string]*storedFile
 	comp          complianceData // audit, blocks, privacy, login records (compliance.go)

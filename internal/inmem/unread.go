@@ -62,3 +62,19 @@ func (c *Coordinator) Unread(ctx context.Context, conversationID string) (agent,
 	}
 	return 0, 0, nil
 }
+
+// UnreadMany reads the counters of many conversations.
+func (c *Coordinator) UnreadMany(ctx context.Context, conversationIDs []string) ([][2]int64, error) {
+	st, now, unlock, err := c.lock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	out := make([][2]int64, len(conversationIDs))
+	for i, id := range conversationIDs {
+		if u := st.liveUnread(id, now); u != nil {
+			out[i] = [2]int64{u.sides["agent"], u.sides["visitor"]}
+		}
+	}
+	return out, nil
+}

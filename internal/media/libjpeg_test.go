@@ -19,11 +19,7 @@ import (
 // separate DC scans): whatever image/jpeg reads, the 1/8 decoder reads too
 // (CMYK excepted: left to image/jpeg), and agrees with the block averages.
 func TestJPEGDCOnLibjpegFiles(t *testing.T) {
-	root, err := exec.Command("go", "env", "GOROOT").Output()
-	if err != nil {
-		t.Skip("no go command")
-	}
-	files, _ := filepath.Glob(filepath.Join(strings.TrimSpace(string(root)), "src", "image", "testdata", "*.jpeg"))
+	files, _ := filepath.Glob(filepath.Join(goImageTestdata(t), "testdata", "*.jpeg"))
 	if len(files) == 0 {
 		t.Skip("no Go source tree")
 	}
@@ -118,4 +114,15 @@ func dcReference(img image.Image, info *jpegInfo) *image.RGBA {
 		}
 	}
 	return out
+}
+
+// goImageTestdata is the image package of the Go source tree, whose test
+// files (libjpeg's JPEGs, PngSuite) the decoders are checked against.
+func goImageTestdata(t *testing.T) string {
+	t.Helper()
+	root, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		t.Skip("no go command")
+	}
+	return filepath.Join(strings.TrimSpace(string(root)), "src", "image")
 }

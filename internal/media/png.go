@@ -1,6 +1,8 @@
 package media
 
 import (
+	"github.com/chatdesk/chatdesk/internal/media/pngspec"
+
 	"bytes"
 	"compress/zlib"
 	"context"
@@ -215,11 +217,6 @@ func (p *pngInfo) readTRNS(b []byte) error {
 	return nil
 }
 
-// adam7 is the placement of each pass of an interlaced image.
-var adam7 = [7]struct{ x0, y0, dx, dy int }{
-	{0, 0, 8, 8}, {4, 0, 8, 8}, {0, 4, 4, 8}, {2, 0, 4, 4}, {0, 2, 2, 4}, {1, 0, 2, 2}, {0, 1, 1, 2},
-}
-
 // streamPNG decodes p's pixels row by row into acc, which covers the full
 // image size.
 func streamPNG(ctx context.Context, p *pngInfo, acc *boxAcc) error {
@@ -235,13 +232,13 @@ func streamPNG(ctx context.Context, p *pngInfo, acc *boxAcc) error {
 	stride := p.rowBytes(p.width) + 1
 	cur, prev := make([]byte, stride), make([]byte, stride)
 	bpp := max(1, p.bitsPerPixel()/8)
-	passes := []struct{ x0, y0, dx, dy int }{{0, 0, 1, 1}}
+	passes := []pngspec.Pass{{X0: 0, Y0: 0, DX: 1, DY: 1}}
 	if p.interlaced {
-		passes = adam7[:]
+		passes = pngspec.Adam7[:]
 	}
 	rows := 0
 	for _, ps := range passes {
-		pw, ph := ceilDiv(p.width-ps.x0, ps.dx), ceilDiv(p.height-ps.y0, ps.dy)
+		pw, ph := pngspec.PassSize(ps, p.width, p.height)
 		if pw <= 0 || ph <= 0 {
 			continue
 		}
@@ -258,7 +255,7 @@ func streamPNG(ctx context.Context, p *pngInfo, acc *boxAcc) error {
 			if err := unfilter(row[0], row[1:], prev[1:n], bpp); err != nil {
 				return err
 			}
-			p.emit(row[1:], pw, ps.y0+y*ps.dy, ps.x0, ps.dx, acc)
+			p.emit(row[1:], pw, ps.Y0+y*ps.DY, ps.X0, ps.DX, acc)
 			cur, prev = prev, cur
 		}
 	}
@@ -296,31 +293,12 @@ func unfilter(f byte, cur, prev []byte, bpp int) error {
 			if i >= bpp {
 				a, c = int(cur[i-bpp]), int(prev[i-bpp])
 			}
-			cur[i] += paeth(a, int(prev[i]), c)
+			cur[i] += pngspec.Paeth(a, int(prev[i]), c)
 		}
 	default:
 		return errPNG
 	}
 	return nil
-}
-
-func paeth(a, b, c int) byte {
-	p := a + b - c
-	pa, pb, pc := abs(p-a), abs(p-b), abs(p-c)
-	if pa <= pb && pa <= pc {
-		return byte(a)
-	}
-	if pb <= pc {
-		return byte(b)
-	}
-	return byte(c)
-}
-
-func abs(x int) int {
-	if x < 0 {
-		return -x
-	}
-	return x
 }
 
 // emit adds the w pixels of an unfiltered row to acc; pixel i sits at

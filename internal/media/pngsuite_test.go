@@ -6,9 +6,7 @@ import (
 	"image/color"
 	"image/png"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -18,11 +16,7 @@ import (
 // image/png reads, the row-by-row decoder reads, to the same thumbnail,
 // and what it refuses is refused.
 func TestStreamPNGOnPngSuite(t *testing.T) {
-	root, err := exec.Command("go", "env", "GOROOT").Output()
-	if err != nil {
-		t.Skip("no go command")
-	}
-	dir := filepath.Join(strings.TrimSpace(string(root)), "src", "image", "png", "testdata")
+	dir := filepath.Join(goImageTestdata(t), "png", "testdata")
 	files, _ := filepath.Glob(filepath.Join(dir, "pngsuite", "*.png"))
 	broken, _ := filepath.Glob(filepath.Join(dir, "*.png")) // invalid-*.png and others
 	files = append(files, broken...)

@@ -20,6 +20,9 @@ import (
 // times in a row, then three at once; the peak RSS (VmHWM) must stay within
 // 64 MB of the idle RSS. Before the fix the node went from 30 MB to 1.32 GB.
 func TestDecodeRSS(t *testing.T) {
+	if raceDetector {
+		t.Skip("measures decode memory: run without -race (make test-go does)")
+	}
 	if testing.Short() {
 		t.Skip("builds 40-megapixel images")
 	}

@@ -108,19 +108,8 @@ func (db *DB) findAgent(ctx context.Context, filter bson.D) (*chat.Agent, error)
 
 // Agents returns every agent, by name.
 func (db *DB) Agents(ctx context.Context) ([]*chat.Agent, error) {
-	cur, err := db.agents.Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "name", Value: 1}, {Key: "_id", Value: 1}}))
-	if err != nil {
-		return nil, wrap(err, "find agents")
-	}
-	var docs []agentDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, wrap(err, "read agents")
-	}
-	out := make([]*chat.Agent, 0, len(docs))
-	for i := range docs {
-		out = append(out, docs[i].toDomain())
-	}
-	return out, nil
+	return findAll[agentDoc, *chat.Agent](ctx, db.agents, bson.D{},
+		options.Find().SetSort(bson.D{{Key: "name", Value: 1}, {Key: "_id", Value: 1}}), "agents")
 }
 
 // UpdateAgent replaces the stored agent with a (CreatedAt included, so pass

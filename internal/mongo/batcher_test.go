@@ -16,6 +16,20 @@ import (
 	"github.com/chatdesk/chatdesk/internal/testenv"
 )
 
+func newMsg(conv string, seq int64, clientID string) *chat.Message {
+	return &chat.Message{
+		ConversationID: conv,
+		Seq:            seq,
+		ClientID:       clientID,
+		SenderType:     chat.SenderVisitor,
+		SenderID:       "v1",
+		SenderName:     "Bình",
+		Text:           fmt.Sprintf("tin nhắn %d", seq),
+		Kind:           chat.KindText,
+		CreatedAt:      t0.Add(time.Duration(seq) * time.Second),
+	}
+}
+
 // flushLog records OnFlush calls.
 type flushLog struct {
 	mu    sync.Mutex

@@ -38,20 +38,8 @@ func (db *DB) CannedReplies(ctx context.Context, ownerIDs []string) ([]*chat.Can
 	for _, id := range ownerIDs {
 		in = append(in, id)
 	}
-	cur, err := db.canned.Find(ctx, bson.D{{Key: "ownerId", Value: bson.D{{Key: "$in", Value: in}}}},
-		options.Find().SetSort(bson.D{{Key: "shortcut", Value: 1}, {Key: "ownerId", Value: 1}}))
-	if err != nil {
-		return nil, wrap(err, "find canned replies")
-	}
-	var docs []cannedDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, wrap(err, "read canned replies")
-	}
-	out := make([]*chat.CannedReply, 0, len(docs))
-	for i := range docs {
-		out = append(out, docs[i].toDomain())
-	}
-	return out, nil
+	return findAll[cannedDoc, *chat.CannedReply](ctx, db.canned, bson.D{{Key: "ownerId", Value: bson.D{{Key: "$in", Value: in}}}},
+		options.Find().SetSort(bson.D{{Key: "shortcut", Value: 1}, {Key: "ownerId", Value: 1}}), "canned replies")
 }
 
 // CannedReply returns chat.ErrNotFound when id is unknown.
@@ -83,23 +71,11 @@ func (db *DB) UpdateCannedReply(ctx context.Context, r *chat.CannedReply) error 
 	if dup, _ := duplicateIndex(err); dup {
 		return chat.ErrDuplicateShortcut
 	}
-	if err != nil {
-		return wrap(err, "update canned reply")
-	}
-	if res.MatchedCount == 0 {
-		return chat.ErrNotFound
-	}
-	return nil
+	return writtenOne(res, err, "update canned reply")
 }
 
 // DeleteCannedReply returns chat.ErrNotFound when id is unknown.
 func (db *DB) DeleteCannedReply(ctx context.Context, id string) error {
 	res, err := db.canned.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
-	if err != nil {
-		return wrap(err, "delete canned reply")
-	}
-	if res.DeletedCount == 0 {
-		return chat.ErrNotFound
-	}
-	return nil
+	return writtenOne(res, err, "delete canned reply")
 }

@@ -219,7 +219,7 @@ func (db *DB) SavePrivacySettings(ctx context.Context, p chat.PrivacySettings) e
 	return wrap(err, "save privacy settings")
 }
 
-type noticeDoc struct {
+type privacyNoticeDoc struct {
 	Version         int       `bson:"_id"`
 	Notice          string    `bson:"notice"`
 	ConsentRequired bool      `bson:"consentRequired"`
@@ -232,7 +232,7 @@ type noticeDoc struct {
 // PublishPrivacyNotice inserts a version; its _id is the version, so two
 // admins publishing the same number get one winner (chat.ErrDuplicateKey).
 func (db *DB) PublishPrivacyNotice(ctx context.Context, n chat.PrivacyNotice) error {
-	_, err := db.db.Collection(collPrivacyNotices).InsertOne(ctx, noticeDoc(n))
+	_, err := db.db.Collection(collPrivacyNotices).InsertOne(ctx, privacyNoticeDoc(n))
 	if dup, _ := duplicateIndex(err); dup {
 		return chat.ErrDuplicateKey
 	}
@@ -245,7 +245,7 @@ func (db *DB) PrivacyNotices(ctx context.Context) ([]chat.PrivacyNotice, error) 
 	if err != nil {
 		return nil, wrap(err, "find privacy notices")
 	}
-	var docs []noticeDoc
+	var docs []privacyNoticeDoc
 	if err := cur.All(ctx, &docs); err != nil {
 		return nil, wrap(err, "read privacy notices")
 	}
@@ -364,12 +364,4 @@ func (db *DB) SaveLoginRecord(ctx context.Context, agentID string, r chat.LoginR
 		_, err = coll.ReplaceOne(ctx, bson.D{{Key: "_id", Value: agentID}}, d, options.Replace().SetUpsert(true))
 	}
 	return wrap(err, "save login record")
-}
-
-func utcPtr(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
-	}
-	u := t.UTC()
-	return &u
 }

@@ -67,6 +67,9 @@ type conversationDoc struct {
 	HandoffAt       *time.Time  `bson:"handoffAt,omitempty"`
 	Privacy         *consentDoc `bson:"privacy,omitempty"`
 	AnonymizedAt    *time.Time  `bson:"anonymizedAt,omitempty"`
+	LeftMessage     string      `bson:"leftMessage,omitempty"`
+	AgentReadSeq    int64       `bson:"agentReadSeq,omitempty"`
+	VisitorReadSeq  int64       `bson:"visitorReadSeq,omitempty"`
 }
 
 type ratingDoc struct {
@@ -111,7 +114,7 @@ func toConversationDoc(c *chat.Conversation) conversationDoc {
 		Answers:      answers,
 		Visitor:      visitorDoc{Name: v.Name, Phone: v.Phone, PageURL: v.PageURL, Referrer: v.Referrer, UserAgent: v.UserAgent, IP: v.IP},
 		SearchName:   chat.Fold(v.Name),
-		PhoneSearch:  phoneSearchable(v.Phone),
+		PhoneSearch:  chat.PhoneSearchKey(v.Phone),
 		LastMessage:  toPreviewDoc(c.LastMessage),
 		UnreadAgent:  c.UnreadAgent,
 		UnreadVisit:  c.UnreadVisit,
@@ -129,22 +132,10 @@ func toConversationDoc(c *chat.Conversation) conversationDoc {
 		HandoffAt:       c.HandoffAt,
 		Privacy:         toConsentDoc(c.Privacy),
 		AnonymizedAt:    c.AnonymizedAt,
+		LeftMessage:     c.LeftMessage,
+		AgentReadSeq:    c.AgentReadSeq,
+		VisitorReadSeq:  c.VisitorReadSeq,
 	}
-}
-
-// phoneSearchable stores the national number without its leading 0. The
-// service stores normalised phones; anything else keeps only its digits so a
-// digit search can still find it.
-func phoneSearchable(phone string) string {
-	if n, ok := chat.NormalizePhone(phone); ok {
-		return chat.PhoneSearchable(n)
-	}
-	return strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' {
-			return r
-		}
-		return -1
-	}, phone)
 }
 
 func (d *conversationDoc) toDomain() *chat.Conversation {
@@ -174,6 +165,9 @@ func (d *conversationDoc) toDomain() *chat.Conversation {
 		HandoffAt:       d.HandoffAt,
 		Privacy:         d.Privacy.toDomain(),
 		AnonymizedAt:    d.AnonymizedAt,
+		LeftMessage:     d.LeftMessage,
+		AgentReadSeq:    d.AgentReadSeq,
+		VisitorReadSeq:  d.VisitorReadSeq,
 	}
 	if r := d.Rating; r != nil {
 		c.Rating = &chat.Rating{Stars: r.Stars, Comment: r.Comment, At: r.At}
@@ -255,13 +249,7 @@ func (db *DB) UpdateConversation(ctx context.Context, id string, u chat.Conversa
 		return nil
 	}
 	res, err := db.conversations.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: set}})
-	if err != nil {
-		return wrap(err, "update conversation")
-	}
-	if res.MatchedCount == 0 {
-		return chat.ErrNotFound
-	}
-	return nil
+	return writtenOne(res, err, "update conversation")
 }
 
 // TouchConversations writes coalesced activity in one unordered bulk write.
@@ -297,6 +285,12 @@ func (db *DB) TouchConversations(ctx context.Context, touches []chat.Conversatio
 		if t.FirstResponseAt != nil {
 			set = append(set, bson.E{Key: "firstResponseAt", Value: *t.FirstResponseAt})
 		}
+		if t.AgentReadSeq != nil {
+			set = append(set, bson.E{Key: "agentReadSeq", Value: *t.AgentReadSeq})
+		}
+		if t.VisitorReadSeq != nil {
+			set = append(set, bson.E{Key: "visitorReadSeq", Value: *t.VisitorReadSeq})
+		}
 		if len(set) == 0 {
 			continue
 		}
@@ -316,9 +310,6 @@ func (db *DB) TouchConversations(ctx context.Context, touches []chat.Conversatio
 	return nil
 }
 
-// Conversation list limits.
-const defaultPageSize = 20
-
 // FindConversations pages through conversations matching f, newest first by
 // creation or by activity, ties broken by _id, both descending. The priority
 // order puts priorityRank first (urgent first), then activity, then _id.
@@ -330,15 +321,9 @@ func (db *DB) FindConversations(ctx context.Context, f chat.ConversationFilter, 
 	case chat.SortUpdatedDesc, chat.SortPriority:
 		sortField = "updatedAt"
 	default:
-		return nil, "", &chat.Error{Code: chat.EINVALID, Message: "Thứ tự sắp xếp không hợp lệ."}
+		return nil, "", chat.ErrBadOrder
 	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = defaultPageSize
-	}
-	if limit > chat.MaxPageSize {
-		limit = chat.MaxPageSize
-	}
+	limit := f.PageSize()
 	// Clauses are ANDed explicitly because the search, the priority filter
 	// and the cursor each need their own $or.
 	and, ok := conversationFilter(f)
@@ -346,7 +331,7 @@ func (db *DB) FindConversations(ctx context.Context, f chat.ConversationFilter, 
 		return []*chat.Conversation{}, "", nil
 	}
 	if f.Cursor != "" {
-		c, err := decodeCursor(f.Cursor, order)
+		c, err := chat.DecodeCursor(f.Cursor, order)
 		if err != nil {
 			return nil, "", err
 		}
@@ -379,16 +364,8 @@ func (db *DB) FindConversations(ctx context.Context, f chat.ConversationFilter, 
 	if err != nil {
 		return nil, "", err
 	}
-	if len(list) <= limit {
-		return list, "", nil
-	}
-	list = list[:limit]
-	last := list[limit-1]
-	at := last.CreatedAt
-	if order != chat.SortCreatedDesc {
-		at = last.UpdatedAt
-	}
-	return list, encodeCursor(order, last.Priority.Rank(), at, last.ID), nil
+	page, next := chat.CutPage(list, limit, order)
+	return page, next, nil
 }
 
 // conversationFilter turns f (less its cursor) into AND clauses; ok is false
@@ -466,17 +443,5 @@ func (db *DB) AssignedConversations(ctx context.Context, agentID string) ([]*cha
 }
 
 func (db *DB) findConversations(ctx context.Context, filter bson.D, opts *options.FindOptionsBuilder) ([]*chat.Conversation, error) {
-	cur, err := db.conversations.Find(ctx, filter, opts)
-	if err != nil {
-		return nil, wrap(err, "find conversations")
-	}
-	var docs []conversationDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, wrap(err, "read conversations")
-	}
-	out := make([]*chat.Conversation, 0, len(docs))
-	for i := range docs {
-		out = append(out, docs[i].toDomain())
-	}
-	return out, nil
+	return findAll[conversationDoc, *chat.Conversation](ctx, db.conversations, filter, opts, "conversations")
 }

@@ -3,11 +3,14 @@ package mongo
 import (
 	"context"
 	"errors"
+	"reflect"
 	"slices"
 	"strconv"
 	"sync"
 	"testing"
 	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/chatdesk/chatdesk/internal/chat"
 	"github.com/chatdesk/chatdesk/internal/testenv"
@@ -120,6 +123,63 @@ func TestEnsureIndexesIdempotentAndConcurrent(t *testing.T) {
 			t.Errorf("%s indexes = %v, want %v", coll, got, names)
 		}
 	}
+}
+
+// TestEnsureFormFieldsRace: nodes starting together on an empty database
+// seed the form once between them.
+func TestEnsureFormFieldsRace(t *testing.T) {
+	name := testenv.DBName(t)
+	nodes := []*DB{openNamed(t, name, Options{}, true)}
+	for i := 0; i < 4; i++ {
+		nodes = append(nodes, openNamed(t, name, Options{}, false))
+	}
+	defs := chat.DefaultFormFields()
+	var wg sync.WaitGroup
+	errs := make([]error, len(nodes))
+	for i, db := range nodes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = db.EnsureFormFields(ctxT(t), defs)
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("node %d: %v", i, err)
+		}
+	}
+	got, err := nodes[0].FormFields(ctxT(t))
+	if err != nil || !reflect.DeepEqual(got, defs) {
+		t.Fatalf("after the race: %+v (%v), want exactly one copy of %+v", got, err, defs)
+	}
+}
+
+// TestFerretDuplicateKeyShape pins what the server under test says on a
+// duplicate, which decides how errors are classified. FerretDB v1 names no
+// index on insert (so the store looks the conflict up) and reports a unique
+// violation during replace as a non-11000 error naming the SQLite index.
+func TestFerretDuplicateKeyShape(t *testing.T) {
+	db := openTestDB(t, Options{})
+	ctx := ctxT(t)
+	if _, err := db.agents.InsertOne(ctx, agentDoc{ID: "1", Email: "a@x"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := db.agents.InsertOne(ctx, agentDoc{ID: "2", Email: "a@x"})
+	dup, index := duplicateIndex(err)
+	if !dup {
+		t.Fatalf("insert duplicate not recognised: %v", err)
+	}
+	t.Logf("insert: index %q from %v", index, err)
+	if _, err := db.agents.InsertOne(ctx, agentDoc{ID: "3", Email: "b@x"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.agents.ReplaceOne(ctx, bson.D{{Key: "_id", Value: "3"}}, agentDoc{ID: "3", Email: "a@x"})
+	dup, index = duplicateIndex(err)
+	if !dup || index != idxEmail {
+		t.Fatalf("replace duplicate: dup=%v index=%q from %v", dup, index, err)
+	}
+	t.Logf("replace: index %q from %v", index, err)
 }
 
 func TestDuplicateIndexOf(t *testing.T) {

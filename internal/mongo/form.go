@@ -46,19 +46,8 @@ func (d *formFieldDoc) toDomain() chat.FormField {
 
 // FormFields returns every field, enabled or not, by order then key.
 func (db *DB) FormFields(ctx context.Context) ([]chat.FormField, error) {
-	cur, err := db.formFields.Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "order", Value: 1}, {Key: "key", Value: 1}}))
-	if err != nil {
-		return nil, wrap(err, "find form fields")
-	}
-	var docs []formFieldDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, wrap(err, "read form fields")
-	}
-	out := make([]chat.FormField, 0, len(docs))
-	for i := range docs {
-		out = append(out, docs[i].toDomain())
-	}
-	return out, nil
+	return findAll[formFieldDoc, chat.FormField](ctx, db.formFields, bson.D{},
+		options.Find().SetSort(bson.D{{Key: "order", Value: 1}, {Key: "key", Value: 1}}), "form fields")
 }
 
 // EnsureFormFields seeds defs when the collection holds no field. Nodes
@@ -105,24 +94,12 @@ func (db *DB) CreateFormField(ctx context.Context, f chat.FormField) error {
 // when no field has that key.
 func (db *DB) UpdateFormField(ctx context.Context, f chat.FormField) error {
 	res, err := db.formFields.ReplaceOne(ctx, bson.D{{Key: "_id", Value: f.Key}}, toFormFieldDoc(f))
-	if err != nil {
-		return wrap(err, "update form field")
-	}
-	if res.MatchedCount == 0 {
-		return chat.ErrNotFound
-	}
-	return nil
+	return writtenOne(res, err, "update form field")
 }
 
 // DeleteFormField removes the field with key; it returns chat.ErrNotFound
 // when there is none, so an admin's stale screen gets a clear answer.
 func (db *DB) DeleteFormField(ctx context.Context, key string) error {
 	res, err := db.formFields.DeleteOne(ctx, bson.D{{Key: "_id", Value: key}})
-	if err != nil {
-		return wrap(err, "delete form field")
-	}
-	if res.DeletedCount == 0 {
-		return chat.ErrNotFound
-	}
-	return nil
+	return writtenOne(res, err, "delete form field")
 }

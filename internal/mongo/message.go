@@ -23,7 +23,14 @@ type messageDoc struct {
 	Text           string         `bson:"text"`
 	Kind           string         `bson:"kind,omitempty"`
 	Attachment     *attachmentDoc `bson:"attachment,omitempty"`
+	Notice         *noticeDoc     `bson:"notice,omitempty"`
 	CreatedAt      time.Time      `bson:"createdAt"`
+}
+
+type noticeDoc struct {
+	Code  string `bson:"code"`
+	Name  string `bson:"name,omitempty"`
+	Stars int    `bson:"stars,omitempty"`
 }
 
 type attachmentDoc struct {
@@ -48,6 +55,7 @@ func toMessageDoc(m *chat.Message) messageDoc {
 		Text:           m.Text,
 		Kind:           string(m.Kind),
 		Attachment:     toAttachmentDoc(m.Attachment),
+		Notice:         (*noticeDoc)(m.Notice),
 		CreatedAt:      m.CreatedAt,
 	}
 }
@@ -70,9 +78,15 @@ func (d *messageDoc) toDomain() *chat.Message {
 		a := chat.Attachment(*d.Attachment)
 		att = &a
 	}
+	var notice *chat.Notice
+	if d.Notice != nil {
+		n := chat.Notice(*d.Notice)
+		notice = &n
+	}
 	return &chat.Message{
 		Kind:           kind,
 		Attachment:     att,
+		Notice:         notice,
 		ID:             d.ID,
 		ConversationID: d.ConversationID,
 		Seq:            d.Seq,
@@ -235,21 +249,9 @@ func (db *DB) MessagesAfter(ctx context.Context, conversationID string, after in
 	if limit <= 0 || limit > maxReplay {
 		limit = maxReplay
 	}
-	cur, err := db.messages.Find(ctx,
+	return findAll[messageDoc, *chat.Message](ctx, db.messages,
 		bson.D{{Key: "conversationId", Value: conversationID}, {Key: "seq", Value: bson.D{{Key: "$gt", Value: after}}}},
-		options.Find().SetSort(bson.D{{Key: "seq", Value: 1}}).SetLimit(int64(limit)))
-	if err != nil {
-		return nil, wrap(err, "find messages")
-	}
-	var docs []messageDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, wrap(err, "read messages")
-	}
-	out := make([]*chat.Message, 0, len(docs))
-	for i := range docs {
-		out = append(out, docs[i].toDomain())
-	}
-	return out, nil
+		options.Find().SetSort(bson.D{{Key: "seq", Value: 1}}).SetLimit(int64(limit)), "messages")
 }
 
 // MaxSeq returns the highest stored seq of a conversation, 0 when it has no

@@ -22,19 +22,47 @@ type settingsDoc struct {
 	WidgetColor    string   `bson:"widgetColor"`
 	WidgetTitle    string   `bson:"widgetTitle"`
 	WidgetGreeting string   `bson:"widgetGreeting"`
+	AutoLanguage   bool     `bson:"autoLanguage,omitempty"`
+}
+
+// loadSetting reads the document id of the settings collection, or returns
+// def when none was saved yet.
+func loadSetting[D, T any, PD document[D, T]](ctx context.Context, db *DB, id string, def T, what string) (T, error) {
+	var d D
+	err := db.settings.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return def, nil
+	}
+	if err != nil {
+		var zero T
+		return zero, wrap(err, "find "+what)
+	}
+	return PD(&d).toDomain(), nil
+}
+
+// saveSetting replaces the document id of the settings collection with d,
+// creating it the first time.
+func (db *DB) saveSetting(ctx context.Context, id string, d any, what string) error {
+	replace := func() error {
+		_, err := db.settings.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}}, d, options.Replace().SetUpsert(true))
+		return err
+	}
+	err := replace()
+	// Two first-time upserts can race to insert the document; the loser gets
+	// a duplicate key, and retrying finds the document and replaces it.
+	if dup, _ := duplicateIndex(err); dup {
+		err = replace()
+	}
+	return wrap(err, "save "+what)
 }
 
 // Settings returns the saved settings, or chat.DefaultSettings() when none
 // were saved yet.
 func (db *DB) Settings(ctx context.Context) (chat.Settings, error) {
-	var d settingsDoc
-	err := db.settings.FindOne(ctx, bson.D{{Key: "_id", Value: settingsID}}).Decode(&d)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return chat.DefaultSettings(), nil
-	}
-	if err != nil {
-		return chat.Settings{}, wrap(err, "find settings")
-	}
+	return loadSetting[settingsDoc](ctx, db, settingsID, chat.DefaultSettings(), "settings")
+}
+
+func (d *settingsDoc) toDomain() chat.Settings {
 	origins := d.AllowedOrigins
 	if origins == nil {
 		origins = []string{}
@@ -46,7 +74,8 @@ func (db *DB) Settings(ctx context.Context) (chat.Settings, error) {
 		WidgetColor:    d.WidgetColor,
 		WidgetTitle:    d.WidgetTitle,
 		WidgetGreeting: d.WidgetGreeting,
-	}, nil
+		AutoLanguage:   d.AutoLanguage,
+	}
 }
 
 // SaveSettings replaces the settings document, creating it the first time.
@@ -63,18 +92,9 @@ func (db *DB) SaveSettings(ctx context.Context, s chat.Settings) error {
 		WidgetColor:    s.WidgetColor,
 		WidgetTitle:    s.WidgetTitle,
 		WidgetGreeting: s.WidgetGreeting,
+		AutoLanguage:   s.AutoLanguage,
 	}
-	replace := func() error {
-		_, err := db.settings.ReplaceOne(ctx, bson.D{{Key: "_id", Value: settingsID}}, d, options.Replace().SetUpsert(true))
-		return err
-	}
-	err := replace()
-	// Two first-time upserts can race to insert the document; the loser gets
-	// a duplicate key, and retrying finds the document and replaces it.
-	if dup, _ := duplicateIndex(err); dup {
-		err = replace()
-	}
-	return wrap(err, "save settings")
+	return db.saveSetting(ctx, settingsID, d, "settings")
 }
 
 // botID is the _id of the bot settings document, beside the settings.
@@ -95,26 +115,69 @@ type botDoc struct {
 
 // BotSettings returns the saved bot settings, or chat.DefaultBotSettings().
 func (db *DB) BotSettings(ctx context.Context) (chat.BotSettings, error) {
-	var d botDoc
-	err := db.settings.FindOne(ctx, bson.D{{Key: "_id", Value: botID}}).Decode(&d)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return chat.DefaultBotSettings(), nil
-	}
-	if err != nil {
-		return chat.BotSettings{}, wrap(err, "find bot settings")
-	}
+	return loadSetting[botDoc](ctx, db, botID, chat.DefaultBotSettings(), "bot settings")
+}
+
+func (d *botDoc) toDomain() chat.BotSettings {
 	return chat.BotSettings{
 		Enabled: d.Enabled, Name: d.Name, BaseURL: d.BaseURL, Model: d.Model, APIKey: d.APIKey,
 		SystemPrompt: d.SystemPrompt, Knowledge: d.Knowledge, WaitSeconds: d.WaitSeconds, TimeoutSeconds: d.TimeoutSeconds,
-	}, nil
+	}
 }
 
-// SaveBotSettings replaces the bot settings document.
+// SaveBotSettings replaces the bot settings document, creating it the first
+// time.
 func (db *DB) SaveBotSettings(ctx context.Context, b chat.BotSettings) error {
 	d := botDoc{
 		ID: botID, Enabled: b.Enabled, Name: b.Name, BaseURL: b.BaseURL, Model: b.Model, APIKey: b.APIKey,
 		SystemPrompt: b.SystemPrompt, Knowledge: b.Knowledge, WaitSeconds: b.WaitSeconds, TimeoutSeconds: b.TimeoutSeconds,
 	}
-	_, err := db.settings.ReplaceOne(ctx, bson.D{{Key: "_id", Value: botID}}, d, options.Replace().SetUpsert(true))
-	return wrap(err, "save bot settings")
+	return db.saveSetting(ctx, botID, d, "bot settings")
+}
+
+// hoursID is the _id of the office hours document, beside the settings.
+const hoursID = "hours"
+
+type hoursDoc struct {
+	ID          string   `bson:"_id"`
+	Enabled     bool     `bson:"enabled"`
+	Week        []dayDoc `bson:"week"`
+	Holidays    []string `bson:"holidays"`
+	AwayMessage string   `bson:"awayMessage"`
+	ReplyTime   string   `bson:"replyTime"`
+}
+
+type dayDoc struct {
+	Open bool   `bson:"open"`
+	From string `bson:"from"`
+	To   string `bson:"to"`
+}
+
+// OfficeHours returns the saved office hours, or chat.DefaultOfficeHours().
+func (db *DB) OfficeHours(ctx context.Context) (chat.OfficeHours, error) {
+	return loadSetting[hoursDoc](ctx, db, hoursID, chat.DefaultOfficeHours(), "office hours")
+}
+
+func (d *hoursDoc) toDomain() chat.OfficeHours {
+	h := chat.OfficeHours{Enabled: d.Enabled, Week: make([]chat.DayHours, len(d.Week)), Holidays: d.Holidays, AwayMessage: d.AwayMessage, ReplyTime: d.ReplyTime}
+	for i, day := range d.Week {
+		h.Week[i] = chat.DayHours{Open: day.Open, From: day.From, To: day.To}
+	}
+	if h.Holidays == nil {
+		h.Holidays = []string{}
+	}
+	return h
+}
+
+// SaveOfficeHours replaces the office hours document, creating it the
+// first time.
+func (db *DB) SaveOfficeHours(ctx context.Context, h chat.OfficeHours) error {
+	d := hoursDoc{ID: hoursID, Enabled: h.Enabled, Week: make([]dayDoc, len(h.Week)), Holidays: h.Holidays, AwayMessage: h.AwayMessage, ReplyTime: h.ReplyTime}
+	for i, day := range h.Week {
+		d.Week[i] = dayDoc{Open: day.Open, From: day.From, To: day.To}
+	}
+	if d.Holidays == nil {
+		d.Holidays = []string{}
+	}
+	return db.saveSetting(ctx, hoursID, d, "office hours")
 }

@@ -16,7 +16,7 @@ import (
 // every value anyway). It is an admin report, not a hot path.
 func (db *DB) ConversationsCreatedBetween(ctx context.Context, from, to time.Time) ([]*chat.Conversation, error) {
 	proj := bson.D{}
-	for _, f := range []string{"status", "assigneeId", "assigneeName", "createdAt", "updatedAt", "resolvedAt", "firstResolvedAt", "firstResponseAt", "rating", "priority", "tags"} {
+	for _, f := range []string{"status", "assigneeId", "assigneeName", "createdAt", "updatedAt", "resolvedAt", "firstResolvedAt", "firstResponseAt", "rating", "priority", "tags", "leftMessage"} {
 		proj = append(proj, bson.E{Key: f, Value: 1})
 	}
 	return db.findConversations(ctx,

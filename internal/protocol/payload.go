@@ -60,8 +60,10 @@ type SessionReady struct {
 	Agent         *chat.Agent        `json:"agent,omitempty"`
 	Agents        []chat.AgentView   `json:"agents,omitempty"`
 	SupportOnline bool               `json:"supportOnline"`
-	Heartbeat     int                `json:"heartbeat"`
-	Node          string             `json:"node"`
+	// Queue is where a visitor's waiting conversation stands.
+	Queue     *QueuePosition `json:"queue,omitempty"`
+	Heartbeat int            `json:"heartbeat"`
+	Node      string         `json:"node"`
 }
 
 // JoinAck answers conversation.join.
@@ -100,13 +102,24 @@ type AgentPresence struct {
 	Name    string `json:"name"`
 	Online  bool   `json:"online"`
 	Status  string `json:"status"` // online | away | offline
-	// OnlineCount lets nodes tell visitors whether anyone is there.
+	// OnlineCount is how many agents can take a chat now (online, not
+	// away, within office hours): nodes tell visitors whether anyone is
+	// there (support.status) from it.
 	OnlineCount int `json:"onlineCount"`
 }
 
-// SupportStatus tells visitors whether any agent is online.
+// SupportStatus tells visitors whether an agent can take their chat now.
 type SupportStatus struct {
 	Online bool `json:"online"`
+}
+
+// QueuePosition tells a visitor whose conversation waits for an agent where
+// it stands: Position 1 is next; WaitSeconds is the typical wait for a
+// first answer lately (the median over the last day; 0 when unknown).
+type QueuePosition struct {
+	ConversationID string `json:"conversationId"`
+	Position       int    `json:"position"`
+	WaitSeconds    int    `json:"waitSeconds"`
 }
 
 // AgentUpdated tells nodes an agent changed (disabled agents are

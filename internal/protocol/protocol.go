@@ -32,6 +32,7 @@ const (
 	EvtConversationUpdated = "conversation.updated"
 	EvtAgentPresence       = "agent.presence"
 	EvtSupportStatus       = "support.status"
+	EvtQueuePosition       = "queue.position"
 	EvtSessionResync       = "session.resync"
 	EvtServerDraining      = "server.draining"
 )
@@ -44,7 +45,7 @@ const EvtAgentUpdated = "agent.updated"
 var Requests = []string{ReqHello, ReqMessageSend, ReqTyping, ReqConversationRead, ReqConversationJoin, ReqConversationLeave, ReqSync, ReqAgentStatus}
 
 // Events lists every reply and event a client may receive.
-var Events = []string{EvtAck, EvtError, EvtSessionReady, EvtReplayDone, EvtMessageCreated, EvtTyping, EvtConversationCreated, EvtConversationUpdated, EvtAgentPresence, EvtSupportStatus, EvtSessionResync, EvtServerDraining}
+var Events = []string{EvtAck, EvtError, EvtSessionReady, EvtReplayDone, EvtMessageCreated, EvtTyping, EvtConversationCreated, EvtConversationUpdated, EvtAgentPresence, EvtSupportStatus, EvtQueuePosition, EvtSessionResync, EvtServerDraining}
 
 // Close codes. The 1xxx codes are RFC 6455's; the 4xxx codes are ours.
 const (

@@ -4,9 +4,13 @@
 // from the Go package internal/protocol: the one JS module that holds frame
 // names, close codes, conversation change names and error codes. Both
 // front-ends import it; `go test ./internal/protocol` fails when it is stale.
+//
+// The tables are plain object literals: a minifier keeps only the names a
+// bundle reads (the widget reads a few; a frozen table would be kept whole).
+// The dashboard freezes them where it imports them.
 
 /** Requests (client → server). */
-export const REQ = /* @__PURE__ */ Object.freeze({
+export const REQ = {
   HELLO: 'hello',
   MESSAGE_SEND: 'message.send',
   TYPING: 'typing',
@@ -15,10 +19,10 @@ export const REQ = /* @__PURE__ */ Object.freeze({
   CONVERSATION_LEAVE: 'conversation.leave',
   SYNC: 'sync',
   AGENT_STATUS: 'agent.status',
-});
+};
 
 /** Replies and events (server → client). */
-export const EVT = /* @__PURE__ */ Object.freeze({
+export const EVT = {
   ACK: 'ack',
   ERROR: 'error',
   SESSION_READY: 'session.ready',
@@ -29,12 +33,13 @@ export const EVT = /* @__PURE__ */ Object.freeze({
   CONVERSATION_UPDATED: 'conversation.updated',
   AGENT_PRESENCE: 'agent.presence',
   SUPPORT_STATUS: 'support.status',
+  QUEUE_POSITION: 'queue.position',
   SESSION_RESYNC: 'session.resync',
   SERVER_DRAINING: 'server.draining',
-});
+};
 
 /** The `change` of conversation.updated. */
-export const CHANGE = /* @__PURE__ */ Object.freeze({
+export const CHANGE = {
   ASSIGNED: 'assigned',
   CLAIMED: 'claimed',
   TRANSFERRED: 'transferred',
@@ -48,10 +53,10 @@ export const CHANGE = /* @__PURE__ */ Object.freeze({
   RATED: 'rated',
   HANDOFF: 'handoff',
   ERASED: 'erased',
-});
+};
 
 /** WebSocket close codes the server uses. */
-export const CLOSE = /* @__PURE__ */ Object.freeze({
+export const CLOSE = {
   GOING_AWAY: 1001,
   UNSUPPORTED_DATA: 1003,
   INVALID_PAYLOAD: 1007,
@@ -61,10 +66,10 @@ export const CLOSE = /* @__PURE__ */ Object.freeze({
   UNAUTHORIZED: 4401,
   DISABLED: 4403,
   TOO_MANY: 4429,
-});
+};
 
 /** Stable error codes of `error` frames and REST error bodies. */
-export const ERROR_CODE = /* @__PURE__ */ Object.freeze({
+export const ERROR_CODE = {
   CONFLICT: 'conflict',
   INTERNAL: 'internal',
   INVALID_INPUT: 'invalid_input',
@@ -83,11 +88,34 @@ export const ERROR_CODE = /* @__PURE__ */ Object.freeze({
   UNSUPPORTED_MEDIA_TYPE: 'unsupported_media_type',
   BLOCKED: 'blocked',
   CHALLENGE_FAILED: 'challenge_failed',
-});
+};
+
+/** Codes of system notices (`message.notice.code`). */
+export const NOTICE = {
+  JOINED: 'joined',
+  TRANSFERRED: 'transferred',
+  REOPENED: 'reopened',
+  RESOLVED: 'resolved',
+  AGENT_AWAY: 'agent_away',
+  RETURNED: 'returned',
+  HANDOFF: 'handoff',
+  RATED: 'rated',
+};
+
+/** Why a visitor left a message (`conversation.leftMessage`). */
+export const LEFT = {
+  OUTSIDE_HOURS: 'outside_hours',
+  NO_AGENT: 'no_agent',
+};
+
+/** What the file pickers offer (the server decides from the bytes and refuses program and script names). */
+export const UPLOAD = {
+  ACCEPT: 'image/jpeg,image/png,image/gif,image/webp,.pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.zip,.txt,.csv',
+};
 
 /** Limits of a frame and of a message. */
-export const LIMITS = /* @__PURE__ */ Object.freeze({
+export const LIMITS = {
   MAX_FRAME_BYTES: 16384,
   MAX_TEXT_CHARS: 4000,
   MAX_CLIENT_ID_CHARS: 64,
-});
+};

@@ -18,6 +18,10 @@ func WireJS() []byte {
 // from the Go package internal/protocol: the one JS module that holds frame
 // names, close codes, conversation change names and error codes. Both
 // front-ends import it; ` + "`go test ./internal/protocol`" + ` fails when it is stale.
+//
+// The tables are plain object literals: a minifier keeps only the names a
+// bundle reads (the widget reads a few; a frozen table would be kept whole).
+// The dashboard freezes them where it imports them.
 `)
 	object(&b, "Requests (client → server).", "REQ", names(Requests))
 	object(&b, "Replies and events (server → client).", "EVT", names(Events))
@@ -28,6 +32,11 @@ func WireJS() []byte {
 	}
 	object(&b, "WebSocket close codes the server uses.", "CLOSE", closes)
 	object(&b, "Stable error codes of `error` frames and REST error bodies.", "ERROR_CODE", names(chat.ErrorCodes))
+	object(&b, "Codes of system notices (`message.notice.code`).", "NOTICE", names(chat.NoticeCodes))
+	object(&b, "Why a visitor left a message (`conversation.leftMessage`).", "LEFT", names(chat.LeftReasons))
+	object(&b, "What the file pickers offer (the server decides from the bytes and refuses program and script names).", "UPLOAD", [][2]string{
+		{"ACCEPT", "'" + chat.UploadAccept + "'"},
+	})
 	object(&b, "Limits of a frame and of a message.", "LIMITS", [][2]string{
 		{"MAX_FRAME_BYTES", fmt.Sprint(MaxFrameBytes)},
 		{"MAX_TEXT_CHARS", fmt.Sprint(chat.MaxMessageLen)},
@@ -48,9 +57,9 @@ func names(values []string) [][2]string {
 }
 
 func object(b *bytes.Buffer, doc, name string, entries [][2]string) {
-	fmt.Fprintf(b, "\n/** %s */\nexport const %s = /* @__PURE__ */ Object.freeze({\n", doc, name)
+	fmt.Fprintf(b, "\n/** %s */\nexport const %s = {\n", doc, name)
 	for _, e := range entries {
 		fmt.Fprintf(b, "  %s: %s,\n", e[0], e[1])
 	}
-	b.WriteString("});\n")
+	b.WriteString("};\n")
 }

@@ -47,6 +47,10 @@ func DefaultRules() Rules {
 		// Reads of a transcript (WebSocket sync and join, REST message
 		// pages) per reader: each may cost hundreds of frames or rows.
 		"read-sender": {Period: time.Minute, Limit: 60},
+		// Transcripts by email: anyone may type any address, so few per
+		// conversation and per address.
+		"transcript":    {Period: time.Hour, Limit: 5},
+		"transcript-ip": {Period: time.Hour, Limit: 20},
 	}
 }
 

@@ -41,6 +41,10 @@ type conn struct {
 	// be stored; inflight bounds how many a socket may have pending.
 	sends    map[string]*sendQueue
 	inflight chan struct{}
+	// queuePos is the queue position this visitor was told last; mayWait:
+	// its conversation waits, or may (see queue.go).
+	queuePos int
+	mayWait  bool
 
 	// pending counts the frames queued and not yet written (of queueCap):
 	// replays wait for room rather than overflow the queue. overflowed: a

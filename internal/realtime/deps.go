@@ -27,7 +27,7 @@ type Sessions interface {
 type Messages interface {
 	SendMessage(ctx context.Context, actor desk.Actor, conversationID, clientID, text string) (m *chat.Message, resent bool, err error)
 	SetTyping(ctx context.Context, actor desk.Actor, conversationID string, typing bool) error
-	MarkRead(ctx context.Context, actor desk.Actor, conversationID string) error
+	MarkRead(ctx context.Context, actor desk.Actor, conversationID string, seq int64) error
 	Replay(ctx context.Context, actor desk.Actor, conversationID string, after int64, limit int) ([]*chat.Message, error)
 	// AdmitRead counts a replay the client asked for (sync, join) against
 	// its reader's rate limit.
@@ -46,6 +46,11 @@ type Presence interface {
 	SetAgentStatus(ctx context.Context, actor desk.Actor, status string) error
 	Agents(ctx context.Context, actor desk.Actor) ([]chat.AgentView, error)
 	SupportOnline(ctx context.Context) bool
+}
+
+// Queue is where waiting conversations stand (desk.Conversations).
+type Queue interface {
+	Queue(ctx context.Context) (desk.QueueSnapshot, error)
 }
 
 // Origins decides which web pages may open a socket.
@@ -68,7 +73,8 @@ type Metrics interface {
 	Disconnected(role string)
 }
 
-// Deps are the hub's collaborators. All are required except Metrics; Log
+// Deps are the hub's collaborators. All are required except Metrics and
+// Queue; Log
 // defaults to slog.Default().
 type Deps struct {
 	Auth     Authenticator
@@ -78,7 +84,9 @@ type Deps struct {
 	Origins  Origins
 	Bus      Bus
 	Metrics  Metrics
-	Log      *slog.Logger
+	// Queue, when set, lets waiting visitors know their position.
+	Queue Queue
+	Log   *slog.Logger
 }
 
 func (d Deps) check() {

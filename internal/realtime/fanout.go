@@ -45,6 +45,8 @@ func (h *Hub) onAgentsEvent(payload []byte) {
 		if json.Unmarshal(head.Data, &p) == nil {
 			h.updateSupportStatus(p.OnlineCount)
 		}
+	case protocol.EvtConversationCreated, protocol.EvtConversationUpdated:
+		h.onQueueEvent(head, payload)
 	case protocol.EvtAgentUpdated:
 		var u protocol.AgentUpdated
 		if json.Unmarshal(head.Data, &u) == nil {

@@ -81,7 +81,7 @@ func (c *conn) helloVisitor(ctx context.Context, actor desk.Actor, lastSeq int64
 	return result{
 		typ: protocol.EvtSessionReady,
 		data: protocol.SessionReady{
-			Role: sideVisitor, Conversation: conv, SupportOnline: supportOnline,
+			Role: sideVisitor, Conversation: conv, SupportOnline: supportOnline, Queue: h.helloQueue(ctx, c, conv),
 			Heartbeat: int(h.cfg.PingEvery.Seconds()), Node: h.cfg.NodeID,
 		},
 		then: func(ctx context.Context) { c.replay(ctx, actor, conv.ID, lastSeq) },
@@ -180,7 +180,7 @@ func (c *conn) typing(ctx context.Context, p *protocol.TypingRequest) (result, e
 
 func (c *conn) read(ctx context.Context, p *protocol.ConversationRead) (result, error) {
 	actor := c.who()
-	return result{}, c.h.messages.MarkRead(ctx, actor, conversationOf(actor, p.ConversationID))
+	return result{}, c.h.messages.MarkRead(ctx, actor, conversationOf(actor, p.ConversationID), p.Seq)
 }
 
 // join makes an agent's socket follow a conversation: the ack carries the

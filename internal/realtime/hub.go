@@ -80,6 +80,12 @@ type Hub struct {
 	online     int // agents online anywhere, from presence events
 	draining   bool
 
+	queue     Queue
+	queueKick chan struct{}
+	queueMu   sync.Mutex
+	queueLast desk.QueueSnapshot
+	queueAt   time.Time
+
 	stop chan struct{}
 	wg   sync.WaitGroup
 }
@@ -123,6 +129,8 @@ func New(d Deps, cfg Config) *Hub {
 		subs:       map[string]*topicSub{},
 		hellos:     make(chan struct{}, cfg.MaxHellos),
 		stop:       make(chan struct{}),
+		queue:      d.Queue,
+		queueKick:  make(chan struct{}, 1),
 	}
 	for _, m := range []*melody.Melody{widgets, dashboards} {
 		m.Upgrader.CheckOrigin = h.checkOrigin
@@ -176,9 +184,10 @@ func (h *Hub) Start(ctx context.Context) error {
 		return err
 	}
 	h.online = boolToCount(h.presence.SupportOnline(ctx))
-	h.wg.Add(2)
+	h.wg.Add(3)
 	go h.heartbeat()
 	go h.sweeper()
+	go h.queueLoop()
 	return nil
 }
 
@@ -293,6 +302,12 @@ func (h *Hub) heartbeat() {
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 			if err := h.presence.Heartbeat(ctx, ids); err != nil {
 				h.log.Warn("presence heartbeat failed", "err", err)
+			} else {
+				// Office hours open and close with no presence event: each
+				// node checks whether anyone can take a chat and tells its
+				// visitors when that changed (not while Redis fails: an
+				// unreadable presence is no reason to say "offline").
+				h.updateSupportStatus(boolToCount(h.presence.SupportOnline(ctx)))
 			}
 			cancel()
 		}

@@ -3,6 +3,8 @@ package redis
 import (
 	"context"
 	"time"
+
+	goredis "github.com/redis/go-redis/v9"
 )
 
 // Named locks: short-lived cluster-wide mutexes (mutex:<name>) for work one
@@ -26,16 +28,17 @@ func (c *Client) TryLock(ctx context.Context, name, holder string, ttl time.Dura
 
 // TryLockMany takes several named locks in one round trip and reports, for
 // each, whether it was taken: one script per slot (one in all unless Redis
-// is a cluster), so a flush of many conversations costs one command, not
-// one per conversation. Release them with UnlockMany.
+// is a cluster, where the scripts of every slot go in one pipeline), so a
+// flush of many conversations costs one round trip, not one per
+// conversation. Release them with UnlockMany.
 func (c *Client) TryLockMany(ctx context.Context, names []string, holder string, ttl time.Duration) ([]bool, error) {
 	keys := make([]string, len(names))
 	for i, n := range names {
 		keys[i] = c.key("mutex", n)
 	}
 	out := make([]bool, len(names))
-	err := c.bySlot(ctx, keys, func(ctx context.Context, idx []int, keys []string) error {
-		got, err := c.run(ctx, lockManyScript, keys, holder, ttl.Milliseconds()).Int64Slice()
+	err := c.bySlot(ctx, lockManyScript, keys, []any{holder, ttl.Milliseconds()}, func(idx []int, res *goredis.Cmd) error {
+		got, err := res.Int64Slice()
 		if err != nil {
 			return err
 		}
@@ -44,7 +47,24 @@ func (c *Client) TryLockMany(ctx context.Context, names []string, holder string,
 		}
 		return nil
 	})
-	return out, err
+	if err != nil {
+		// Some slots answered, others not (a shard failing over): give
+		// back what was taken, so an error means nothing is held and no
+		// conversation waits for a lock's 10 s expiry.
+		var taken []string
+		for i, ok := range out {
+			if ok {
+				taken = append(taken, names[i])
+			}
+		}
+		if len(taken) > 0 {
+			uctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			_ = c.UnlockMany(uctx, taken, holder)
+			cancel()
+		}
+		return make([]bool, len(names)), err
+	}
+	return out, nil
 }
 
 var lockManyScript = newScript(`
@@ -60,8 +80,8 @@ func (c *Client) UnlockMany(ctx context.Context, names []string, holder string) 
 	for i, n := range names {
 		keys[i] = c.key("mutex", n)
 	}
-	return c.bySlot(ctx, keys, func(ctx context.Context, _ []int, keys []string) error {
-		return c.run(ctx, unlockManyScript, keys, holder).Err()
+	return c.bySlot(ctx, unlockManyScript, keys, []any{holder}, func(_ []int, res *goredis.Cmd) error {
+		return res.Err()
 	})
 }
 

@@ -7,8 +7,11 @@ import (
 )
 
 // Lua scripts run by their SHA (EVALSHA), falling back to their text when
-// Redis does not know them: after a restart Redis has no script cached and
-// answers NOSCRIPT, which go-redis's Script.Run handles by sending EVAL.
+// Redis does not know them: after a restart or a failover Redis has no
+// script cached and answers NOSCRIPT, which go-redis's Script.Run handles
+// by sending EVAL. A pipeline cannot fall back command by command, so
+// scripts sent in a pipeline go as EVAL (Script.Eval): a cold script cache
+// never fails them.
 
 func newScript(src string) *goredis.Script { return goredis.NewScript(src) }
 
@@ -17,38 +20,63 @@ func (c *Client) run(ctx context.Context, s *goredis.Script, keys []string, args
 	return s.Run(ctx, c.rdb, keys, args...)
 }
 
-// bySlot calls fn once per group of keys that one script may touch: all of
-// them, unless Redis is a cluster, where a script's keys must share a slot.
-// idx maps each key of a group back to its position in keys.
-func (c *Client) bySlot(ctx context.Context, keys []string, fn func(ctx context.Context, idx []int, keys []string) error) error {
+// bySlot runs s over keys, once per group of keys one script may touch:
+// all of them at once, unless Redis is a cluster, where a script's keys
+// must share a slot. Several groups go in ONE pipeline (go-redis splits it
+// by node: one round trip per node, in parallel), as EVAL. each receives
+// every group's result; idx maps the group's keys back to their position
+// in keys. The first error (of the pipeline or of each) is returned.
+func (c *Client) bySlot(ctx context.Context, s *goredis.Script, keys []string, args []any, each func(idx []int, res *goredis.Cmd) error) error {
 	if len(keys) == 0 {
 		return nil
 	}
+	groups := c.slotGroups(keys)
+	if len(groups) == 1 {
+		return each(groups[0], c.run(ctx, s, keys, args...))
+	}
+	pipe := c.rdb.Pipeline()
+	cmds := make([]*goredis.Cmd, len(groups))
+	for g, idx := range groups {
+		ks := make([]string, len(idx))
+		for j, i := range idx {
+			ks[j] = keys[i]
+		}
+		cmds[g] = s.Eval(ctx, pipe, ks, args...)
+	}
+	_, err := pipe.Exec(ctx)
+	for g, idx := range groups {
+		if cmds[g].Err() != nil {
+			continue
+		}
+		if e := each(idx, cmds[g]); e != nil && err == nil {
+			err = e
+		}
+	}
+	return err
+}
+
+// slotGroups splits the positions of keys into groups of one slot, in
+// order of first appearance; one group of all of them unless Redis is a
+// cluster.
+func (c *Client) slotGroups(keys []string) [][]int {
 	if !c.cluster {
 		idx := make([]int, len(keys))
 		for i := range idx {
 			idx[i] = i
 		}
-		return fn(ctx, idx, keys)
+		return [][]int{idx}
 	}
-	groups := map[int][]int{}
-	var order []int
+	at := map[int]int{}
+	var groups [][]int
 	for i, k := range keys {
 		s := slot(k)
-		if _, ok := groups[s]; !ok {
-			order = append(order, s)
+		g, ok := at[s]
+		if !ok {
+			g = len(groups)
+			at[s] = g
+			groups = append(groups, nil)
 		}
-		groups[s] = append(groups[s], i)
+		groups[g] = append(groups[g], i)
 	}
-	for _, s := range order {
-		idx := groups[s]
-		ks := make([]string, len(idx))
-		for j, i := range idx {
-			ks[j] = keys[i]
-		}
-		if err := fn(ctx, idx, ks); err != nil {
-			return err
-		}
-	}
-	return nil
+	return groups
 }

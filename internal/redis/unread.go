@@ -3,6 +3,8 @@ package redis
 import (
 	"context"
 	"strconv"
+
+	goredis "github.com/redis/go-redis/v9"
 )
 
 // Unread counters: per conversation (unread:{conv}, a hash with the fields
@@ -35,6 +37,30 @@ func unreadPair(vals []any) (int64, int64, error) {
 		}
 	}
 	return out[0], out[1], nil
+}
+
+// UnreadMany reads the counters of many conversations, pipelined.
+func (c *Client) UnreadMany(ctx context.Context, conversationIDs []string) ([][2]int64, error) {
+	if len(conversationIDs) == 0 {
+		return nil, nil
+	}
+	pipe := c.rdb.Pipeline()
+	cmds := make([]*goredis.SliceCmd, len(conversationIDs))
+	for i, id := range conversationIDs {
+		cmds[i] = pipe.HMGet(ctx, c.convKey("unread", id), "agent", "visitor")
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, err
+	}
+	out := make([][2]int64, len(cmds))
+	for i, cmd := range cmds {
+		a, v, err := unreadPair(cmd.Val())
+		if err != nil {
+			return nil, err
+		}
+		out[i] = [2]int64{a, v}
+	}
+	return out, nil
 }
 
 // Unread returns both unread counters of a conversation.

@@ -39,15 +39,7 @@ func (n *node) upload(convID, token, clientID, name string, data []byte, out any
 	_ = mw.Close()
 	req, _ := http.NewRequest("POST", n.base+"/api/conversations/"+convID+"/attachments", &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		n.t.Fatalf("upload: %v", err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
+	resp, raw := n.send(req, token)
 	if out != nil {
 		if err := json.Unmarshal(raw, out); err != nil {
 			n.t.Fatalf("upload answer %q: %v", raw, err)
@@ -59,12 +51,19 @@ func (n *node) upload(convID, token, clientID, name string, data []byte, out any
 func (n *node) download(path, token string) (*http.Response, []byte) {
 	n.t.Helper()
 	req, _ := http.NewRequest("GET", n.base+path, nil)
+	return n.send(req, token)
+}
+
+// send sends req with token (when not empty) as the bearer, and reads the
+// whole answer.
+func (n *node) send(req *http.Request, token string) (*http.Response, []byte) {
+	n.t.Helper()
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		n.t.Fatalf("download: %v", err)
+		n.t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
@@ -92,13 +91,11 @@ type sent struct {
 // bounded, and only the conversation's visitor and agents download.
 func TestAttachments(t *testing.T) {
 	const max = 300_000
-	n := startNode(t, func(c *config.Config) { c.MaxUploadBytes = max })
-	anTok, _ := n.login("an@chatdesk.local")
-	binhTok, _ := n.login("binh@chatdesk.local")
+	n := startTeam(t, func(c *config.Config) { c.MaxUploadBytes = max })
 	conv := n.newConversation("Khách gửi ảnh", "0912000501", "")
 	other := n.newConversation("Khách khác", "0912000502", "")
 	id := conv.Conversation.ID
-	if st := n.do("POST", "/api/conversations/"+id+"/claim", anTok, nil, nil); st != 200 {
+	if st := n.do("POST", "/api/conversations/"+id+"/claim", n.anTok, nil, nil); st != 200 {
 		t.Fatalf("claim: %d", st)
 	}
 	settle()
@@ -112,7 +109,7 @@ func TestAttachments(t *testing.T) {
 		status                            int
 		code                              string
 	}{
-		{"another agent", binhTok, id, "c-binh", "a.pdf", pdf, 403, "not_assigned"},
+		{"another agent", n.binhTok, id, "c-binh", "a.pdf", pdf, 403, "not_assigned"},
 		{"another visitor", other.VisitorToken, id, "c-other", "a.pdf", pdf, 404, "not_found"},
 		{"anonymous", "", id, "c-anon", "a.pdf", pdf, 401, "unauthorized"},
 		{"renamed executable", conv.VisitorToken, id, "c-exe", "anh-dep.png", exe, 415, "unsupported_type"},
@@ -156,7 +153,7 @@ func TestAttachments(t *testing.T) {
 		t.Fatalf("resend: %d %s", st, js(again.Message))
 	}
 	var doc sent
-	if st := n.upload(id, anTok, "c-pdf", "bao-gia.pdf", pdf, &doc); st != 201 || doc.Message.Kind != chat.KindFile ||
+	if st := n.upload(id, n.anTok, "c-pdf", "bao-gia.pdf", pdf, &doc); st != 201 || doc.Message.Kind != chat.KindFile ||
 		doc.Message.Attachment.ContentType != "application/pdf" || doc.Message.SenderType != chat.SenderAgent {
 		t.Fatalf("agent pdf upload: %d %s", st, js(doc.Message))
 	}
@@ -169,7 +166,7 @@ func TestAttachments(t *testing.T) {
 
 	// Stored once: two messages, two files plus one thumbnail, no orphan
 	// from the resend.
-	ms := n.messages(anTok, id, 0)
+	ms := n.messages(n.anTok, id, 0)
 	var withFiles int
 	for _, m := range ms {
 		if m.Attachment != nil {
@@ -179,14 +176,14 @@ func TestAttachments(t *testing.T) {
 	if withFiles != 2 {
 		t.Fatalf("%d attachment messages stored, want 2", withFiles)
 	}
-	if files := countFiles(t, n); files != 3 {
+	if files := countFiles(t, n.node); files != 3 {
 		t.Fatalf("%d GridFS files, want 3 (photo, its thumbnail, pdf)", files)
 	}
 	conversation := struct {
 		Conversation *chat.Conversation `json:"conversation"`
 	}{}
 	settle() // activity is written coalesced
-	n.do("GET", "/api/conversations/"+id, anTok, nil, &conversation)
+	n.do("GET", "/api/conversations/"+id, n.anTok, nil, &conversation)
 	if p := conversation.Conversation.LastMessage; p == nil || p.Text != "[Tệp] bao-gia.pdf" {
 		t.Errorf("inbox preview %s", js(conversation.Conversation.LastMessage))
 	}
@@ -199,7 +196,7 @@ func TestAttachments(t *testing.T) {
 		!strings.HasPrefix(resp.Header.Get("Content-Disposition"), "inline") {
 		t.Fatalf("visitor download: %d %v", resp.StatusCode, resp.Header)
 	}
-	resp, body = n.download(photoPath+"?thumb=1", binhTok)
+	resp, body = n.download(photoPath+"?thumb=1", n.binhTok)
 	if resp.StatusCode != 200 {
 		t.Fatalf("thumbnail for another agent: %d", resp.StatusCode)
 	}
@@ -217,9 +214,9 @@ func TestAttachments(t *testing.T) {
 		{"another visitor", photoPath, other.VisitorToken, 404},
 		{"another visitor through their own conversation", "/api/conversations/" + other.Conversation.ID + "/attachments/" + a.ID, other.VisitorToken, 404},
 		{"anonymous", photoPath, "", 401},
-		{"no thumbnail for a pdf", pdfPath + "?thumb=1", anTok, 404},
-		{"malformed id", "/api/conversations/" + id + "/attachments/..%2f..%2fx", anTok, 404},
-		{"unknown id", "/api/conversations/" + id + "/attachments/" + chat.NewID(), anTok, 404},
+		{"no thumbnail for a pdf", pdfPath + "?thumb=1", n.anTok, 404},
+		{"malformed id", "/api/conversations/" + id + "/attachments/..%2f..%2fx", n.anTok, 404},
+		{"unknown id", "/api/conversations/" + id + "/attachments/" + chat.NewID(), n.anTok, 404},
 	}
 	for _, tt := range downloads {
 		t.Run("download by "+tt.name, func(t *testing.T) {

@@ -16,23 +16,20 @@ import (
 // TestAuthorizationMatrix sends every REST endpoint as every kind of caller
 // and checks each gets the right refusal (or is let through).
 func TestAuthorizationMatrix(t *testing.T) {
-	n := startNode(t)
-	admin, _ := n.login("admin@chatdesk.local")
-	anTok, an := n.login("an@chatdesk.local")
-	binhTok, binh := n.login("binh@chatdesk.local")
+	n := startTeam(t)
 	mine := n.newConversation("Của tôi", "0912000801", "")
 	other := n.newConversation("Người khác", "0912000802", "")
-	if st := n.do("POST", "/api/conversations/"+mine.Conversation.ID+"/claim", anTok, nil, nil); st != 200 {
+	if st := n.do("POST", "/api/conversations/"+mine.Conversation.ID+"/claim", n.anTok, nil, nil); st != 200 {
 		t.Fatalf("claim: %d", st)
 	}
 	// A disabled agent, logged in before being disabled.
 	var created struct{ Agent *chat.Agent }
-	n.do("POST", "/api/admin/agents", admin, map[string]any{"email": "cu@chatdesk.local", "name": "Cũ", "role": "agent", "password": "matkhau123"}, &created)
+	n.do("POST", "/api/admin/agents", n.admin, map[string]any{"email": "cu@chatdesk.local", "name": "Cũ", "role": "agent", "password": "matkhau123"}, &created)
 	disabledTok, _ := n.login("cu@chatdesk.local")
-	if st := n.do("PATCH", "/api/admin/agents/"+created.Agent.ID, admin, map[string]any{"disabled": true}, nil); st != 200 {
+	if st := n.do("PATCH", "/api/admin/agents/"+created.Agent.ID, n.admin, map[string]any{"disabled": true}, nil); st != 200 {
 		t.Fatalf("disable: %d", st)
 	}
-	expired := signed(t, n.cfg.JWTSecret, an.ID, -time.Minute)
+	expired := signed(t, n.cfg.JWTSecret, n.an.ID, -time.Minute)
 
 	callers := []struct{ name, token string }{
 		{"anonymous", ""},
@@ -40,9 +37,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"disabled agent", disabledTok},
 		{"visitor of another conversation", other.VisitorToken},
 		{"visitor", mine.VisitorToken},
-		{"non-assigned agent", binhTok},
-		{"assigned agent", anTok},
-		{"admin", admin},
+		{"non-assigned agent", n.binhTok},
+		{"assigned agent", n.anTok},
+		{"admin", n.admin},
 	}
 	id := mine.Conversation.ID
 	routes := []struct {
@@ -57,7 +54,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"POST", "/api/conversations/" + id + "/typing", map[string]bool{"typing": true}, map[string]int{"anonymous": 401, "expired": 401, "disabled agent": 403, "visitor of another conversation": 404, "non-assigned agent": 403, "admin": 403}},
 		{"POST", "/api/conversations/" + id + "/read", map[string]int{"seq": 1}, map[string]int{"anonymous": 401, "expired": 401, "disabled agent": 403, "visitor of another conversation": 404}},
 		{"GET", "/api/conversations", nil, map[string]int{"anonymous": 401, "expired": 401, "disabled agent": 403, "visitor of another conversation": 403, "visitor": 403}},
-		{"POST", "/api/conversations/" + id + "/transfer", map[string]string{"agentId": an.ID}, map[string]int{"anonymous": 401, "expired": 401, "disabled agent": 403, "visitor of another conversation": 403, "visitor": 403, "non-assigned agent": 403}},
+		{"POST", "/api/conversations/" + id + "/transfer", map[string]string{"agentId": n.an.ID}, map[string]int{"anonymous": 401, "expired": 401, "disabled agent": 403, "visitor of another conversation": 403, "visitor": 403, "non-assigned agent": 403}},
 		{"POST", "/api/conversations/" + id + "/claim", nil, map[string]int{"anonymous": 401, "expired": 401, "disabled agent": 403, "visitor of another conversation": 403, "visitor": 403, "non-assigned agent": 409, "admin": 409}},
 		{"GET", "/api/auth/me", nil, map[string]int{"anonymous": 401, "expired": 401, "disabled agent": 403, "visitor of another conversation": 403, "visitor": 403}},
 		{"POST", "/api/auth/refresh", nil, map[string]int{"anonymous": 401, "expired": 401, "disabled agent": 403, "visitor of another conversation": 403, "visitor": 403}},
@@ -65,7 +62,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"PUT", "/api/agents/me/status", map[string]string{"status": "online"}, map[string]int{"anonymous": 401, "expired": 401, "disabled agent": 403, "visitor of another conversation": 403, "visitor": 403}},
 		{"GET", "/api/admin/agents", nil, adminOnly},
 		{"POST", "/api/admin/agents", map[string]string{"email": "moi-EMAIL@chatdesk.local", "name": "Mới", "role": "agent", "password": "matkhau123"}, adminOnlyCreate},
-		{"PATCH", "/api/admin/agents/" + binh.ID, map[string]string{"name": "Bình"}, adminOnly},
+		{"PATCH", "/api/admin/agents/" + n.binh.ID, map[string]string{"name": "Bình"}, adminOnly},
 		{"GET", "/api/admin/form-fields", nil, adminOnly},
 		{"POST", "/api/admin/form-fields", map[string]any{"key": "f_KEY", "label": "Trường", "type": "text", "enabled": true}, adminOnlyCreate},
 		{"PUT", "/api/admin/form-fields/address", map[string]any{"label": "Địa chỉ", "enabled": true}, adminOnly},
@@ -158,17 +155,14 @@ func withAdmin(status int) map[string]int {
 
 // TestWebSocketAuthorization checks every WebSocket action's refusals.
 func TestWebSocketAuthorization(t *testing.T) {
-	n := startNode(t)
-	admin, _ := n.login("admin@chatdesk.local")
-	anTok, an := n.login("an@chatdesk.local")
-	binhTok, _ := n.login("binh@chatdesk.local")
+	n := startTeam(t)
 	conv := n.newConversation("WS", "0912000901", "")
 	other := n.newConversation("Khác", "0912000902", "")
-	n.do("POST", "/api/conversations/"+conv.Conversation.ID+"/claim", anTok, nil, nil)
+	n.do("POST", "/api/conversations/"+conv.Conversation.ID+"/claim", n.anTok, nil, nil)
 	id := conv.Conversation.ID
 
 	// Bad tokens are refused and the socket is closed with 4401.
-	for _, tok := range []string{"", "garbage", signed(t, n.cfg.JWTSecret, an.ID, -time.Minute), algNone(an.ID)} {
+	for _, tok := range []string{"", "garbage", signed(t, n.cfg.JWTSecret, n.an.ID, -time.Minute), algNone(n.an.ID)} {
 		c := n.dialRaw()
 		r := c.Request(protocol.ReqHello, map[string]any{"token": tok})
 		<-c.Closed()
@@ -183,10 +177,10 @@ func TestWebSocketAuthorization(t *testing.T) {
 	}
 	// A disabled agent is refused with 4403; a connected one is disconnected.
 	var created struct{ Agent *chat.Agent }
-	n.do("POST", "/api/admin/agents", admin, map[string]any{"email": "ws-cu@chatdesk.local", "name": "Cũ", "role": "agent", "password": "matkhau123"}, &created)
+	n.do("POST", "/api/admin/agents", n.admin, map[string]any{"email": "ws-cu@chatdesk.local", "name": "Cũ", "role": "agent", "password": "matkhau123"}, &created)
 	oldTok, _ := n.login("ws-cu@chatdesk.local")
 	live, _ := n.dial(oldTok, 0)
-	n.do("PATCH", "/api/admin/agents/"+created.Agent.ID, admin, map[string]any{"disabled": true}, nil)
+	n.do("PATCH", "/api/admin/agents/"+created.Agent.ID, n.admin, map[string]any{"disabled": true}, nil)
 	select {
 	case <-live.Closed():
 		if live.CloseCode() != 4403 {
@@ -201,7 +195,7 @@ func TestWebSocketAuthorization(t *testing.T) {
 	}
 
 	visitor, _ := n.dial(conv.VisitorToken, 0)
-	binhWS, _ := n.dial(binhTok, 0)
+	binhWS, _ := n.dial(n.binhTok, 0)
 	tests := []struct {
 		name   string
 		client *clienttest.Conn

@@ -126,11 +126,9 @@ func botMessages(ms []*chat.Message) (out []*chat.Message) {
 }
 
 func TestBotSettings(t *testing.T) {
-	n := startNode(t)
-	admin, _ := n.login("admin@chatdesk.local")
-	anTok, _ := n.login("an@chatdesk.local")
+	n := startTeam(t)
 	var got struct{ Bot chat.BotSettings }
-	if st := n.do("GET", "/api/admin/bot", admin, nil, &got); st != 200 || got.Bot.Enabled || got.Bot.Name != "Trợ lý ảo" || got.Bot.TimeoutSeconds != 15 || got.Bot.SystemPrompt == "" {
+	if st := n.do("GET", "/api/admin/bot", n.admin, nil, &got); st != 200 || got.Bot.Enabled || got.Bot.Name != "Trợ lý ảo" || got.Bot.TimeoutSeconds != 15 || got.Bot.SystemPrompt == "" {
 		t.Fatalf("defaults: %d %+v", st, got.Bot)
 	}
 	tests := []struct {
@@ -140,13 +138,13 @@ func TestBotSettings(t *testing.T) {
 		status int
 		field  string
 	}{
-		{"an agent", anTok, map[string]any{"enabled": false}, 403, ""},
-		{"enabled without url", admin, map[string]any{"enabled": true, "model": "m"}, 400, "baseUrl"},
-		{"enabled without model", admin, map[string]any{"enabled": true, "baseUrl": "http://127.0.0.1:9/v1"}, 400, "model"},
-		{"not http", admin, map[string]any{"baseUrl": "file:///etc/passwd"}, 400, "baseUrl"},
-		{"wait too long", admin, map[string]any{"waitSeconds": 5000}, 400, "waitSeconds"},
-		{"timeout too long", admin, map[string]any{"timeoutSeconds": 61}, 400, "timeoutSeconds"},
-		{"knowledge too long", admin, map[string]any{"knowledge": strings.Repeat("a", chat.MaxBotKnowledge+1)}, 400, "knowledge"},
+		{"an agent", n.anTok, map[string]any{"enabled": false}, 403, ""},
+		{"enabled without url", n.admin, map[string]any{"enabled": true, "model": "m"}, 400, "baseUrl"},
+		{"enabled without model", n.admin, map[string]any{"enabled": true, "baseUrl": "http://127.0.0.1:9/v1"}, 400, "model"},
+		{"not http", n.admin, map[string]any{"baseUrl": "file:///etc/passwd"}, 400, "baseUrl"},
+		{"wait too long", n.admin, map[string]any{"waitSeconds": 5000}, 400, "waitSeconds"},
+		{"timeout too long", n.admin, map[string]any{"timeoutSeconds": 61}, 400, "timeoutSeconds"},
+		{"knowledge too long", n.admin, map[string]any{"knowledge": strings.Repeat("a", chat.MaxBotKnowledge+1)}, 400, "knowledge"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -157,15 +155,15 @@ func TestBotSettings(t *testing.T) {
 		})
 	}
 	body := map[string]any{"enabled": true, "baseUrl": "http://127.0.0.1:9/v1/", "model": "gpt-test", "apiKey": "sk-bi-mat"}
-	if st := n.do("PUT", "/api/admin/bot", admin, body, &got); st != 200 || got.Bot.APIKey != "" || !got.Bot.APIKeySet || got.Bot.BaseURL != "http://127.0.0.1:9/v1" {
+	if st := n.do("PUT", "/api/admin/bot", n.admin, body, &got); st != 200 || got.Bot.APIKey != "" || !got.Bot.APIKeySet || got.Bot.BaseURL != "http://127.0.0.1:9/v1" {
 		t.Fatalf("save: %d %+v", st, got.Bot)
 	}
 	body["apiKey"] = ""
 	body["name"] = "Mai"
-	if st := n.do("PUT", "/api/admin/bot", admin, body, &got); st != 200 || !got.Bot.APIKeySet || got.Bot.Name != "Mai" {
+	if st := n.do("PUT", "/api/admin/bot", n.admin, body, &got); st != 200 || !got.Bot.APIKeySet || got.Bot.Name != "Mai" {
 		t.Fatalf("an empty key keeps the stored one: %d %+v", st, got.Bot)
 	}
-	if st := n.do("GET", "/api/admin/bot", admin, nil, &got); st != 200 || got.Bot.APIKey != "" || !got.Bot.APIKeySet {
+	if st := n.do("GET", "/api/admin/bot", n.admin, nil, &got); st != 200 || got.Bot.APIKey != "" || !got.Bot.APIKeySet {
 		t.Fatalf("reload: %+v", got.Bot)
 	}
 }
@@ -176,9 +174,8 @@ func TestBotSettings(t *testing.T) {
 // the conversation (dropping an answer composed meanwhile); a slow or
 // failing API posts nothing.
 func TestBotAnswersWhileNoAgent(t *testing.T) {
-	n := startNode(t)
+	n := startTeam(t)
 	llm := newFakeLLM(t)
-	anTok, _ := n.login("an@chatdesk.local")
 	n.enableBot(llm, map[string]any{"apiKey": "sk-thu", "systemPrompt": "Bạn là trợ lý của Cửa hàng Hoa Mai.",
 		"knowledge": "Giờ mở cửa: 8h–21h.", "timeoutSeconds": 1})
 	send := func(token, id, clientID, text string) {
@@ -201,7 +198,7 @@ func TestBotAnswersWhileNoAgent(t *testing.T) {
 	}, "the bot's typing indicator")
 	settle() // the inbox preview is written coalesced
 	var got struct{ Conversation *chat.Conversation }
-	n.do("GET", "/api/conversations/"+id, anTok, nil, &got)
+	n.do("GET", "/api/conversations/"+id, n.anTok, nil, &got)
 	if p := got.Conversation.LastMessage; p == nil || p.SenderType != chat.SenderBot || p.Text != first.Text || got.Conversation.UnreadVisit != 1 {
 		t.Fatalf("inbox preview after the bot's answer: %s", js(got.Conversation))
 	}
@@ -237,17 +234,17 @@ func TestBotAnswersWhileNoAgent(t *testing.T) {
 	send(conv.VisitorToken, id, "v4", "Gây lỗi đi")
 	llm.waitArrived(t, "lỗi")
 	settle()
-	if bots := botMessages(n.messages(anTok, id, 0)); len(bots) != 2 {
+	if bots := botMessages(n.messages(n.anTok, id, 0)); len(bots) != 2 {
 		t.Fatalf("%d bot messages after a timeout and an error, want 2", len(bots))
 	}
 
 	// The visitor asks for a person.
 	other := n.newConversation("Khách khác", "0912000602", "")
-	anWS, _ := n.dial(anTok, 0) // to see what agents are told
+	anWS, _ := n.dial(n.anTok, 0) // to see what agents are told
 	for _, tt := range []struct {
 		name, token string
 		status      int
-	}{{"an agent", anTok, 403}, {"another visitor", other.VisitorToken, 404}, {"anonymous", "", 401}} {
+	}{{"an agent", n.anTok, 403}, {"another visitor", other.VisitorToken, 404}, {"anonymous", "", 401}} {
 		if st := n.do("POST", "/api/conversations/"+id+"/handoff", tt.token, nil, nil); st != tt.status {
 			t.Fatalf("handoff by %s: %d, want %d", tt.name, st, tt.status)
 		}
@@ -263,11 +260,11 @@ func TestBotAnswersWhileNoAgent(t *testing.T) {
 	if st := n.do("POST", "/api/conversations/"+id+"/handoff", conv.VisitorToken, nil, &out); st != 200 || !out.Conversation.HandoffAt.Equal(*again) {
 		t.Fatalf("second handoff changed it: %s", js(out.Conversation))
 	}
-	n.waitMessage(anTok, id, func(m *chat.Message) bool {
+	n.waitMessage(n.anTok, id, func(m *chat.Message) bool {
 		return m.SenderType == chat.SenderSystem && m.Text == "Khách muốn gặp nhân viên hỗ trợ."
 	}, "the handoff notice")
 	var notices int
-	for _, m := range n.messages(anTok, id, 0) {
+	for _, m := range n.messages(n.anTok, id, 0) {
 		if m.Text == "Khách muốn gặp nhân viên hỗ trợ." {
 			notices++
 		}
@@ -281,28 +278,27 @@ func TestBotAnswersWhileNoAgent(t *testing.T) {
 // conversation is dropped, and once an agent is online and owns it the bot
 // is not asked again.
 func TestBotStopsForAnAgent(t *testing.T) {
-	n := startNode(t)
+	n := startTeam(t)
 	llm := newFakeLLM(t)
-	anTok, _ := n.login("an@chatdesk.local")
 	n.enableBot(llm, map[string]any{"timeoutSeconds": 30})
 	conv := n.newConversation("Khách chờ", "0912000701", "Cho hỏi chậm một chút")
 	id := conv.Conversation.ID
 	llm.waitArrived(t, "chậm")
-	if st := n.do("POST", "/api/conversations/"+id+"/claim", anTok, nil, nil); st != 200 {
+	if st := n.do("POST", "/api/conversations/"+id+"/claim", n.anTok, nil, nil); st != 200 {
 		t.Fatalf("claim: %d", st)
 	}
 	close(llm.release) // the bot's answer arrives after the claim
-	anWS, _ := n.dial(anTok, 0)
+	anWS, _ := n.dial(n.anTok, 0)
 	if r := anWS.Request(protocol.ReqMessageSend, map[string]any{"conversationId": id, "clientId": "a1", "text": "Chào anh, em là An."}); r.Type == protocol.EvtError {
 		t.Fatalf("agent send: %s", r.Data)
 	}
 	if st := n.do("POST", "/api/conversations/"+id+"/messages", conv.VisitorToken, map[string]string{"clientId": "v2", "text": "Cảm ơn em"}, nil); st != 201 {
 		t.Fatalf("visitor send: %d", st)
 	}
-	n.waitMessage(anTok, id, func(m *chat.Message) bool { return m.ClientID == "v2" }, "the visitor's reply")
+	n.waitMessage(n.anTok, id, func(m *chat.Message) bool { return m.ClientID == "v2" }, "the visitor's reply")
 	settle()
 	settle()
-	if bots := botMessages(n.messages(anTok, id, 0)); len(bots) != 0 {
+	if bots := botMessages(n.messages(n.anTok, id, 0)); len(bots) != 0 {
 		t.Fatalf("bot spoke in an owned conversation: %s", js(bots))
 	}
 	if c := llm.calls(); c != 1 {
@@ -314,10 +310,9 @@ func TestBotStopsForAnAgent(t *testing.T) {
 // conversation that has waited waitSeconds gets the bot's answer from the
 // janitor's sweep, without a new visitor message.
 func TestBotAfterWait(t *testing.T) {
-	n := startNode(t)
+	n := startTeam(t)
 	llm := newFakeLLM(t)
-	anTok, _ := n.login("an@chatdesk.local")
-	anWS, _ := n.dial(anTok, 0)
+	anWS, _ := n.dial(n.anTok, 0)
 	if r := anWS.Request(protocol.ReqAgentStatus, map[string]any{"status": "away"}); r.Type == protocol.EvtError {
 		t.Fatalf("away: %s", r.Data)
 	}

@@ -12,12 +12,11 @@ import (
 // server.draining, then closes it with 1001 (going away) — not with a
 // close frame without a status, which clients see as 1005.
 func TestShutdownDrainsSocketsWith1001(t *testing.T) {
-	n := startNode(t)
+	n := startTeam(t)
 	conv := n.newConversation("Tắt máy", "0912001400", "")
 	visitor, _ := n.dial(conv.VisitorToken, 0)
 	visitor.MessagesUntilReplayDone()
-	anTok, _ := n.login("an@chatdesk.local")
-	agent, _ := n.dial(anTok, 0)
+	agent, _ := n.dial(n.anTok, 0)
 	n.cancel() // what SIGTERM does; the test's cleanup waits for Run to return
 	for name, ws := range map[string]*clienttest.Conn{"visitor": visitor, "agent": agent} {
 		ws.WaitType(protocol.EvtServerDraining)

@@ -37,6 +37,25 @@ func startNode(t *testing.T, tweak ...func(*config.Config)) *node {
 	return runNode(t, nodeConfig(t, tweak...))
 }
 
+// team is a node with the three test accounts logged in, as most tests
+// begin.
+type team struct {
+	*node
+	admin          string // the admin's token
+	anTok, binhTok string
+	an, binh       *chat.Agent
+}
+
+// startTeam starts a node (see startNode) and logs its accounts in.
+func startTeam(t *testing.T, tweak ...func(*config.Config)) *team {
+	t.Helper()
+	tm := &team{node: startNode(t, tweak...)}
+	tm.admin, _ = tm.login("admin@chatdesk.local")
+	tm.anTok, tm.an = tm.login("an@chatdesk.local")
+	tm.binhTok, tm.binh = tm.login("binh@chatdesk.local")
+	return tm
+}
+
 // startNodeWithClock starts a node whose service reads time from clock
 // (installed before the node serves), to write data at chosen times.
 func startNodeWithClock(t *testing.T, clock desk.Clock) *node {

@@ -13,9 +13,9 @@ import (
 	"github.com/chatdesk/chatdesk/internal/clienttest"
 )
 
-// send makes one request with exactly the given headers and body, the way
+// sendRaw makes one request with exactly the given headers and body, the way
 // a browser page or curl would.
-func (n *node) send(method, path string, headers map[string]string, body string) (int, http.Header, clienttest.ErrorAnswer) {
+func (n *node) sendRaw(method, path string, headers map[string]string, body string) (int, http.Header, clienttest.ErrorAnswer) {
 	n.t.Helper()
 	var rd io.Reader
 	if body != "" {
@@ -87,7 +87,7 @@ func TestStateChangesRefuseForeignOrigins(t *testing.T) {
 	}
 	for _, tt := range refused {
 		t.Run(tt.name, func(t *testing.T) {
-			st, _, e := n.send(tt.method, tt.path, tt.headers, tt.body)
+			st, _, e := n.sendRaw(tt.method, tt.path, tt.headers, tt.body)
 			if st != tt.status || e.Error.Code != tt.code || e.Error.Message == "" {
 				t.Fatalf("%d %+v; want %d %s", st, e.Error, tt.status, tt.code)
 			}
@@ -102,26 +102,26 @@ func TestStateChangesRefuseForeignOrigins(t *testing.T) {
 	}
 
 	// The widget on an embedding site: CORS answer and creation.
-	st, h, _ := n.send("POST", "/api/conversations", with(jsonType, "Origin", "https://shop.example.vn"), form)
+	st, h, _ := n.sendRaw("POST", "/api/conversations", with(jsonType, "Origin", "https://shop.example.vn"), form)
 	if st != 201 || h.Get("Access-Control-Allow-Origin") != "https://shop.example.vn" {
 		t.Fatalf("widget on the embedding site: %d %v", st, h)
 	}
 	// The dashboard on the public origin, with a charset parameter.
-	st, _, _ = n.send("POST", "/api/auth/login", map[string]string{"Origin": "https://chat.example.vn", "Content-Type": "application/json; charset=utf-8"},
+	st, _, _ = n.sendRaw("POST", "/api/auth/login", map[string]string{"Origin": "https://chat.example.vn", "Content-Type": "application/json; charset=utf-8"},
 		`{"email":"an@chatdesk.local","password":"matkhau123"}`)
 	if st != 200 {
 		t.Fatalf("dashboard login: %d", st)
 	}
 	// Bodiless actions need no type; curl and servers send no Origin.
-	if st, _, e := n.send("POST", "/api/conversations/"+id+"/claim", map[string]string{"Origin": "https://chat.example.vn", "Authorization": "Bearer " + anTok}, ""); st != 200 {
+	if st, _, e := n.sendRaw("POST", "/api/conversations/"+id+"/claim", map[string]string{"Origin": "https://chat.example.vn", "Authorization": "Bearer " + anTok}, ""); st != 200 {
 		t.Fatalf("dashboard claim: %d %+v", st, e.Error)
 	}
-	if st, _, _ := n.send("POST", "/api/conversations", jsonType, form); st != 201 {
+	if st, _, _ := n.sendRaw("POST", "/api/conversations", jsonType, form); st != 201 {
 		t.Fatalf("curl without an Origin: %d", st)
 	}
 	// Reading stays open to any page (nothing changes; CORS keeps the
 	// answer from foreign pages).
-	if st, h, _ := n.send("GET", "/api/widget/config", map[string]string{"Origin": "https://evil.example"}, ""); st != 200 || h.Get("Access-Control-Allow-Origin") != "" {
+	if st, h, _ := n.sendRaw("GET", "/api/widget/config", map[string]string{"Origin": "https://evil.example"}, ""); st != 200 || h.Get("Access-Control-Allow-Origin") != "" {
 		t.Fatalf("GET from a foreign page: %d %v", st, h)
 	}
 	// An upload from the embedding site, multipart as the widget sends it.
@@ -131,7 +131,7 @@ func TestStateChangesRefuseForeignOrigins(t *testing.T) {
 	w, _ := mw.CreateFormFile("file", "ghi-chu.txt")
 	_, _ = w.Write([]byte("Xin chào"))
 	_ = mw.Close()
-	st, _, e := n.send("POST", "/api/conversations/"+id+"/attachments", map[string]string{"Origin": "https://shop.example.vn",
+	st, _, e := n.sendRaw("POST", "/api/conversations/"+id+"/attachments", map[string]string{"Origin": "https://shop.example.vn",
 		"Content-Type": mw.FormDataContentType(), "Authorization": "Bearer " + conv.VisitorToken}, body.String())
 	if st != 201 {
 		t.Fatalf("widget upload: %d %+v", st, e.Error)

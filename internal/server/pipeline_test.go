@@ -14,13 +14,12 @@ import (
 // are stored in the order they were sent; an agent's sends to several
 // conversations all succeed.
 func TestPipelinedSendsKeepOrderPerConversation(t *testing.T) {
-	n := startNode(t)
-	anTok, _ := n.login("an@chatdesk.local")
-	agent, _ := n.dial(anTok, 0)
+	n := startTeam(t)
+	agent, _ := n.dial(n.anTok, 0)
 	var convs []clienttest.Created
 	for i := 0; i < 3; i++ {
 		c := n.newConversation(fmt.Sprintf("Ống %d", i), "0912001200", "")
-		n.waitAssigned(anTok, c.Conversation.ID, "An")
+		n.waitAssigned(n.anTok, c.Conversation.ID, "An")
 		convs = append(convs, c)
 	}
 	visitor, _ := n.dial(convs[0].VisitorToken, 0)

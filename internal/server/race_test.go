@@ -17,16 +17,15 @@ import (
 // An agent comes online (which drains the queue) and claims at once: the
 // claim answers the assigned state and the transcript holds one notice.
 func TestClaimDuringDrainRecordsOnce(t *testing.T) {
-	n := startNode(t)
-	anTok, an := n.login("an@chatdesk.local")
+	n := startTeam(t)
 	for round := 0; round < 5; round++ {
 		c := n.newConversation("Đua", "0912001100", "")
-		ws, _ := n.dial(anTok, 0)
+		ws, _ := n.dial(n.anTok, 0)
 		var out struct{ Conversation *chat.Conversation }
-		if st := n.do("POST", "/api/conversations/"+c.Conversation.ID+"/claim", anTok, nil, &out); st != 200 {
+		if st := n.do("POST", "/api/conversations/"+c.Conversation.ID+"/claim", n.anTok, nil, &out); st != 200 {
 			t.Fatalf("claim: %d", st)
 		}
-		if out.Conversation.Status != chat.StatusAssigned || out.Conversation.AssigneeID != an.ID {
+		if out.Conversation.Status != chat.StatusAssigned || out.Conversation.AssigneeID != n.an.ID {
 			t.Fatalf("claim answered %s / %q", out.Conversation.Status, out.Conversation.AssigneeName)
 		}
 		time.Sleep(300 * time.Millisecond)

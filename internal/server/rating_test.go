@@ -13,14 +13,12 @@ import (
 // TestRating: only the conversation's visitor rates, only once it has been
 // resolved (even if reopened since), stars 1–5; rating again overwrites.
 func TestRating(t *testing.T) {
-	n := startNode(t)
-	admin, _ := n.login("admin@chatdesk.local")
-	anTok, _ := n.login("an@chatdesk.local")
+	n := startTeam(t)
 	conv := n.newConversation("Khách đánh giá", "0912000401", "Cho em hỏi giá")
 	other := n.newConversation("Khách khác", "0912000402", "")
 	id := conv.Conversation.ID
 	path := "/api/conversations/" + id + "/rating"
-	if st := n.do("POST", "/api/conversations/"+id+"/claim", anTok, nil, nil); st != 200 {
+	if st := n.do("POST", "/api/conversations/"+id+"/claim", n.anTok, nil, nil); st != 200 {
 		t.Fatalf("claim: %d", st)
 	}
 	settle()
@@ -51,8 +49,8 @@ func TestRating(t *testing.T) {
 	five := map[string]any{"stars": 5}
 	run([]attempt{
 		{"before resolve", conv.VisitorToken, five, 409, "conflict", ""},
-		{"by the assigned agent", anTok, five, 403, "forbidden", ""},
-		{"by an admin", admin, five, 403, "forbidden", ""},
+		{"by the assigned agent", n.anTok, five, 403, "forbidden", ""},
+		{"by an admin", n.admin, five, 403, "forbidden", ""},
 		{"by another visitor", other.VisitorToken, five, 404, "not_found", ""},
 		{"anonymous", "", five, 401, "unauthorized", ""},
 	})
@@ -62,8 +60,8 @@ func TestRating(t *testing.T) {
 		t.Errorf("too-early message %q", e.Error.Message)
 	}
 
-	ws, _ := n.dial(anTok, 0)
-	if st := n.do("POST", "/api/conversations/"+id+"/resolve", anTok, nil, nil); st != 200 {
+	ws, _ := n.dial(n.anTok, 0)
+	if st := n.do("POST", "/api/conversations/"+id+"/resolve", n.anTok, nil, nil); st != 200 {
 		t.Fatalf("resolve: %d", st)
 	}
 	settle()
@@ -74,7 +72,7 @@ func TestRating(t *testing.T) {
 		{"half a star", conv.VisitorToken, map[string]any{"stars": 4.5}, 400, "invalid_input", "stars"},
 		{"no stars", conv.VisitorToken, map[string]any{"comment": "Tốt"}, 400, "invalid_input", "stars"},
 		{"comment too long", conv.VisitorToken, map[string]any{"stars": 5, "comment": strings.Repeat("ồ", 501)}, 400, "invalid_input", "comment"},
-		{"agent after resolve", anTok, five, 403, "forbidden", ""},
+		{"agent after resolve", n.anTok, five, 403, "forbidden", ""},
 		{"another visitor after resolve", other.VisitorToken, five, 404, "not_found", ""},
 	})
 
@@ -105,13 +103,13 @@ func TestRating(t *testing.T) {
 	// Rating again overwrites.
 	rate(2, "")
 	var stored struct{ Conversation *chat.Conversation }
-	n.do("GET", "/api/conversations/"+id, anTok, nil, &stored)
+	n.do("GET", "/api/conversations/"+id, n.anTok, nil, &stored)
 	if r := stored.Conversation.Rating; r == nil || r.Stars != 2 || r.Comment != "" {
 		t.Fatalf("stored rating after overwrite = %+v", r)
 	}
 
 	// A reopened conversation keeps its right to be rated.
-	if st := n.do("POST", "/api/conversations/"+id+"/reopen", anTok, nil, &stored); st != 200 || stored.Conversation.Status != chat.StatusAssigned || stored.Conversation.ResolvedAt != nil {
+	if st := n.do("POST", "/api/conversations/"+id+"/reopen", n.anTok, nil, &stored); st != 200 || stored.Conversation.Status != chat.StatusAssigned || stored.Conversation.ResolvedAt != nil {
 		t.Fatalf("reopen: %d %+v", st, stored.Conversation)
 	}
 	settle()

@@ -17,15 +17,18 @@ import (
 
 	"github.com/chatdesk/chatdesk/internal/auth"
 	"github.com/chatdesk/chatdesk/internal/bot"
+	"github.com/chatdesk/chatdesk/internal/chat"
 	"github.com/chatdesk/chatdesk/internal/clientaddr"
 	"github.com/chatdesk/chatdesk/internal/config"
 	"github.com/chatdesk/chatdesk/internal/desk"
 	"github.com/chatdesk/chatdesk/internal/httpapi"
+	"github.com/chatdesk/chatdesk/internal/mail"
 	"github.com/chatdesk/chatdesk/internal/metrics"
 	"github.com/chatdesk/chatdesk/internal/mongo"
 	"github.com/chatdesk/chatdesk/internal/ratelimit"
 	"github.com/chatdesk/chatdesk/internal/realtime"
 	"github.com/chatdesk/chatdesk/internal/redis"
+	"github.com/chatdesk/chatdesk/internal/webhook"
 )
 
 // Version is set by the build (-ldflags) and shown in /demo and logs.
@@ -74,7 +77,10 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, hooks Hooks) 
 		_ = db.Close(cctx)
 	}()
 
-	rc, err := redis.Open(ctx, cfg.RedisURL, cfg.RedisPrefix)
+	rc, err := redis.OpenWith(ctx, redis.Options{
+		Mode: redis.Mode(cfg.RedisMode), URL: cfg.RedisURL, Prefix: cfg.RedisPrefix,
+		Username: cfg.RedisUsername, Password: cfg.RedisPassword, SentinelPassword: cfg.RedisSentinelPassword,
+	})
 	if err != nil {
 		return err
 	}
@@ -103,12 +109,16 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, hooks Hooks) 
 		NodeID: cfg.NodeID, PresenceTTL: cfg.PresenceTTL, Grace: cfg.Grace,
 		EnvOrigins: cfg.AllowedOrigins, AllowAnyOrigin: cfg.Dev(), MaxUploadBytes: cfg.MaxUploadBytes,
 		FormChallengeBits: cfg.FormChallengeBits,
+		// A claim outlasts an attempt (its timeout) and the write of its outcome.
+		WebhookLease: 2*cfg.WebhookTimeout + 10*time.Second, WebhookRetryBase: cfg.WebhookRetryBase,
+		Mail: envMail(cfg), PublicURL: cfg.PublicURL,
 	}
 	if hooks.Desk != nil {
 		hooks.Desk(&deskCfg)
 	}
 	svc := desk.New(desk.Deps{
 		Store: db, Coord: rc, Bus: bus, Tokens: tokens, Limiter: lim, Bot: bot.New(), Metrics: reg, Log: log,
+		Integrations: db, WebhookSender: webhook.New(cfg.WebhookTimeout), Mailer: mail.New(),
 	}, deskCfg)
 	if err := svc.Setup(ctx); err != nil {
 		return fmt.Errorf("setup: %w", err)
@@ -135,7 +145,7 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, hooks Hooks) 
 	// its fan-out after them.
 	hub := realtime.New(realtime.Deps{
 		Auth: svc.Auth, Sessions: svc.Conversations, Messages: svc.Messages, Presence: svc.Presence, Origins: svc.Admin,
-		Bus: bus, Metrics: reg, Log: log,
+		Bus: bus, Metrics: reg, Queue: svc.Conversations, Log: log,
 	}, rtCfg)
 	if err := hub.Start(ctx); err != nil {
 		return fmt.Errorf("realtime: %w", err)
@@ -207,4 +217,14 @@ func openMongo(ctx context.Context, cfg config.Config, reg *metrics.Registry, lo
 		}
 	}
 	return nil, fmt.Errorf("mongodb: %w", lastErr)
+}
+
+// envMail is the SMTP connection CHATDESK_SMTP_URL configures (nil when
+// unset): it overrides the admin's.
+func envMail(cfg config.Config) *chat.MailSettings {
+	host, port, security, user, ok := cfg.SMTP()
+	if !ok {
+		return nil
+	}
+	return &chat.MailSettings{Host: host, Port: port, Security: chat.MailSecurity(security), Username: user, Password: cfg.SMTPPassword, From: cfg.SMTPFrom}
 }

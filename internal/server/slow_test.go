@@ -23,12 +23,11 @@ import (
 // on: it closes the socket with 4000 (reconnect), and the resume by seq
 // delivers every message the socket missed.
 func TestSlowConsumerIsClosedAndResumesWithoutLoss(t *testing.T) {
-	n := startNode(t)
-	anTok, _ := n.login("an@chatdesk.local")
-	agent, _ := n.dial(anTok, 0)
+	n := startTeam(t)
+	agent, _ := n.dial(n.anTok, 0)
 	conv := n.newConversation("Chậm", "0912001300", "")
 	id := conv.Conversation.ID
-	n.waitAssigned(anTok, id, "An")
+	n.waitAssigned(n.anTok, id, "An")
 
 	// The visitor's socket: a tiny receive buffer, and nobody reads it
 	// until the agent is done.
@@ -108,11 +107,10 @@ func sendBufferMax(t *testing.T) int {
 // gets every one of them, in order, on a socket that stays open: replays
 // wait for room in the queue rather than overflow it.
 func TestLongReplayIsPacedNotDropped(t *testing.T) {
-	n := startNode(t)
-	anTok, _ := n.login("an@chatdesk.local")
-	agent, _ := n.dial(anTok, 0)
+	n := startTeam(t)
+	agent, _ := n.dial(n.anTok, 0)
 	conv := n.newConversation("Dài", "0912001301", "")
-	n.waitAssigned(anTok, conv.Conversation.ID, "An")
+	n.waitAssigned(n.anTok, conv.Conversation.ID, "An")
 	last := sendPipelined(t, agent, conv.Conversation.ID, 300, func(i int) string { return fmt.Sprintf("tin %d", i) })
 	v, _ := n.dial(conv.VisitorToken, 0)
 	ms := v.MessagesUntilReplayDone()

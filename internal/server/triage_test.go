@@ -26,8 +26,7 @@ type convPage struct {
 // TestPriorityAndTags sets priority and tags, checks validation per field,
 // the list filters and the priority order across pages.
 func TestPriorityAndTags(t *testing.T) {
-	n := startNode(t)
-	binhTok, _ := n.login("binh@chatdesk.local")
+	n := startTeam(t)
 	conv := n.newConversation("Phân loại", "0912000301", "")
 	id := conv.Conversation.ID
 	if conv.Conversation.Priority != chat.PriorityNormal || conv.Conversation.Tags == nil {
@@ -36,18 +35,18 @@ func TestPriorityAndTags(t *testing.T) {
 
 	// Any agent may triage, owner or not; tags are normalised.
 	var out convAnswer
-	if st := n.do("PATCH", "/api/conversations/"+id, binhTok, map[string]any{"priority": "high", "tags": []string{" VIP ", "vip", "Khách  quen", "đơn_hàng-1"}}, &out); st != 200 {
+	if st := n.do("PATCH", "/api/conversations/"+id, n.binhTok, map[string]any{"priority": "high", "tags": []string{" VIP ", "vip", "Khách  quen", "đơn_hàng-1"}}, &out); st != 200 {
 		t.Fatalf("patch: %d", st)
 	}
 	if out.Conversation.Priority != chat.PriorityHigh || !slices.Equal(out.Conversation.Tags, []string{"vip", "khách quen", "đơn_hàng-1"}) {
 		t.Fatalf("patched: %q %q", out.Conversation.Priority, out.Conversation.Tags)
 	}
 	// Only tags: the priority stays.
-	if st := n.do("PATCH", "/api/conversations/"+id, binhTok, map[string]any{"tags": []string{"vip"}}, &out); st != 200 || out.Conversation.Priority != chat.PriorityHigh || !slices.Equal(out.Conversation.Tags, []string{"vip"}) {
+	if st := n.do("PATCH", "/api/conversations/"+id, n.binhTok, map[string]any{"tags": []string{"vip"}}, &out); st != 200 || out.Conversation.Priority != chat.PriorityHigh || !slices.Equal(out.Conversation.Tags, []string{"vip"}) {
 		t.Fatalf("tags only: %d %q %q", st, out.Conversation.Priority, out.Conversation.Tags)
 	}
 	var stored struct{ Conversation *chat.Conversation }
-	n.do("GET", "/api/conversations/"+id, binhTok, nil, &stored)
+	n.do("GET", "/api/conversations/"+id, n.binhTok, nil, &stored)
 	if stored.Conversation.Priority != chat.PriorityHigh || !slices.Equal(stored.Conversation.Tags, []string{"vip"}) {
 		t.Fatalf("stored: %q %q", stored.Conversation.Priority, stored.Conversation.Tags)
 	}
@@ -74,7 +73,7 @@ func TestPriorityAndTags(t *testing.T) {
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
 			var e clienttest.ErrorAnswer
-			st := n.do("PATCH", "/api/conversations/"+id, binhTok, tt.body, &e)
+			st := n.do("PATCH", "/api/conversations/"+id, n.binhTok, tt.body, &e)
 			var got []string
 			for k, v := range e.Error.Fields {
 				if v == "" {
@@ -88,11 +87,11 @@ func TestPriorityAndTags(t *testing.T) {
 			}
 		})
 	}
-	if st := n.do("PATCH", "/api/conversations/nonexistent", binhTok, map[string]any{"priority": "low"}, nil); st != 404 {
+	if st := n.do("PATCH", "/api/conversations/nonexistent", n.binhTok, map[string]any{"priority": "low"}, nil); st != 404 {
 		t.Errorf("patch unknown conversation: %d, want 404", st)
 	}
 	// Nothing was changed by the refusals.
-	n.do("GET", "/api/conversations/"+id, binhTok, nil, &stored)
+	n.do("GET", "/api/conversations/"+id, n.binhTok, nil, &stored)
 	if stored.Conversation.Priority != chat.PriorityHigh || !slices.Equal(stored.Conversation.Tags, []string{"vip"}) {
 		t.Fatalf("after refusals: %q %q", stored.Conversation.Priority, stored.Conversation.Tags)
 	}
@@ -122,7 +121,7 @@ func TestPriorityAndTags(t *testing.T) {
 			body["tags"] = c.tags
 		}
 		if len(body) > 0 {
-			if st := n.do("PATCH", "/api/conversations/"+cv.Conversation.ID, binhTok, body, nil); st != 200 {
+			if st := n.do("PATCH", "/api/conversations/"+cv.Conversation.ID, n.binhTok, body, nil); st != 200 {
 				t.Fatalf("patch %d: %d", i, st)
 			}
 		}
@@ -136,7 +135,7 @@ func TestPriorityAndTags(t *testing.T) {
 	list := func(query string) []*chat.Conversation {
 		t.Helper()
 		var page convPage
-		if st := n.do("GET", "/api/conversations?"+query, binhTok, nil, &page); st != 200 {
+		if st := n.do("GET", "/api/conversations?"+query, n.binhTok, nil, &page); st != 200 {
 			t.Fatalf("list %s: %d", query, st)
 		}
 		return page.Items
@@ -181,7 +180,7 @@ func TestPriorityAndTags(t *testing.T) {
 	}
 	for _, q := range []string{"priority=critical", "tag=" + url.QueryEscape("a/b")} {
 		var e clienttest.ErrorAnswer
-		if st := n.do("GET", "/api/conversations?"+q, binhTok, nil, &e); st != 400 || e.Error.Code != "invalid_input" {
+		if st := n.do("GET", "/api/conversations?"+q, n.binhTok, nil, &e); st != 400 || e.Error.Code != "invalid_input" {
 			t.Errorf("%s: %d %s, want 400 invalid_input", q, st, e.Error.Code)
 		}
 	}
@@ -214,7 +213,7 @@ func TestPriorityAndTags(t *testing.T) {
 		if cursor != "" {
 			q += "&cursor=" + url.QueryEscape(cursor)
 		}
-		if st := n.do("GET", q, binhTok, nil, &page); st != 200 {
+		if st := n.do("GET", q, n.binhTok, nil, &page); st != 200 {
 			t.Fatalf("page %d: %d", pages, st)
 		}
 		paged = append(paged, page.Items...)
@@ -244,15 +243,14 @@ func TestPriorityAndTags(t *testing.T) {
 	}
 	// A cursor of another order is refused.
 	var first convPage
-	n.do("GET", "/api/conversations?sort=priority&limit=2", binhTok, nil, &first)
-	if st := n.do("GET", "/api/conversations?sort=updated&cursor="+url.QueryEscape(*first.Next), binhTok, nil, nil); st != 400 {
+	n.do("GET", "/api/conversations?sort=priority&limit=2", n.binhTok, nil, &first)
+	if st := n.do("GET", "/api/conversations?sort=updated&cursor="+url.QueryEscape(*first.Next), n.binhTok, nil, nil); st != 400 {
 		t.Errorf("priority cursor on sort=updated: %d, want 400", st)
 	}
 
 	// Agents see the change live.
-	anTok, _ := n.login("an@chatdesk.local")
-	ws, _ := n.dial(anTok, 0)
-	n.do("PATCH", "/api/conversations/"+id, binhTok, map[string]any{"priority": "urgent", "tags": []string{"vip", "gấp"}}, nil)
+	ws, _ := n.dial(n.anTok, 0)
+	n.do("PATCH", "/api/conversations/"+id, n.binhTok, map[string]any{"priority": "urgent", "tags": []string{"vip", "gấp"}}, nil)
 	for _, change := range []string{"priority", "tags"} {
 		f := ws.WaitFor(func(f clienttest.Frame) bool {
 			if f.Type != protocol.EvtConversationUpdated {

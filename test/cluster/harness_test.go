@@ -97,6 +97,14 @@ func buildBinaries(t *testing.T, dir string) (string, string) {
 
 func startCluster(t *testing.T, nodes int) *cluster {
 	t.Helper()
+	return startClusterOn(t, nodes, "", "")
+}
+
+// startClusterOn starts the cluster on a Redis deployment of the test's
+// (CHATDESK_REDIS_MODE redisMode at redisURL) instead of its own
+// redis-server when redisMode is set.
+func startClusterOn(t *testing.T, nodes int, redisMode, redisURL string) *cluster {
+	t.Helper()
 	for _, bin := range []string{"redis-server", "nginx"} {
 		if _, err := exec.LookPath(bin); err != nil {
 			t.Fatalf("%s is required (apt-get install %s)", bin, bin)
@@ -112,12 +120,15 @@ func startCluster(t *testing.T, nodes int) *cluster {
 		}
 		return f
 	}
-	redisPort := testenv.FreePort(t)
-	c.redisAddr = fmt.Sprintf("127.0.0.1:%d", redisPort)
-	c.redis = &proc{name: "redis", log: logf("redis"), env: os.Environ(),
-		args: []string{"redis-server", "--port", fmt.Sprint(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"}}
-	c.redis.start(t)
-	testenv.WaitTCP(t, c.redisAddr, 5*time.Second)
+	if redisMode == "" {
+		redisPort := testenv.FreePort(t)
+		c.redisAddr = fmt.Sprintf("127.0.0.1:%d", redisPort)
+		c.redis = &proc{name: "redis", log: logf("redis"), env: os.Environ(),
+			args: []string{"redis-server", "--port", fmt.Sprint(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"}}
+		c.redis.start(t)
+		testenv.WaitTCP(t, c.redisAddr, 5*time.Second)
+		redisMode, redisURL = "standalone", "redis://"+c.redisAddr+"/0"
+	}
 
 	mongoAddr := fmt.Sprintf("127.0.0.1:%d", testenv.FreePort(t))
 	c.mongo = &proc{name: "ferretdb", log: logf("ferretdb"), env: os.Environ(),
@@ -131,7 +142,8 @@ func startCluster(t *testing.T, nodes int) *cluster {
 		"CHATDESK_JWT_SECRET="+secret,
 		"CHATDESK_MONGO_URI=mongodb://"+mongoAddr+"/",
 		"CHATDESK_MONGO_DB=cluster",
-		"CHATDESK_REDIS_URL=redis://"+c.redisAddr+"/0",
+		"CHATDESK_REDIS_MODE="+redisMode,
+		"CHATDESK_REDIS_URL="+redisURL,
 		"CHATDESK_REDIS_PREFIX=cl",
 		"CHATDESK_PRESENCE_TTL="+presenceTTL.String(),
 		"CHATDESK_GRACE_PERIOD=60s",
@@ -191,7 +203,9 @@ func (c *cluster) stop() {
 		}
 	}
 	c.mongo.kill()
-	c.redis.kill()
+	if c.redis != nil {
+		c.redis.kill()
+	}
 	if c.t.Failed() {
 		for _, n := range append(c.nodes, c.mongo) {
 			if b, err := os.ReadFile(filepath.Join(c.dir, n.name+".log")); err == nil {

@@ -54,7 +54,10 @@ async function waitText(page, selector, text, timeout = 10000) {
 
 /** A visitor WebSocket (protocol.md) opened from a same-origin page. */
 async function openVisitorSocket(page, token) {
-  await page.goto(`${server.baseUrl}/healthz`);
+  // A page of the server's origin whose Content-Security-Policy allows
+  // connecting to 'self' (/healthz's allows nothing; a page the test serves
+  // itself is refused loopback by Chromium's local network checks).
+  await page.goto(`${server.baseUrl}/demo`);
   await page.evaluate((tok) => new Promise((resolve, reject) => {
     window.__frames = [];
     const ws = new WebSocket(`${location.origin.replace('http', 'ws')}/ws`);
@@ -667,14 +670,14 @@ describe('agent dashboard (issue 5)', { timeout: 15 * 60 * 1000 }, () => {
     await shot(page, '12-session-expired');
   });
 
-  it('shows "Mất kết nối — đang thử lại" while the server is down and resumes the open thread after', async () => {
+  it('shows "Đang kết nối lại…" while the server is down and resumes the open thread after', async () => {
     const page = ctx.pageAn;
     const id = ctx.conv2.conversation.id;
     await page.goto(`${server.baseUrl}/dashboard/inbox/${id}`);
     await waitText(page, '[data-testid="thread"]', 'phí giao hàng');
     await server.stop();
     await page.locator('[data-testid="connection-banner"]').waitFor({ timeout: 15000 });
-    assert.match(await page.locator('[data-testid="connection-banner"]').textContent(), /Mất kết nối — đang thử lại/);
+    assert.match(await page.locator('[data-testid="connection-banner"]').textContent(), /Đang kết nối lại…/);
     await shot(page, '13-reconnecting');
     await server.start();
     await page.locator('[data-testid="connection-banner"]').waitFor({ state: 'detached', timeout: 40000 });

@@ -391,7 +391,7 @@ describe('dashboard support features', { timeout: 5 * 60 * 1000 }, () => {
     for (const f of Object.values(bad.body.error.fields || {})) assert.ok(shown.includes(f), `field error "${f}" shown`);
   });
 
-  it('attachments: file input upload shows progress and the thumbnail (lightbox closes on Esc); a refused type dropped on the thread shows the server message', async (t) => {
+  it('attachments: file input upload shows progress and the thumbnail (lightbox closes on Esc); a refused type dropped on the thread shows the server message, with no retry', async (t) => {
     const { conversation } = await createConversation('Khách Gửi Ảnh');
     await ownByAn(conversation.id);
     const probe = await api.call('POST', `/conversations/${conversation.id}/attachments`, { token: ctx.tokens.an, body: {} });
@@ -458,8 +458,8 @@ describe('dashboard support features', { timeout: 5 * 60 * 1000 }, () => {
     const err = page.locator('[data-testid="upload-item"][data-status="failed"] [data-testid="upload-error"]');
     await err.waitFor();
     assert.equal((await err.textContent()).trim(), refused.body.error.message);
-    await page.locator('[data-testid="upload-item"]', { hasText: 'virus.png' }).getByText('Thử lại').click();
-    await page.locator('[data-testid="upload-item"][data-status="failed"]').waitFor();
+    // refused for what it is: sending it again cannot help, it can only be dropped (#14)
+    assert.equal(await page.locator('[data-testid="upload-item"]', { hasText: 'virus.png' }).getByText('Thử lại').count(), 0);
     await page.locator('[data-testid="upload-item"]').getByText('Bỏ').click();
     await page.locator('[data-testid="upload-item"]').waitFor({ state: 'detached' });
 

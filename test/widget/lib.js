@@ -155,13 +155,23 @@ export async function login(base, email) {
 }
 
 /**
+ * Opens a page of the server's origin from which scripts may open its
+ * WebSocket: /demo, whose Content-Security-Policy allows connecting to
+ * 'self'. (Other answers, /healthz included, allow nothing; a page the test
+ * serves itself is refused loopback by Chromium's local network checks.)
+ */
+export async function blankPage(page, base) {
+  await page.goto(base + '/demo');
+}
+
+/**
  * An agent WebSocket driven from a page on the server's own origin (so the
  * test does not depend on the Node version having a WebSocket client).
  */
 export async function agentSocket(browser, base, token) {
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
-  await page.goto(base + '/healthz');
+  await blankPage(page, base);
   const ready = await page.evaluate(({ url, token }) => new Promise((resolve) => {
     const ws = new WebSocket(url);
     window.__ev = [];
@@ -186,6 +196,7 @@ export async function agentSocket(browser, base, token) {
         resolve(r);
       }
     }, 25);
+    setTimeout(() => resolve({ timeout: 'no reply to hello within 10 s' }), 10_000);
   }), { url: base.replace(/^http/, 'ws') + '/ws', token });
   if (!ready || ready.type !== 'session.ready') {
     await ctx.close();
@@ -228,11 +239,14 @@ export async function agentSocket(browser, base, token) {
  * its own Tailwind-like classes, and its own React/jQuery-ish globals. It
  * includes the widget twice.
  */
-export function hostPageHTML(server, { twice = true, plain = false } = {}) {
+export function hostPageHTML(server, { twice = true, plain = false, lang = '' } = {}) {
   // plain: no data-* at all (server = the script's origin) and config from window.ChatDesk
+  // lang: data-lang on the tag (and no title or greeting of the page's own)
   const tag = plain
     ? `<script>window.ChatDesk = { position: 'left' };</script><script src="${server}/widget.js" async></script>`
-    : `<script src="${server}/widget.js" async data-server="${server}" data-color="#0f766e" data-position="right" data-title="Tư vấn bán hàng" data-greeting="Chào anh/chị! Để lại thông tin, nhân viên sẽ trả lời ngay."></script>`;
+    : lang
+      ? `<script src="${server}/widget.js" async data-server="${server}" data-color="#0f766e" data-lang="${lang}"></script>`
+      : `<script src="${server}/widget.js" async data-server="${server}" data-color="#0f766e" data-position="right" data-title="Tư vấn bán hàng" data-greeting="Chào anh/chị! Để lại thông tin, nhân viên sẽ trả lời ngay."></script>`;
   return `<!doctype html>
 <html lang="vi">
 <head>
@@ -304,7 +318,8 @@ export async function startHostPage(getServerURL) {
         `connect-src ${srv} ${srv.replace(/^http/, 'ws')}; style-src 'self'; img-src 'self' data:`;
     }
     res.writeHead(200, headers);
-    res.end(hostPageHTML(getServerURL(), { twice: !req.url.includes('once') && !req.url.includes('plain'), plain: req.url.includes('plain') }));
+    const lang = (req.url.match(/[?&]lang=(\w+)/) || [])[1] || '';
+    res.end(hostPageHTML(getServerURL(), { twice: !req.url.includes('once') && !req.url.includes('plain'), plain: req.url.includes('plain'), lang }));
   });
   await new Promise((r) => srv.listen(port, '127.0.0.1', r));
   return { url: `http://127.0.0.1:${port}/shop`, close: () => new Promise((r) => srv.close(r)) };

@@ -149,7 +149,7 @@ describe('widget support features (rating, attachments, bot)', { timeout: 300_00
     assert.match(await $(p, 'rating-thanks').textContent(), /Cảm ơn bạn đã đánh giá!/);
     assert.equal(await p.locator('chatdesk-widget [data-testid="rating-thanks"] [role="img"]').getAttribute('aria-label'), '4 trên 5 sao');
     // the transcript gets the server's system message
-    await p.locator('chatdesk-widget [data-testid="system-message"]', { hasText: 'Khách đã đánh giá 4 sao.' }).waitFor({ timeout: T });
+    await p.locator('chatdesk-widget [data-testid="system-message"]', { hasText: 'Bạn đã đánh giá 4 sao.' }).waitFor({ timeout: T });
     const conv = await rest(server.url, 'GET', `/api/conversations/${v.conversationId}`, { token: anToken });
     assert.equal(conv.body.conversation.rating.stars, 4);
     assert.equal(conv.body.conversation.rating.comment, 'Nhân viên An tư vấn rất nhiệt tình.');
@@ -254,7 +254,7 @@ describe('widget support features (rating, attachments, bot)', { timeout: 300_00
     await v.ctx.close();
   });
 
-  it('attachments: the server refuses a renamed executable and a too large file (its Vietnamese message, "Thử lại")', async () => {
+  it('attachments: the server refuses a renamed executable and a too large file (its Vietnamese message; only "Bỏ": sending again cannot help)', async () => {
     const v = await visitor('Hồ Quang Hiếu', '0912 888 999');
     const p = v.page;
     const input = $(p, 'file-input');
@@ -262,7 +262,8 @@ describe('widget support features (rating, attachments, bot)', { timeout: 300_00
     const failed = p.locator('chatdesk-widget [data-testid="visitor-message"][data-status="failed"]', { hasText: 'evil.png' });
     await failed.waitFor({ timeout: T });
     assert.match(await failed.locator('[data-testid="failed"]').textContent(), /Loại tệp này không được hỗ trợ/);
-    assert.equal(await failed.locator('[data-testid="retry"]').textContent(), 'Thử lại');
+    assert.equal(await failed.locator('[data-testid="retry"]').count(), 0);
+    assert.equal(await failed.locator('[data-testid="dismiss"]').textContent(), 'Bỏ');
     // over CHATDESK_MAX_UPLOAD_BYTES (under the widget's own 10 MB pre-check): the server decides
     await input.setInputFiles({ name: 'ghi-chu.txt', mimeType: 'text/plain', buffer: Buffer.alloc(MAX_UPLOAD + 10_000, 'a') });
     const big = p.locator('chatdesk-widget [data-testid="visitor-message"][data-status="failed"]', { hasText: 'ghi-chu.txt' });
@@ -361,7 +362,8 @@ describe('widget support features (rating, attachments, bot)', { timeout: 300_00
       await shot(p, '25-bot');
       await $(p, 'handoff').click();
       await $(p, 'handoff').waitFor({ state: 'detached', timeout: T });
-      await p.locator('chatdesk-widget [data-testid="system-message"]', { hasText: 'Khách muốn gặp nhân viên hỗ trợ.' }).waitFor({ timeout: T });
+      // the notice in the visitor's own voice (agents read "Khách muốn gặp nhân viên hỗ trợ.")
+      await p.locator('chatdesk-widget [data-testid="system-message"]', { hasText: 'Bạn đã yêu cầu gặp nhân viên hỗ trợ.' }).waitFor({ timeout: T });
       const conv = await rest(server.url, 'GET', `/api/conversations/${v.conversationId}`, { token: anToken });
       assert.ok(conv.body.conversation.handoffAt, 'handoffAt set');
       // the next visitor message is stored and the bot stays quiet

@@ -284,7 +284,8 @@ describe('chatdesk widget in a hostile host page', { timeout: 600_000 }, () => {
     await an.ws.close();
     await server.kill('SIGKILL');
     await $(page, 'reconnecting').waitFor({ timeout: T });
-    assert.match(await $(page, 'reconnecting').textContent(), /Đang kết nối lại\.\.\./);
+    assert.match(await $(page, 'reconnecting').textContent(), /Đang kết nối lại…/);
+    assert.doesNotMatch(await $(page, 'status').textContent(), /Đang trực tuyến/, 'never online while the widget itself is offline');
     await shot(page, '04-reconnecting');
     await sleep(1500);
     await server.start();
@@ -510,6 +511,8 @@ describe('chatdesk widget in a hostile host page', { timeout: 600_000 }, () => {
       token: adminToken, body: { ...cur.body.settings, widgetTitle: 'Chăm sóc khách hàng', widgetColor: '#7c3aed', widgetGreeting: 'Chào bạn!' },
     });
     assert.equal(put.status, 200, JSON.stringify(put.body));
+    // An online: the form greets (with nobody to answer it shows the away message instead)
+    const an = await agentSocket(browser, server.url, await login(server.url, 'an@chatdesk.local'));
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const p = await newPage(ctx);
     await p.goto(host.url + '?plain');
@@ -525,6 +528,7 @@ describe('chatdesk widget in a hostile host page', { timeout: 600_000 }, () => {
     await p.evaluate(() => window.ChatDesk.toggle());
     await $(p, 'panel').waitFor({ state: 'hidden', timeout: T });
     await ctx.close();
+    await an.close();
   });
 
   it('works under a strict Content-Security-Policy without unsafe-inline styles', async () => {

@@ -3,16 +3,15 @@
 // page says explicitly wins over what the server says.
 
 import { parseColor } from './lib/format.js';
+import { t, lang } from './i18n/index.js';
 
 export const DEFAULTS = {
-  title: 'Hỗ trợ trực tuyến',
-  greeting: 'Xin chào! Vui lòng để lại thông tin, chúng tôi sẽ trả lời bạn ngay.',
   color: '#2563eb',
   position: 'right',
 };
 
 /**
- * @typedef {{server: string, title?: string, greeting?: string, color?: string, position?: 'left'|'right', open?: boolean}} LocalConfig
+ * @typedef {{server: string, title?: string, greeting?: string, color?: string, position?: 'left'|'right', open?: boolean, lang?: 'vi'|'en'}} LocalConfig
  * @typedef {{server: string, title: string, greeting: string, color: string, position: 'left'|'right'}} Config
  */
 
@@ -25,6 +24,7 @@ function pick(src, out) {
   if (c) out.color = c;
   if (src.position === 'left' || src.position === 'right') out.position = src.position;
   if (src.open === true || src.open === 'true') out.open = true;
+  if (src.lang === 'vi' || src.lang === 'en') out.lang = src.lang;
 }
 
 /**
@@ -40,7 +40,7 @@ export function readLocalConfig(script, globalConfig, pageOrigin) {
   pick(globalConfig, out);
   if (script) {
     const ds = script.dataset || {};
-    pick({ server: ds.server, title: ds.title, greeting: ds.greeting, color: ds.color, position: ds.position, open: ds.open }, out);
+    pick({ server: ds.server, title: ds.title, greeting: ds.greeting, color: ds.color, position: ds.position, open: ds.open, lang: ds.lang }, out);
   }
   if (!out.server) {
     try {
@@ -66,6 +66,8 @@ export function readLocalConfig(script, globalConfig, pageOrigin) {
 export function mergeConfig(local, remote) {
   /** @type {any} */
   const fromServer = {};
-  pick(remote && { title: remote.title, greeting: remote.greeting, color: remote.color }, fromServer);
-  return { ...DEFAULTS, ...fromServer, ...local };
+  // The admin's title and greeting are Vietnamese: an English widget keeps
+  // its own unless the page gives them (data-title, data-greeting).
+  pick(remote && (lang === 'en' ? { color: remote.color } : { title: remote.title, greeting: remote.greeting, color: remote.color }), fromServer);
+  return { title: t('title'), greeting: t('greeting'), ...DEFAULTS, ...fromServer, ...local };
 }

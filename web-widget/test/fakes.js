@@ -215,6 +215,9 @@ export function makeHub(over = {}) {
         this.added.push(m);
         return hub.transcript.add(m);
       },
+      setConversation(res) {
+        hub.conversation = res.conversation;
+      },
     },
     outbox: {
       resent: 0,

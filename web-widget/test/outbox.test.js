@@ -2,7 +2,10 @@
 // goes, ack/error matching, the ack timeout, resends with the same clientId.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Outbox, ACK_TIMEOUT_MS, MSG_SEND_FAILED } from '../src/lib/connection/outbox.js';
+import { Outbox, ACK_TIMEOUT_MS } from '../src/lib/connection/outbox.js';
+import { t } from '../src/i18n/index.js';
+
+const MSG_SEND_FAILED = t('sendFailed');
 import { MAX_TEXT_CHARS } from '../src/lib/protocol.js';
 import { makeHub, msg, flush } from './fakes.js';
 

@@ -34,7 +34,7 @@ test('protocol.js re-exports the wire names as they are', () => {
   assert.equal(protocol.CLOSE.TRY_AGAIN, 4000);
   assert.equal(protocol.ERROR_CODE.RATE_LIMITED, 'rate_limited');
   assert.equal(protocol.MAX_TEXT_CHARS, 4000);
-  assert.ok(Object.isFrozen(protocol.EVT), 'nobody can rename a frame at run time');
+  assert.ok(!Object.isFrozen(protocol.EVT), 'plain tables: the minifier keeps only the names the widget reads');
 });
 
 test('every protocol name the widget uses exists in wire.js (a typo would be undefined)', () => {

@@ -4,7 +4,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChatClient } from '../src/lib/connection/client.js';
 import { Transcript } from '../src/lib/connection/transcript.js';
-import { isMessage, MSG_TOO_LARGE } from '../src/lib/protocol.js';
+import { isMessage } from '../src/lib/protocol.js';
+import { t } from '../src/i18n/index.js';
+
+const MSG_TOO_LARGE = t('tooLarge');
 import { formatSize } from '../src/lib/format.js';
 import { FakeClock, makeFakeWS, makeFakeApi, msg, flush } from './fakes.js';
 
@@ -104,7 +107,7 @@ test('too large before upload: notice with the limit, nothing sent', async () =>
   assert.equal(c.snapshot().notice, null);
 });
 
-test('a refused upload shows the server message; "Thử lại" uploads again with the same clientId', async () => {
+test('a refused upload shows the server message, permanent: only dismissed; a network failure is retried with the same clientId', async () => {
   const { c, api, ws } = setup();
   c.start();
   ready(ws());
@@ -113,16 +116,25 @@ test('a refused upload shows the server message; "Thử lại" uploads again wit
   api.uploads[0].reject({ status: 415, code: 'unsupported_type', message: reason });
   await flush();
   let [p] = local(c);
-  assert.deepEqual([p.status, p.error], ['failed', reason]);
-  c.retry(id);
-  assert.equal(api.uploads.length, 2);
-  assert.equal(api.uploads[1].p.clientId, id);
-  [p] = local(c);
-  assert.equal(p.status, 'pending');
-  // a network failure is shown as failed too (the visitor retries)
-  api.uploads[1].reject({ status: 0, code: 'network', message: 'Không thể kết nối tới máy chủ. Vui lòng kiểm tra mạng và thử lại.' });
+  assert.deepEqual([p.status, p.error, p.permanent], ['failed', reason, true]);
+  c.dismiss(id);
+  assert.equal(local(c).length, 0, 'dismissed');
+  // too large: permanent as well
+  const big = c.sendFile(file('nhat-ky.txt', 'text/plain', 300));
+  api.uploads[1].reject({ status: 413, code: 'too_large', message: 'Tệp quá lớn (tối đa 200 KB).' });
   await flush();
-  assert.equal(local(c)[0].status, 'failed');
+  assert.equal(local(c)[0].permanent, true);
+  c.dismiss(big);
+  // a network failure is shown as failed, and may be retried
+  const net = c.sendFile(file('anh.png', 'image/png', 300));
+  api.uploads[2].reject({ status: 0, code: 'network', message: 'Không thể kết nối tới máy chủ. Vui lòng kiểm tra mạng và thử lại.' });
+  await flush();
+  [p] = local(c);
+  assert.deepEqual([p.status, p.permanent], ['failed', false]);
+  c.retry(net);
+  assert.equal(api.uploads.length, 4);
+  assert.equal(api.uploads[3].p.clientId, net);
+  assert.equal(local(c)[0].status, 'pending');
 });
 
 test('attachments are fetched with the token; thumbnails with ?thumb=1', async () => {

@@ -3,7 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Uploads } from '../src/lib/connection/uploads.js';
-import { MSG_TOO_LARGE, MAX_UPLOAD_BYTES } from '../src/lib/protocol.js';
+import { MAX_UPLOAD_BYTES } from '../src/lib/protocol.js';
+import { t } from '../src/i18n/index.js';
+
+const MSG_TOO_LARGE = t('tooLarge');
 import { makeHub, msg, flush } from './fakes.js';
 
 function setup() {

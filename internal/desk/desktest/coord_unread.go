@@ -52,6 +52,10 @@ func testUnread(t *testing.T, c desk.Coordinator, _ Clock) {
 		_, _, err := incr(ctx, c, "c3", "visitor")
 		return err
 	})
+	many, err := c.UnreadMany(ctx, []string{"c1", "never", "c3"})
+	if err != nil || len(many) != 3 || many[0] != [2]int64{0, 1} || many[1] != [2]int64{} || many[2] != [2]int64{0, 50} {
+		t.Fatalf("UnreadMany = %v, %v; want [[0 1] [0 0] [0 50]]", many, err)
+	}
 	if a, v, err := c.Unread(ctx, "c3"); err != nil || a != 0 || v != 50 {
 		t.Fatalf("after 50 racing increments: %d/%d, %v; want 0/50", a, v, err)
 	}

@@ -14,6 +14,7 @@ package desktest
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -47,11 +48,38 @@ func ctxT(t *testing.T) context.Context {
 
 func ptr[T any](v T) *T { return &v }
 
+// pluck returns f of each element of xs: the ids of a list, say.
+func pluck[T, U any](xs []T, f func(T) U) []U {
+	out := make([]U, len(xs))
+	for i, x := range xs {
+		out[i] = f(x)
+	}
+	return out
+}
+
 // must fails the test on err.
 func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// oneWon checks the errors of racing creates of one unique thing: one
+// succeeded, every other was refused with refused.
+func oneWon(t *testing.T, errs []error, refused error, what string) {
+	t.Helper()
+	won := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			won++
+		case !errors.Is(err, refused):
+			t.Errorf("racing create: %v, want %v", err, refused)
+		}
+	}
+	if won != 1 {
+		t.Fatalf("%d racing creates of one %s succeeded, want 1", won, what)
 	}
 }
 

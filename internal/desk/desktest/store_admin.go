@@ -13,11 +13,7 @@ import (
 )
 
 func fieldKeys(fs []chat.FormField) []string {
-	out := make([]string, len(fs))
-	for i, f := range fs {
-		out[i] = f.Key
-	}
-	return out
+	return pluck(fs, func(f chat.FormField) string { return f.Key })
 }
 
 // testFormFields: seeded once, listed by order then key, keys unique.
@@ -90,13 +86,12 @@ func testFormFields(t *testing.T, newStore func(t *testing.T) desk.Store) {
 		t.Fatalf("nil options read back as %#v, want []", size.Options)
 	}
 
-	extra.Options, extra.Label, extra.Required = []string{"S", "M"}, "Kích cỡ", true
+	extra.Options, extra.Label, extra.Required, extra.Order = []string{"S", "M"}, "Kích cỡ", true, 9
 	must(t, s.UpdateFormField(ctx, extra))
 	extra.Options[0] = "changed" // the store keeps its own copy
-	for _, f := range list() {
-		if f.Key == "size" && (f.Label != "Kích cỡ" || !f.Required || !slices.Equal(f.Options, []string{"S", "M"})) {
-			t.Fatalf("after update: %+v", f)
-		}
+	fs := list()
+	if f := fs[len(fs)-1]; f.Key != "size" || f.Label != "Kích cỡ" || !f.Required || !slices.Equal(f.Options, []string{"S", "M"}) {
+		t.Fatalf("after update, last by its new order: %+v; want size as updated", f)
 	}
 	if err := s.UpdateFormField(ctx, chat.FormField{Key: "ghost"}); !isNotFound(err) {
 		t.Fatalf("update of a missing field: err = %v, want not found", err)
@@ -120,7 +115,7 @@ func testSettings(t *testing.T, newStore func(t *testing.T) desk.Store) {
 		t.Fatalf("unsaved bot settings = %+v, %v; want the defaults", got, err)
 	}
 	steps := []chat.Settings{
-		{AssignmentMode: chat.AssignDefault, DefaultAgentID: "a1", AllowedOrigins: []string{"https://shop.example"}, WidgetColor: "#112233", WidgetTitle: "Hỗ trợ", WidgetGreeting: "Chào"},
+		{AssignmentMode: chat.AssignDefault, DefaultAgentID: "a1", AllowedOrigins: []string{"https://shop.example"}, WidgetColor: "#112233", WidgetTitle: "Hỗ trợ", WidgetGreeting: "Chào", AutoLanguage: true},
 		{AssignmentMode: chat.AssignRoundRobin, WidgetColor: "#445566", WidgetTitle: "Lần hai"}, // nil origins read back as []
 	}
 	for i, v := range steps {
@@ -143,6 +138,41 @@ func testSettings(t *testing.T, newStore func(t *testing.T) desk.Store) {
 	}
 	if got, _ := s.Settings(ctx); got.WidgetTitle != "Lần hai" {
 		t.Fatalf("saving bot settings changed the settings: %+v", got)
+	}
+	testOfficeHours(t, s)
+}
+
+// testOfficeHours: defaults until saved, a round trip keeps the week in
+// order and the holidays (nil reads back as []), and the office hours live
+// beside the other settings without touching them.
+func testOfficeHours(t *testing.T, s desk.Store) {
+	ctx := ctxT(t)
+	if got, err := s.OfficeHours(ctx); err != nil || !reflect.DeepEqual(got, chat.DefaultOfficeHours()) {
+		t.Fatalf("unsaved office hours = %+v, %v; want the defaults", got, err)
+	}
+	h := chat.DefaultOfficeHours()
+	h.Enabled, h.AwayMessage, h.ReplyTime = true, "Ngoài giờ làm việc.", "Trong vòng 1 giờ"
+	h.Week[6] = chat.DayHours{Open: true, From: "09:00", To: "11:30"}
+	h.Holidays = []string{"2026-02-17", "2026-09-02"}
+	must(t, s.SaveOfficeHours(ctx, h))
+	h.Week[0].From, h.Holidays[0] = "changed", "changed" // the store keeps its own copy
+	want := chat.DefaultOfficeHours()
+	want.Enabled, want.AwayMessage, want.ReplyTime = true, "Ngoài giờ làm việc.", "Trong vòng 1 giờ"
+	want.Week[6] = chat.DayHours{Open: true, From: "09:00", To: "11:30"}
+	want.Holidays = []string{"2026-02-17", "2026-09-02"}
+	if got, err := s.OfficeHours(ctx); err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("office hours read back %+v, %v; want %+v", got, err, want)
+	}
+	want.Holidays = nil
+	must(t, s.SaveOfficeHours(ctx, want))
+	if got, err := s.OfficeHours(ctx); err != nil || got.Holidays == nil || len(got.Holidays) != 0 {
+		t.Fatalf("nil holidays read back as %#v, %v; want []", got.Holidays, err)
+	}
+	if got, _ := s.Settings(ctx); got.WidgetTitle != "Lần hai" {
+		t.Fatalf("saving office hours changed the settings: %+v", got)
+	}
+	if got, _ := s.BotSettings(ctx); got.Name != "Bé Na" {
+		t.Fatalf("saving office hours changed the bot settings: %+v", got)
 	}
 }
 
@@ -222,17 +252,5 @@ func testCannedReplies(t *testing.T, newStore func(t *testing.T) desk.Store) {
 		t.Fatalf("deleted reply: %v, want not found", err)
 	}
 
-	errs := race(6, func(int) error { return s.CreateCannedReply(ctx, mk("a3", "dup")) })
-	won := 0
-	for _, err := range errs {
-		switch {
-		case err == nil:
-			won++
-		case !errors.Is(err, chat.ErrDuplicateShortcut):
-			t.Errorf("racing create: %v, want ErrDuplicateShortcut", err)
-		}
-	}
-	if won != 1 {
-		t.Fatalf("%d racing creates of one shortcut succeeded, want 1", won)
-	}
+	oneWon(t, race(6, func(int) error { return s.CreateCannedReply(ctx, mk("a3", "dup")) }), chat.ErrDuplicateShortcut, "shortcut")
 }

@@ -39,6 +39,8 @@ func fullConv(id string) *chat.Conversation {
 	c.FirstResolvedAt = ptr(t0.Add(40 * time.Second))
 	c.Rating = &chat.Rating{Stars: 5, Comment: "tốt", At: t0.Add(50 * time.Second)}
 	c.HandoffAt = ptr(t0.Add(60 * time.Second))
+	c.LeftMessage = chat.LeftOutsideHours
+	c.AgentReadSeq, c.VisitorReadSeq = 3, 2
 	return c
 }
 
@@ -61,11 +63,7 @@ func mustGet(t *testing.T, s desk.Store, id string) *chat.Conversation {
 }
 
 func ids(cs []*chat.Conversation) []string {
-	out := make([]string, len(cs))
-	for i, c := range cs {
-		out[i] = c.ID
-	}
-	return out
+	return pluck(cs, func(c *chat.Conversation) string { return c.ID })
 }
 
 // testConversationRoundTrip: what is created reads back equal; the store
@@ -91,7 +89,7 @@ func testConversationRoundTrip(t *testing.T, newStore func(t *testing.T) desk.St
 	if got.Priority != chat.PriorityNormal || got.Tags == nil || len(got.Tags) != 0 || got.Answers == nil || len(got.Answers) != 0 {
 		t.Fatalf("bare conversation read back priority %q tags %#v answers %#v, want normal, [] and []", got.Priority, got.Tags, got.Answers)
 	}
-	if got.LastMessage != nil || got.AssignedAt != nil || got.Rating != nil || got.HandoffAt != nil {
+	if got.LastMessage != nil || got.AssignedAt != nil || got.Rating != nil || got.HandoffAt != nil || got.LeftMessage != "" || got.AgentReadSeq != 0 || got.VisitorReadSeq != 0 {
 		t.Fatalf("bare conversation grew fields: %+v", got)
 	}
 
@@ -122,20 +120,20 @@ func testConversationCopies(t *testing.T, newStore func(t *testing.T) desk.Store
 	c := fullConv("c1")
 	mustCreate(t, s, c)
 	want := fullConv("c1")
-	c.Tags[0] = "changed"
-	c.Answers[0].Value = "changed"
-	c.LastMessage.Text = "changed"
-	*c.AssignedAt = t0.Add(time.Hour)
-	c.Rating.Stars = 1
+	// scribble changes what a conversation's slices and pointers hold.
+	scribble := func(c *chat.Conversation) {
+		c.Tags[0] = "changed"
+		c.Answers[0].Value = "changed"
+		c.LastMessage.Text = "changed"
+		*c.AssignedAt = t0.Add(time.Hour)
+		c.Rating.Stars = 1
+	}
+	scribble(c)
 	if got := mustGet(t, s, "c1"); !reflect.DeepEqual(got, want) {
 		t.Fatalf("changing the created value changed the store:\n got %+v\nwant %+v", got, want)
 	}
 	got := mustGet(t, s, "c1")
-	got.Tags[0] = "changed"
-	got.Answers[0].Value = "changed"
-	got.LastMessage.Text = "changed"
-	*got.AssignedAt = t0.Add(time.Hour)
-	got.Rating.Stars = 1
+	scribble(got)
 	if again := mustGet(t, s, "c1"); !reflect.DeepEqual(again, want) {
 		t.Fatalf("changing a read value changed the store:\n got %+v\nwant %+v", again, want)
 	}
@@ -256,6 +254,10 @@ func testTouchConversations(t *testing.T, newStore func(t *testing.T) desk.Store
 			[]chat.ConversationTouch{{ID: "c2", FirstResponseAt: ptr(t0.Add(11 * time.Second)), UpdatedAt: t0.Add(11 * time.Second)}},
 			map[string]int64{"c2": 2}, nil,
 			map[string]time.Time{"c2": t0.Add(11 * time.Second)}},
+		{"read receipts: a read keeps updatedAt",
+			[]chat.ConversationTouch{{ID: "c2", AgentReadSeq: ptr(int64(2))}, {ID: "c1", VisitorReadSeq: ptr(int64(9))}},
+			map[string]int64{"c1": 9, "c2": 2}, nil,
+			map[string]time.Time{"c1": t0.Add(9 * time.Second), "c2": t0.Add(11 * time.Second)}},
 		{"empty call", nil, map[string]int64{"c1": 9, "c2": 2}, nil, nil},
 	}
 	for _, st := range steps {
@@ -284,6 +286,9 @@ func testTouchConversations(t *testing.T, newStore func(t *testing.T) desk.Store
 	}
 	if c := mustGet(t, s, "c2"); c.FirstResponseAt == nil || !c.FirstResponseAt.Equal(t0.Add(11*time.Second)) {
 		t.Errorf("firstResponseAt = %v", c.FirstResponseAt)
+	}
+	if c1, c2 := mustGet(t, s, "c1"), mustGet(t, s, "c2"); c2.AgentReadSeq != 2 || c2.VisitorReadSeq != 0 || c1.VisitorReadSeq != 9 || c1.AgentReadSeq != 0 {
+		t.Errorf("read receipts c1 %d/%d c2 %d/%d, want agent/visitor 0/9 and 2/0", c1.AgentReadSeq, c1.VisitorReadSeq, c2.AgentReadSeq, c2.VisitorReadSeq)
 	}
 	// More touches than one bulk chunk of the MongoDB adapter.
 	var many []chat.ConversationTouch

@@ -22,11 +22,7 @@ func newMsg(conv string, seq int64, clientID string) *chat.Message {
 }
 
 func seqs(ms []*chat.Message) []int64 {
-	out := make([]int64, len(ms))
-	for i, m := range ms {
-		out[i] = m.Seq
-	}
-	return out
+	return pluck(ms, func(m *chat.Message) int64 { return m.Seq })
 }
 
 func testMessageRoundTrip(t *testing.T, newStore func(t *testing.T) desk.Store) {
@@ -61,11 +57,25 @@ func testMessageRoundTrip(t *testing.T, newStore func(t *testing.T) desk.Store) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Kind != chat.KindText || got.Attachment != nil {
-		t.Fatalf("a message without kind reads back kind %q attachment %v, want text and none", got.Kind, got.Attachment)
+	if got.ID != plain.ID || got.Kind != chat.KindText || got.Attachment != nil {
+		t.Fatalf("a message with its own id and no kind reads back id %q kind %q attachment %v, want %q, text and none", got.ID, got.Kind, got.Attachment, plain.ID)
 	}
 	if want := t0.Add(2*time.Second + time.Millisecond); !got.CreatedAt.Equal(want) || got.CreatedAt.Location() != time.UTC {
 		t.Fatalf("createdAt read back as %v, want %v in UTC", got.CreatedAt, want)
+	}
+	if got.Notice != nil {
+		t.Fatalf("a message without a notice reads back with %+v", got.Notice)
+	}
+
+	// A system notice keeps its code and what it names.
+	sys := newMsg("c1", 3, "sys-1")
+	sys.SenderType, sys.SenderID, sys.SenderName, sys.Text = chat.SenderSystem, "", "", "Khách đã đánh giá 4 sao."
+	sys.Notice = &chat.Notice{Code: chat.NoticeRated, Name: "An", Stars: 4}
+	must(t, s.InsertMessage(ctx, sys))
+	sys.Notice.Stars = 1 // the store keeps its own copy
+	got, err = s.MessageByClientID(ctx, "c1", "sys-1")
+	if err != nil || got.Notice == nil || *got.Notice != (chat.Notice{Code: chat.NoticeRated, Name: "An", Stars: 4}) {
+		t.Fatalf("notice read back as %+v, %v", got, err)
 	}
 	for _, tt := range []struct{ conv, client string }{{"c1", "nope"}, {"c2", "k1"}} {
 		if _, err := s.MessageByClientID(ctx, tt.conv, tt.client); !isNotFound(err) {
@@ -76,11 +86,12 @@ func testMessageRoundTrip(t *testing.T, newStore func(t *testing.T) desk.Store) 
 
 // testMessageUniqueKeys: (conversation, clientId) and (conversation, seq)
 // are unique; a message colliding on both is a duplicate client id (a
-// resend that reused its seq).
+// resend that reused its seq); a message reusing an id is refused too.
 func testMessageUniqueKeys(t *testing.T, newStore func(t *testing.T) desk.Store) {
 	s := newStore(t)
 	ctx := ctxT(t)
-	must(t, s.InsertMessage(ctx, newMsg("c1", 1, "k1")))
+	first := newMsg("c1", 1, "k1")
+	must(t, s.InsertMessage(ctx, first))
 	tests := []struct {
 		name string
 		m    *chat.Message
@@ -96,6 +107,12 @@ func testMessageUniqueKeys(t *testing.T, newStore func(t *testing.T) desk.Store)
 		if err := s.InsertMessage(ctx, tt.m); !errors.Is(err, tt.want) || (tt.want == nil && err != nil) {
 			t.Errorf("%s: err = %v, want %v", tt.name, err, tt.want)
 		}
+	}
+	// A reused id is a caller's bug, not a resend: neither sentinel.
+	reused := newMsg("c1", 3, "k3")
+	reused.ID = first.ID
+	if err := s.InsertMessage(ctx, reused); err == nil || errors.Is(err, chat.ErrDuplicateClientID) || errors.Is(err, chat.ErrDuplicateSeq) {
+		t.Errorf("same id, new keys: err = %v, want a plain error", err)
 	}
 	list, err := s.MessagesAfter(ctx, "c1", 0, 0)
 	if err != nil || !slices.Equal(seqs(list), []int64{1, 2}) || list[0].ClientID != "k1" {

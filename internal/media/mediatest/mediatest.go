@@ -5,6 +5,8 @@
 package mediatest
 
 import (
+	"github.com/chatdesk/chatdesk/internal/media/pngspec"
+
 	"bytes"
 	"compress/zlib"
 	"encoding/binary"
@@ -157,7 +159,7 @@ func JPEG(t testing.TB, s JPEGSpec) []byte {
 		s.Sampling = [][2]int{{1, 1}}
 		hmax, vmax = 1, 1
 	}
-	mcux, mcuy := ceilDiv(s.W, 8*hmax), ceilDiv(s.H, 8*vmax)
+	mcux, mcuy := pngspec.CeilDiv(s.W, 8*hmax), pngspec.CeilDiv(s.H, 8*vmax)
 
 	// scan writes one scan over comps; unit(c, bx, by) encodes one block.
 	scan := func(comps []int, ss, se, ah, al byte, unit func(w *bitWriter, c, bx, by int, pred *int)) {
@@ -171,8 +173,8 @@ func JPEG(t testing.TB, s JPEGSpec) []byte {
 		ux, uy := mcux, mcuy
 		if len(comps) == 1 {
 			c := s.Sampling[comps[0]]
-			ux = ceilDiv(ceilDiv(s.W*c[0], hmax), 8)
-			uy = ceilDiv(ceilDiv(s.H*c[1], vmax), 8)
+			ux = pngspec.CeilDiv(pngspec.CeilDiv(s.W*c[0], hmax), 8)
+			uy = pngspec.CeilDiv(pngspec.CeilDiv(s.H*c[1], vmax), 8)
 		}
 		preds := make([]int, len(comps))
 		rst := 0
@@ -242,7 +244,7 @@ func JPEG(t testing.TB, s JPEGSpec) []byte {
 			}
 			for _, c := range all {
 				sv := s.Sampling[c]
-				blocks := ceilDiv(ceilDiv(s.W*sv[0], hmax), 8) * ceilDiv(ceilDiv(s.H*sv[1], vmax), 8)
+				blocks := pngspec.CeilDiv(pngspec.CeilDiv(s.W*sv[0], hmax), 8) * pngspec.CeilDiv(pngspec.CeilDiv(s.H*sv[1], vmax), 8)
 				hdr := []byte{1, byte(c + 1), 0x00, 1, 63, 0}
 				segment(&b, 0xDA, hdr)
 				w := &bitWriter{}
@@ -297,12 +299,12 @@ func PNG(t testing.TB, s PNGSpec) []byte {
 	bpp := max(1, bits/8)
 	var raw bytes.Buffer
 	zw, _ := zlib.NewWriterLevel(&raw, zlib.BestSpeed)
-	passes := []struct{ x0, y0, dx, dy int }{{0, 0, 1, 1}}
+	passes := []pngspec.Pass{{X0: 0, Y0: 0, DX: 1, DY: 1}}
 	if s.Interlaced {
-		passes = adam7[:]
+		passes = pngspec.Adam7[:]
 	}
 	for _, ps := range passes {
-		pw, ph := ceilDiv(s.W-ps.x0, ps.dx), ceilDiv(s.H-ps.y0, ps.dy)
+		pw, ph := pngspec.PassSize(ps, s.W, s.H)
 		if pw <= 0 || ph <= 0 {
 			continue
 		}
@@ -312,7 +314,7 @@ func PNG(t testing.TB, s PNGSpec) []byte {
 			cur := make([]byte, n)
 			bit := 0
 			for x := 0; x < pw; x++ {
-				for _, v := range s.Pixel(ps.x0+x*ps.dx, ps.y0+y*ps.dy) {
+				for _, v := range s.Pixel(ps.X0+x*ps.DX, ps.Y0+y*ps.DY) {
 					switch {
 					case s.Depth == 16:
 						cur[bit/8], cur[bit/8+1] = byte(v>>8), byte(v)
@@ -342,7 +344,7 @@ func PNG(t testing.TB, s PNGSpec) []byte {
 				case 3:
 					out[i] = cur[i] - byte((a+up)/2)
 				case 4:
-					out[i] = cur[i] - paeth(a, up, c)
+					out[i] = cur[i] - pngspec.Paeth(a, up, c)
 				}
 			}
 			zw.Write([]byte{f})
@@ -432,29 +434,3 @@ func Channels(colorType byte) int {
 	}
 	return 1
 }
-
-// adam7 is the placement of each pass of an interlaced PNG.
-var adam7 = [7]struct{ x0, y0, dx, dy int }{
-	{0, 0, 8, 8}, {4, 0, 8, 8}, {0, 4, 4, 8}, {2, 0, 4, 4}, {0, 2, 2, 4}, {1, 0, 2, 2}, {0, 1, 1, 2},
-}
-
-func paeth(a, b, c int) byte {
-	p := a + b - c
-	pa, pb, pc := abs(p-a), abs(p-b), abs(p-c)
-	if pa <= pb && pa <= pc {
-		return byte(a)
-	}
-	if pb <= pc {
-		return byte(b)
-	}
-	return byte(c)
-}
-
-func abs(x int) int {
-	if x < 0 {
-		return -x
-	}
-	return x
-}
-
-func ceilDiv(a, b int) int { return (a + b - 1) / b }

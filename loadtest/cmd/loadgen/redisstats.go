@@ -172,6 +172,35 @@ type monitorSplit struct {
 	Lua            []cmdCount `json:"lua"`
 }
 
+// topLevelUsecPerMsg estimates the time inside commands that clients sent
+// (a script's EVALSHA counts once, with the calls it makes inside it):
+// commandstats counts a command run by a script both inside the script's
+// time and under its own name, so each name's usec is counted with the
+// share of its calls MONITOR saw at the top level (names MONITOR saw only
+// inside scripts count nothing; names it did not see count in full).
+func (rc *redisCost) topLevelUsecPerMsg() (float64, bool) {
+	m := rc.Monitor
+	if m == nil || rc.Usec == 0 {
+		return 0, false
+	}
+	top, lua := map[string]int64{}, map[string]int64{}
+	for _, c := range m.Top {
+		top[c.Name] = c.Calls
+	}
+	for _, c := range m.Lua {
+		lua[c.Name] = c.Calls
+	}
+	var usec float64
+	for _, c := range rc.Commands {
+		share := 1.0
+		if t, l := top[c.Name], lua[c.Name]; t+l > 0 {
+			share = float64(t) / float64(t+l)
+		}
+		usec += float64(c.Usec) * share
+	}
+	return rc.UsecPerMsg * usec / float64(rc.Usec), true
+}
+
 var scriptCmds = map[string]bool{"eval": true, "evalsha": true, "eval_ro": true, "evalsha_ro": true, "fcall": true, "fcall_ro": true}
 
 // redisProbe measures one redis-server around the sending window.

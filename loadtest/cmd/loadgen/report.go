@@ -221,7 +221,7 @@ func costTable(sb *strings.Builder, chats []*chatResult) {
 		return
 	}
 	w("### Cost per acknowledged message (sending window)\n\n")
-	w("| run | rate/s | acked in window | Redis commands/msg | top commands (calls/msg) | top level + in scripts /msg (MONITOR) | Redis reads/msg (≈ round trips) | usec in commands/msg | Redis CPU µs/msg | one Redis core ≈ msgs/s | server CPU µs/msg | database CPU µs/msg |\n")
+	w("| run | rate/s | acked in window | Redis commands/msg | top commands (calls/msg) | top level + in scripts /msg (MONITOR) | Redis reads/msg (≈ round trips) | usec in commands/msg (top level ≈) | Redis CPU µs/msg | one Redis core ≈ msgs/s | server CPU µs/msg | database CPU µs/msg |\n")
 	w("|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, r := range chats {
 		c := r.Cost
@@ -231,6 +231,9 @@ func costTable(sb *strings.Builder, chats []*chatResult) {
 		cmds, top, split, reads, usec, rcpu, ceil := "–", "–", "–", "–", "–", "–", "–"
 		if rc := c.Redis; rc != nil && rc.Error == "" {
 			cmds, top, reads, usec = fpm(rc.CallsPerMsg), topCmds(rc.Commands, 5), fpm(rc.ReadsPerMsg), f1(rc.UsecPerMsg)
+			if tl, ok := rc.topLevelUsecPerMsg(); ok {
+				usec += " (" + f1(tl) + ")"
+			}
 			if rc.PID > 0 {
 				rcpu, ceil = f1(rc.CPUUSPerMsg), fmt.Sprintf("%.0f", rc.CeilingPerSec)
 			}
@@ -354,6 +357,12 @@ func costRatios(sb *strings.Builder, cd, persist, relay []*chatResult) {
 		{"Redis commands per message", redis(func(rc *redisCost) float64 { return rc.CallsPerMsg })},
 		{"Redis reads (≈ round trips) per message", redis(func(rc *redisCost) float64 { return rc.ReadsPerMsg })},
 		{"usec in Redis commands per message", redis(func(rc *redisCost) float64 { return rc.UsecPerMsg })},
+		{"usec in top-level Redis commands per message (≈, a script once with its calls)", func(r *chatResult) (float64, bool) {
+			if r.Cost == nil || r.Cost.Redis == nil || r.Cost.Redis.Error != "" {
+				return 0, false
+			}
+			return r.Cost.Redis.topLevelUsecPerMsg()
+		}},
 		{"Redis CPU µs per message", redisCPU(func(rc *redisCost) float64 { return rc.CPUUSPerMsg })},
 		{"one Redis core's ceiling (msgs/s)", redisCPU(func(rc *redisCost) float64 { return rc.CeilingPerSec })},
 		{"server CPU µs per message", func(r *chatResult) (float64, bool) {

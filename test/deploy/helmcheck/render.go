@@ -212,8 +212,10 @@ var refusals = []struct {
 }
 
 // chartOwned are the CHATDESK_* variables the chart sets itself (pod name,
-// port) or from the Secret; values.schema.json refuses them in config.
-var chartOwned = []string{"CHATDESK_NODE_ID", "CHATDESK_ADDR", "CHATDESK_JWT_SECRET", "CHATDESK_MONGO_URI", "CHATDESK_REDIS_URL"}
+// port, the Redis topology from redis.*) or from the Secret;
+// values.schema.json refuses them in config.
+var chartOwned = []string{"CHATDESK_NODE_ID", "CHATDESK_ADDR", "CHATDESK_JWT_SECRET", "CHATDESK_MONGO_URI",
+	"CHATDESK_REDIS_MODE", "CHATDESK_REDIS_URL", "CHATDESK_REDIS_USERNAME", "CHATDESK_REDIS_PASSWORD", "CHATDESK_REDIS_SENTINEL_PASSWORD", "CHATDESK_SMTP_PASSWORD"}
 
 var configNameRE = regexp.MustCompile(`"(CHATDESK_[A-Z0-9_]+)"`)
 

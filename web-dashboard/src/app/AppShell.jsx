@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { NavLink, Outlet } from 'react-router';
-import { Avatar } from '../components/ui/index.jsx';
+import { Avatar, Brand } from '../components/ui/index.jsx';
 import { useAuth } from '../features/auth/hooks/useAuth.js';
 import { useInbox } from '../features/inbox/hooks/useInbox.js';
 import { AvailabilityToggle } from '../features/inbox/components/AvailabilityToggle.jsx';
@@ -31,12 +31,7 @@ function Header() {
   const { unread } = useInbox();
   return (
     <header className="flex flex-wrap items-center gap-x-4 gap-y-2 bg-slate-900 px-3 py-2 md:px-4">
-      <div className="flex items-center gap-2">
-        <span className="inline-flex h-7 w-7 items-center justify-center rounded-lg bg-blue-600 text-white">
-          <svg viewBox="0 0 24 24" className="h-4 w-4" fill="currentColor"><path d="M4 5h16v11H9l-5 4z" /></svg>
-        </span>
-        <span className="text-base font-bold tracking-tight text-white">chatdesk</span>
-      </div>
+      <Brand />
       <nav className="order-last flex w-full gap-1 overflow-x-auto md:order-none md:w-auto" aria-label="Điều hướng chính">
         <NavLink to="/inbox" className={linkClass}>
           Hộp thư{unread > 0 && <span className="ml-1.5 rounded-full bg-red-500 px-1.5 py-px text-[11px] text-white" data-testid="nav-unread">{unread}</span>}
@@ -50,6 +45,8 @@ function Header() {
             <NavLink to="/admin/agents" className={linkClass}>Nhân viên</NavLink>
             <NavLink to="/admin/form-fields" className={linkClass}>Biểu mẫu</NavLink>
             <NavLink to="/admin/bot" className={linkClass}>Trợ lý ảo</NavLink>
+            <NavLink to="/admin/hours" className={linkClass}>Giờ làm việc</NavLink>
+            <NavLink to="/admin/integrations" className={linkClass}>Tích hợp</NavLink>
             <NavLink to="/admin/settings" className={linkClass}>Cài đặt</NavLink>
             <NavLink to="/admin/blocks" className={linkClass}>Chặn khách</NavLink>
             <NavLink to="/admin/privacy" className={linkClass}>Dữ liệu cá nhân</NavLink>

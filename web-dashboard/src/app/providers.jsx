@@ -20,9 +20,13 @@ function RealtimeProvider({ children }) {
   useEffect(() => {
     client.start();
     const online = () => client.reconnectNow();
+    // The network went away: say so now, not when the socket times out.
+    const offline = () => client.lost();
     window.addEventListener('online', online);
+    window.addEventListener('offline', offline);
     return () => {
       window.removeEventListener('online', online);
+      window.removeEventListener('offline', offline);
       client.stop();
     };
   }, [client]);

@@ -1,11 +1,14 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { mergeConfig } from '../config.js';
 import { palette } from '../lib/format.js';
+import { t, lang, setLanguage, chooseLanguage } from '../i18n/index.js';
 import { Launcher } from '../features/launcher/Launcher.jsx';
+import { Preview } from '../features/launcher/Preview.jsx';
 import { Panel } from '../features/panel/Panel.jsx';
 import { PrechatForm } from '../features/prechat/PrechatForm.jsx';
 import { ChatView } from '../features/chat/ChatView.jsx';
 import { useChatClient } from '../features/chat/useChatClient.js';
+import { useTitleFlash } from './useTitleFlash.js';
 
 const PANEL_ID = 'cd-panel';
 
@@ -25,7 +28,15 @@ function recallOpen(key) {
     return false;
   }
 }
-const EXPIRED = 'Phiên trò chuyện trước đã kết thúc. Vui lòng nhập thông tin để bắt đầu cuộc trò chuyện mới.';
+
+/** The latest message an agent (or the bot) wrote, for the closed widget's preview. */
+function latestAnswer(items) {
+  for (let i = items.length - 1; i >= 0; i--) {
+    const m = items[i];
+    if (!m.local && (m.senderType === 'agent' || m.senderType === 'bot')) return m;
+  }
+  return null;
+}
 
 /**
  * @param {{local: import('../config.js').LocalConfig, controller: import('./controller.js').Controller,
@@ -39,23 +50,31 @@ export function App({ local, controller, api, store }) {
   const [session, setSession] = useState(() => store.load());
   const [notice, setNotice] = useState('');
   const [unread, setUnread] = useState(0);
+  const [preview, setPreview] = useState(null);
   const launcher = useRef(null);
   const openRef = useRef(open);
   openRef.current = open;
 
-  // Server-side title/greeting/colour; show the launcher once known (or
-  // after 1.5 s) so its colour does not flash.
+  // Server-side title/greeting/colour, office hours and language; show the
+  // launcher once known (or after 1.5 s) so its colour does not flash.
   useEffect(() => {
     const t = setTimeout(() => setShown(true), 1500);
     api.widgetConfig().then(
-      (r) => setRemote(r || {}),
+      async (r) => {
+        // English strings come from the server beside widget.js, only
+        // for an English widget; without them it stays Vietnamese.
+        if (chooseLanguage(local.lang, !!(r && r.autoLanguage), navigator.languages || [navigator.language]) === 'en') {
+          setLanguage(await api.strings('en').catch(() => null));
+        }
+        setRemote(r || {});
+      },
       () => setRemote({}),
     ).finally(() => {
       clearTimeout(t);
       setShown(true);
     });
     return () => clearTimeout(t);
-  }, [api]);
+  }, [api, local.lang]);
 
   useEffect(() => controller.subscribe((v) => {
     setOpenState(v);
@@ -81,30 +100,43 @@ export function App({ local, controller, api, store }) {
     return () => window.removeEventListener('storage', onStorage);
   }, [store]);
 
+  const flash = useTitleFlash();
   const onMessage = useCallback((m) => {
     controller.emit('message', m);
-    if (m.senderType !== 'visitor' && !openRef.current) setUnread((u) => u + 1);
-  }, [controller]);
+    if (m.senderType === 'visitor' || m.senderType === 'system') return;
+    flash();
+    if (!openRef.current) {
+      setUnread((u) => u + 1);
+      setPreview(m);
+    }
+  }, [controller, flash]);
 
   const onUnauthorized = useCallback(() => {
     store.clear();
     setSession(null);
-    setNotice(EXPIRED);
+    setNotice(t('expired'));
   }, [store]);
 
   const { client, snap } = useChatClient({ server: local.server, api, session, onMessage, onUnauthorized });
 
-  // Unread count the server kept while the page was away.
+  // Unread messages the server kept while the page was away: the badge,
+  // and the latest answer as a preview beside the launcher.
   const initialUnread = useRef(false);
   useEffect(() => {
     if (!snap || !snap.loaded || initialUnread.current) return;
     initialUnread.current = true;
     const n = snap.conversation && snap.conversation.unreadByVisitor;
-    if (!openRef.current && typeof n === 'number' && n > 0) setUnread(n);
+    if (!openRef.current && typeof n === 'number' && n > 0) {
+      setUnread(n);
+      setPreview(latestAnswer(snap.items));
+    }
   }, [snap]);
 
   useEffect(() => {
-    if (open) setUnread(0);
+    if (open) {
+      setUnread(0);
+      setPreview(null);
+    }
   }, [open]);
 
   const cfg = mergeConfig(local, remote);
@@ -117,11 +149,17 @@ export function App({ local, controller, api, store }) {
     if (hadFocus && launcher.current) launcher.current.focus();
   };
 
-  let status = null;
-  const supportOnline = snap && snap.supportOnline !== null ? snap.supportOnline : remote && remote.supportOnline;
-  if (typeof supportOnline === 'boolean') status = supportOnline ? 'online' : 'offline';
+  // Who can answer, as the header says it. The widget's own connection
+  // comes first: never "Đang trực tuyến" while the widget itself is offline.
+  const live = !!(session && snap);
+  const supportOnline = live && snap.supportOnline !== null ? snap.supportOnline : remote && remote.supportOnline;
+  const vi = lang === 'vi'; // the admin's texts (away message, reply time) are Vietnamese
+  let status = '';
+  if (live && (snap.status === 'reconnecting' || (snap.status === 'connecting' && !snap.loaded))) status = snap.status;
+  else if (typeof supportOnline === 'boolean') status = supportOnline ? 'online' : remote && remote.open === false ? 'closed' : 'offline';
   const conv = snap && snap.conversation;
   const agentName = conv && conv.status === 'assigned' && conv.assigneeName ? conv.assigneeName : '';
+  const leave = supportOnline === false;
 
   const onStarted = (s) => {
     store.save({ token: s.token, conversationId: s.conversationId });
@@ -131,19 +169,29 @@ export function App({ local, controller, api, store }) {
   };
 
   return (
-    <div className={`cd-root cd-${cfg.position} ${open ? 'cd-open' : ''}`} style={style} data-state={open ? 'open' : 'closed'}>
+    <div className={`cd-root cd-${cfg.position} ${open ? 'cd-open' : ''}`} style={style} data-state={open ? 'open' : 'closed'} lang={lang}>
       {everOpened && (
         <div className={open ? 'contents' : 'hidden'}>
-          <Panel id={PANEL_ID} title={cfg.title} status={status} agentName={agentName} onClose={close}>
+          <Panel id={PANEL_ID} title={cfg.title} status={status} agentName={agentName} note={vi && remote && remote.replyTime} onClose={close}>
             {!session ? (
-              <PrechatForm api={api} greeting={cfg.greeting} notice={notice} onStarted={onStarted} visible={open} />
+              <PrechatForm
+                api={api}
+                greeting={(leave && vi && remote.awayMessage) || cfg.greeting}
+                leave={leave}
+                notice={notice}
+                onStarted={onStarted}
+                visible={open}
+              />
             ) : client && snap ? (
-              <ChatView snap={snap} client={client} visible={open} />
+              <ChatView snap={snap} client={client} visible={open} cfg={remote || {}} />
             ) : (
               <div className="flex-1 bg-gray-50" />
             )}
           </Panel>
         </div>
+      )}
+      {shown && !open && preview && (
+        <Preview m={preview} onOpen={() => controller.setOpen(true)} onHide={() => setPreview(null)} />
       )}
       {shown && (
         <Launcher

@@ -1,9 +1,10 @@
 // REST calls the widget makes (docs/api.md). fetch is injected so the
 // connection client can be tested without a browser.
 
-import { ERROR_CODE, toApiError, MSG_TOO_LARGE } from './protocol.js';
+import { ERROR_CODE, toApiError } from './protocol.js';
+import { t } from '../i18n/index.js';
 
-const NETWORK_MESSAGE = 'Không thể kết nối tới máy chủ. Vui lòng kiểm tra mạng và thử lại.';
+const network = () => ({ status: 0, code: 'network', message: t('network') });
 
 /**
  * @typedef {import('./protocol.js').ApiError & {status: number}} HttpError
@@ -52,7 +53,7 @@ export function createApi(server, fetchImpl) {
         mode: 'cors',
       });
     } catch {
-      throw { status: 0, code: 'network', message: NETWORK_MESSAGE };
+      throw network();
     }
     let data = null;
     if (res.status !== 204) {
@@ -63,7 +64,7 @@ export function createApi(server, fetchImpl) {
       }
     }
     if (!res.ok) {
-      const e = toApiError(data && data.error, res.status >= 500 ? NETWORK_MESSAGE : undefined);
+      const e = toApiError(data && data.error, res.status >= 500 ? t('network') : undefined);
       if (e.retryAfter === undefined && res.headers && res.headers.get) {
         const ra = Number(res.headers.get('Retry-After'));
         if (ra > 0) e.retryAfter = ra;
@@ -78,6 +79,8 @@ export function createApi(server, fetchImpl) {
     request,
     /** @returns {Promise<{title?: string, greeting?: string, color?: string, supportOnline?: boolean}>} */
     widgetConfig: () => request('GET', '/api/widget/config'),
+    /** The widget's strings in another language (en.json, served beside widget.js). */
+    strings: (l) => request('GET', `/widget.${l}.json`),
     /** @returns {Promise<{items: any[]}>} */
     formFields: () => request('GET', '/api/form-fields'),
     /** @returns {Promise<{conversation: any, visitorToken: string}>} */
@@ -129,11 +132,11 @@ export function createApi(server, fetchImpl) {
           /* not JSON */
         }
         if (x.status < 300) return resolve(data);
-        const e = toApiError(data && data.error, x.status >= 500 ? NETWORK_MESSAGE : undefined);
-        if (x.status === 413 && !(data && data.error)) e.message = MSG_TOO_LARGE; // a proxy's own 413
+        const e = toApiError(data && data.error, x.status >= 500 ? t('network') : undefined);
+        if (x.status === 413 && !(data && data.error)) e.message = t('tooLarge'); // a proxy's own 413
         reject({ ...e, status: x.status });
       };
-      x.onerror = x.onabort = x.ontimeout = () => reject({ status: 0, code: 'network', message: NETWORK_MESSAGE });
+      x.onerror = x.onabort = x.ontimeout = () => reject(network());
       x.send(fd);
     }),
   };

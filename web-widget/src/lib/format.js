@@ -86,3 +86,27 @@ export function palette(color) {
     '--cd-primary-strong': strong,
   };
 }
+
+/**
+ * A phone number as people read it: "0912 345 678", "024 3825 1234".
+ * @param {string} p digits, as the server normalised them
+ */
+export function formatPhone(p) {
+  const d = String(p || '');
+  if (/^0[35789]\d{8}$/.test(d)) return d.replace(/(\d{4})(\d{3})(\d{3})/, '$1 $2 $3');
+  if (/^02\d{9}$/.test(d)) return d.replace(/(\d{3})(\d{4})(\d{4})/, '$1 $2 $3');
+  return d;
+}
+
+/**
+ * When support opens, in Vietnam time: "08:00 Thứ Bảy, 05/12".
+ * @param {string} iso
+ * @param {string} lang
+ */
+export function formatOpening(iso, lang) {
+  const d = new Date(iso);
+  if (isNaN(d.getTime())) return '';
+  return new Intl.DateTimeFormat(lang, {
+    timeZone: 'Asia/Ho_Chi_Minh', weekday: 'long', day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false,
+  }).format(d);
+}

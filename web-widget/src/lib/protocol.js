@@ -38,16 +38,22 @@
 // the one module generated from the Go protocol package, so the widget, the
 // dashboard and the server cannot drift apart. A relative path, because it
 // lives outside this folder and must resolve in webpack and node --test alike.
-import { REQ, EVT, CHANGE, CLOSE, ERROR_CODE, LIMITS } from '../../../internal/protocol/wire.js';
+import { REQ, EVT, CHANGE, CLOSE, ERROR_CODE, LIMITS, NOTICE, LEFT, UPLOAD } from '../../../internal/protocol/wire.js';
+import { t } from '../i18n/index.js';
 
-export { REQ, EVT, CHANGE, CLOSE, ERROR_CODE, LIMITS };
+export { REQ, EVT, CHANGE, CLOSE, ERROR_CODE, LIMITS, NOTICE, LEFT, UPLOAD };
+
+/** Close codes of the WebSocket standard itself, beside the server's CLOSE:
+ * a normal closure (ours, or the server's when draining), and what the
+ * browser reports for a socket that never opened or just died. */
+export const WS_CLOSE_NORMAL = 1000;
+export const WS_CLOSE_ABNORMAL = 1006;
 
 /** Message text limit (characters after trimming); frames stay under 16 KiB. */
 export const MAX_TEXT_CHARS = LIMITS.MAX_TEXT_CHARS;
 
 /** Client-side pre-check of an attachment (the server's limit is the authority). */
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
-export const MSG_TOO_LARGE = 'Tệp quá lớn (tối đa 10 MB).';
 
 /**
  * @param {string} type
@@ -115,7 +121,7 @@ export function toApiError(data, fallbackMessage) {
   const e = data && typeof data === 'object' ? data : {};
   return {
     code: typeof e.code === 'string' ? e.code : ERROR_CODE.INTERNAL,
-    message: typeof e.message === 'string' && e.message ? e.message : fallbackMessage || 'Đã có lỗi xảy ra. Vui lòng thử lại.',
+    message: typeof e.message === 'string' && e.message ? e.message : fallbackMessage || t('error'),
     fields: e.fields && typeof e.fields === 'object' ? e.fields : undefined,
     retryAfter: typeof e.retryAfter === 'number' ? e.retryAfter : undefined,
   };

@@ -1,7 +1,9 @@
 // Client-side validation of the pre-chat form. It mirrors the server
 // (internal/chat/form.go and phone.go) so the visitor sees the same
-// Vietnamese messages before a round trip; the server stays the authority
-// and its per-field errors are shown the same way.
+// messages (in the visitor's language) before a round trip; the server
+// stays the authority and its per-field errors are shown the same way.
+
+import { t } from '../i18n/index.js';
 
 export const MAX_FIELD_VALUE_LEN = 1000;
 export const MAX_TEXTAREA_LEN = 4000;
@@ -34,9 +36,8 @@ function lowerFirst(s) {
 
 /** @param {{type: string, label: string}} f */
 export function requiredMessage(f) {
-  if (f.type === 'select') return 'Vui lòng chọn ' + lowerFirst(f.label) + '.';
-  if (f.type === 'checkbox') return 'Vui lòng đánh dấu ô này.';
-  return 'Vui lòng nhập ' + lowerFirst(f.label) + '.';
+  if (f.type === 'checkbox') return t('needTick');
+  return t(f.type === 'select' ? 'needChoice' : 'needText', { label: lowerFirst(f.label) });
 }
 
 /**
@@ -55,9 +56,9 @@ export function validateField(f, raw) {
   const s = typeof raw === 'string' ? raw.trim() : '';
   if (!s) return f.required ? requiredMessage(f) : '';
   const limit = f.type === 'textarea' ? MAX_TEXTAREA_LEN : MAX_FIELD_VALUE_LEN;
-  if ([...s].length > limit) return `Tối đa ${limit} ký tự.`;
-  if (f.type === 'phone' && !normalizePhone(s)) return 'Số điện thoại không hợp lệ (ví dụ: 0912 345 678).';
-  if (f.type === 'select' && !(f.options || []).includes(s)) return 'Vui lòng chọn một giá trị trong danh sách.';
+  if ([...s].length > limit) return t('tooLong', { n: limit });
+  if (f.type === 'phone' && !normalizePhone(s)) return t('badPhone');
+  if (f.type === 'select' && !(f.options || []).includes(s)) return t('badChoice');
   return '';
 }
 

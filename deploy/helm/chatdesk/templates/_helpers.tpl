@@ -100,3 +100,24 @@ tls:
     secretName: {{ .Values.ingress.tls.secretName | quote }}
 {{- end }}
 {{- end -}}
+
+{{/*
+CHATDESK_REDIS_URL built from redis.*, in go-redis's form for the topology
+(docs/operations.md): standalone redis[s]://address/db; sentinel
+redis[s]://sentinel/db?master_name=NAME&addr=sentinel2…; cluster
+redis[s]://seed?addr=seed2…. No credentials: they come from the Secret as
+CHATDESK_REDIS_PASSWORD (and CHATDESK_REDIS_SENTINEL_PASSWORD).
+*/}}
+{{- define "chatdesk.redisURL" -}}
+{{- $r := .Values.redis -}}
+{{- $scheme := ternary "rediss" "redis" (default false $r.tls) -}}
+{{- $q := list -}}
+{{- if eq $r.topology "sentinel" }}{{ $q = append $q (printf "master_name=%s" $r.masterName) }}{{ end -}}
+{{- range (default list $r.extraAddresses) }}{{ $q = append $q (printf "addr=%s" .) }}{{ end -}}
+{{- if eq $r.topology "cluster" -}}
+{{ printf "%s://%s" $scheme $r.address }}
+{{- else -}}
+{{ printf "%s://%s/%v" $scheme $r.address $r.db }}
+{{- end -}}
+{{- if $q }}?{{ join "&" $q }}{{ end -}}
+{{- end -}}

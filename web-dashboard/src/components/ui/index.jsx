@@ -97,3 +97,16 @@ export function Card({ className = '', children, ...rest }) {
 export function EmptyState({ children }) {
   return <div className="px-4 py-8 text-center text-sm text-slate-500">{children}</div>;
 }
+
+/** The chatdesk mark and name: small in the header (on dark), large on the login page. */
+export function Brand({ size = 'sm' }) {
+  const large = size === 'lg';
+  return (
+    <div className={`flex items-center gap-2${large ? ' mb-6 justify-center' : ''}`}>
+      <span className={`inline-flex items-center justify-center bg-blue-600 text-white ${large ? 'h-10 w-10 rounded-xl shadow' : 'h-7 w-7 rounded-lg'}`}>
+        <svg viewBox="0 0 24 24" className={large ? 'h-6 w-6' : 'h-4 w-4'} fill="currentColor"><path d="M4 5h16v11H9l-5 4z" /></svg>
+      </span>
+      <span className={`font-bold tracking-tight ${large ? 'text-2xl text-slate-900' : 'text-base text-white'}`}>chatdesk</span>
+    </div>
+  );
+}

@@ -21,10 +21,19 @@ export function isNewer(a, b) {
   return sa > sb;
 }
 
+/** Read receipts only grow: an older copy (another node's cache) cannot take "Đã xem" back. */
+function receipts(cur, c) {
+  if (!cur) return c;
+  return { ...c, agentReadSeq: Math.max(c.agentReadSeq || 0, cur.agentReadSeq || 0), visitorReadSeq: Math.max(c.visitorReadSeq || 0, cur.visitorReadSeq || 0) };
+}
+
 function upsert(map, c) {
   const cur = map[c.id];
-  if (cur && isNewer(cur, c)) return map;
-  return { ...map, [c.id]: cur ? { ...cur, ...c, stale: false } : c };
+  if (cur && isNewer(cur, c)) {
+    const r = receipts(cur, c);
+    return r.agentReadSeq === cur.agentReadSeq && r.visitorReadSeq === cur.visitorReadSeq ? map : { ...map, [c.id]: { ...cur, agentReadSeq: r.agentReadSeq, visitorReadSeq: r.visitorReadSeq } };
+  }
+  return { ...map, [c.id]: cur ? { ...cur, ...receipts(cur, c), stale: false } : c };
 }
 
 export function inboxReducer(state, action) {
@@ -114,27 +123,42 @@ export function matchesFilters(c, { priority = '', tag = '' } = {}) {
 }
 
 /**
- * Splits open conversations into the three inbox sections.
- * opts: {priority, tag} filters; sort 'recent' (waiting: first come first
- * served, others: latest activity) or 'priority' (urgent first, then that order).
+ * A message a visitor left while nobody could answer (outside office hours,
+ * or nobody available), not answered yet, that is waiting or mine: agents
+ * find these first, oldest first.
+ */
+export function isLeftMessage(c, meId) {
+  return !!c.leftMessage && !c.firstResponseAt && (c.status === 'waiting' || !c.assigneeId || c.assigneeId === meId);
+}
+
+/**
+ * Splits open conversations into the inbox sections: messages left while
+ * nobody could answer (unanswered), waiting, mine, others'.
+ * opts: {priority, tag} filters; sort 'recent' (waiting and left messages:
+ * first come first served, others: latest activity) or 'priority' (urgent
+ * first, then that order).
  */
 export function selectSections(state, meId, opts = {}) {
+  const left = [];
   const waiting = [];
   const mine = [];
   const others = [];
   for (const c of Object.values(state.conversations)) {
     if (c.status === 'resolved' || c.stale) continue;
     if (!matchesFilters(c, opts)) continue;
-    if (c.status === 'waiting' || !c.assigneeId) waiting.push(c);
+    if (isLeftMessage(c, meId)) left.push(c);
+    else if (c.status === 'waiting' || !c.assigneeId) waiting.push(c);
     else if (c.assigneeId === meId) mine.push(c);
     else others.push(c);
   }
   const byPriority = opts.sort === 'priority';
   const first = (cmp) => (a, b) => (byPriority ? rankOf(a) - rankOf(b) : 0) || cmp(a, b);
-  waiting.sort(first((a, b) => time(a.createdAt) - time(b.createdAt))); // first come, first served
+  const oldest = first((a, b) => time(a.createdAt) - time(b.createdAt)); // first come, first served
+  left.sort(oldest);
+  waiting.sort(oldest);
   mine.sort(first((a, b) => activity(b) - activity(a)));
   others.sort(first((a, b) => activity(b) - activity(a)));
-  return { waiting, mine, others };
+  return { left, waiting, mine, others };
 }
 
 /** Unread visitor messages that concern me: waiting + mine. */

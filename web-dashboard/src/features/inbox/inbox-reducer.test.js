@@ -120,3 +120,38 @@ describe('erased conversations (erasure, retention)', () => {
     expect(CHANGE.ERASED).toBeTruthy();
   });
 });
+
+describe('messages left while nobody could answer (#14)', () => {
+  const at = (m) => new Date(Date.UTC(2026, 11, 4, 10, m)).toISOString();
+  const conv = (id, extra) => ({ id, status: 'waiting', assigneeId: '', createdAt: at(0), updatedAt: at(0), ...extra });
+
+  it('come first, oldest first, while unanswered and waiting or mine; an answer moves them to their usual section', () => {
+    let s = inboxReducer(initialInbox, {
+      type: 'conversations/loaded',
+      items: [
+        conv('l2', { leftMessage: 'outside_hours', createdAt: at(2), updatedAt: at(9) }),
+        conv('l1', { leftMessage: 'outside_hours', createdAt: at(1), updatedAt: at(1) }),
+        conv('l3', { leftMessage: 'no_agent', status: 'assigned', assigneeId: 'an', createdAt: at(3) }),
+        conv('lb', { leftMessage: 'no_agent', status: 'assigned', assigneeId: 'binh', createdAt: at(0) }),
+        conv('w1', { createdAt: at(4) }),
+      ],
+    });
+    let sec = selectSections(s, 'an');
+    expect(sec.left.map((c) => c.id)).toEqual(['l1', 'l2', 'l3']);
+    expect(sec.waiting.map((c) => c.id)).toEqual(['w1']);
+    expect(sec.others.map((c) => c.id)).toEqual(['lb']);
+    s = inboxReducer(s, { type: 'conversation/upsert', conversation: { ...s.conversations.l3, firstResponseAt: at(5), updatedAt: at(5) } });
+    sec = selectSections(s, 'an');
+    expect(sec.left.map((c) => c.id)).toEqual(['l1', 'l2']);
+    expect(sec.mine.map((c) => c.id)).toEqual(['l3']);
+  });
+
+  it('read receipts only grow', () => {
+    let s = inboxReducer(initialInbox, { type: 'conversations/loaded', items: [conv('c1', { visitorReadSeq: 5, updatedAt: at(5) })] });
+    s = inboxReducer(s, { type: 'conversation/upsert', conversation: conv('c1', { visitorReadSeq: 3, agentReadSeq: 2, updatedAt: at(5) }) });
+    expect([s.conversations.c1.visitorReadSeq, s.conversations.c1.agentReadSeq]).toEqual([5, 2]);
+    // an older copy still brings a newer receipt
+    s = inboxReducer(s, { type: 'conversation/upsert', conversation: conv('c1', { visitorReadSeq: 7, updatedAt: at(1) }) });
+    expect(s.conversations.c1.visitorReadSeq).toBe(7);
+  });
+});

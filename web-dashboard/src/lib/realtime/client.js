@@ -169,6 +169,19 @@ export class RealtimeClient {
     }, delay);
   }
 
+  /**
+   * The network is gone (the browser's `offline` event): a socket notices
+   * only when a write times out, many seconds later. Give it up now: the
+   * status is "reconnecting" at once, and the usual reconnect follows.
+   */
+  lost() {
+    const ws = this.ws;
+    if (this.stopped || !ws) return;
+    detach(ws);
+    try { ws.close(4000, 'offline'); } catch { /* ignore */ }
+    this.handleClose(4000);
+  }
+
   /** Skip the wait (e.g. "Thử lại ngay" button or the browser came back online). */
   reconnectNow() {
     if (this.stopped || this.status === 'ready' || this.ws) return;

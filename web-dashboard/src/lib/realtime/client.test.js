@@ -46,6 +46,20 @@ describe('RealtimeClient session', () => {
     expect(statuses).toEqual(['connecting', 'ready']);
   });
 
+  it('gives the socket up at once when the network goes away, then reconnects (#14)', () => {
+    make();
+    client.start();
+    fake.sockets[0].open();
+    fake.sockets[0].ready({ agents: [] });
+    client.lost();
+    expect(client.status).toBe('reconnecting');
+    vi.advanceTimersByTime(1000);
+    expect(fake.sockets).toHaveLength(2);
+    fake.sockets[1].open();
+    fake.sockets[1].ready({ agents: [] });
+    expect(client.status).toBe('ready');
+  });
+
   it('reconnects with exponential backoff and full jitter, and uses a refreshed token', () => {
     make({ random: () => 0.999 });
     client.start();

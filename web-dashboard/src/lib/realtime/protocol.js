@@ -10,9 +10,13 @@ export const WS_PATH = '/ws?client=dashboard';
 // the one module generated from the Go protocol package (go generate
 // ./internal/protocol), shared with the widget. A relative path, because it
 // lives outside this folder and must resolve in vite and vitest alike.
-import { REQ, EVT, CHANGE, CLOSE, ERROR_CODE, LIMITS } from '../../../../internal/protocol/wire.js';
+import { REQ, EVT, CHANGE, CLOSE, ERROR_CODE, LIMITS, LEFT, UPLOAD } from '../../../../internal/protocol/wire.js';
 
-export { REQ, EVT, CHANGE, CLOSE, ERROR_CODE, LIMITS };
+export { REQ, EVT, CHANGE, CLOSE, ERROR_CODE, LIMITS, LEFT, UPLOAD };
+
+// wire.js keeps its tables plain (the widget's minifier drops the names it
+// does not read); here nobody renames a frame at run time.
+for (const table of [REQ, EVT, CHANGE, CLOSE, ERROR_CODE, LIMITS, LEFT, UPLOAD]) Object.freeze(table);
 
 /** Close codes after which the client must not retry without a new token. */
 export const FATAL_CLOSE_CODES = new Set([CLOSE.UNAUTHORIZED, CLOSE.DISABLED]);

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { CloseIcon, FileIcon, SpinnerIcon } from '../../ui/icons.jsx';
 import { formatSize } from '../../lib/format.js';
+import { t } from '../../i18n/index.js';
 
 /**
  * A blob: URL for an attachment fetched with the visitor token (the
@@ -50,7 +51,7 @@ function Lightbox({ src, name, onClose }) {
       data-testid="lightbox"
     >
       {src ? <img src={src} alt={name} className="max-h-full max-w-full rounded" /> : <SpinnerIcon className="w-8 h-8 text-white" />}
-      <button ref={btn} type="button" aria-label="Đóng ảnh" className="absolute right-3 top-3 inline-flex h-10 w-10 items-center justify-center rounded-full border-0 bg-black/50 text-white hover:bg-black/70" data-testid="lightbox-close">
+      <button ref={btn} type="button" aria-label={t('closeImage')} className="absolute right-3 top-3 inline-flex h-10 w-10 items-center justify-center rounded-full border-0 bg-black/50 text-white hover:bg-black/70" data-testid="lightbox-close">
         <CloseIcon />
       </button>
     </div>
@@ -70,7 +71,7 @@ export function ImageAttachment({ client, a }) {
         ref={btn}
         type="button"
         onClick={() => setOpen(true)}
-        aria-label={'Xem ảnh ' + a.name}
+        aria-label={t('viewImage', { name: a.name })}
         className="block overflow-hidden rounded-xl border-0 bg-gray-200 p-0"
         style={s ? { width: Math.max(48, a.width * s) + 'px', height: Math.max(48, a.height * s) + 'px' } : { width: '160px', height: '120px' }}
         data-testid="image-attachment"
@@ -107,7 +108,7 @@ export function FileAttachment({ client, a }) {
           l.download = a.name;
           l.click();
           setTimeout(() => URL.revokeObjectURL(l.href), 30000);
-        }, () => setErr(' (không tải được, thử lại)'));
+        }, () => setErr(t('downloadFailed')));
       }}
       data-testid="file-attachment"
     >
@@ -125,7 +126,7 @@ export function Upload({ m }) {
     <span className="block w-44">
       <span className="block truncate">{m.attachment.name}</span>
       {m.status === 'pending' && <span className="mt-1 flex items-center gap-2 text-[11px]">
-        <span role="progressbar" aria-label="Đang tải lên" aria-valuenow={p} aria-valuemin="0" aria-valuemax="100" className="h-1.5 flex-1 overflow-hidden rounded-full bg-black/20" data-testid="upload-progress">
+        <span role="progressbar" aria-label={t('uploading')} aria-valuenow={p} aria-valuemin="0" aria-valuemax="100" className="h-1.5 flex-1 overflow-hidden rounded-full bg-black/20" data-testid="upload-progress">
           <span className="block h-full bg-current" style={{ width: p + '%' }} />
         </span>
         {p}%

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { t } from '../../i18n/index.js';
 
 /**
  * "Gặp nhân viên hỗ trợ" while the latest message that is not the visitor's
@@ -21,7 +22,7 @@ export function Handoff({ items, conv, client }) {
         className="rounded-full border border-primary bg-white px-4 py-1.5 text-sm font-semibold text-primary-strong hover:bg-primary-soft"
         data-testid="handoff"
       >
-        Gặp nhân viên hỗ trợ
+        {t('handoff')}
       </button>
     </div>
   );

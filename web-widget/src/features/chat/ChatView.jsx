@@ -2,16 +2,47 @@ import { useEffect, useRef } from 'react';
 import { MessageList } from './MessageList.jsx';
 import { TypingIndicator } from './TypingIndicator.jsx';
 import { Composer } from './Composer.jsx';
-import { SpinnerIcon, AlertIcon } from '../../ui/icons.jsx';
+import { AlertIcon } from '../../ui/icons.jsx';
+import { formatOpening, formatPhone } from '../../lib/format.js';
+import { LEFT } from '../../lib/protocol.js';
+import { t, lang } from '../../i18n/index.js';
 import { Rating } from '../rating/index.js';
 import { Handoff } from '../bot/index.js';
 
 /**
- * The conversation: banner while reconnecting, transcript, typing
- * indicator, notices (rate limit) and the composer.
- * @param {{snap: import('../../lib/connection/client.js').Snapshot, client: import('../../lib/connection/client.js').ChatClient, visible: boolean}} props
+ * While the conversation waits for an agent: where it stands in the queue
+ * and, while someone can answer, the usual wait (queue.position), live.
  */
-export function ChatView({ snap, client, visible }) {
+function Waiting({ queue, online }) {
+  const pos = queue && queue.position;
+  const mins = online && queue && queue.waitSeconds > 0 ? Math.max(1, Math.round(queue.waitSeconds / 60)) : 0;
+  return (
+    <p role="status" className="m-0 border-b border-amber-200 bg-amber-50 px-4 py-2 text-[13px] text-amber-900 shrink-0" data-testid="waiting">
+      {t('waiting')}
+      {pos > 0 && <span data-testid="queue-position">{' ' + t('position', { n: pos })}</span>}
+      {mins > 0 && <span data-testid="typical-wait">{' ' + t('typicalWait', { n: mins })}</span>}
+    </p>
+  );
+}
+
+/** After a message left while nobody could answer: how and when we call back. */
+function LeftMessage({ conv, cfg }) {
+  const phone = formatPhone(conv.visitor && conv.visitor.phone);
+  const at = conv.leftMessage === LEFT.OUTSIDE_HOURS && cfg.nextOpen && formatOpening(cfg.nextOpen, lang);
+  return (
+    <div role="status" className="mx-auto mt-4 max-w-[300px] rounded-2xl bg-white p-4 text-center text-sm text-gray-800 ring-1 ring-gray-200" data-testid="left-confirmation">
+      <p className="m-0 font-semibold">{t('leftThanks')}</p>
+      {phone && <p className="m-0 mt-1">{at ? t('leftAt', { phone, time: at }) : t('leftSoon', { phone })}</p>}
+    </div>
+  );
+}
+
+/**
+ * The conversation: where it stands while it waits, transcript, typing
+ * indicator, notices (rate limit) and the composer.
+ * @param {{snap: import('../../lib/connection/client.js').Snapshot, client: import('../../lib/connection/client.js').ChatClient, visible: boolean, cfg: any}} props
+ */
+export function ChatView({ snap, client, visible, cfg }) {
   const composer = useRef(null);
 
   useEffect(() => {
@@ -25,7 +56,7 @@ export function ChatView({ snap, client, visible }) {
 
   const conv = snap.conversation;
   const visitorName = (conv && conv.visitor && conv.visitor.name) || '';
-  const reconnecting = snap.status === 'reconnecting' || (snap.status === 'connecting' && !snap.loaded);
+  const waiting = conv && conv.status === 'waiting';
   const onFiles = (files) => {
     for (const f of files || []) client.sendFile(f);
   };
@@ -41,13 +72,9 @@ export function ChatView({ snap, client, visible }) {
         onFiles(e.dataTransfer && e.dataTransfer.files);
       }}
     >
-      {reconnecting && (
-        <div role="status" className="flex items-center justify-center gap-2 bg-amber-100 px-3 py-1.5 text-[13px] font-medium text-amber-900 shrink-0" data-testid="reconnecting">
-          <SpinnerIcon className="w-3.5 h-3.5" />
-          {snap.status === 'connecting' ? 'Đang kết nối...' : 'Đang kết nối lại...'}
-        </div>
-      )}
-      <MessageList items={snap.items} visitorName={visitorName} typing={!!snap.typing} client={client}>
+      {waiting && snap.loaded && <Waiting queue={snap.queue} online={snap.supportOnline} />}
+      <MessageList items={snap.items} visitorName={visitorName} typing={!!snap.typing} client={client} readSeq={conv && conv.agentReadSeq}>
+        {waiting && conv.leftMessage && <LeftMessage conv={conv} cfg={cfg} />}
         {snap.typing && <TypingIndicator name={snap.typing.name} />}
         {conv && conv.status === 'resolved' && <Rating conv={conv} client={client} />}
       </MessageList>
@@ -60,7 +87,7 @@ export function ChatView({ snap, client, visible }) {
       )}
       <Composer
         innerRef={composer}
-        onSend={(t) => !!client.send(t)}
+        onSend={(text) => !!client.send(text)}
         onTyping={(on) => client.setTyping(on)}
         onFiles={onFiles}
       />

@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react';
 import { SendIcon, ClipIcon } from '../../ui/icons.jsx';
-import { MAX_TEXT_CHARS } from '../../lib/protocol.js';
+import { MAX_TEXT_CHARS, UPLOAD } from '../../lib/protocol.js';
+import { t } from '../../i18n/index.js';
 
 /**
  * Message input: Enter sends, Shift+Enter adds a line. Reports typing.
@@ -41,6 +42,7 @@ export function Composer({ onSend, onTyping, onFiles, innerRef }) {
       <input
         ref={picker}
         type="file"
+        accept={UPLOAD.ACCEPT}
         multiple
         hidden
         tabIndex={-1}
@@ -52,21 +54,21 @@ export function Composer({ onSend, onTyping, onFiles, innerRef }) {
       />
       <button
         type="button"
-        aria-label="Đính kèm tệp"
-        title="Đính kèm tệp"
+        aria-label={t('attach')}
+        title={t('attach')}
         onClick={() => picker.current.click()}
         className="inline-flex h-10 w-8 shrink-0 items-center justify-center rounded-full border-0 bg-transparent text-gray-600 hover:text-gray-900"
         data-testid="attach"
       >
         <ClipIcon />
       </button>
-      <label htmlFor="cd-composer" className="sr-only">Nhập tin nhắn</label>
+      <label htmlFor="cd-composer" className="sr-only">{t('input')}</label>
       <textarea
         ref={input}
         id="cd-composer"
         rows={1}
         maxLength={MAX_TEXT_CHARS}
-        placeholder="Nhập tin nhắn..."
+        placeholder={t('placeholder')}
         className="block max-h-[120px] min-h-[40px] flex-1 resize-none rounded-2xl border border-gray-300 bg-gray-50 px-3.5 py-2 text-base leading-snug text-gray-900 placeholder:text-gray-500 focus:border-primary focus:bg-white focus:outline-none focus:ring-2 focus:ring-primary"
         value={text}
         onInput={(e) => {
@@ -92,7 +94,7 @@ export function Composer({ onSend, onTyping, onFiles, innerRef }) {
       />
       <button
         type="submit"
-        aria-label="Gửi tin nhắn"
+        aria-label={t('send')}
         disabled={!text.trim()}
         className="inline-flex h-10 w-10 shrink-0 items-center justify-center rounded-full border-0 bg-primary text-on-primary disabled:opacity-50"
         data-testid="send"

@@ -1,10 +1,10 @@
 import { useEffect, useLayoutEffect, useRef } from 'react';
 import { Avatar } from '../../ui/Avatar.jsx';
 import { formatTime } from '../../lib/format.js';
+import { linkify } from '../../lib/links.js';
+import { t } from '../../i18n/index.js';
 import { AlertIcon } from '../../ui/icons.jsx';
 import { ImageAttachment, FileAttachment, Upload } from '../attachments/index.js';
-
-const BOT = 'Trợ lý ảo';
 
 const GROUP_MS = 5 * 60 * 1000;
 
@@ -20,15 +20,33 @@ function sameGroup(a, b) {
   return Math.abs(new Date(b.createdAt).getTime() - new Date(a.createdAt).getTime()) < GROUP_MS;
 }
 
+/** A system notice in the visitor's voice and language (its text is written for agents). */
+function noticeText(m) {
+  const n = m.notice;
+  const s = n && t('n_' + n.code, { name: n.name, n: n.stars });
+  return s && s !== 'n_' + n.code ? s : m.text;
+}
+
+/** Message text with its links (http(s) and www. only) as new-tab links; never HTML. */
+function Text({ text }) {
+  return linkify(text).map((p, i) => (typeof p === 'string' ? p : (
+    <a key={i} href={p.href} target="_blank" rel="noopener noreferrer nofollow" className="underline underline-offset-2" data-testid="link">{p.text}</a>
+  )));
+}
+
 /**
  * The transcript. Messages are grouped by sender; the first of a group shows
- * the agent's name, the last shows avatar and time. New messages are
+ * the agent's name, the last shows avatar and time; "Đã xem" under the
+ * visitor's last message the owning agent has read. New messages are
  * announced through the aria-live log.
  */
-export function MessageList({ items, visitorName, typing, client, children }) {
+export function MessageList({ items, visitorName, typing, client, readSeq, children }) {
   const ref = useRef(null);
   const stick = useRef(true);
   const count = items.length;
+  let seen = null; // the visitor's last stored message, when read
+  for (const m of items) if (!m.local && m.senderType === 'visitor') seen = m;
+  if (seen && !(readSeq >= seen.seq)) seen = null;
 
   // Keep the view pinned to the newest message unless the visitor scrolled up.
   useLayoutEffect(() => {
@@ -47,7 +65,7 @@ export function MessageList({ items, visitorName, typing, client, children }) {
 
   return (
     <div ref={ref} className="flex-1 min-h-0 overflow-y-auto cd-scroll cd-safe-x bg-gray-50 px-3 py-3">
-      <ol role="log" aria-live="polite" aria-relevant="additions" aria-label="Tin nhắn" className="m-0 p-0 list-none" data-testid="messages">
+      <ol role="log" aria-live="polite" aria-relevant="additions" aria-label={t('messages')} className="m-0 p-0 list-none" data-testid="messages">
         {items.map((m, i) => {
           const prev = items[i - 1];
           const next = items[i + 1];
@@ -56,7 +74,7 @@ export function MessageList({ items, visitorName, typing, client, children }) {
             return (
               <li key={key} className="my-3 flex justify-center" data-testid="system-message">
                 <span className="max-w-[85%] rounded-full bg-gray-200/80 px-3 py-1 text-center text-xs text-gray-700">
-                  {m.text}
+                  {noticeText(m)}
                 </span>
               </li>
             );
@@ -66,6 +84,7 @@ export function MessageList({ items, visitorName, typing, client, children }) {
           const first = !sameGroup(prev, m);
           const last = !sameGroup(m, next);
           const a = m.attachment;
+          const failed = m.local && m.status === 'failed';
           return (
             <li
               key={key}
@@ -74,47 +93,43 @@ export function MessageList({ items, visitorName, typing, client, children }) {
               data-status={m.local ? m.status : 'sent'}
               data-kind={m.kind || 'text'}
             >
-              {last ? <Avatar kind={mine ? 'visitor' : 'agent'} name={mine ? visitorName : m.senderName || (bot ? BOT : '')} /> : <span aria-hidden="true" className="w-7 shrink-0" />}
+              {last ? <Avatar kind={mine ? 'visitor' : 'agent'} name={mine ? visitorName : m.senderName || (bot ? t('bot') : '')} /> : <span aria-hidden="true" className="w-7 shrink-0" />}
               <div className={`flex min-w-0 max-w-[78%] flex-col ${mine ? 'items-end' : 'items-start'}`}>
                 {!mine && first && (m.senderName || bot) && (
                   <span className="mb-0.5 ml-1 flex items-center gap-1.5 text-xs font-medium text-gray-600" data-testid="agent-name">
-                    {m.senderName !== BOT && m.senderName}
-                    {bot && <span className="rounded bg-primary-soft px-1.5 text-[11px] font-semibold text-primary-strong" data-testid="bot-badge">{BOT}</span>}
+                    {m.senderName !== t('bot') && m.senderName}
+                    {bot && <span className="rounded bg-primary-soft px-1.5 text-[11px] font-semibold text-primary-strong" data-testid="bot-badge">{t('bot')}</span>}
                   </span>
                 )}
-                <span className="sr-only">{mine ? 'Bạn: ' : (m.senderName || (bot ? BOT : 'Nhân viên')) + ': '}</span>
+                <span className="sr-only">{(mine ? t('you') : m.senderName || t(bot ? 'bot' : 'agent')) + ': '}</span>
                 <div
+                  data-testid="bubble"
                   className={
-                    'whitespace-pre-wrap break-words rounded-2xl px-3 py-2 text-sm leading-snug ' +
+                    'max-w-full whitespace-pre-wrap [overflow-wrap:anywhere] rounded-2xl px-3 py-2 text-sm leading-snug ' +
                     (mine
                       ? `bg-primary text-on-primary ${last ? 'rounded-br-md' : ''} ${m.local && m.status === 'pending' ? 'opacity-70' : ''}`
                       : `bg-white text-gray-900 ring-1 ring-gray-200 ${last ? 'rounded-bl-md' : ''}`) +
-                    (m.local && m.status === 'failed' ? ' ring-2 ring-red-500' : '')
+                    (failed ? ' ring-2 ring-red-500' : '')
                   }
                 >
                   {m.local && m.file ? <Upload m={m} /> : a && m.kind === 'image' ? <ImageAttachment client={client} a={a} /> : a && <FileAttachment client={client} a={a} />}
-                  {a && m.text ? <span className="mt-1.5 block">{m.text}</span> : m.text}
+                  {a && m.text ? <span className="mt-1.5 block"><Text text={m.text} /></span> : m.text && <Text text={m.text} />}
                 </div>
                 {m.local && m.status === 'pending' && (
-                  <span className="mt-0.5 mr-1 text-[11px] text-gray-600" data-testid="pending">Đang gửi...</span>
+                  <span className="mt-0.5 mr-1 text-[11px] text-gray-600" data-testid="pending">{t('pending')}</span>
                 )}
-                {m.local && m.status === 'failed' && (
+                {failed && (
                   <span className="mt-1 mr-1 flex items-center gap-1.5 text-xs text-red-700" data-testid="failed">
                     <AlertIcon className="w-3.5 h-3.5 shrink-0" />
-                    <span>{m.error || 'Chưa gửi được.'}</span>
-                    <button
-                      type="button"
-                      onClick={() => client.retry(m.clientId)}
-                      className="whitespace-nowrap rounded border-0 bg-transparent p-0 font-semibold text-red-800 underline underline-offset-2"
-                      data-testid="retry"
-                    >
-                      Thử lại
-                    </button>
+                    <span>{m.error || t('sendFailed')}</span>
+                    {!m.permanent && <button type="button" onClick={() => client.retry(m.clientId)} className={LINK} data-testid="retry">{t('retry')}</button>}
+                    <button type="button" onClick={() => client.dismiss(m.clientId)} className={LINK} data-testid="dismiss">{t('dismiss')}</button>
                   </span>
                 )}
                 {!m.local && last && (
                   <time dateTime={m.createdAt} className={`mt-0.5 text-[11px] text-gray-600 ${mine ? 'mr-1' : 'ml-1'}`}>
                     {formatTime(m.createdAt)}
+                    {m === seen && <span data-testid="seen">{' · ' + t('seen')}</span>}
                   </time>
                 )}
               </div>
@@ -126,3 +141,5 @@ export function MessageList({ items, visitorName, typing, client, children }) {
     </div>
   );
 }
+
+const LINK = 'whitespace-nowrap rounded border-0 bg-transparent p-0 font-semibold text-red-800 underline underline-offset-2';

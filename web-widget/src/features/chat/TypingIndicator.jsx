@@ -1,4 +1,5 @@
 import { Avatar } from '../../ui/Avatar.jsx';
+import { t } from '../../i18n/index.js';
 
 /** "Đang gõ..." bubble while the agent types. */
 export function TypingIndicator({ name }) {
@@ -11,7 +12,7 @@ export function TypingIndicator({ name }) {
           <span className="cd-dot w-1.5 h-1.5 rounded-full bg-gray-500" />
           <span className="cd-dot w-1.5 h-1.5 rounded-full bg-gray-500" />
         </span>
-        <span className="text-xs text-gray-600" role="status" aria-label={name ? `${name} đang gõ...` : undefined}>Đang gõ...</span>
+        <span className="text-xs text-gray-600" role="status" aria-label={name ? t('typingName', { name }) : undefined}>{t('typing')}</span>
       </div>
     </div>
   );

@@ -31,11 +31,15 @@ export function useChatClient({ server, api, session, onMessage, onUnauthorized 
     const wake = () => {
       if (!document.hidden) c.wake();
     };
+    // The network went away: say so now, not when the socket times out.
+    const lost = () => c.lost();
     window.addEventListener('online', wake);
+    window.addEventListener('offline', lost);
     document.addEventListener('visibilitychange', wake);
     return () => {
       offs.forEach((off) => off());
       window.removeEventListener('online', wake);
+      window.removeEventListener('offline', lost);
       document.removeEventListener('visibilitychange', wake);
       c.stop();
     };

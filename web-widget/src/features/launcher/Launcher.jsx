@@ -1,12 +1,11 @@
 import { ChatIcon, ChevronDownIcon } from '../../ui/icons.jsx';
+import { t } from '../../i18n/index.js';
 
 /**
  * The round button at the bottom corner, with the unread badge.
  */
 export function Launcher({ open, unread, onClick, panelId, innerRef }) {
-  const label = open
-    ? 'Đóng cửa sổ trò chuyện'
-    : 'Mở cửa sổ trò chuyện' + (unread > 0 ? ` (${unread} tin nhắn mới)` : '');
+  const label = open ? t('close') : unread > 0 ? t('openUnread', { n: unread }) : t('open');
   return (
     <button
       ref={innerRef}

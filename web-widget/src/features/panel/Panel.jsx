@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
-import { CloseIcon, ChatIcon } from '../../ui/icons.jsx';
+import { CloseIcon, ChatIcon, SpinnerIcon } from '../../ui/icons.jsx';
 import { initials } from '../../lib/format.js';
+import { t, lang } from '../../i18n/index.js';
 
 /**
  * Keeps the full-screen mobile panel above the on-screen keyboard: the
@@ -51,22 +52,28 @@ function trapFocus(e, panel) {
 }
 
 /**
- * The chat window: header with title, support status and the replying
- * agent; the body is the pre-chat form or the conversation.
+ * The chat window: header with title and status — who can answer
+ * ("Đang trực tuyến", offline, outside office hours, the replying agent),
+ * or the widget's own connection ("Đang kết nối lại…": never "Đang trực
+ * tuyến" while the widget itself is offline) — then the pre-chat form or
+ * the conversation.
+ * @param {{status: ''|'online'|'offline'|'closed'|'connecting'|'reconnecting'}} props
  */
-export function Panel({ id, title, status, agentName, onClose, children, panelRef }) {
+export function Panel({ id, title, status, agentName, note, onClose, children, panelRef }) {
   const local = useRef(null);
   const ref = panelRef || local;
   useVisualViewport(ref, true);
   const online = status === 'online';
+  const linking = status === 'connecting' || status === 'reconnecting';
   return (
     <section
       ref={ref}
       id={id}
+      lang={lang}
       role="dialog"
       aria-modal="false"
       aria-labelledby={id + '-title'}
-      className="cd-panel z-20 flex flex-col overflow-hidden bg-white rounded-2xl shadow-2xl shadow-black/25 ring-1 ring-black/5 mobile:rounded-none mobile:shadow-none mobile:ring-0"
+      className="cd-panel z-20 flex flex-col bg-white rounded-2xl shadow-2xl shadow-black/25 ring-1 ring-black/5 mobile:rounded-none mobile:shadow-none mobile:ring-0"
       onKeyDown={(e) => {
         if (e.key === 'Escape') {
           e.stopPropagation();
@@ -80,15 +87,16 @@ export function Panel({ id, title, status, agentName, onClose, children, panelRe
       <header className="cd-safe-top cd-safe-x flex items-center gap-3 px-4 py-3 bg-primary text-on-primary shrink-0">
         <span aria-hidden="true" className="relative w-9 h-9 shrink-0 rounded-full bg-white/20 inline-flex items-center justify-center text-sm font-semibold">
           {agentName ? initials(agentName) : <ChatIcon className="w-5 h-5" />}
-          <span className={`absolute -bottom-0.5 -right-0.5 w-3 h-3 rounded-full ring-2 ring-primary ${online ? 'bg-green-400' : 'bg-gray-300'}`} />
+          <span className={`absolute -bottom-0.5 -right-0.5 w-3 h-3 rounded-full ring-2 ring-primary ${online ? 'bg-green-400' : linking ? 'bg-amber-400' : 'bg-gray-300'}`} />
         </span>
         <div className="min-w-0 flex-1">
           <h2 id={id + '-title'} className="text-base font-semibold leading-tight truncate m-0">{title}</h2>
           {status && (
-            <p className="text-[13px] leading-snug mt-0.5 flex items-center gap-1.5 min-w-0 opacity-95" data-testid="status">
-              <span className="truncate">
-                {online ? 'Đang trực tuyến' : 'Ngoại tuyến — để lại lời nhắn'}
-                {online && agentName && <span data-testid="agent-replying">{' · ' + agentName + ' đang trả lời'}</span>}
+            <p role="status" className="text-[13px] leading-snug mt-0.5 flex items-center gap-1.5 min-w-0 opacity-95" data-testid="status">
+              {linking && <SpinnerIcon className="w-3.5 h-3.5 shrink-0" />}
+              <span className="truncate" data-testid={linking ? 'reconnecting' : undefined}>
+                {t(status)}
+                {online && (agentName ? <span data-testid="agent-replying">{' · ' + t('replying', { name: agentName })}</span> : note && ' · ' + note)}
               </span>
             </p>
           )}
@@ -96,7 +104,7 @@ export function Panel({ id, title, status, agentName, onClose, children, panelRe
         <button
           type="button"
           onClick={onClose}
-          aria-label="Đóng cửa sổ trò chuyện"
+          aria-label={t('close')}
           className="shrink-0 w-9 h-9 -mr-1.5 inline-flex items-center justify-center rounded-full text-on-primary bg-transparent border-0 hover:bg-black/10"
           data-testid="close"
         >

@@ -1,4 +1,5 @@
 import { MAX_FIELD_VALUE_LEN, MAX_TEXTAREA_LEN } from '../../lib/validation.js';
+import { t } from '../../i18n/index.js';
 
 /**
  * One pre-chat form field rendered by its type. Errors sit under the field
@@ -50,7 +51,7 @@ export function Field({ field, value, error, onChange, onBlur, idPrefix }) {
             value={value || ''}
             onChange={(e) => onChange(e.currentTarget.value)}
           >
-            <option value="">— Chọn —</option>
+            <option value="">{t('choose')}</option>
             {(field.options || []).map((o) => (
               <option key={o} value={o}>{o}</option>
             ))}

@@ -4,13 +4,19 @@ import { ERROR_CODE } from '../../lib/protocol.js';
 import { solve } from '../../lib/pow.js';
 import { SpinnerIcon, AlertIcon } from '../../ui/icons.jsx';
 import { Field } from './Field.jsx';
+import { t, lang, errorText } from '../../i18n/index.js';
+
+/** Built-in fields carry their label in the visitor's language. */
+const localized = (f) => (lang === 'en' && f.builtin && t('f_' + f.key) !== 'f_' + f.key ? { ...f, label: t('f_' + f.key) } : f);
 
 /**
  * The pre-chat form, built from GET /api/form-fields. Validates like the
  * server, then POST /api/conversations; server errors land under each field.
- * @param {{api: import('../../lib/api.js').Api, greeting: string, notice?: string, visible: boolean, onStarted: (r: {token: string, conversationId: string}) => void}} props
+ * While nobody can answer (`leave`) it is "Để lại lời nhắn": the away
+ * message instead of the greeting, "Gửi lời nhắn".
+ * @param {{api: import('../../lib/api.js').Api, greeting: string, leave?: boolean, notice?: string, visible: boolean, onStarted: (r: {token: string, conversationId: string}) => void}} props
  */
-export function PrechatForm({ api, greeting, notice, onStarted, visible }) {
+export function PrechatForm({ api, greeting, leave, notice, onStarted, visible }) {
   const [fields, setFields] = useState(null);
   const [loadError, setLoadError] = useState('');
   const [values, setValues] = useState({});
@@ -37,9 +43,9 @@ export function PrechatForm({ api, greeting, notice, onStarted, visible }) {
       (r) => {
         challenge(r);
         setPrivacy((r && r.privacy) || null);
-        setFields(((r && r.items) || []).filter((f) => f && f.enabled !== false && typeof f.key === 'string'));
+        setFields(((r && r.items) || []).filter((f) => f && f.enabled !== false && typeof f.key === 'string').map(localized));
       },
-      (e) => setLoadError(e.message || 'Không tải được biểu mẫu.'),
+      (e) => setLoadError(errorText(e) || t('formFailed')),
     );
   };
   useEffect(load, [api]);
@@ -94,7 +100,7 @@ export function PrechatForm({ api, greeting, notice, onStarted, visible }) {
         challenge(await api.formFields());
         r = await send();
       }
-      if (!r || !r.visitorToken || !r.conversation || !r.conversation.id) throw { message: 'Phản hồi không hợp lệ từ máy chủ.' };
+      if (!r || !r.visitorToken || !r.conversation || !r.conversation.id) throw { message: t('badAnswer') };
       onStarted({ token: r.visitorToken, conversationId: r.conversation.id, conversation: r.conversation });
     } catch (err) {
       setBusy(false);
@@ -106,10 +112,10 @@ export function PrechatForm({ api, greeting, notice, onStarted, visible }) {
           else other = msg;
         }
         setErrors(known);
-        setFormError(other || (Object.keys(known).length ? '' : err.message));
+        setFormError(other || (Object.keys(known).length ? '' : errorText(err)));
         focusFirstError(known);
       } else {
-        setFormError((err && err.message) || 'Đã có lỗi xảy ra. Vui lòng thử lại.');
+        setFormError(err ? errorText(err) : t('error'));
       }
     }
   };
@@ -119,27 +125,28 @@ export function PrechatForm({ api, greeting, notice, onStarted, visible }) {
       ref={formRef}
       noValidate
       onSubmit={onSubmit}
-      aria-label="Thông tin liên hệ"
+      aria-label={leave ? t('leaveTitle') : t('form')}
       className="flex flex-1 min-h-0 flex-col bg-gray-50"
       data-testid="prechat"
     >
       <div className="flex-1 min-h-0 overflow-y-auto cd-scroll cd-safe-x p-4">
+        {leave && <h3 className="m-0 mb-2 text-base font-semibold text-gray-900" data-testid="leave-title">{t('leaveTitle')}</h3>}
         {greeting && (
-          <p className="mb-4 rounded-xl bg-white px-3.5 py-3 text-sm text-gray-800 ring-1 ring-gray-200 whitespace-pre-line">{greeting}</p>
+          <p className="mb-4 rounded-xl bg-white px-3.5 py-3 text-sm text-gray-800 ring-1 ring-gray-200 whitespace-pre-line" data-testid="greeting">{greeting}</p>
         )}
         {notice && (
           <p role="status" className="mb-3 rounded-lg bg-amber-50 px-3 py-2 text-[13px] text-amber-900 ring-1 ring-amber-200">{notice}</p>
         )}
         {!fields && !loadError && (
           <p className="flex items-center gap-2 py-6 justify-center text-sm text-gray-600" role="status">
-            <SpinnerIcon /> Đang tải...
+            <SpinnerIcon /> {t('loading')}
           </p>
         )}
         {loadError && (
           <div role="alert" className="py-4 text-center text-sm text-gray-700">
             <p className="mb-3">{loadError}</p>
             <button type="button" onClick={load} className="rounded-lg border border-gray-300 bg-white px-3 py-1.5 text-sm font-medium text-gray-800 hover:bg-gray-100">
-              Thử lại
+              {t('retry')}
             </button>
           </div>
         )}
@@ -186,9 +193,9 @@ export function PrechatForm({ api, greeting, notice, onStarted, visible }) {
             data-testid="prechat-submit"
           >
             {busy && <SpinnerIcon />}
-            {busy ? 'Đang gửi...' : 'Bắt đầu trò chuyện'}
+            {busy ? t('sending') : t(leave ? 'leaveSend' : 'start')}
           </button>
-          {!(privacy && privacy.notice) && <p className="mt-2 text-center text-xs text-gray-600">Thông tin chỉ dùng để liên hệ lại với bạn.</p>}
+          {!(privacy && privacy.notice) && <p className="mt-2 text-center text-xs text-gray-600">{t('privacy')}</p>}
         </div>
       )}
     </form>

@@ -16,17 +16,12 @@ import { Transcript } from './transcript.js';
 import { Socket } from './socket.js';
 import { Feed } from './feed.js';
 import { Outbox } from './outbox.js';
-import { Fallback, FALLBACK_AFTER } from './fallback.js';
+import { Fallback } from './fallback.js';
 import { Uploads } from './uploads.js';
+import { FALLBACK_AFTER, TYPING_THROTTLE_MS } from './timing.js';
 
 export { isTokenRejected } from '../api.js';
-export { HEALTHY_MS, HELLO_TIMEOUT_MS, FALLBACK_WS_RETRY_MIN_MS } from './socket.js';
-export { GAP_MS, REPLAY_TIMEOUT_MS, TYPING_CLEAR_MS } from './feed.js';
-export { ACK_TIMEOUT_MS, MSG_SEND_FAILED, MSG_RATE_LIMITED } from './outbox.js';
-export { POLL_MS, FALLBACK_AFTER } from './fallback.js';
-
-/** Typing frames while typing: at most one per 2 s. */
-export const TYPING_THROTTLE_MS = 2_000;
+export * from './timing.js';
 
 /** Errors about the session after which retrying with the same token is pointless. */
 const TOKEN_REFUSED = [ERROR_CODE.UNAUTHORIZED, ERROR_CODE.ACCOUNT_DISABLED, ERROR_CODE.FORBIDDEN, ERROR_CODE.NOT_FOUND];
@@ -38,7 +33,8 @@ const TOKEN_REFUSED = [ERROR_CODE.UNAUTHORIZED, ERROR_CODE.ACCOUNT_DISABLED, ERR
  * @property {Status} status
  * @property {boolean} loaded       first replay/poll has completed
  * @property {import('../protocol.js').Conversation|null} conversation
- * @property {boolean|null} supportOnline
+ * @property {boolean|null} supportOnline  an agent can take the chat now
+ * @property {{position: number, waitSeconds: number}|null} queue  where a waiting conversation stands
  * @property {{name: string}|null} typing   the agent who is typing
  * @property {{code: string, message: string}|null} notice  e.g. rate limited
  * @property {Array<any>} items     stored messages then local pending ones
@@ -76,6 +72,7 @@ export class ChatClient {
     this.loaded = false;
     this.conversation = null;
     this.supportOnline = null;
+    this.queue = null;
     this.typing = null;
     this.notice = null;
 
@@ -141,6 +138,7 @@ export class ChatClient {
       loaded: this.loaded,
       conversation: this.conversation,
       supportOnline: this.supportOnline,
+      queue: this.queue,
       typing: this.typing,
       notice: this.notice,
       items: this.transcript.items(),
@@ -176,6 +174,15 @@ export class ChatClient {
   /** Connect now instead of waiting for the backoff (e.g. browser went online). */
   wake() {
     if (!this.stopped) this.socket.wake();
+  }
+
+  /**
+   * The network is gone (the browser's `offline` event): the socket will
+   * not say so for many seconds (it waits for a timeout), so give it up
+   * now; the visitor sees "Đang kết nối lại…" and pending messages wait.
+   */
+  lost() {
+    if (!this.stopped && this.socket.ws) this.socket.recycle(CLOSE.TRY_AGAIN);
   }
 
   /** The server refused the token: stop for good and let the UI start over. */
@@ -228,6 +235,10 @@ export class ChatClient {
         this.supportOnline = !!d.online;
         this.changed();
         return;
+      case EVT.QUEUE_POSITION:
+        this.queue = d;
+        this.changed();
+        return;
       case EVT.SESSION_RESYNC:
         this.feed.sync();
         return;
@@ -270,6 +281,11 @@ export class ChatClient {
   /** Sends a failed message again with the same clientId. */
   retry(clientId) {
     this.outbox.retry(clientId);
+  }
+
+  /** Drops a failed message (a refused upload) from the transcript. */
+  dismiss(clientId) {
+    if (this.transcript.pending.delete(clientId)) this.changed();
   }
 
   /**

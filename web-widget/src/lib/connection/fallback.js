@@ -7,11 +7,10 @@
 // off.
 
 import { isTokenRejected } from '../api.js';
+import { POLL_MS, FALLBACK_AFTER } from './timing.js';
 
-/** REST fallback poll interval. */
-export const POLL_MS = 3_000;
-/** Consecutive failed WebSocket opens before trying the REST fallback. */
-export const FALLBACK_AFTER = 3;
+export { POLL_MS, FALLBACK_AFTER };
+
 /** Poll the conversation itself (status, assignee) every Nth poll. */
 const POLL_CONVERSATION_EVERY = 4;
 /** Pages of messages one poll reads at most. */
@@ -58,8 +57,9 @@ export class Fallback {
     try {
       if (withConversation || this.polls++ % POLL_CONVERSATION_EVERY === 0) {
         const res = await c.api.getConversation(c.conversationId, c.token);
-        if (res && res.conversation) c.conversation = res.conversation;
+        if (res && res.conversation) c.feed.setConversation(res);
         if (res && typeof res.supportOnline === 'boolean') c.supportOnline = res.supportOnline;
+        if (res) c.queue = res.queue || null;
       }
       let after = c.transcript.lastSeq;
       for (let page = 0; page < MAX_PAGES; page++) {

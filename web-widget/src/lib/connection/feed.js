@@ -6,13 +6,9 @@
 // it, over the WebSocket and over the REST fallback alike.
 
 import { REQ } from '../protocol.js';
+import { GAP_MS, REPLAY_TIMEOUT_MS, TYPING_CLEAR_MS } from './timing.js';
 
-/** A gap in seq not filled within this time triggers `sync`. */
-export const GAP_MS = 2_000;
-/** Without replay.done this long after session.ready, go on as if it came. */
-export const REPLAY_TIMEOUT_MS = 15_000;
-/** The other side's typing indicator clears itself after 6 s. */
-export const TYPING_CLEAR_MS = 6_000;
+export { GAP_MS, REPLAY_TIMEOUT_MS, TYPING_CLEAR_MS };
 
 export class Feed {
   /** @param {import('./client.js').ChatClient} c */
@@ -31,6 +27,7 @@ export class Feed {
       if (d.conversation.id) c.conversationId = d.conversation.id;
     }
     if (typeof d.supportOnline === 'boolean') c.supportOnline = d.supportOnline;
+    c.queue = d.queue || null;
     // Never keep pending messages waiting for a replay.done that is lost.
     c.timers.set('replay', REPLAY_TIMEOUT_MS, () => {
       if (this.replaying) this.replayDone();
@@ -89,13 +86,23 @@ export class Feed {
     c.changed();
   }
 
-  /** A `{conversation}` from conversation.updated or a REST answer. */
+  /**
+   * A `{conversation}` from conversation.updated or a REST answer. Read
+   * receipts only grow: an older copy (another node's cache) cannot take
+   * "Đã xem" back.
+   */
   setConversation(res) {
-    if (res && res.conversation && typeof res.conversation === 'object') {
-      this.c.conversation = res.conversation;
-      this.c.changed();
+    const n = res && res.conversation;
+    if (!n || typeof n !== 'object') return;
+    const o = this.c.conversation;
+    if (o && o.id === n.id) {
+      for (const k of ['agentReadSeq', 'visitorReadSeq']) n[k] = Math.max(n[k] || 0, o[k] || 0);
     }
+    if (n.status !== 'waiting') this.c.queue = null;
+    this.c.conversation = n;
+    this.c.changed();
   }
+
 
   /** The socket is gone: no replay.done, no typing:false will come on it. */
   down() {

@@ -9,12 +9,13 @@
 
 import { REQ, CLOSE, ERROR_CODE, MAX_TEXT_CHARS, newClientId, toApiError } from '../protocol.js';
 import { isTokenRejected } from '../api.js';
+import { t, errorText } from '../../i18n/index.js';
+import { ACK_TIMEOUT_MS } from './timing.js';
 
-/** An unacknowledged send is shown as failed after this long. */
-export const ACK_TIMEOUT_MS = 12_000;
+export { ACK_TIMEOUT_MS };
 
-export const MSG_SEND_FAILED = 'Chưa gửi được.';
-export const MSG_RATE_LIMITED = 'Bạn gửi tin nhắn quá nhanh. Vui lòng thử lại sau ít phút.';
+/** Refusals that sending again cannot change: the message can only be dismissed. */
+const PERMANENT = [ERROR_CODE.INVALID_INPUT, ERROR_CODE.TOO_LARGE, ERROR_CODE.UNSUPPORTED_TYPE];
 
 export class Outbox {
   /** @param {import('./client.js').ChatClient} c */
@@ -32,10 +33,10 @@ export class Outbox {
    */
   add(text) {
     const c = this.c;
-    const t = String(text || '').trim();
-    if (!t || [...t].length > MAX_TEXT_CHARS) return null;
+    const s = String(text || '').trim();
+    if (!s || [...s].length > MAX_TEXT_CHARS) return null;
     const clientId = newClientId(c.random);
-    c.transcript.addPending(clientId, t, new Date(c.now()).toISOString());
+    c.transcript.addPending(clientId, s, new Date(c.now()).toISOString());
     return clientId;
   }
 
@@ -84,15 +85,19 @@ export class Outbox {
     this.failed(r.clientId, toApiError(d));
   }
 
-  /** Shows a message as failed ("Thử lại") with the server's reason. */
+  /**
+   * Shows a message as failed with the server's reason: "Thử lại" while
+   * sending again may work (the network, a rate limit, a busy server), or
+   * only "Bỏ" for a permanent refusal (a wrong type, too large, invalid).
+   */
   failed(clientId, err) {
     const c = this.c;
     if (err.code === ERROR_CODE.RATE_LIMITED) {
       // The explanation goes in one notice; each message just says it failed.
-      c.showNotice(err.code, err.message || MSG_RATE_LIMITED, err.retryAfter > 0 ? err.retryAfter : 10);
-      c.transcript.mark(clientId, 'failed', MSG_SEND_FAILED);
+      c.showNotice(err.code, err.message ? errorText(err) : t('rateLimited'), err.retryAfter > 0 ? err.retryAfter : 10);
+      c.transcript.mark(clientId, 'failed', t('sendFailed'), { permanent: false });
     } else {
-      c.transcript.mark(clientId, 'failed', err.message || MSG_SEND_FAILED);
+      c.transcript.mark(clientId, 'failed', err.message ? errorText(err) : t('sendFailed'), { permanent: PERMANENT.includes(err.code) });
     }
     c.changed();
   }
@@ -114,7 +119,7 @@ export class Outbox {
     const timer = c.timers.after(ACK_TIMEOUT_MS, () => {
       if (!this.inflight.has(id)) return;
       this.inflight.delete(id);
-      c.transcript.mark(clientId, 'failed', MSG_SEND_FAILED);
+      c.transcript.mark(clientId, 'failed', t('sendFailed'));
       c.changed();
       // No answer at all: the socket may be dead without a close event.
       c.socket.recycle(CLOSE.TRY_AGAIN, ws);
@@ -124,21 +129,46 @@ export class Outbox {
 
   async _sendREST(clientId) {
     const c = this.c;
-    const p = c.transcript.pending.get(clientId);
-    if (!p || this.posting.has(clientId)) return;
-    this.posting.add(clientId);
-    try {
-      const res = await c.api.sendMessage(c.conversationId, c.token, p.text, clientId);
-      if (res && res.message) c.feed.add(res.message);
+    const sent = await postPending(c, this.posting, clientId,
+      (p) => c.api.sendMessage(c.conversationId, c.token, p.text, clientId),
+      (e) => {
+        if (e.status === 0 || e.status >= 500) c.rest.ok = false; // stays pending
+        else this.failed(clientId, e);
+      });
+    if (sent) {
       c.notice = null;
       c.changed();
-    } catch (e) {
-      if (c.stopped) return;
-      if (isTokenRejected(e)) c.reject();
-      else if (e.status === 0 || e.status >= 500) c.rest.ok = false; // stays pending
-      else this.failed(clientId, e);
-    } finally {
-      this.posting.delete(clientId);
     }
+  }
+}
+
+/**
+ * Posts a pending message over REST (a text, an upload), one post at a time
+ * per clientId: nothing happens when the message is no longer pending or
+ * `busy` says a post of it is under way. The stored message the server
+ * answers joins the feed; a rejected token ends the session; any other
+ * error, unless the client stopped meanwhile, goes to onError.
+ * @param {import('./client.js').ChatClient} c
+ * @param {Set<string>} busy  clientIds being posted
+ * @param {string} clientId
+ * @param {(p: any) => Promise<any>} post  sends the pending item p
+ * @param {(e: any) => void} onError
+ * @returns {Promise<boolean>} whether the server stored it
+ */
+export async function postPending(c, busy, clientId, post, onError) {
+  const p = c.transcript.pending.get(clientId);
+  if (!p || busy.has(clientId)) return false;
+  busy.add(clientId);
+  try {
+    const res = await post(p);
+    if (res && res.message) c.feed.add(res.message);
+    return true;
+  } catch (e) {
+    if (c.stopped) return false;
+    if (isTokenRejected(e)) c.reject();
+    else onError(e);
+    return false;
+  } finally {
+    busy.delete(clientId);
   }
 }

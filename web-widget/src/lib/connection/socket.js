@@ -6,20 +6,11 @@
 // to onDown, and the owner calls retry() to say how soon to come back (only
 // the owner knows whether the REST fallback carries the conversation).
 
-import { REQ, EVT, CLOSE, encode, decode, wsURL } from '../protocol.js';
+import { REQ, EVT, CLOSE, WS_CLOSE_NORMAL, WS_CLOSE_ABNORMAL, encode, decode, wsURL } from '../protocol.js';
 import { backoffDelay, DRAIN_CAP_MS, CAP_MS } from './backoff.js';
+import { HEALTHY_MS, HELLO_TIMEOUT_MS, FALLBACK_WS_RETRY_MIN_MS } from './timing.js';
 
-/** A session that stayed ready this long resets the backoff. */
-export const HEALTHY_MS = 10_000;
-/** Without session.ready this long after opening, the attempt has failed. */
-export const HELLO_TIMEOUT_MS = 10_000;
-/** While on REST, a WebSocket attempt every random(15 s, 30 s). */
-export const FALLBACK_WS_RETRY_MIN_MS = 15_000;
-
-/** Normal closure (ours, or the server's when draining). */
-const CLOSE_NORMAL = 1000;
-/** What the browser reports for a socket that never opened or just died. */
-const CLOSE_ABNORMAL = 1006;
+export { HEALTHY_MS, HELLO_TIMEOUT_MS, FALLBACK_WS_RETRY_MIN_MS };
 
 /**
  * @typedef {object} SocketOptions
@@ -62,7 +53,7 @@ export class Socket {
   stop() {
     this.stopped = true;
     for (const name of ['handshake', 'healthy', 'reconnect']) this.o.timers.clear(name);
-    this.close(CLOSE_NORMAL);
+    this.close(WS_CLOSE_NORMAL);
   }
 
   /** Connect now instead of waiting out the backoff (e.g. the browser went online). */
@@ -78,7 +69,7 @@ export class Socket {
     try {
       ws = new this.o.WebSocket(wsURL(this.o.server));
     } catch {
-      this._down(null, CLOSE_ABNORMAL);
+      this._down(null, WS_CLOSE_ABNORMAL);
       return;
     }
     const session = { ready: false, helloId: this.nextId('h') };
@@ -173,7 +164,7 @@ export class Socket {
         return;
       case EVT.SERVER_DRAINING:
         this.draining = true;
-        this._end(session, CLOSE_NORMAL);
+        this._end(session, WS_CLOSE_NORMAL);
         return;
       case EVT.ERROR:
         if (!env.id || env.id === session.helloId) {

@@ -4,8 +4,9 @@
 // its clientId like any other. Also downloads attachments with the visitor
 // token, since they are not public.
 
-import { ERROR_CODE, MAX_UPLOAD_BYTES, MSG_TOO_LARGE, newClientId } from '../protocol.js';
-import { isTokenRejected } from '../api.js';
+import { ERROR_CODE, MAX_UPLOAD_BYTES, newClientId } from '../protocol.js';
+import { t } from '../../i18n/index.js';
+import { postPending } from './outbox.js';
 
 export class Uploads {
   /** @param {import('./client.js').ChatClient} c */
@@ -24,7 +25,7 @@ export class Uploads {
     const c = this.c;
     if (!file) return null;
     if (file.size > MAX_UPLOAD_BYTES) {
-      c.showNotice(ERROR_CODE.TOO_LARGE, MSG_TOO_LARGE, 8);
+      c.showNotice(ERROR_CODE.TOO_LARGE, t('tooLarge'), 8);
       return null;
     }
     const clientId = newClientId(c.random);
@@ -39,22 +40,14 @@ export class Uploads {
   /** Uploads a pending file message (again, after "Thử lại"). */
   async start(clientId) {
     const c = this.c;
-    const p = c.transcript.pending.get(clientId);
-    if (!p || this.active.has(clientId)) return;
-    this.active.add(clientId);
-    try {
-      const res = await c.api.upload(c.conversationId, c.token, { clientId, file: p.file, text: p.text }, (progress) => {
-        const cur = c.transcript.pending.get(clientId);
-        if (cur && cur.progress !== progress && c.transcript.mark(clientId, 'pending', undefined, { progress })) c.changed();
-      });
-      if (res && res.message) c.feed.add(res.message);
-    } catch (e) {
-      if (c.stopped) return;
-      if (isTokenRejected(e)) c.reject();
-      else c.outbox.failed(clientId, e); // the server's reason (413/415/400) or the network; "Thử lại" re-uploads
-    } finally {
-      this.active.delete(clientId);
-    }
+    const progressed = (progress) => {
+      const cur = c.transcript.pending.get(clientId);
+      if (cur && cur.progress !== progress && c.transcript.mark(clientId, 'pending', undefined, { progress })) c.changed();
+    };
+    await postPending(c, this.active, clientId,
+      (p) => c.api.upload(c.conversationId, c.token, { clientId, file: p.file, text: p.text }, progressed),
+      // The server's reason (413/415/400) or the network; "Thử lại" re-uploads.
+      (e) => c.outbox.failed(clientId, e));
   }
 
   /** Fetches an attachment (or its thumbnail) with the visitor token. @returns {Promise<Blob>} */

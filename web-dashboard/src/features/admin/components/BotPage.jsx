@@ -1,7 +1,7 @@
-import { useState } from 'react';
 import { Alert, Button, Card, Field, inputClass } from '../../../components/ui/index.jsx';
 import { getBot, saveBot } from '../api/bot.js';
 import { useLoader } from '../hooks/useLoader.js';
+import { useSaveForm } from '../hooks/useSaveForm.js';
 
 const DEFAULTS = {
   enabled: false,
@@ -27,44 +27,24 @@ function toNumber(v) {
   return t === '' ? t : Number(t);
 }
 
-function BotForm({ initial }) {
-  const [form, setForm] = useState(() => toForm(initial));
-  const [error, setError] = useState(null);
-  const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const set = (k) => (e) => {
-    setSaved(false);
-    const v = e.target.type === 'checkbox' ? e.target.checked : e.target.value;
-    setForm((f) => ({ ...f, [k]: v }));
-  };
-  const fe = error?.fields || {};
+async function save(form) {
+  const res = await saveBot({
+    enabled: !!form.enabled,
+    name: form.name.trim(),
+    baseUrl: form.baseUrl.trim(),
+    model: form.model.trim(),
+    apiKey: form.apiKey, // "" keeps the stored key
+    systemPrompt: form.systemPrompt,
+    knowledge: form.knowledge,
+    waitSeconds: toNumber(form.waitSeconds),
+    timeoutSeconds: toNumber(form.timeoutSeconds),
+  });
+  return toForm(res?.bot || { ...form, apiKeySet: form.apiKeySet || !!form.apiKey });
+}
 
-  const submit = async (e) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    setSaved(false);
-    try {
-      const body = {
-        enabled: !!form.enabled,
-        name: form.name.trim(),
-        baseUrl: form.baseUrl.trim(),
-        model: form.model.trim(),
-        apiKey: form.apiKey, // "" keeps the stored key
-        systemPrompt: form.systemPrompt,
-        knowledge: form.knowledge,
-        waitSeconds: toNumber(form.waitSeconds),
-        timeoutSeconds: toNumber(form.timeoutSeconds),
-      };
-      const res = await saveBot(body);
-      setForm(toForm(res?.bot || { ...form, apiKeySet: form.apiKeySet || !!form.apiKey }));
-      setSaved(true);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+function BotForm({ initial }) {
+  const { form, set, submit, error, saved, busy } = useSaveForm(() => toForm(initial), save);
+  const fe = error?.fields || {};
 
   return (
     <form onSubmit={submit} noValidate className="space-y-4" aria-label="Cài đặt trợ lý ảo" data-testid="bot-form">

@@ -1,7 +1,7 @@
-import { useState } from 'react';
 import { Alert, Button, Card, Field, inputClass } from '../../../components/ui/index.jsx';
 import { saveSettings } from '../api/settings.js';
 import { useAdminAgents, useFormFields, useSettings } from '../hooks/useAdminData.js';
+import { useSaveForm } from '../hooks/useSaveForm.js';
 import { WidgetFormPreview } from './WidgetFormPreview.jsx';
 
 const DEFAULTS = {
@@ -11,6 +11,7 @@ const DEFAULTS = {
   widgetColor: '#2563eb',
   widgetTitle: '',
   widgetGreeting: '',
+  autoLanguage: false,
 };
 
 export function parseOrigins(text) {
@@ -21,37 +22,24 @@ export function parseOrigins(text) {
     .filter((v, i, a) => a.indexOf(v) === i);
 }
 
-function SettingsForm({ initial, agents, fields }) {
-  const [form, setForm] = useState(() => ({ ...DEFAULTS, ...initial, originsText: (initial.allowedOrigins || []).join('\n') }));
-  const [error, setError] = useState(null);
-  const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const set = (k) => (e) => { setSaved(false); setForm((f) => ({ ...f, [k]: e.target.value })); };
-
-  const submit = async (e) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    setSaved(false);
-    try {
-      const body = {
-        assignmentMode: form.assignmentMode,
-        defaultAgentId: form.assignmentMode === 'default' ? form.defaultAgentId : form.defaultAgentId || '',
-        allowedOrigins: parseOrigins(form.originsText),
-        widgetColor: form.widgetColor,
-        widgetTitle: form.widgetTitle.trim(),
-        widgetGreeting: form.widgetGreeting.trim(),
-      };
-      const res = await saveSettings(body);
-      const s = res?.settings || body;
-      setForm((f) => ({ ...f, ...s, originsText: (s.allowedOrigins || []).join('\n') }));
-      setSaved(true);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+async function save(form) {
+  const body = {
+    assignmentMode: form.assignmentMode,
+    defaultAgentId: form.assignmentMode === 'default' ? form.defaultAgentId : form.defaultAgentId || '',
+    allowedOrigins: parseOrigins(form.originsText),
+    widgetColor: form.widgetColor,
+    widgetTitle: form.widgetTitle.trim(),
+    widgetGreeting: form.widgetGreeting.trim(),
+    autoLanguage: !!form.autoLanguage,
   };
+  const res = await saveSettings(body);
+  const s = res?.settings || body;
+  return (f) => ({ ...f, ...s, originsText: (s.allowedOrigins || []).join('\n') });
+}
+
+function SettingsForm({ initial, agents, fields }) {
+  const { form, set, submit, error, saved, busy } = useSaveForm(
+    () => ({ ...DEFAULTS, ...initial, originsText: (initial.allowedOrigins || []).join('\n') }), save);
   const fe = error?.fields || {};
   const activeAgents = agents.filter((a) => !a.disabled);
 
@@ -101,6 +89,13 @@ function SettingsForm({ initial, agents, fields }) {
           <Field label="Lời chào" htmlFor="widgetGreeting" error={fe.widgetGreeting}>
             <textarea id="widgetGreeting" rows={2} value={form.widgetGreeting} onChange={set('widgetGreeting')} className={inputClass} placeholder="Xin chào! Chúng tôi có thể giúp gì cho bạn?" />
           </Field>
+          <label className="flex items-start gap-2 text-sm">
+            <input type="checkbox" checked={!!form.autoLanguage} onChange={set('autoLanguage')} className="mt-0.5" data-testid="auto-language" />
+            <span>
+              <span className="font-medium text-slate-900">Tiếng Anh cho khách nước ngoài</span><br />
+              <span className="text-slate-500">Widget nói tiếng Anh khi trình duyệt của khách không dùng tiếng Việt. Trang web cũng có thể chọn bằng <code>data-lang="en"</code>.</span>
+            </span>
+          </label>
         </Card>
         {error && !error.fields && <Alert>{error.message}</Alert>}
         {error?.fields && <Alert>Vui lòng kiểm tra lại các trường được đánh dấu.</Alert>}

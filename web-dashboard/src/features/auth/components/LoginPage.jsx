@@ -3,7 +3,7 @@ import { Navigate, useLocation, useNavigate } from 'react-router';
 import { login } from '../api/auth.js';
 import { authStore } from '../auth-store.js';
 import { useAuth } from '../hooks/useAuth.js';
-import { Alert, Button, Field, Spinner, inputClass } from '../../../components/ui/index.jsx';
+import { Alert, Brand, Button, Field, Spinner, inputClass } from '../../../components/ui/index.jsx';
 import { ERROR_CODE } from '../../../lib/api-client/index.js';
 
 export function LoginPage() {
@@ -42,12 +42,7 @@ export function LoginPage() {
   return (
     <div className="flex min-h-screen items-center justify-center bg-gradient-to-br from-slate-100 to-blue-50 px-4">
       <div className="w-full max-w-sm">
-        <div className="mb-6 flex items-center justify-center gap-2">
-          <span className="inline-flex h-10 w-10 items-center justify-center rounded-xl bg-blue-600 text-white shadow">
-            <svg viewBox="0 0 24 24" className="h-6 w-6" fill="currentColor"><path d="M4 5h16v11H9l-5 4z" /></svg>
-          </span>
-          <span className="text-2xl font-bold tracking-tight text-slate-900">chatdesk</span>
-        </div>
+        <Brand size="lg" />
         <form onSubmit={onSubmit} className="space-y-4 rounded-xl bg-white p-6 shadow-lg ring-1 ring-slate-200" aria-label="Đăng nhập">
           <div>
             <h1 className="text-lg font-semibold text-slate-900">Đăng nhập</h1>

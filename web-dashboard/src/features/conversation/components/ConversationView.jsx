@@ -4,6 +4,7 @@ import { Alert, Avatar, Badge } from '../../../components/ui/index.jsx';
 import { STATUS_LABELS } from '../../../lib/format/index.js';
 import { ERROR_CODE } from '../../../lib/api-client/index.js';
 import { useRealtime } from '../../../lib/realtime/react.js';
+import { UPLOAD } from '../../../lib/realtime/protocol.js';
 import { useConversation } from '../hooks/useConversation.js';
 import { useTypingSender } from '../hooks/useTypingSender.js';
 import { getConversation } from '../api/conversation.js';
@@ -124,6 +125,7 @@ function ConversationScreen({ id }) {
       <input
         ref={fileInput}
         type="file"
+        accept={UPLOAD.ACCEPT}
         multiple
         className="hidden"
         data-testid="attach-input"
@@ -201,6 +203,7 @@ function ConversationScreen({ id }) {
           meId={me.id}
           meName={me.name}
           typing={visitorTyping}
+          readSeq={conversation.visitorReadSeq}
           loading={loading}
           onRetry={retry}
           onDiscard={discard}

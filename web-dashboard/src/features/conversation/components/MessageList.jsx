@@ -1,11 +1,19 @@
 import { useEffect, useRef } from 'react';
 import { Avatar } from '../../../components/ui/index.jsx';
 import { formatBytes, formatTime, formatDateTime } from '../../../lib/format/index.js';
+import { linkify } from '../../../lib/links/index.js';
 import { FileAttachment, ImageAttachment } from './Attachment.jsx';
+
+/** Message text with its links (http(s) and www. only) opening in a new tab; never HTML. */
+function Text({ text }) {
+  return linkify(text).map((p, i) => (typeof p === 'string' ? p : (
+    <a key={i} href={p.href} target="_blank" rel="noopener noreferrer nofollow" className="underline underline-offset-2" data-testid="link">{p.text}</a>
+  )));
+}
 
 function Content({ m, light }) {
   const att = m.attachment;
-  if (!att || (m.kind !== 'image' && m.kind !== 'file')) return m.text;
+  if (!att || (m.kind !== 'image' && m.kind !== 'file')) return <Text text={m.text} />;
   return (
     <span className="flex flex-col gap-1.5">
       {m.kind === 'image' ? (
@@ -13,7 +21,7 @@ function Content({ m, light }) {
       ) : (
         <FileAttachment conversationId={m.conversationId} attachment={att} light={light} />
       )}
-      {m.text && <span>{m.text}</span>}
+      {m.text && <span><Text text={m.text} /></span>}
     </span>
   );
 }
@@ -32,7 +40,8 @@ function UploadItem({ u, onRetry, onDiscard }) {
           <div className="mt-1 text-xs">
             <span data-testid="upload-error">{u.error}</span>
             <span className="mt-1 flex gap-3">
-              <button type="button" className="font-medium underline" onClick={() => onRetry(u.clientId)}>Thử lại</button>
+              {/* a wrong type or a file too large: sending again cannot help */}
+              {!u.permanent && <button type="button" className="font-medium underline" onClick={() => onRetry(u.clientId)}>Thử lại</button>}
               <button type="button" className="underline" onClick={() => onDiscard(u.clientId)}>Bỏ</button>
             </span>
           </div>
@@ -58,7 +67,7 @@ function SystemMessage({ m }) {
   );
 }
 
-function Bubble({ m, mine, pending, onRetry, onDiscard }) {
+function Bubble({ m, mine, pending, seen, onRetry, onDiscard }) {
   const isVisitor = m.senderType === 'visitor';
   const isBot = m.senderType === 'bot';
   const name = isVisitor ? m.senderName || 'Khách' : isBot ? m.senderName || 'Trợ lý ảo' : m.senderName || 'Nhân viên';
@@ -79,7 +88,7 @@ function Bubble({ m, mine, pending, onRetry, onDiscard }) {
       ) : (
         <Avatar name={name} colorKey={isVisitor ? m.conversationId : m.senderId || name} size="sm" />
       )}
-      <div className={`flex max-w-[75%] flex-col ${isVisitor ? 'items-start' : 'items-end'}`}>
+      <div className={`flex min-w-0 max-w-[75%] flex-col ${isVisitor ? 'items-start' : 'items-end'}`}>
         {!mine && (
           <span className="mb-0.5 flex items-center gap-1.5 px-1 text-[11px] text-slate-500">
             {name}
@@ -87,7 +96,8 @@ function Bubble({ m, mine, pending, onRetry, onDiscard }) {
           </span>
         )}
         <div
-          className={`whitespace-pre-wrap break-words rounded-2xl text-sm shadow-sm ${hasAttachment && m.kind === 'image' ? 'p-1.5' : 'px-3 py-2'} ${
+          data-testid="bubble"
+          className={`max-w-full whitespace-pre-wrap [overflow-wrap:anywhere] rounded-2xl text-sm shadow-sm ${hasAttachment && m.kind === 'image' ? 'p-1.5' : 'px-3 py-2'} ${
             isVisitor ? 'rounded-bl-sm bg-white text-slate-900 ring-1 ring-slate-200' : isBot ? 'rounded-br-sm bg-violet-50 text-violet-950 ring-1 ring-violet-200' : failed ? 'rounded-br-sm bg-red-50 text-red-900 ring-1 ring-red-200' : `rounded-br-sm bg-blue-600 text-white ${pending ? 'opacity-70' : ''}`
           }`}
         >
@@ -105,7 +115,10 @@ function Bubble({ m, mine, pending, onRetry, onDiscard }) {
               'Đang gửi…'
             )
           ) : (
-            formatTime(m.createdAt)
+            <>
+              {formatTime(m.createdAt)}
+              {seen && <span className="text-blue-600" data-testid="seen"> · Đã xem</span>}
+            </>
           )}
         </span>
       </div>
@@ -114,7 +127,11 @@ function Bubble({ m, mine, pending, onRetry, onDiscard }) {
 }
 
 /** Transcript: stored messages by seq, then local pending ones. */
-export function MessageList({ messages, pending = [], uploads = [], meId, meName, typing, onRetry, onDiscard, onRetryUpload, onDiscardUpload, loading, dropProps, dragging }) {
+export function MessageList({ messages, pending = [], uploads = [], meId, meName, typing, readSeq = 0, onRetry, onDiscard, onRetryUpload, onDiscardUpload, loading, dropProps, dragging }) {
+  // "Đã xem" under the last answer (an agent's or the bot's) the visitor has read.
+  let seen = null;
+  for (const m of messages) if (m.senderType === 'agent' || m.senderType === 'bot') seen = m;
+  if (seen && !(readSeq >= seen.seq)) seen = null;
   const endRef = useRef(null);
   const count = messages.length + pending.length + uploads.length;
   useEffect(() => {
@@ -133,7 +150,7 @@ export function MessageList({ messages, pending = [], uploads = [], meId, meName
         m.senderType === 'system' ? (
           <SystemMessage key={m.id} m={m} />
         ) : (
-          <Bubble key={m.id} m={m} mine={m.senderType === 'agent' && m.senderId === meId} />
+          <Bubble key={m.id} m={m} mine={m.senderType === 'agent' && m.senderId === meId} seen={m === seen} />
         ),
       )}
       {pending.map((p) => (

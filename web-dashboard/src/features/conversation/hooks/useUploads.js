@@ -1,8 +1,10 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { newClientId } from '../../../lib/format/index.js';
+import { ERROR_CODE } from '../../../lib/realtime/protocol.js';
 import { uploadAttachment } from '../api/attachments.js';
 
 const TOO_LARGE = 'Tệp quá lớn.';
+const PERMANENT = [ERROR_CODE.UNSUPPORTED_TYPE, ERROR_CODE.TOO_LARGE, ERROR_CODE.INVALID_INPUT];
 
 /**
  * Attachment uploads of the owner agent: one XHR per file with progress,
@@ -37,7 +39,9 @@ export function useUploads(conversationId, onStored) {
       (err) => {
         if (err?.name === 'AbortError') return;
         const message = err.status === 413 && !err.fields && err.message === 'Nội dung quá dài.' ? TOO_LARGE : err.message;
-        patch(clientId, { status: 'failed', error: message });
+        // The server refused the file itself (its type, its size, its name):
+        // sending it again cannot help, it can only be dropped.
+        patch(clientId, { status: 'failed', error: message, permanent: PERMANENT.includes(err.code) || [400, 413, 415].includes(err.status) });
       },
     );
   }, [conversationId]);

@@ -8,12 +8,13 @@ export function agentStatus(a) {
 }
 
 export function AgentsPresence({ agents, meId }) {
-  const online = agents.filter((a) => a.online).length;
+  // "Trực tuyến" counts who can take a chat: an agent who is away cannot.
+  const online = agents.filter((a) => agentStatus(a) === 'online').length;
   return (
     <div className="border-t border-slate-200 bg-white" data-testid="agents-presence">
       <div className="flex items-center justify-between px-3 pt-2 text-xs font-semibold uppercase tracking-wide text-slate-600">
         <span>Nhân viên</span>
-        <span className="font-normal normal-case text-slate-500">{online}/{agents.length} trực tuyến</span>
+        <span className="font-normal normal-case text-slate-500" data-testid="presence-count">{online}/{agents.length} trực tuyến</span>
       </div>
       <ul className="max-h-40 overflow-y-auto px-2 py-1">
         {agents.map((a) => {

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { ConversationRow } from './ConversationRow.jsx';
 
 const SECTIONS = [
+  { key: 'left', title: 'Lời nhắn để lại', empty: '', hideEmpty: true },
   { key: 'waiting', title: 'Đang chờ', empty: 'Không có khách nào đang chờ.' },
   { key: 'mine', title: 'Của tôi', empty: 'Bạn chưa phụ trách cuộc trò chuyện nào.' },
   { key: 'others', title: 'Của người khác', empty: 'Không có.' },
@@ -11,8 +12,9 @@ export function ConversationList({ sections, meId, loaded }) {
   const [collapsed, setCollapsed] = useState({});
   return (
     <div className="flex-1 overflow-y-auto" aria-label="Danh sách cuộc trò chuyện">
-      {SECTIONS.map(({ key, title, empty }) => {
-        const items = sections[key];
+      {SECTIONS.map(({ key, title, empty, hideEmpty }) => {
+        const items = sections[key] || [];
+        if (hideEmpty && !items.length) return null;
         const unread = items.reduce((n, c) => n + (c.unreadByAgent || 0), 0);
         const isCollapsed = !!collapsed[key];
         return (

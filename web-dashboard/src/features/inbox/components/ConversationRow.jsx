@@ -2,6 +2,7 @@ import { NavLink } from 'react-router';
 import { Avatar, Badge } from '../../../components/ui/index.jsx';
 import { PriorityBadge, Stars, TagList } from '../../../components/ui/support.jsx';
 import { formatShortTime, STATUS_LABELS } from '../../../lib/format/index.js';
+import { LEFT } from '../../../lib/realtime/protocol.js';
 
 export function lastMessagePreview(c, meId) {
   const lm = c.lastMessage;
@@ -43,6 +44,11 @@ export function ConversationRow({ c, meId }) {
             </span>
           )}
         </div>
+        {c.leftMessage && c.status !== 'resolved' && (
+          <div className="mt-1 text-[11px] font-semibold text-indigo-700" data-testid="left-badge">
+            {c.leftMessage === LEFT.OUTSIDE_HOURS ? 'Để lại ngoài giờ làm việc' : 'Để lại khi không có nhân viên'}
+          </div>
+        )}
         {c.handoffAt && !c.assigneeId && c.status !== 'resolved' && (
           <div className="mt-1 text-[11px] font-semibold text-rose-700" data-testid="handoff-flag">Khách muốn gặp nhân viên</div>
         )}

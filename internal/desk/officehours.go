@@ -1,0 +1,41 @@
+package desk
+
+import (
+	"context"
+	"time"
+
+	"github.com/chatdesk/chatdesk/internal/chat"
+)
+
+// OfficeHours returns the office hours to an admin.
+func (ad *Admin) OfficeHours(ctx context.Context, actor Actor) (chat.OfficeHours, error) {
+	if err := requireAdmin(actor); err != nil {
+		return chat.OfficeHours{}, err
+	}
+	h, err := ad.store.OfficeHours(ctx)
+	if err != nil {
+		return chat.OfficeHours{}, ad.fail.unavailable(err)
+	}
+	return h, nil
+}
+
+// SaveOfficeHours validates and stores the office hours. When support is
+// open under the new hours, the waiting conversations are offered to the
+// agents available now (oldest first); visitors learn the new status
+// within a heartbeat (each node checks it, see realtime).
+func (ad *Admin) SaveOfficeHours(ctx context.Context, actor Actor, h chat.OfficeHours) (chat.OfficeHours, error) {
+	if err := requireAdmin(actor); err != nil {
+		return chat.OfficeHours{}, err
+	}
+	if err := chat.ValidateOfficeHours(&h); err != nil {
+		return chat.OfficeHours{}, err
+	}
+	if err := ad.store.SaveOfficeHours(ctx, h); err != nil {
+		return chat.OfficeHours{}, ad.fail.unavailable(err)
+	}
+	ad.settings.invalidate()
+	if h.OpenAt(ad.now()) {
+		ad.tasks.goWithin(30*time.Second, ad.route.drainQueue)
+	}
+	return h, nil
+}

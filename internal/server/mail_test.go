@@ -1,0 +1,88 @@
+package server
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chatdesk/chatdesk/internal/chat"
+	"github.com/chatdesk/chatdesk/internal/checkfor"
+	"github.com/chatdesk/chatdesk/internal/mail/mailtest"
+)
+
+// TestEmail: nothing is sent while SMTP is not configured; once an admin
+// configures it, admins get one notice per period when visitors wait with
+// nobody available, and visitors get their transcript by email. The SMTP
+// server runs inside the test (a relay on loopback: the encrypted modes
+// are tested in internal/mail).
+func TestEmail(t *testing.T) {
+	tm := startTeam(t)
+	smtp := mailtest.Start(t, mailtest.Plain, "", "")
+
+	// Not configured: no notice, the transcript is refused.
+	first := tm.newConversation("Lan", "0912000951", "Shop còn hàng không?")
+	var e struct{ Error struct{ Code string } }
+	if st := tm.do("POST", "/api/conversations/"+first.Conversation.ID+"/transcript", first.VisitorToken, map[string]string{"email": "lan@example.vn"}, &e); st != 409 {
+		t.Fatalf("transcript without SMTP: %d %s", st, e.Error.Code)
+	}
+
+	cfg := map[string]any{"host": smtp.Host, "port": smtp.Port, "security": "none", "from": "Hỗ trợ Shop <hotro@example.vn>", "notifyWaiting": true, "notifyEveryMinutes": 60}
+	if st := tm.do("PUT", "/api/admin/mail", tm.anTok, cfg, nil); st != 403 {
+		t.Fatalf("an agent configured SMTP: %d", st)
+	}
+	var saved struct{ Mail chat.MailSettings }
+	if st := tm.do("PUT", "/api/admin/mail", tm.admin, cfg, &saved); st != 200 || saved.Mail.Host != smtp.Host || saved.Mail.Password != "" {
+		t.Fatalf("save: %d %+v", st, saved.Mail)
+	}
+	time.Sleep(200 * time.Millisecond)
+	if n := len(smtp.Messages()); n != 0 {
+		t.Fatalf("%d emails sent before SMTP was configured", n)
+	}
+
+	// Nobody is online: the first waiting conversation notifies the admin,
+	// the next ones within the period do not.
+	waiting := tm.newConversation("Nguyễn Thị <Mai>", "0912000952", "Cho em hỏi giá <b>áo</b>")
+	tm.newConversation("Hà", "0912000953", "Alo shop")
+	checkfor.Eventually(t, 10*time.Second, func() (bool, string) {
+		return len(smtp.Messages()) >= 1, fmt.Sprint(len(smtp.Messages()))
+	})
+	time.Sleep(500 * time.Millisecond)
+	msgs := smtp.Messages()
+	if len(msgs) != 1 {
+		t.Fatalf("%d notices, want 1 (throttled)", len(msgs))
+	}
+	n := msgs[0]
+	if n.To[0] != "admin@chatdesk.local" || !strings.HasPrefix(n.Subject, "Có khách đang chờ: Nguyễn Thị <Mai>") ||
+		!strings.Contains(n.Text, "Cho em hỏi giá <b>áo</b>") || !strings.Contains(n.HTML, "Cho em hỏi giá &lt;b&gt;áo&lt;/b&gt;") {
+		t.Fatalf("notice: %+v", n)
+	}
+
+	// The visitor asks for the transcript.
+	id := waiting.Conversation.ID
+	if st := tm.do("POST", "/api/conversations/"+id+"/transcript", tm.anTok, map[string]string{"email": "mai@example.vn"}, nil); st != 403 {
+		t.Fatalf("an agent asked for a transcript: %d", st)
+	}
+	if st := tm.do("POST", "/api/conversations/"+id+"/transcript", waiting.VisitorToken, map[string]string{"email": "khong-phai-email"}, &e); st != 400 || e.Error.Code != chat.EINVALID {
+		t.Fatalf("bad address: %d %s", st, e.Error.Code)
+	}
+	var sent struct {
+		Sent  bool
+		Email string
+	}
+	if st := tm.do("POST", "/api/conversations/"+id+"/transcript", waiting.VisitorToken, map[string]string{"email": "mai@example.vn"}, &sent); st != 200 || !sent.Sent || sent.Email != "mai@example.vn" {
+		t.Fatalf("transcript: %d %+v", st, sent)
+	}
+	msgs = smtp.Messages()
+	tr := msgs[len(msgs)-1]
+	if tr.To[0] != "mai@example.vn" || tr.Subject != "Nội dung cuộc trò chuyện với Hỗ trợ trực tuyến" || !strings.Contains(tr.Text, "Bạn: Cho em hỏi giá <b>áo</b>") || strings.Contains(tr.HTML, "<b>áo") {
+		t.Fatalf("transcript email: %+v", tr)
+	}
+	// Bounded per conversation (5 an hour).
+	for i := 0; i < 4; i++ {
+		tm.do("POST", "/api/conversations/"+id+"/transcript", waiting.VisitorToken, map[string]string{"email": "mai@example.vn"}, nil)
+	}
+	if st := tm.do("POST", "/api/conversations/"+id+"/transcript", waiting.VisitorToken, map[string]string{"email": "mai@example.vn"}, &e); st != 429 {
+		t.Fatalf("sixth transcript in an hour: %d %s", st, e.Error.Code)
+	}
+}
