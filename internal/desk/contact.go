@@ -251,8 +251,10 @@ func zipName(n string) string {
 var errEraseConfirm = &chat.Error{Code: chat.EINVALID, Message: "Vui lòng nhập lại đúng số điện thoại để xác nhận xóa.", Fields: map[string]string{"confirm": "Số điện thoại xác nhận không khớp."}}
 
 // Erase deletes everything kept about a phone — its conversations with
-// their messages, files, ratings and consent records, and the blocks of
-// that phone — once the admin has typed the phone again (confirm). The
+// their messages, files, ratings and consent records, the blocks of that
+// phone and the queued webhook deliveries about its conversations — once
+// the admin has typed the phone again (confirm), then queues the webhook
+// event contact.erased (Core.ContactErased). The
 // request is in the audit log before anything is deleted, and the result
 // after; neither entry holds the phone unmasked. Running it again finishes
 // an erasure that failed part-way.
@@ -277,13 +279,16 @@ func (p *Privacy) Erase(ctx context.Context, actor Actor, rawPhone, confirm stri
 		return nil, p.fail.unavailable(err)
 	}
 	var out Erased
+	ids := make([]string, 0, len(d.convs))
 	for _, c := range d.convs {
 		n, err := p.erase.deleteConversation(ctx, c.ID, false, p.now)
 		out.add(n)
 		if err != nil {
+			p.forget(ctx, ids)
 			p.audit.record(ctx, actor, chat.AuditContactErased, masked, fmt.Sprintf("Xóa dữ liệu của %s bị gián đoạn sau %d cuộc trò chuyện; hãy chạy lại.", masked, out.Conversations))
 			return nil, p.fail.unavailable(err)
 		}
+		ids = append(ids, c.ID)
 	}
 	for _, b := range d.blocks {
 		if err := p.store.DeleteBlock(ctx, b.ID); err == nil {
@@ -293,6 +298,10 @@ func (p *Privacy) Erase(ctx context.Context, actor Actor, rawPhone, confirm stri
 	if len(d.blocks) > 0 {
 		p.blocks.invalidate()
 	}
+	// Webhooks: the queued deliveries about these conversations go, and
+	// contact.erased tells the shop's other systems to erase the contact
+	// too.
+	p.contactErased(ctx, phone, ids)
 	p.audit.record(ctx, actor, chat.AuditContactErased, masked, fmt.Sprintf("Đã xóa dữ liệu của %s: %d cuộc trò chuyện, %d tin nhắn, %d tệp, %d mục chặn.",
 		masked, out.Conversations, out.Messages, out.Attachments, out.Blocks))
 	return &out, nil

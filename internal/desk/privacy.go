@@ -24,6 +24,11 @@ type Privacy struct {
 	audit     auditLog
 	now       Clock
 	fail      failures
+	// contactErased is Core.ContactErased: webhooks learn of an erasure
+	// (contact.erased) and forget their payloads about it; forget only
+	// forgets them (an erasure interrupted part-way, retention).
+	contactErased func(ctx context.Context, phone string, conversationIDs []string)
+	forget        func(ctx context.Context, conversationIDs []string)
 }
 
 // PrivacyView is what an admin reads: the settings and every published

@@ -88,16 +88,22 @@ func (r *retention) once(ctx context.Context) (*RetentionRun, error) {
 		if err != nil {
 			return out, err
 		}
+		done := make([]string, 0, len(batch))
 		for _, c := range batch {
 			n, err := p.erase.deleteConversation(ctx, c.ID, anonymize, p.now)
 			if err != nil {
+				p.forget(ctx, done)
 				r.audit(ctx, out, set)
 				return out, err
 			}
+			done = append(done, c.ID)
 			out.Processed += n.Conversations
 			out.Messages += n.Messages
 			out.Files += n.Attachments
 		}
+		// Webhook deliveries still kept about them (7 days; an admin's
+		// "Gửi lại" makes a new one) hold the visitor's data too.
+		p.forget(ctx, done)
 		if len(batch) < retentionBatch {
 			break
 		}

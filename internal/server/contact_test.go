@@ -3,6 +3,8 @@ package server
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -11,20 +13,44 @@ import (
 	"time"
 
 	"github.com/chatdesk/chatdesk/internal/chat"
+	"github.com/chatdesk/chatdesk/internal/checkfor"
 	"github.com/chatdesk/chatdesk/internal/clienttest"
 )
 
 // Export and erasure of a contact through REST, files in GridFS included.
+//
+// Webhooks: an endpoint that keeps failing holds deliveries about both
+// contacts' conversations; the erasure deletes those about the erased one
+// and another endpoint receives contact.erased, signed.
 func TestContactExportAndErasureThroughREST(t *testing.T) {
-	n := startNode(t)
+	n := startNode(t, fastWebhooks)
 	admin, _ := n.login("admin@chatdesk.local")
 	an, _ := n.login("an@chatdesk.local")
+	tm := &team{node: n, admin: admin}
+	failing := newHookReceiver(t, 1<<30)
+	pending := tm.createWebhook(map[string]any{"url": failing.URL + "/crm", "events": []string{"conversation.created"}, "allowPrivate": true, "enabled": true})
+	rcv := newHookReceiver(t, 0)
+	erasedHook := tm.createWebhook(map[string]any{"url": rcv.URL + "/crm", "events": []string{"contact.erased"}, "allowPrivate": true, "enabled": true})
+	rcv.mu.Lock()
+	rcv.secret = erasedHook.Secret
+	rcv.mu.Unlock()
+
 	v := n.newConversation("Nguyễn Văn Bình", "0912 345 678", "Cho em hỏi giá")
 	if st := n.upload(v.Conversation.ID, v.VisitorToken, "f1", "hoa-don.png", testPNG(t, 40, 30), nil); st != 201 {
 		t.Fatalf("upload: %d", st)
 	}
 	keep := n.newConversation("Người khác", "0987 654 321", "xin chào")
 	files := countFiles(t, n)
+	aboutConversations := func() map[string]bool {
+		out := map[string]bool{}
+		for _, d := range tm.deliveries(pending.ID) {
+			out[d.ConversationID] = true
+		}
+		return out
+	}
+	if got := aboutConversations(); len(got) != 2 || !got[v.Conversation.ID] || !got[keep.Conversation.ID] {
+		t.Fatalf("queued deliveries about %v", got)
+	}
 
 	var e clienttest.ErrorAnswer
 	if st := n.do("POST", "/api/admin/contacts/lookup", an, map[string]string{"phone": "0912345678"}, &e); st != 403 {
@@ -58,17 +84,17 @@ func TestContactExportAndErasureThroughREST(t *testing.T) {
 		t.Fatal(err)
 	}
 	var names []string
-	var json []byte
+	var doc []byte
 	for _, f := range z.File {
 		names = append(names, f.Name)
 		if f.Name == "du-lieu.json" {
 			r, _ := f.Open()
-			json, _ = io.ReadAll(r)
+			doc, _ = io.ReadAll(r)
 			r.Close()
 		}
 	}
-	if !strings.Contains(string(json), "Cho em hỏi giá") || !strings.Contains(string(json), "0912345678") || len(names) != 3 || strings.Contains(string(json), "Người khác") {
-		t.Fatalf("zip %v, json %.200s", names, json)
+	if !strings.Contains(string(doc), "Cho em hỏi giá") || !strings.Contains(string(doc), "0912345678") || len(names) != 3 || strings.Contains(string(doc), "Người khác") {
+		t.Fatalf("zip %v, json %.200s", names, doc)
 	}
 
 	if st := n.do("POST", "/api/admin/contacts/erase", admin, map[string]string{"phone": "0912345678"}, &e); st != 400 || e.Error.Fields["confirm"] == "" {
@@ -89,6 +115,22 @@ func TestContactExportAndErasureThroughREST(t *testing.T) {
 	}
 	if got := countFiles(t, n); files == 0 || got != 0 { // the only files were the visitor's
 		t.Fatalf("GridFS files: %d → %d", files, got)
+	}
+	if got := aboutConversations(); len(got) != 1 || !got[keep.Conversation.ID] {
+		t.Fatalf("queued deliveries after the erasure are about %v, want only the other contact's", got)
+	}
+	checkfor.Eventually(t, 10*time.Second, func() (bool, string) { return len(rcv.acked()) == 1, fmt.Sprint(len(rcv.requests())) })
+	hook := rcv.requests()[0]
+	var ev struct {
+		Type string
+		Data struct {
+			Phone           string
+			ConversationIDs []string
+		}
+	}
+	if err := json.Unmarshal(hook.body, &ev); err != nil || hook.verified != nil || hook.event != "contact.erased" || ev.Type != "contact.erased" ||
+		ev.Data.Phone != "0912345678" || len(ev.Data.ConversationIDs) != 1 || ev.Data.ConversationIDs[0] != v.Conversation.ID || strings.Contains(string(hook.body), "Cho em hỏi") {
+		t.Fatalf("contact.erased: %s (signature: %v)", hook.body, hook.verified)
 	}
 	var list struct{ Items []*chat.Conversation }
 	n.do("GET", "/api/conversations?q=0912345678", admin, nil, &list)

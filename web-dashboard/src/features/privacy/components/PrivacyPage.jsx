@@ -154,7 +154,7 @@ function ContactRequests() {
           </ul>
           <Button variant="secondary" size="sm" onClick={download} disabled={busy} data-testid="contact-export">Tải dữ liệu (.zip)</Button>
           <div className="rounded-md bg-red-50 p-3 ring-1 ring-red-200">
-            <p className="mb-2 text-sm text-red-800">Xóa vĩnh viễn mọi cuộc trò chuyện, tin nhắn, tệp, đánh giá và mục chặn của số này. Không thể hoàn tác. Nhập lại số điện thoại để xác nhận:</p>
+            <p className="mb-2 text-sm text-red-800">Xóa vĩnh viễn mọi cuộc trò chuyện, tin nhắn, tệp, đánh giá và mục chặn của số này, cùng các webhook đang chờ gửi về chúng; các điểm nhận webhook đăng ký sự kiện contact.erased được báo để xóa theo. Không thể hoàn tác. Nhập lại số điện thoại để xác nhận:</p>
             <div className="flex flex-wrap items-end gap-2">
               <Field htmlFor="ct-confirm" error={error?.fields?.confirm}>
                 <input id="ct-confirm" value={confirm} onChange={(e) => setConfirm(e.target.value)} className={`${inputClass} !w-56`} data-testid="contact-confirm" />
