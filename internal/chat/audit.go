@@ -21,7 +21,8 @@ type AuditEntry struct {
 	ActorName string `json:"actorName"`
 	ActorRole string `json:"actorRole"`
 	Action    string `json:"action"`
-	// Target names what was acted on: an agent, a block, a masked phone.
+	// Target names what was acted on: an agent, a block, a masked phone, a
+	// webhook endpoint.
 	Target string `json:"target"`
 	// Detail is a short Vietnamese sentence for the admin reading the log.
 	// It carries no personal data beyond the target (a phone is masked).
@@ -44,13 +45,17 @@ const (
 	AuditContactExported = "contact.exported"
 	AuditContactErased   = "contact.erased"
 	AuditRetentionRun    = "retention.run"
+	AuditWebhookCreated  = "webhook.created"
+	AuditWebhookUpdated  = "webhook.updated"
+	AuditWebhookDeleted  = "webhook.deleted"
+	AuditMailChanged     = "mail.updated"
 )
 
 // AuditActions lists every action, for the log's filter.
 var AuditActions = []string{
 	AuditLogin, AuditLoginFailed, AuditAgentCreated, AuditAgentUpdated, AuditSettingsChanged, AuditFormChanged,
 	AuditBotChanged, AuditPrivacyChanged, AuditBlockAdded, AuditBlockRemoved, AuditContactExported, AuditContactErased,
-	AuditRetentionRun,
+	AuditRetentionRun, AuditWebhookCreated, AuditWebhookUpdated, AuditWebhookDeleted, AuditMailChanged,
 }
 
 // AuditFilter pages through the log, newest first.

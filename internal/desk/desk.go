@@ -205,7 +205,7 @@ func New(d Deps, cfg Config) *Core {
 	c.Messages = &Messages{blocks: blocks, store: store, convs: convReader{store: store, convs: convs}, lock: rl, transcript: tr, typing: d.Coord, unread: d.Coord, seqs: d.Coord, touches: touches, events: ev, replays: replayReader{msgs: store, seq: d.Coord, cache: replays, metrics: m}, route: route, bot: bot, limits: limits, tasks: tasks, maxUpload: cfg.MaxUploadBytes, fail: fail, log: d.Log}
 	c.Conversations = &Conversations{blocks: blocks, privacy: privacy, challenges: formChallenges, store: store, convs: convReader{store: store, convs: convs}, settings: settings, tokens: d.Tokens, transcript: tr, owners: owners, lock: rl, locks: locks, replyLocks: d.Coord, route: route, bot: bot, events: ev, hooks: hooks, mail: mail, limits: limits, now: now, fail: fail, log: d.Log, waits: &typicalWait{}}
 	c.Admin = &Admin{store: store, settings: settings, events: ev, route: route, avail: avail, tasks: tasks, cfg: cfg, now: now, fail: fail, audit: audit}
-	c.Integrations = &Integrations{store: hooks.storeOrNil(), hooks: hooks, dispatch: dispatch, mail: mail, now: now, fail: fail}
+	c.Integrations = &Integrations{store: hooks.storeOrNil(), hooks: hooks, dispatch: dispatch, mail: mail, audit: audit, now: now, fail: fail}
 	c.Blocks = &Blocks{store: store, cache: blocks, audit: audit, now: now, fail: fail}
 	erase := &eraser{store: store, locks: locks, replyLocks: d.Coord, convs: convs, replays: replays, events: ev, log: d.Log}
 	c.Privacy = &Privacy{store: store, cache: privacy, erase: erase, blocks: blocks, audit: audit, now: now, fail: fail, contactErased: c.ContactErased, forget: hooks.forget}

@@ -14,6 +14,10 @@ export const ACTION_LABELS = {
   'contact.exported': 'Xuất dữ liệu khách',
   'contact.erased': 'Xóa dữ liệu khách',
   'retention.run': 'Tự động xóa theo thời hạn lưu trữ',
+  'webhook.created': 'Thêm webhook',
+  'webhook.updated': 'Sửa webhook',
+  'webhook.deleted': 'Xóa webhook',
+  'mail.updated': 'Đổi cài đặt email',
 };
 
 export const ROLE_LABELS = { admin: 'Quản trị', agent: 'Nhân viên', system: 'Hệ thống', anonymous: 'Chưa đăng nhập', visitor: 'Khách' };

@@ -38,7 +38,7 @@ export function AuditPage() {
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
           <h1 className="text-xl font-semibold text-slate-900">Nhật ký hoạt động</h1>
-          <p className="text-sm text-slate-500">Đăng nhập, thay đổi cài đặt và tài khoản, chặn khách, xuất và xóa dữ liệu: ai, làm gì, khi nào, từ đâu. Nhật ký chỉ được ghi thêm, không ai sửa hoặc xóa được.</p>
+          <p className="text-sm text-slate-500">Đăng nhập, thay đổi cài đặt (cả webhook và email) và tài khoản, chặn khách, xuất và xóa dữ liệu: ai, làm gì, khi nào, từ đâu. Nhật ký chỉ được ghi thêm, không ai sửa hoặc xóa được.</p>
         </div>
         <select aria-label="Loại hoạt động" value={action} onChange={(e) => setAction(e.target.value)} className={`${inputClass} !w-60`} data-testid="audit-filter">
           <option value="">Tất cả hoạt động</option>
