@@ -52,9 +52,15 @@ func TestAuditLogRecordsAdminChangesAndIsAppendOnly(t *testing.T) {
 	if st := n.do("POST", "/api/admin/form-fields", admin, map[string]any{"key": "order", "label": "Mã đơn", "type": "text", "enabled": true}, nil); st != 201 {
 		t.Fatalf("form field: %d", st)
 	}
+	var hours struct{ OfficeHours chat.OfficeHours }
+	n.do("GET", "/api/admin/office-hours", admin, nil, &hours)
+	hours.OfficeHours.Enabled = true
+	if st := n.do("PUT", "/api/admin/office-hours", admin, hours.OfficeHours, nil); st != 200 {
+		t.Fatalf("office hours: %d", st)
+	}
 
 	log := auditLog(t, n, admin)
-	want := []string{chat.AuditFormChanged, chat.AuditAgentUpdated, chat.AuditSettingsChanged}
+	want := []string{chat.AuditSettingsChanged, chat.AuditFormChanged, chat.AuditAgentUpdated, chat.AuditSettingsChanged}
 	if len(log) < len(want) {
 		t.Fatalf("log: %d entries", len(log))
 	}
@@ -64,8 +70,11 @@ func TestAuditLogRecordsAdminChangesAndIsAppendOnly(t *testing.T) {
 			t.Fatalf("entry %d: %+v, want %s by the admin", i, e, action)
 		}
 	}
-	if d := log[1].Detail; d == "" || log[1].Target != anAgent.ID || strings.Contains(d, "matkhau") {
-		t.Fatalf("agent change detail %q (target %s)", d, log[1].Target)
+	if d := log[2].Detail; d == "" || log[2].Target != anAgent.ID || strings.Contains(d, "matkhau") {
+		t.Fatalf("agent change detail %q (target %s)", d, log[2].Target)
+	}
+	if log[0].Target != "office-hours" || !strings.HasPrefix(log[0].Detail, "Cập nhật giờ làm việc: bật") {
+		t.Fatalf("office hours entry: %+v", log[0])
 	}
 
 	// Agents cannot read it; nobody can change or delete an entry.
