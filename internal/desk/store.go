@@ -111,6 +111,7 @@ type Store interface {
 	CannedReplyStore
 	StatsStore
 	AttachmentStore
+	ComplianceStore
 	Ping(ctx context.Context) error
 }
 
