@@ -10,7 +10,7 @@ import { LoginNoticeBanner } from './LoginNoticeBanner.jsx';
 import { SessionProviders } from './providers.jsx';
 
 const linkClass = ({ isActive }) =>
-  `whitespace-nowrap rounded-md px-2.5 py-1.5 text-sm font-medium transition ${isActive ? 'bg-slate-700 text-white' : 'text-slate-300 hover:bg-slate-800 hover:text-white'}`;
+  `whitespace-nowrap rounded-md px-2 py-1.5 text-sm font-medium transition ${isActive ? 'bg-slate-700 text-white' : 'text-slate-300 hover:bg-slate-800 hover:text-white'}`;
 
 function NotificationButton() {
   const [perm, setPerm] = useState(notificationPermission);
@@ -32,7 +32,9 @@ function Header() {
   return (
     <header className="flex flex-wrap items-center gap-x-4 gap-y-2 bg-slate-900 px-3 py-2 md:px-4">
       <Brand />
-      <nav className="order-last flex w-full gap-1 overflow-x-auto md:order-none md:w-auto" aria-label="Điều hướng chính">
+      {/* An admin's fourteen links take their own full row below 1536 px (at 1366 px
+          they fit it, not beside the brand and the status controls). */}
+      <nav className={`order-last flex w-full gap-1 overflow-x-auto ${isAdmin ? '2xl:order-none 2xl:w-auto' : 'md:order-none md:w-auto'}`} aria-label="Điều hướng chính">
         <NavLink to="/inbox" className={linkClass}>
           Hộp thư{unread > 0 && <span className="ml-1.5 rounded-full bg-red-500 px-1.5 py-px text-[11px] text-white" data-testid="nav-unread">{unread}</span>}
         </NavLink>
@@ -80,9 +82,9 @@ export function AppShell() {
         <Header />
         <ConnectionBanner />
         <LoginNoticeBanner />
-        <div className="flex min-h-0 flex-1 flex-col overflow-y-auto">
+        <main className="flex min-h-0 flex-1 flex-col overflow-y-auto">
           <Outlet />
-        </div>
+        </main>
       </div>
     </SessionProviders>
   );

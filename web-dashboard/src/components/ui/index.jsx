@@ -28,7 +28,7 @@ export function Spinner({ className = 'h-4 w-4' }) {
   );
 }
 
-const AVATAR_COLORS = ['bg-sky-500', 'bg-violet-500', 'bg-amber-500', 'bg-rose-500', 'bg-teal-500', 'bg-indigo-500', 'bg-lime-600', 'bg-fuchsia-500'];
+const AVATAR_COLORS = ['bg-sky-700', 'bg-violet-700', 'bg-amber-700', 'bg-rose-700', 'bg-teal-700', 'bg-indigo-600', 'bg-lime-700', 'bg-fuchsia-700'];
 
 export function colorFor(key) {
   let h = 0;
@@ -77,14 +77,14 @@ export function Alert({ tone = 'error', children, className = '' }) {
   );
 }
 
-export const inputClass = 'block w-full rounded-md border-0 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-blue-600 disabled:bg-slate-50 disabled:text-slate-500';
+export const inputClass = 'block w-full rounded-md border-0 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-blue-600 disabled:bg-slate-50 disabled:text-slate-600';
 
 export function Field({ label, error, children, hint, htmlFor }) {
   return (
     <div className="space-y-1">
       {label && <label htmlFor={htmlFor} className="block text-sm font-medium text-slate-700">{label}</label>}
       {children}
-      {hint && !error && <p className="text-xs text-slate-500">{hint}</p>}
+      {hint && !error && <p className="text-xs text-slate-600">{hint}</p>}
       {error && <p className="text-xs text-red-600">{error}</p>}
     </div>
   );
@@ -95,7 +95,7 @@ export function Card({ className = '', children, ...rest }) {
 }
 
 export function EmptyState({ children }) {
-  return <div className="px-4 py-8 text-center text-sm text-slate-500">{children}</div>;
+  return <div className="px-4 py-8 text-center text-sm text-slate-600">{children}</div>;
 }
 
 /** The chatdesk mark and name: small in the header (on dark), large on the login page. */

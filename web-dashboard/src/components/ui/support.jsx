@@ -1,7 +1,7 @@
 import { PRIORITY_LABELS, formatDateTime } from '../../lib/format/index.js';
 
 const PRIORITY_TONE = {
-  low: 'bg-slate-50 text-slate-500 ring-slate-400/30',
+  low: 'bg-slate-50 text-slate-600 ring-slate-400/30',
   normal: 'bg-slate-100 text-slate-600 ring-slate-500/20',
   high: 'bg-orange-50 text-orange-700 ring-orange-600/30',
   urgent: 'bg-red-600 text-white ring-red-700',
@@ -46,17 +46,17 @@ export function Stars({ stars, size = 'text-sm' }) {
 export function RatingBlock({ rating }) {
   return (
     <div className="space-y-1" data-testid="rating-block">
-      <div className="text-[11px] font-medium uppercase tracking-wide text-slate-500">Đánh giá của khách</div>
+      <div className="text-[11px] font-medium uppercase tracking-wide text-slate-600">Đánh giá của khách</div>
       {rating ? (
         <div>
           <div className="flex items-center gap-2">
             <Stars stars={rating.stars} size="text-lg" />
-            <span className="text-xs text-slate-500">{formatDateTime(rating.at)}</span>
+            <span className="text-xs text-slate-600">{formatDateTime(rating.at)}</span>
           </div>
           {rating.comment && <p className="mt-1 whitespace-pre-wrap rounded-md bg-amber-50 px-2 py-1.5 text-sm text-slate-800" data-testid="rating-comment">“{rating.comment}”</p>}
         </div>
       ) : (
-        <p className="text-xs text-slate-400">Chưa có đánh giá.</p>
+        <p className="text-xs text-slate-600">Chưa có đánh giá.</p>
       )}
     </div>
   );

@@ -75,7 +75,7 @@ export function BlocksPage() {
     <div className="mx-auto w-full max-w-6xl space-y-4 p-4 md:p-6">
       <div>
         <h1 className="text-xl font-semibold text-slate-900">Chặn khách</h1>
-        <p className="text-sm text-slate-500">Khách bị chặn không mở được cuộc trò chuyện mới và không gửi được tin nhắn. Nhân viên chặn từ cuộc trò chuyện; mọi lần chặn đều có thời hạn (tối đa 1 năm) và được ghi vào nhật ký.</p>
+        <p className="text-sm text-slate-600">Khách bị chặn không mở được cuộc trò chuyện mới và không gửi được tin nhắn. Nhân viên chặn từ cuộc trò chuyện; mọi lần chặn đều có thời hạn (tối đa 1 năm) và được ghi vào nhật ký.</p>
       </div>
       <AddBlockForm onAdded={load} />
       {error && <Alert>{error.message}</Alert>}
@@ -83,7 +83,7 @@ export function BlocksPage() {
         {items && items.length === 0 && <EmptyState>Chưa chặn ai.</EmptyState>}
         {items && items.length > 0 && (
           <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="blocks-table">
-            <thead className="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-500">
+            <thead className="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-600">
               <tr>
                 <th className="px-3 py-2">Chặn theo</th>
                 <th className="px-3 py-2">Giá trị</th>
@@ -97,11 +97,11 @@ export function BlocksPage() {
               {items.map((b) => {
                 const active = blockState(b) === 'active';
                 return (
-                  <tr key={b.id} className={active ? '' : 'text-slate-400'} data-testid="block-row">
+                  <tr key={b.id} className={active ? '' : 'text-slate-500'} data-testid="block-row">
                     <td className="px-3 py-2">{KIND_LABELS[b.kind] || b.kind}</td>
                     <td className="px-3 py-2 font-mono text-xs">{b.value}</td>
                     <td className="px-3 py-2">{b.reason || '—'}</td>
-                    <td className="px-3 py-2">{b.createdByName || '—'}<div className="text-xs text-slate-400">{formatDateTime(b.createdAt)}</div></td>
+                    <td className="px-3 py-2">{b.createdByName || '—'}<div className="text-xs text-slate-600">{formatDateTime(b.createdAt)}</div></td>
                     <td className="px-3 py-2">{active ? formatDateTime(b.expiresAt) : <Badge>Đã hết hạn</Badge>}</td>
                     <td className="px-3 py-2 text-right">
                       <Button variant="secondary" size="sm" onClick={() => lift(b)} data-testid="block-remove">{active ? 'Bỏ chặn' : 'Xóa'}</Button>

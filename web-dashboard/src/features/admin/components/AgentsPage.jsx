@@ -105,7 +105,7 @@ export function AgentsPage() {
     <div className="mx-auto w-full max-w-6xl space-y-4 p-4 md:p-6">
       <div>
         <h1 className="text-xl font-semibold text-slate-900">Nhân viên</h1>
-        <p className="text-sm text-slate-500">Tạo tài khoản, phân quyền, vô hiệu hoá và đặt lại mật khẩu.</p>
+        <p className="text-sm text-slate-600">Tạo tài khoản, phân quyền, vô hiệu hoá và đặt lại mật khẩu.</p>
       </div>
       <CreateAgentForm onCreated={(a) => { setNotice(a ? `Đã thêm ${a.name}.` : null); reload(); }} />
       {notice && <Alert tone="success">{notice}</Alert>}
@@ -124,13 +124,13 @@ export function AgentsPage() {
             </thead>
             <tbody className="divide-y divide-slate-100 bg-white">
               {loading && agents.length === 0 && (
-                <tr><td colSpan={5} className="px-4 py-6 text-center text-slate-400">Đang tải…</td></tr>
+                <tr><td colSpan={5} className="px-4 py-6 text-center text-slate-600">Đang tải…</td></tr>
               )}
               {agents.map((a) => (
                 <tr key={a.id} data-agent-email={a.email} className={a.disabled ? 'bg-slate-50/60' : ''}>
                   <td className="px-4 py-2.5">
-                    <div className="font-medium text-slate-900">{a.name}{a.id === me?.id && <span className="ml-1 text-xs font-normal text-slate-500">(bạn)</span>}</div>
-                    <div className="text-xs text-slate-500">{a.email}</div>
+                    <div className="font-medium text-slate-900">{a.name}{a.id === me?.id && <span className="ml-1 text-xs font-normal text-slate-600">(bạn)</span>}</div>
+                    <div className="text-xs text-slate-600">{a.email}</div>
                   </td>
                   <td className="px-4 py-2.5">
                     <select

@@ -52,7 +52,7 @@ function BotForm({ initial }) {
         <label className="flex items-center justify-between gap-4">
           <span>
             <span className="block text-sm font-semibold text-slate-900">Bật trợ lý ảo</span>
-            <span className="block text-xs text-slate-500">Trả lời khách khi chưa có nhân viên nhận cuộc trò chuyện.</span>
+            <span className="block text-xs text-slate-600">Trả lời khách khi chưa có nhân viên nhận cuộc trò chuyện.</span>
           </span>
           <span className="relative inline-flex items-center">
             <input id="bot-enabled" type="checkbox" role="switch" className="peer sr-only" checked={!!form.enabled} onChange={set('enabled')} aria-checked={!!form.enabled} data-testid="bot-enabled" />
@@ -107,10 +107,10 @@ export function BotPage() {
     <div className="mx-auto w-full max-w-4xl space-y-4 p-4 md:p-6">
       <div>
         <h1 className="text-xl font-semibold text-slate-900">Trợ lý ảo</h1>
-        <p className="text-sm text-slate-500">Trả lời tự động khi chưa có nhân viên. Khách luôn có thể chọn “Gặp nhân viên hỗ trợ”.</p>
+        <p className="text-sm text-slate-600">Trả lời tự động khi chưa có nhân viên. Khách luôn có thể chọn “Gặp nhân viên hỗ trợ”.</p>
       </div>
       {error && <Alert>{error.message}</Alert>}
-      {loading && !bot && <p className="text-sm text-slate-400">Đang tải…</p>}
+      {loading && !bot && <p className="text-sm text-slate-600">Đang tải…</p>}
       {bot && <BotForm initial={bot} />}
     </div>
   );

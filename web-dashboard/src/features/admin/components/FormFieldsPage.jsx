@@ -52,8 +52,8 @@ function FieldRow({ field, index, count, edit, setEdit, onSave, onToggle, onMove
     <li className={`rounded-lg bg-white p-3 shadow-sm ring-1 ring-slate-200 ${field.enabled === false ? 'opacity-60' : ''}`} data-field-key={field.key}>
       <div className="flex flex-wrap items-center gap-2">
         <div className="flex flex-col">
-          <button type="button" className="rounded px-1 text-slate-500 hover:bg-slate-100 disabled:opacity-30" disabled={index === 0 || busy} onClick={() => onMove(index, -1)} aria-label={`Chuyển ${field.label} lên`}>▲</button>
-          <button type="button" className="rounded px-1 text-slate-500 hover:bg-slate-100 disabled:opacity-30" disabled={index === count - 1 || busy} onClick={() => onMove(index, 1)} aria-label={`Chuyển ${field.label} xuống`}>▼</button>
+          <button type="button" className="rounded px-1 text-slate-600 hover:bg-slate-100 disabled:opacity-30" disabled={index === 0 || busy} onClick={() => onMove(index, -1)} aria-label={`Chuyển ${field.label} lên`}>▲</button>
+          <button type="button" className="rounded px-1 text-slate-600 hover:bg-slate-100 disabled:opacity-30" disabled={index === count - 1 || busy} onClick={() => onMove(index, 1)} aria-label={`Chuyển ${field.label} xuống`}>▼</button>
         </div>
         <div className="min-w-0 flex-1">
           <div className="flex flex-wrap items-center gap-1.5">
@@ -62,7 +62,7 @@ function FieldRow({ field, index, count, edit, setEdit, onSave, onToggle, onMove
             <Badge>{TYPE_LABEL[field.type] || field.type}</Badge>
             {field.builtin ? <Badge tone="violet">Mặc định</Badge> : <Badge tone="assigned">Tuỳ chỉnh</Badge>}
           </div>
-          <div className="text-xs text-slate-500">
+          <div className="text-xs text-slate-600">
             <code>{field.key}</code>
             {field.type === 'select' && (field.options || []).length > 0 && <> · {(field.options || []).join(', ')}</>}
           </div>
@@ -194,12 +194,12 @@ export function FormFieldsPage() {
       <div className="space-y-4">
         <div>
           <h1 className="text-xl font-semibold text-slate-900">Biểu mẫu trước khi chat</h1>
-          <p className="text-sm text-slate-500">Các trường khách điền trước khi bắt đầu trò chuyện. Thay đổi có hiệu lực ngay trên widget.</p>
+          <p className="text-sm text-slate-600">Các trường khách điền trước khi bắt đầu trò chuyện. Thay đổi có hiệu lực ngay trên widget.</p>
         </div>
         {notice && <Alert tone="success">{notice}</Alert>}
         {(error || loadError) && <Alert>{error || loadError.message}</Alert>}
         <ul className="space-y-2" data-testid="form-fields">
-          {loading && fields.length === 0 && <li className="text-sm text-slate-400">Đang tải…</li>}
+          {loading && fields.length === 0 && <li className="text-sm text-slate-600">Đang tải…</li>}
           {fields.map((f, i) => (
             <FieldRow
               key={f.key}

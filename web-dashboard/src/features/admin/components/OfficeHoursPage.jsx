@@ -41,12 +41,12 @@ function OfficeHoursForm({ initial }) {
           <input type="checkbox" checked={form.enabled} onChange={set('enabled')} className="mt-0.5" data-testid="hours-enabled" />
           <span>
             <span className="font-medium text-slate-900">Áp dụng giờ làm việc</span><br />
-            <span className="text-slate-500">Ngoài giờ, không ai được giao cuộc trò chuyện mới; khách để lại lời nhắn và được trả lời khi mở cửa. Giờ Việt Nam (GMT+7).</span>
+            <span className="text-slate-600">Ngoài giờ, không ai được giao cuộc trò chuyện mới; khách để lại lời nhắn và được trả lời khi mở cửa. Giờ Việt Nam (GMT+7).</span>
           </span>
         </label>
         <table className="w-full text-sm">
           <thead>
-            <tr className="text-left text-xs uppercase tracking-wide text-slate-500">
+            <tr className="text-left text-xs uppercase tracking-wide text-slate-600">
               <th className="py-1 font-medium">Ngày</th>
               <th className="py-1 font-medium">Làm việc</th>
               <th className="py-1 font-medium">Mở cửa</th>
@@ -59,7 +59,7 @@ function OfficeHoursForm({ initial }) {
                 <td className="py-1.5 pr-2 font-medium text-slate-800">{DAYS[i]}</td>
                 <td className="py-1.5 pr-2">
                   <input type="checkbox" aria-label={`${DAYS[i]}: làm việc`} checked={d.open} onChange={setDay(i, 'open')} />
-                  {!d.open && <span className="ml-2 text-xs text-slate-500">Nghỉ</span>}
+                  {!d.open && <span className="ml-2 text-xs text-slate-600">Nghỉ</span>}
                 </td>
                 <td className="py-1.5 pr-2"><input type="time" aria-label={`${DAYS[i]}: mở cửa`} value={d.from} disabled={!d.open} onChange={setDay(i, 'from')} className={`${inputClass} !w-28`} /></td>
                 <td className="py-1.5"><input type="time" aria-label={`${DAYS[i]}: đóng cửa`} value={d.to} disabled={!d.open} onChange={setDay(i, 'to')} className={`${inputClass} !w-28`} /></td>
@@ -95,10 +95,10 @@ export function OfficeHoursPage() {
     <div className="mx-auto w-full max-w-3xl space-y-4 p-4 md:p-6">
       <div>
         <h1 className="text-xl font-semibold text-slate-900">Giờ làm việc</h1>
-        <p className="text-sm text-slate-500">Lịch trực trong tuần, ngày nghỉ lễ và điều khách thấy khi không có ai trả lời.</p>
+        <p className="text-sm text-slate-600">Lịch trực trong tuần, ngày nghỉ lễ và điều khách thấy khi không có ai trả lời.</p>
       </div>
       {error && <Alert>{error.message}</Alert>}
-      {loading && !hours && <p className="text-sm text-slate-400">Đang tải…</p>}
+      {loading && !hours && <p className="text-sm text-slate-600">Đang tải…</p>}
       {hours && <OfficeHoursForm initial={hours} />}
     </div>
   );

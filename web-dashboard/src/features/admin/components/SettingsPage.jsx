@@ -52,11 +52,11 @@ function SettingsForm({ initial, agents, fields }) {
             <legend className="sr-only">Chế độ phân công</legend>
             <label className="flex items-start gap-2 text-sm">
               <input type="radio" name="assignmentMode" value="round_robin" checked={form.assignmentMode === 'round_robin'} onChange={set('assignmentMode')} className="mt-0.5" />
-              <span><span className="font-medium text-slate-900">Chia lần lượt (round robin)</span><br /><span className="text-slate-500">Chia đều cho các nhân viên đang trực tuyến, theo thứ tự.</span></span>
+              <span><span className="font-medium text-slate-900">Chia lần lượt (round robin)</span><br /><span className="text-slate-600">Chia đều cho các nhân viên đang trực tuyến, theo thứ tự.</span></span>
             </label>
             <label className="flex items-start gap-2 text-sm">
               <input type="radio" name="assignmentMode" value="default" checked={form.assignmentMode === 'default'} onChange={set('assignmentMode')} className="mt-0.5" />
-              <span><span className="font-medium text-slate-900">Giao cho nhân viên mặc định</span><br /><span className="text-slate-500">Mọi cuộc trò chuyện mới được giao cho một người.</span></span>
+              <span><span className="font-medium text-slate-900">Giao cho nhân viên mặc định</span><br /><span className="text-slate-600">Mọi cuộc trò chuyện mới được giao cho một người.</span></span>
             </label>
           </fieldset>
           {form.assignmentMode === 'default' && (
@@ -93,7 +93,7 @@ function SettingsForm({ initial, agents, fields }) {
             <input type="checkbox" checked={!!form.autoLanguage} onChange={set('autoLanguage')} className="mt-0.5" data-testid="auto-language" />
             <span>
               <span className="font-medium text-slate-900">Tiếng Anh cho khách nước ngoài</span><br />
-              <span className="text-slate-500">Widget nói tiếng Anh khi trình duyệt của khách không dùng tiếng Việt. Trang web cũng có thể chọn bằng <code>data-lang="en"</code>.</span>
+              <span className="text-slate-600">Widget nói tiếng Anh khi trình duyệt của khách không dùng tiếng Việt. Trang web cũng có thể chọn bằng <code>data-lang="en"</code>.</span>
             </span>
           </label>
         </Card>
@@ -118,10 +118,10 @@ export function SettingsPage() {
     <div className="mx-auto w-full max-w-6xl space-y-4 p-4 md:p-6">
       <div>
         <h1 className="text-xl font-semibold text-slate-900">Cài đặt</h1>
-        <p className="text-sm text-slate-500">Phân công, website được phép nhúng và giao diện widget.</p>
+        <p className="text-sm text-slate-600">Phân công, website được phép nhúng và giao diện widget.</p>
       </div>
       {error && <Alert>{error.message}</Alert>}
-      {loading && !settings && <p className="text-sm text-slate-400">Đang tải…</p>}
+      {loading && !settings && <p className="text-sm text-slate-600">Đang tải…</p>}
       {settings && <SettingsForm initial={settings} agents={agents} fields={fields} />}
     </div>
   );

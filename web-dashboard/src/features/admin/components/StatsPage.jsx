@@ -12,9 +12,9 @@ const dayTitle = (d) => `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
 function StatCard({ label, value, testId, hint }) {
   return (
     <Card className="p-4">
-      <div className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</div>
+      <div className="text-xs font-medium uppercase tracking-wide text-slate-600">{label}</div>
       <div className="mt-1 text-2xl font-semibold text-slate-900" data-testid={testId}>{value}</div>
-      {hint && <div className="mt-0.5 text-xs text-slate-400">{hint}</div>}
+      {hint && <div className="mt-0.5 text-xs text-slate-600">{hint}</div>}
     </Card>
   );
 }
@@ -67,7 +67,7 @@ export function StatsPage() {
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
           <h1 className="text-xl font-semibold text-slate-900">Thống kê</h1>
-          <p className="text-sm text-slate-500">Theo các cuộc trò chuyện bắt đầu trong khoảng ngày (giờ Việt Nam).</p>
+          <p className="text-sm text-slate-600">Theo các cuộc trò chuyện bắt đầu trong khoảng ngày (giờ Việt Nam).</p>
         </div>
         <form
           className="flex flex-wrap items-end gap-2"
@@ -96,7 +96,7 @@ export function StatsPage() {
           {fe.to && <span className="block" data-testid="stats-error-to">Đến ngày: {fe.to}</span>}
         </Alert>
       )}
-      {loading && !s && <p className="text-sm text-slate-400">Đang tải…</p>}
+      {loading && !s && <p className="text-sm text-slate-600">Đang tải…</p>}
       {s && (
         <div className={`space-y-4 ${loading ? 'opacity-60' : ''}`} data-testid="stats-content" data-from={s.from} data-to={s.to}>
           <div className="grid grid-cols-2 gap-3 lg:grid-cols-5">

@@ -40,13 +40,13 @@ export function LoginPage() {
     : null;
 
   return (
-    <div className="flex min-h-screen items-center justify-center bg-gradient-to-br from-slate-100 to-blue-50 px-4">
+    <main className="flex min-h-screen items-center justify-center bg-gradient-to-br from-slate-100 to-blue-50 px-4">
       <div className="w-full max-w-sm">
         <Brand size="lg" />
         <form onSubmit={onSubmit} className="space-y-4 rounded-xl bg-white p-6 shadow-lg ring-1 ring-slate-200" aria-label="Đăng nhập">
           <div>
             <h1 className="text-lg font-semibold text-slate-900">Đăng nhập</h1>
-            <p className="text-sm text-slate-500">Dành cho nhân viên hỗ trợ và quản trị viên.</p>
+            <p className="text-sm text-slate-600">Dành cho nhân viên hỗ trợ và quản trị viên.</p>
           </div>
           {notice && !error && <Alert tone="warn">{notice}</Alert>}
           {errorText && <Alert>{errorText}{error?.retryAfter ? ` (thử lại sau ${error.retryAfter} giây)` : ''}</Alert>}
@@ -61,7 +61,7 @@ export function LoginPage() {
           </Button>
         </form>
       </div>
-    </div>
+    </main>
   );
 }
 

@@ -32,7 +32,7 @@ function ReplyForm({ initial, onSave, onCancel, submitLabel }) {
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-[12rem_1fr]">
         <Field label="Phím tắt" htmlFor={`${idp}-shortcut`} error={shortcutError} hint="Gõ / và phím tắt trong ô soạn tin.">
           <div className="flex items-center rounded-md ring-1 ring-inset ring-slate-300 focus-within:ring-2 focus-within:ring-blue-600">
-            <span className="pl-3 font-mono text-sm text-slate-400">/</span>
+            <span className="pl-3 font-mono text-sm text-slate-600">/</span>
             <input id={`${idp}-shortcut`} name="shortcut" required maxLength={30} value={form.shortcut} onChange={set('shortcut')} className="block w-full rounded-md border-0 bg-transparent py-2 pl-1 pr-3 font-mono text-sm focus:ring-0" placeholder="xinchao" aria-invalid={!!shortcutError} />
           </div>
         </Field>
@@ -134,7 +134,7 @@ export function CannedRepliesPage() {
     <div className="mx-auto w-full max-w-4xl space-y-4 p-4 md:p-6">
       <div>
         <h1 className="text-xl font-semibold text-slate-900">Trả lời nhanh</h1>
-        <p className="text-sm text-slate-500">Câu trả lời của riêng bạn. Trong ô soạn tin, gõ <span className="font-mono">/</span> và phím tắt để chèn.</p>
+        <p className="text-sm text-slate-600">Câu trả lời của riêng bạn. Trong ô soạn tin, gõ <span className="font-mono">/</span> và phím tắt để chèn.</p>
       </div>
       <CannedManager scope="agent" />
     </div>
@@ -147,7 +147,7 @@ export function AdminCannedRepliesPage() {
     <div className="mx-auto w-full max-w-4xl space-y-4 p-4 md:p-6">
       <div>
         <h1 className="text-xl font-semibold text-slate-900">Trả lời nhanh dùng chung</h1>
-        <p className="text-sm text-slate-500">Mọi nhân viên đều dùng được các câu trả lời này.</p>
+        <p className="text-sm text-slate-600">Mọi nhân viên đều dùng được các câu trả lời này.</p>
       </div>
       <CannedManager scope="admin" />
     </div>

@@ -63,7 +63,7 @@ export function ImageAttachment({ conversationId, attachment }) {
         ) : error ? (
           <span className="flex h-full items-center justify-center p-2 text-xs text-red-600">Không tải được ảnh</span>
         ) : (
-          <span className="flex h-full items-center justify-center text-slate-400"><Spinner /></span>
+          <span className="flex h-full items-center justify-center text-slate-600"><Spinner /></span>
         )}
       </button>
       {open && <Lightbox conversationId={conversationId} attachment={attachment} onClose={() => setOpen(false)} />}

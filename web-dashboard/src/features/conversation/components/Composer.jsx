@@ -84,7 +84,6 @@ export function Composer({ canReply, reason, onSend, onTyping, onStopTyping, onC
           value={text}
           placeholder={canReply ? 'Nhập tin nhắn… (Enter để gửi, Shift+Enter xuống dòng)' : 'Bạn không thể trả lời cuộc trò chuyện này'}
           aria-autocomplete="list"
-          aria-expanded={pickerOpen}
           aria-controls={pickerOpen ? 'canned-listbox' : undefined}
           aria-activedescendant={pickerOpen && matches.length ? `canned-option-${activeIndex}` : undefined}
           onChange={(e) => change(e.target.value, e.target)}

@@ -73,7 +73,7 @@ function ConversationScreen({ id }) {
     );
   }
   if (!conversation) {
-    return <div className="flex flex-1 items-center justify-center text-sm text-slate-400">Đang tải…</div>;
+    return <div className="flex flex-1 items-center justify-center text-sm text-slate-600">Đang tải…</div>;
   }
 
   const owner = conversation.assigneeName;
@@ -139,7 +139,7 @@ function ConversationScreen({ id }) {
       <button
         type="button"
         onClick={() => fileInput.current?.click()}
-        className="mb-1 rounded-md p-2 text-slate-500 hover:bg-slate-100 hover:text-slate-800"
+        className="mb-1 rounded-md p-2 text-slate-600 hover:bg-slate-100 hover:text-slate-800"
         aria-label="Đính kèm tệp"
         title="Đính kèm tệp (ảnh, PDF, Office, ZIP, văn bản) — có thể kéo thả hoặc dán ảnh"
         data-testid="attach-button"
@@ -155,7 +155,7 @@ function ConversationScreen({ id }) {
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="flex flex-wrap items-center justify-between gap-2 border-b border-slate-200 bg-white px-4 py-2.5">
           <div className="flex min-w-0 items-center gap-3">
-            <Link to="/inbox" className="text-slate-500 hover:text-slate-800 md:hidden" aria-label="Quay lại">←</Link>
+            <Link to="/inbox" className="text-slate-600 hover:text-slate-800 md:hidden" aria-label="Quay lại">←</Link>
             <Avatar name={v.name || 'Khách'} colorKey={conversation.id} />
             <div className="min-w-0">
               <div className="flex items-center gap-2">
@@ -164,7 +164,7 @@ function ConversationScreen({ id }) {
                 <PriorityBadge priority={conversation.priority} />
                 {conversation.rating && <Stars stars={conversation.rating.stars} />}
               </div>
-              <p className="flex flex-wrap items-center gap-2 text-xs text-slate-500"><span>{v.phone}</span><TagList tags={conversation.tags} /></p>
+              <p className="flex flex-wrap items-center gap-2 text-xs text-slate-600"><span>{v.phone}</span><TagList tags={conversation.tags} /></p>
             </div>
           </div>
           <div className="flex items-center gap-2">
@@ -178,7 +178,7 @@ function ConversationScreen({ id }) {
               onResolve={() => run(() => resolveConversation(id))}
               onReopen={() => run(() => reopenConversation(id))}
             />
-            <button type="button" className="rounded p-1.5 text-slate-500 hover:bg-slate-100 xl:hidden" onClick={() => setShowInfo((s) => !s)} aria-label="Thông tin khách">
+            <button type="button" className="rounded p-1.5 text-slate-600 hover:bg-slate-100 xl:hidden" onClick={() => setShowInfo((s) => !s)} aria-label="Thông tin khách">
               <svg viewBox="0 0 20 20" className="h-5 w-5" fill="currentColor"><path d="M10 2a8 8 0 100 16 8 8 0 000-16zm1 12H9V9h2v5zm0-7H9V5h2v2z" /></svg>
             </button>
           </div>

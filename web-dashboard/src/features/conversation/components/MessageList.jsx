@@ -34,7 +34,7 @@ function UploadItem({ u, onRetry, onDiscard }) {
       <div className={`w-64 max-w-[75%] rounded-2xl rounded-br-sm px-3 py-2 text-sm shadow-sm ring-1 ${failed ? 'bg-red-50 text-red-900 ring-red-200' : 'bg-white text-slate-800 ring-slate-200'}`}>
         <div className="flex items-baseline justify-between gap-2">
           <span className="truncate font-medium">{u.name}</span>
-          <span className="shrink-0 text-[11px] text-slate-500">{formatBytes(u.size)}</span>
+          <span className="shrink-0 text-[11px] text-slate-600">{formatBytes(u.size)}</span>
         </div>
         {failed ? (
           <div className="mt-1 text-xs">
@@ -50,8 +50,8 @@ function UploadItem({ u, onRetry, onDiscard }) {
             <div className="h-1.5 flex-1 overflow-hidden rounded-full bg-slate-200" role="progressbar" aria-label={`Đang tải lên ${u.name}`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} data-testid="upload-progress">
               <div className="h-full bg-blue-600 transition-[width]" style={{ width: `${pct}%` }} />
             </div>
-            <span className="w-9 text-right text-[11px] tabular-nums text-slate-500">{pct}%</span>
-            <button type="button" className="text-[11px] text-slate-500 underline" onClick={() => onDiscard(u.clientId)}>Huỷ</button>
+            <span className="w-9 text-right text-[11px] tabular-nums text-slate-600">{pct}%</span>
+            <button type="button" className="text-[11px] text-slate-600 underline" onClick={() => onDiscard(u.clientId)}>Huỷ</button>
           </div>
         )}
       </div>
@@ -90,7 +90,7 @@ function Bubble({ m, mine, pending, seen, onRetry, onDiscard }) {
       )}
       <div className={`flex min-w-0 max-w-[75%] flex-col ${isVisitor ? 'items-start' : 'items-end'}`}>
         {!mine && (
-          <span className="mb-0.5 flex items-center gap-1.5 px-1 text-[11px] text-slate-500">
+          <span className="mb-0.5 flex items-center gap-1.5 px-1 text-[11px] text-slate-600">
             {name}
             {isBot && <span className="rounded bg-violet-100 px-1.5 py-px text-[10px] font-semibold text-violet-700" data-testid="bot-badge">Trợ lý ảo</span>}
           </span>
@@ -103,7 +103,7 @@ function Bubble({ m, mine, pending, seen, onRetry, onDiscard }) {
         >
           <Content m={m} light={!isVisitor && !isBot && !failed} />
         </div>
-        <span className="mt-0.5 px-1 text-[10px] text-slate-400" title={formatDateTime(m.createdAt)}>
+        <span className="mt-0.5 px-1 text-[10px] text-slate-600" title={formatDateTime(m.createdAt)}>
           {pending ? (
             failed ? (
               <span className="text-red-600">
@@ -144,8 +144,8 @@ export function MessageList({ messages, pending = [], uploads = [], meId, meName
           Thả tệp vào đây để gửi
         </div>
       )}
-      {loading && messages.length === 0 && <p className="text-center text-sm text-slate-400">Đang tải tin nhắn…</p>}
-      {!loading && count === 0 && <p className="text-center text-sm text-slate-400">Chưa có tin nhắn.</p>}
+      {loading && messages.length === 0 && <p className="text-center text-sm text-slate-600">Đang tải tin nhắn…</p>}
+      {!loading && count === 0 && <p className="text-center text-sm text-slate-600">Chưa có tin nhắn.</p>}
       {messages.map((m) =>
         m.senderType === 'system' ? (
           <SystemMessage key={m.id} m={m} />

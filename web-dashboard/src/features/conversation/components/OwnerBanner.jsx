@@ -20,7 +20,7 @@ export function OwnerBanner({ conversation, meId }) {
     <div className={`flex items-center gap-2 border-b px-4 py-2 text-sm font-medium ${tone}`} data-testid="owner-banner" role="status">
       <span className={`h-2 w-2 rounded-full ${!assigneeId && status !== 'resolved' ? 'bg-amber-500' : status === 'resolved' ? 'bg-slate-400' : 'bg-emerald-500'}`} />
       <span>{text}</span>
-      {assigneeId === meId && status !== 'resolved' && <span className="font-normal opacity-70">(bạn)</span>}
+      {assigneeId === meId && status !== 'resolved' && <span className="font-normal">(bạn)</span>}
     </div>
   );
 }

@@ -40,7 +40,7 @@ export function TriagePanel({ conversation, onUpdated }) {
   return (
     <div className="space-y-3" data-testid="triage-panel">
       <div className="space-y-1">
-        <label htmlFor="priority-select" className="block text-[11px] font-medium uppercase tracking-wide text-slate-500">Mức ưu tiên</label>
+        <label htmlFor="priority-select" className="block text-[11px] font-medium uppercase tracking-wide text-slate-600">Mức ưu tiên</label>
         <select
           id="priority-select"
           data-testid="priority-select"
@@ -54,7 +54,7 @@ export function TriagePanel({ conversation, onUpdated }) {
         {errors.priority && <p className="text-xs text-red-600" data-testid="priority-error">{errors.priority}</p>}
       </div>
       <div className="space-y-1">
-        <label htmlFor="tag-input" className="block text-[11px] font-medium uppercase tracking-wide text-slate-500">Nhãn</label>
+        <label htmlFor="tag-input" className="block text-[11px] font-medium uppercase tracking-wide text-slate-600">Nhãn</label>
         <div className="flex flex-wrap gap-1" data-testid="tag-editor">
           {tags.map((t) => (
             <span key={t} data-testid="tag-chip" data-tag={t} className="inline-flex items-center gap-1 rounded-full bg-violet-50 py-0.5 pl-2 pr-1 text-xs text-violet-800 ring-1 ring-inset ring-violet-200">
@@ -70,7 +70,7 @@ export function TriagePanel({ conversation, onUpdated }) {
               </button>
             </span>
           ))}
-          {tags.length === 0 && <span className="text-xs text-slate-400">Chưa có nhãn.</span>}
+          {tags.length === 0 && <span className="text-xs text-slate-600">Chưa có nhãn.</span>}
         </div>
         <input
           id="tag-input"

@@ -9,7 +9,7 @@ function answerText(a) {
 function Row({ label, children, mono }) {
   return (
     <div className="py-1.5">
-      <dt className="text-[11px] font-medium uppercase tracking-wide text-slate-500">{label}</dt>
+      <dt className="text-[11px] font-medium uppercase tracking-wide text-slate-600">{label}</dt>
       <dd className={`break-words text-sm text-slate-900 ${mono ? 'font-mono text-xs' : ''}`}>{children || '—'}</dd>
     </div>
   );
@@ -24,7 +24,7 @@ export function VisitorPanel({ conversation }) {
       <section>
         <h3 className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-700">Thông tin khách điền</h3>
         <dl className="divide-y divide-slate-100" data-testid="answers">
-          {answers.length === 0 && <p className="text-slate-400">Không có.</p>}
+          {answers.length === 0 && <p className="text-slate-600">Không có.</p>}
           {answers.map((a) => (
             <Row key={a.key} label={a.label || a.key}>{answerText(a)}</Row>
           ))}

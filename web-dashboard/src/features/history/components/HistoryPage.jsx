@@ -44,7 +44,7 @@ export function HistoryPage() {
     <div className="mx-auto w-full max-w-6xl space-y-4 overflow-y-auto p-4 md:p-6">
       <div>
         <h1 className="text-xl font-semibold text-slate-900">Lịch sử &amp; tìm kiếm</h1>
-        <p className="text-sm text-slate-500">Tìm theo tên hoặc một phần số điện thoại, trạng thái và khoảng ngày bắt đầu.</p>
+        <p className="text-sm text-slate-600">Tìm theo tên hoặc một phần số điện thoại, trạng thái và khoảng ngày bắt đầu.</p>
       </div>
       <Card className="p-4">
         <form onSubmit={submit} className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4" aria-label="Bộ lọc tìm kiếm">
@@ -115,21 +115,21 @@ export function HistoryPage() {
                   <td className="whitespace-nowrap px-4 py-2.5 text-slate-700">{c.visitor?.phone || '—'}</td>
                   <td className="px-4 py-2.5"><Badge tone={c.status}>{STATUS_LABELS[c.status] || c.status}</Badge></td>
                   <td className="px-4 py-2.5"><span className="flex flex-wrap items-center gap-1"><PriorityBadge priority={c.priority} always /><TagList tags={c.tags} /></span></td>
-                  <td className="px-4 py-2.5" title={c.rating?.comment || undefined}>{c.rating ? <Stars stars={c.rating.stars} /> : <span className="text-slate-400">—</span>}</td>
+                  <td className="px-4 py-2.5" title={c.rating?.comment || undefined}>{c.rating ? <Stars stars={c.rating.stars} /> : <span className="text-slate-600">—</span>}</td>
                   <td className="px-4 py-2.5 text-slate-700">{c.assigneeName || '—'}</td>
                   <td className="whitespace-nowrap px-4 py-2.5 text-slate-600">{formatDateTime(c.createdAt)}</td>
-                  <td className="max-w-xs truncate px-4 py-2.5 text-slate-500">{c.lastMessage?.text || ''}</td>
+                  <td className="max-w-xs truncate px-4 py-2.5 text-slate-600">{c.lastMessage?.text || ''}</td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
         {search.loading && (
-          <div className="flex items-center justify-center gap-2 py-6 text-sm text-slate-500"><Spinner /> Đang tìm…</div>
+          <div className="flex items-center justify-center gap-2 py-6 text-sm text-slate-600"><Spinner /> Đang tìm…</div>
         )}
         {!search.loading && search.items.length === 0 && <EmptyState>Không tìm thấy cuộc trò chuyện nào.</EmptyState>}
         <div className="flex items-center justify-between border-t border-slate-200 px-4 py-2.5 text-sm">
-          <span className="text-slate-500">Trang {search.page + 1}</span>
+          <span className="text-slate-600">Trang {search.page + 1}</span>
           <div className="flex gap-2">
             <Button variant="secondary" size="sm" onClick={search.prevPage} disabled={!search.hasPrev || search.loading}>← Trang trước</Button>
             <Button variant="secondary" size="sm" onClick={search.nextPage} disabled={!search.hasNext || search.loading} data-testid="history-next">Trang sau →</Button>

@@ -29,7 +29,7 @@ export function TranscriptPage() {
           {c && (
             <>
               <h1 className="text-base font-semibold text-slate-900">{c.visitor?.name || 'Khách'}</h1>
-              <span className="text-sm text-slate-500">{c.visitor?.phone}</span>
+              <span className="text-sm text-slate-600">{c.visitor?.phone}</span>
               <Badge tone={c.status}>{STATUS_LABELS[c.status]}</Badge>
               <PriorityBadge priority={c.priority} />
               <TagList tags={c.tags} />
@@ -37,7 +37,7 @@ export function TranscriptPage() {
           )}
         </div>
         {c && (
-          <div className="flex items-center gap-3 text-xs text-slate-500">
+          <div className="flex items-center gap-3 text-xs text-slate-600">
             <span>Phụ trách: {c.assigneeName || '—'}</span>
             <span>Bắt đầu: {formatDateTime(c.createdAt)}</span>
             {c.status !== 'resolved' && (

@@ -14,7 +14,7 @@ export function AgentsPresence({ agents, meId }) {
     <div className="border-t border-slate-200 bg-white" data-testid="agents-presence">
       <div className="flex items-center justify-between px-3 pt-2 text-xs font-semibold uppercase tracking-wide text-slate-600">
         <span>Nhân viên</span>
-        <span className="font-normal normal-case text-slate-500" data-testid="presence-count">{online}/{agents.length} trực tuyến</span>
+        <span className="font-normal normal-case text-slate-600" data-testid="presence-count">{online}/{agents.length} trực tuyến</span>
       </div>
       <ul className="max-h-40 overflow-y-auto px-2 py-1">
         {agents.map((a) => {
@@ -23,7 +23,7 @@ export function AgentsPresence({ agents, meId }) {
             <li key={a.id} className="flex items-center gap-2 rounded px-1 py-1" data-agent-id={a.id} data-status={st}>
               <Avatar name={a.name} colorKey={a.id} size="sm" online={st === 'away' ? 'away' : st === 'online'} />
               <span className="flex-1 truncate text-sm text-slate-800">{a.name}{a.id === meId ? ' (bạn)' : ''}</span>
-              <span className={`text-[11px] ${st === 'online' ? 'text-emerald-600' : st === 'away' ? 'text-amber-600' : 'text-slate-400'}`}>{STATUS_TEXT[st]}</span>
+              <span className={`text-[11px] ${st === 'online' ? 'text-emerald-700' : st === 'away' ? 'text-amber-700' : 'text-slate-500'}`}>{STATUS_TEXT[st]}</span>
             </li>
           );
         })}

@@ -26,11 +26,11 @@ export function AvailabilityToggle() {
     <div className="flex items-center gap-2" title={error || undefined}>
       <div className="inline-flex rounded-md bg-slate-800 p-0.5 text-xs" role="group" aria-label="Trạng thái của bạn" data-status={status}>
         <button type="button" onClick={() => choose('online')} aria-pressed={status === 'online'}
-          className={`flex items-center gap-1 rounded px-2 py-1 ${status === 'online' ? 'bg-emerald-500 text-white' : 'text-slate-300 hover:text-white'}`}>
+          className={`flex items-center gap-1 rounded px-2 py-1 ${status === 'online' ? 'bg-emerald-700 text-white' : 'text-slate-300 hover:text-white'}`}>
           <span className="h-1.5 w-1.5 rounded-full bg-current" /> Trực tuyến
         </button>
         <button type="button" onClick={() => choose('away')} aria-pressed={status === 'away'}
-          className={`flex items-center gap-1 rounded px-2 py-1 ${status === 'away' ? 'bg-amber-500 text-white' : 'text-slate-300 hover:text-white'}`}>
+          className={`flex items-center gap-1 rounded px-2 py-1 ${status === 'away' ? 'bg-amber-700 text-white' : 'text-slate-300 hover:text-white'}`}>
           <span className="h-1.5 w-1.5 rounded-full bg-current" /> Vắng mặt
         </button>
       </div>

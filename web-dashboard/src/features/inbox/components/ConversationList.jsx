@@ -35,7 +35,7 @@ export function ConversationList({ sections, meId, loaded }) {
             {!isCollapsed && (
               <div>
                 {items.length === 0 ? (
-                  <p className="px-3 py-3 text-xs text-slate-400">{loaded ? empty : 'Đang tải…'}</p>
+                  <p className="px-3 py-3 text-xs text-slate-600">{loaded ? empty : 'Đang tải…'}</p>
                 ) : (
                   items.map((c) => <ConversationRow key={c.id} c={c} meId={meId} />)
                 )}

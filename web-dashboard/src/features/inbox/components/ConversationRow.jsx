@@ -33,11 +33,11 @@ export function ConversationRow({ c, meId }) {
       <div className="min-w-0 flex-1">
         <div className="flex items-baseline justify-between gap-2">
           <span className={`truncate text-sm ${unread ? 'font-semibold text-slate-900' : 'font-medium text-slate-800'}`}>{c.visitor?.name || 'Khách'}</span>
-          <span className="shrink-0 text-[11px] text-slate-500">{formatShortTime(c.lastMessage?.at || c.updatedAt || c.createdAt)}</span>
+          <span className="shrink-0 text-[11px] text-slate-600">{formatShortTime(c.lastMessage?.at || c.updatedAt || c.createdAt)}</span>
         </div>
-        {c.visitor?.phone && <div className="text-xs text-slate-500">{c.visitor.phone}</div>}
+        {c.visitor?.phone && <div className="text-xs text-slate-600">{c.visitor.phone}</div>}
         <div className="mt-0.5 flex items-center justify-between gap-2">
-          <p className={`truncate text-xs ${unread ? 'text-slate-800' : 'text-slate-500'} ${c.lastMessage?.senderType === 'system' ? 'italic' : ''}`}>{lastMessagePreview(c, meId)}</p>
+          <p className={`truncate text-xs ${unread ? 'text-slate-800' : 'text-slate-600'} ${c.lastMessage?.senderType === 'system' ? 'italic' : ''}`}>{lastMessagePreview(c, meId)}</p>
           {unread > 0 && (
             <span className="inline-flex min-w-[1.25rem] shrink-0 items-center justify-center rounded-full bg-red-500 px-1.5 text-[11px] font-semibold text-white" aria-label={`${unread} tin chưa đọc`}>
               {unread}
@@ -56,7 +56,7 @@ export function ConversationRow({ c, meId }) {
           <PriorityBadge priority={c.priority} always />
           <Badge tone={c.status}>{STATUS_LABELS[c.status] || c.status}</Badge>
           {c.rating && <Stars stars={c.rating.stars} size="text-[11px]" />}
-          <span className="truncate text-[11px] text-slate-500">
+          <span className="truncate text-[11px] text-slate-600">
             {c.assigneeName ? (c.assigneeId === meId ? 'Bạn phụ trách' : `${c.assigneeName} phụ trách`) : 'Chưa có ai phụ trách'}
           </span>
         </div>

@@ -59,16 +59,16 @@ export function InboxPage() {
         <ConversationList sections={sections} meId={me?.id} loaded={state.loaded} />
         <AgentsPresence agents={agents} meId={me?.id} />
       </aside>
-      <main className={`${conversationId ? 'flex' : 'hidden md:flex'} min-w-0 flex-1 flex-col`}>
+      <section aria-label="Cuộc trò chuyện" className={`${conversationId ? 'flex' : 'hidden md:flex'} min-w-0 flex-1 flex-col`}>
         <Outlet />
-      </main>
+      </section>
     </div>
   );
 }
 
 export function InboxEmpty() {
   return (
-    <div className="flex flex-1 flex-col items-center justify-center gap-2 text-slate-400">
+    <div className="flex flex-1 flex-col items-center justify-center gap-2 text-slate-600">
       <svg viewBox="0 0 24 24" className="h-12 w-12" fill="none" stroke="currentColor" strokeWidth="1.5"><path d="M4 5h16v11H9l-5 4z" strokeLinejoin="round" /></svg>
       <p className="text-sm">Chọn một cuộc trò chuyện để bắt đầu.</p>
     </div>

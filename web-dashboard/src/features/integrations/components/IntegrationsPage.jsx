@@ -49,7 +49,7 @@ function WebhookForm({ initial, events, onSaved, onCancel }) {
             <label key={ev} className="flex items-center gap-2 text-sm text-slate-700">
               <input type="checkbox" checked={form.events.includes(ev)} onChange={() => toggle(ev)} data-testid={`wh-event-${ev}`} />
               <span>{eventLabel(ev)}</span>
-              <code className="text-xs text-slate-400">{ev}</code>
+              <code className="text-xs text-slate-600">{ev}</code>
             </label>
           ))}
         </div>
@@ -102,14 +102,14 @@ function Deliveries({ endpointId, refresh }) {
     }
   };
   if (error) return <Alert>{error.message}</Alert>;
-  if (!items) return <p className="text-sm text-slate-400">Đang tải…</p>;
-  if (items.length === 0) return <p className="text-sm text-slate-500">Chưa có lần gửi nào.</p>;
+  if (!items) return <p className="text-sm text-slate-600">Đang tải…</p>;
+  if (items.length === 0) return <p className="text-sm text-slate-600">Chưa có lần gửi nào.</p>;
   return (
     <div className="space-y-2">
       {note && <Alert tone="success">{note}</Alert>}
       <div className="overflow-x-auto">
         <table className="w-full text-left text-sm" data-testid="deliveries">
-          <thead className="text-xs text-slate-500">
+          <thead className="text-xs text-slate-600">
             <tr>
               <th className="py-1 pr-3 font-medium">Thời gian</th>
               <th className="py-1 pr-3 font-medium">Sự kiện</th>
@@ -158,13 +158,13 @@ function Endpoint({ ep, events, onChanged }) {
         <div className="flex flex-wrap items-start justify-between gap-2">
           <div className="min-w-0">
             <p className="break-all font-mono text-sm text-slate-900">{ep.url}</p>
-            {ep.description && <p className="text-sm text-slate-500">{ep.description}</p>}
+            {ep.description && <p className="text-sm text-slate-600">{ep.description}</p>}
             <div className="mt-1 flex flex-wrap gap-1">
               {ep.enabled ? <Badge tone="green">Đang bật</Badge> : <Badge>Đã tắt</Badge>}
               {ep.allowPrivate && <Badge tone="waiting">Cho phép địa chỉ nội bộ</Badge>}
               {ep.events.map((e) => <Badge key={e} tone="assigned">{eventLabel(e)}</Badge>)}
             </div>
-            {ep.secretHint && <p className="mt-1 text-xs text-slate-400">Khóa ký: {ep.secretHint}</p>}
+            {ep.secretHint && <p className="mt-1 text-xs text-slate-600">Khóa ký: {ep.secretHint}</p>}
           </div>
           <div className="flex gap-2">
             <Button size="sm" variant="secondary" onClick={() => setOpen((o) => !o)} data-testid="show-deliveries">{open ? 'Ẩn lần gửi' : 'Lần gửi gần đây'}</Button>
@@ -188,7 +188,7 @@ function Webhooks() {
       <div className="flex items-center justify-between gap-2">
         <div>
           <h2 id="webhooks-title" className="text-lg font-semibold text-slate-900">Webhook</h2>
-          <p className="text-sm text-slate-500">Gửi sự kiện đến hệ thống của bạn (CRM, đơn hàng). Mỗi lần gửi được ký bằng HMAC-SHA256 (X-Chatdesk-Signature) và thử lại trong 24 giờ nếu máy nhận lỗi.</p>
+          <p className="text-sm text-slate-600">Gửi sự kiện đến hệ thống của bạn (CRM, đơn hàng). Mỗi lần gửi được ký bằng HMAC-SHA256 (X-Chatdesk-Signature) và thử lại trong 24 giờ nếu máy nhận lỗi.</p>
         </div>
         {!adding && <Button onClick={() => { setAdding(true); setSecret(null); }} data-testid="add-webhook">Thêm webhook</Button>}
       </div>
@@ -204,8 +204,8 @@ function Webhooks() {
           <WebhookForm initial={{ ...EMPTY, events }} events={events} onSaved={(w) => { setAdding(false); setSecret(w.secret || null); reload(); }} onCancel={() => setAdding(false)} />
         </Card>
       )}
-      {loading && !value && <p className="text-sm text-slate-400">Đang tải…</p>}
-      {value && value.items.length === 0 && !adding && <p className="text-sm text-slate-500">Chưa có webhook nào.</p>}
+      {loading && !value && <p className="text-sm text-slate-600">Đang tải…</p>}
+      {value && value.items.length === 0 && !adding && <p className="text-sm text-slate-600">Chưa có webhook nào.</p>}
       {value?.items.map((ep) => <Endpoint key={ep.id} ep={ep} events={events} onChanged={reload} />)}
     </section>
   );
@@ -281,10 +281,10 @@ function Mail() {
     <section className="space-y-3" aria-labelledby="mail-title">
       <div>
         <h2 id="mail-title" className="text-lg font-semibold text-slate-900">Email (SMTP)</h2>
-        <p className="text-sm text-slate-500">Gửi bản ghi cuộc trò chuyện cho khách khi khách yêu cầu, và báo quản trị viên khi khách phải chờ.</p>
+        <p className="text-sm text-slate-600">Gửi bản ghi cuộc trò chuyện cho khách khi khách yêu cầu, và báo quản trị viên khi khách phải chờ.</p>
       </div>
       {error && <Alert>{error.message}</Alert>}
-      {loading && !value && <p className="text-sm text-slate-400">Đang tải…</p>}
+      {loading && !value && <p className="text-sm text-slate-600">Đang tải…</p>}
       {value && (
         <Card className="p-4">
           <MailForm initial={value} />

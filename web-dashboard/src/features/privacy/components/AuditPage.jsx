@@ -38,7 +38,7 @@ export function AuditPage() {
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
           <h1 className="text-xl font-semibold text-slate-900">Nhật ký hoạt động</h1>
-          <p className="text-sm text-slate-500">Đăng nhập, thay đổi cài đặt (cả webhook và email) và tài khoản, chặn khách, xuất và xóa dữ liệu: ai, làm gì, khi nào, từ đâu. Nhật ký chỉ được ghi thêm, không ai sửa hoặc xóa được.</p>
+          <p className="text-sm text-slate-600">Đăng nhập, thay đổi cài đặt (cả webhook và email) và tài khoản, chặn khách, xuất và xóa dữ liệu: ai, làm gì, khi nào, từ đâu. Nhật ký chỉ được ghi thêm, không ai sửa hoặc xóa được.</p>
         </div>
         <select aria-label="Loại hoạt động" value={action} onChange={(e) => setAction(e.target.value)} className={`${inputClass} !w-60`} data-testid="audit-filter">
           <option value="">Tất cả hoạt động</option>
@@ -50,7 +50,7 @@ export function AuditPage() {
         {!loading && items.length === 0 && <EmptyState>Chưa có hoạt động nào.</EmptyState>}
         {items.length > 0 && (
           <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="audit-table">
-            <thead className="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-500">
+            <thead className="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-600">
               <tr>
                 <th className="px-3 py-2">Thời gian</th>
                 <th className="px-3 py-2">Người thực hiện</th>

@@ -45,14 +45,14 @@ function NoticeForm({ view, onSaved }) {
           <h2 className="text-sm font-semibold text-slate-900">Thông báo xử lý dữ liệu cá nhân (hiện trên biểu mẫu)</h2>
           {p.version > 0 && <Badge tone="violet">Phiên bản {p.version}</Badge>}
         </div>
-        <p className="text-xs text-slate-500">Theo Luật Bảo vệ dữ liệu cá nhân (91/2025/QH15): nêu rõ ai thu thập, dữ liệu gì, mục đích, thời gian lưu và cách khách yêu cầu xem, sửa, xóa. Mỗi lần đổi nội dung là một phiên bản mới; mỗi cuộc trò chuyện ghi lại phiên bản khách đã xem.</p>
+        <p className="text-xs text-slate-600">Theo Luật Bảo vệ dữ liệu cá nhân (91/2025/QH15): nêu rõ ai thu thập, dữ liệu gì, mục đích, thời gian lưu và cách khách yêu cầu xem, sửa, xóa. Mỗi lần đổi nội dung là một phiên bản mới; mỗi cuộc trò chuyện ghi lại phiên bản khách đã xem.</p>
         <Field label="Nội dung thông báo" htmlFor="pv-notice" error={fe.notice}>
           <textarea id="pv-notice" rows={5} value={form.notice} onChange={(e) => set('notice', e.target.value)} className={inputClass} placeholder={SAMPLE} data-testid="privacy-notice-input" />
         </Field>
         {!form.notice && <Button variant="ghost" size="sm" onClick={() => set('notice', SAMPLE)}>Dùng mẫu</Button>}
         <label className="flex items-start gap-2 text-sm">
           <input type="checkbox" checked={form.consentRequired} onChange={(e) => set('consentRequired', e.target.checked)} className="mt-0.5" data-testid="privacy-consent-required" />
-          <span><span className="font-medium text-slate-900">Bắt buộc khách đánh dấu đồng ý</span><br /><span className="text-slate-500">Ô đồng ý không bao giờ được đánh dấu sẵn; khách chưa đồng ý thì không bắt đầu được cuộc trò chuyện.</span></span>
+          <span><span className="font-medium text-slate-900">Bắt buộc khách đánh dấu đồng ý</span><br /><span className="text-slate-600">Ô đồng ý không bao giờ được đánh dấu sẵn; khách chưa đồng ý thì không bắt đầu được cuộc trò chuyện.</span></span>
         </label>
         {form.consentRequired && (
           <Field label="Nội dung ô đồng ý" htmlFor="pv-label" error={fe.consentLabel}>
@@ -69,7 +69,7 @@ function NoticeForm({ view, onSaved }) {
           <label className="flex items-center gap-2"><input type="radio" name="pv-mode" checked={form.retentionMode === 'delete'} onChange={() => set('retentionMode', 'delete')} /> Xóa hẳn (cả tin nhắn và tệp)</label>
           <label className="flex items-center gap-2"><input type="radio" name="pv-mode" checked={form.retentionMode === 'anonymize'} onChange={() => set('retentionMode', 'anonymize')} /> Ẩn danh (xóa thông tin khách, tin nhắn, tệp; giữ số liệu thống kê)</label>
         </fieldset>
-        <p className="text-xs text-slate-500">Chạy tự động mỗi giờ trên một máy chủ; mỗi lần chạy được ghi vào nhật ký.</p>
+        <p className="text-xs text-slate-600">Chạy tự động mỗi giờ trên một máy chủ; mỗi lần chạy được ghi vào nhật ký.</p>
         {p.retentionMonths > 0 && <Button variant="secondary" size="sm" onClick={runNow}>Chạy ngay</Button>}
         {run && <Alert tone="info">{run.ran ? `Đã xử lý ${run.processed} cuộc trò chuyện${run.incomplete ? ' (còn nữa, lần chạy sau sẽ tiếp tục)' : ''}.` : 'Không chạy: thời hạn lưu trữ đang tắt hoặc một máy chủ khác đang chạy.'}</Alert>}
       </Card>
@@ -83,7 +83,7 @@ function NoticeForm({ view, onSaved }) {
           <ul className="mt-2 space-y-2">
             {view.notices.map((n) => (
               <li key={n.version} className="rounded bg-slate-50 p-2">
-                <div className="text-xs text-slate-500">Phiên bản {n.version} — {formatDateTime(n.publishedAt)} — {n.publishedByName} — {n.consentRequired ? 'bắt buộc đồng ý' : 'chỉ thông báo'}</div>
+                <div className="text-xs text-slate-600">Phiên bản {n.version} — {formatDateTime(n.publishedAt)} — {n.publishedByName} — {n.consentRequired ? 'bắt buộc đồng ý' : 'chỉ thông báo'}</div>
                 <p className="whitespace-pre-line">{n.notice || '(trống)'}</p>
               </li>
             ))}
@@ -136,14 +136,14 @@ function ContactRequests() {
   return (
     <Card className="space-y-3 p-4">
       <h2 className="text-sm font-semibold text-slate-900">Yêu cầu của khách: xem, tải về, xóa dữ liệu</h2>
-      <p className="text-xs text-slate-500">Khách có quyền xem và yêu cầu xóa dữ liệu của mình. Hãy xác minh người yêu cầu đúng là chủ số điện thoại trước khi thực hiện. Mỗi lần tải về hoặc xóa được ghi vào nhật ký (số điện thoại được che).</p>
+      <p className="text-xs text-slate-600">Khách có quyền xem và yêu cầu xóa dữ liệu của mình. Hãy xác minh người yêu cầu đúng là chủ số điện thoại trước khi thực hiện. Mỗi lần tải về hoặc xóa được ghi vào nhật ký (số điện thoại được che).</p>
       <form onSubmit={lookup} className="flex flex-wrap items-end gap-2" aria-label="Tra cứu khách">
         <Field label="Số điện thoại" htmlFor="ct-phone" error={error?.fields?.phone}>
           <input id="ct-phone" value={phone} onChange={(e) => setPhone(e.target.value)} className={`${inputClass} !w-56`} placeholder="0912 345 678" data-testid="contact-phone" />
         </Field>
         <Button type="submit" variant="secondary" disabled={busy || !phone.trim()} data-testid="contact-lookup">Tra cứu</Button>
       </form>
-      {empty && <p className="text-sm text-slate-500" data-testid="contact-empty">Không có dữ liệu nào với số điện thoại này.</p>}
+      {empty && <p className="text-sm text-slate-600" data-testid="contact-empty">Không có dữ liệu nào với số điện thoại này.</p>}
       {contact && !empty && (
         <div className="space-y-3" data-testid="contact-summary">
           <p className="text-sm">
@@ -182,7 +182,7 @@ export function PrivacyPage() {
     <div className="mx-auto w-full max-w-4xl space-y-4 p-4 md:p-6">
       <div>
         <h1 className="text-xl font-semibold text-slate-900">Dữ liệu cá nhân</h1>
-        <p className="text-sm text-slate-500">Thông báo và sự đồng ý của khách, thời hạn lưu trữ, yêu cầu xem và xóa dữ liệu.</p>
+        <p className="text-sm text-slate-600">Thông báo và sự đồng ý của khách, thời hạn lưu trữ, yêu cầu xem và xóa dữ liệu.</p>
       </div>
       {error && <Alert>{error.message}</Alert>}
       {view && <NoticeForm key={view.privacy.version + ':' + view.privacy.updatedAt} view={view} onSaved={setView} />}
