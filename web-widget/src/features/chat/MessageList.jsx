@@ -64,8 +64,10 @@ export function MessageList({ items, visitorName, typing, client, readSeq, child
   }, []);
 
   return (
-    <div ref={ref} className="flex-1 min-h-0 overflow-y-auto cd-scroll cd-safe-x bg-gray-50 px-3 py-3">
-      <ol role="log" aria-live="polite" aria-relevant="additions" aria-label={t('messages')} className="m-0 p-0 list-none" data-testid="messages">
+    // The log is the scroller, the messages inside it a list (role="log" on the
+    // <ol> itself would leave its <li> outside any list).
+    <div ref={ref} role="log" aria-live="polite" aria-relevant="additions" aria-label={t('messages')} className="flex-1 min-h-0 overflow-y-auto cd-scroll cd-safe-x bg-gray-50 px-3 py-3">
+      <ol className="m-0 p-0 list-none" data-testid="messages">
         {items.map((m, i) => {
           const prev = items[i - 1];
           const next = items[i + 1];

@@ -92,7 +92,7 @@ export function Panel({ id, title, status, agentName, note, onClose, children, p
         <div className="min-w-0 flex-1">
           <h2 id={id + '-title'} className="text-base font-semibold leading-tight truncate m-0">{title}</h2>
           {status && (
-            <p role="status" className="text-[13px] leading-snug mt-0.5 flex items-center gap-1.5 min-w-0 opacity-95" data-testid="status">
+            <p role="status" className="text-[13px] leading-snug mt-0.5 flex items-center gap-1.5 min-w-0" data-testid="status">
               {linking && <SpinnerIcon className="w-3.5 h-3.5 shrink-0" />}
               <span className="truncate" data-testid={linking ? 'reconnecting' : undefined}>
                 {t(status)}
