@@ -26,6 +26,22 @@ function NotificationButton() {
   );
 }
 
+const SOUND_LABELS = { on: 'Âm báo: bật', hidden: 'Âm báo: khi ẩn tab', off: 'Âm báo: tắt' };
+
+/** The agent's sound setting (kept in this browser, per agent). */
+function SoundSelect() {
+  const { soundMode, setSoundMode } = useInbox();
+  return (
+    <select
+      aria-label="Âm báo" data-testid="sound-mode" value={soundMode}
+      onChange={(e) => { setSoundMode(e.target.value); if (e.target.value !== 'off') beep(); }}
+      className="hidden rounded-md border-0 bg-slate-800 py-1 pl-2 pr-7 text-xs text-slate-200 ring-1 ring-slate-600 focus:ring-2 focus:ring-blue-500 sm:block"
+    >
+      {Object.entries(SOUND_LABELS).map(([v, label]) => <option key={v} value={v}>{label}</option>)}
+    </select>
+  );
+}
+
 function Header() {
   const { agent, isAdmin, logout } = useAuth();
   const { unread } = useInbox();
@@ -58,6 +74,7 @@ function Header() {
       </nav>
       <div className="ml-auto flex items-center gap-2 sm:gap-3">
         <NotificationButton />
+        <SoundSelect />
         <AvailabilityToggle />
         <div className="flex items-center gap-2">
           <span className="hidden sm:inline-flex"><Avatar name={agent?.name} colorKey={agent?.id} size="sm" /></span>

@@ -1,4 +1,4 @@
-// Sound (WebAudio beep, no asset), desktop notifications when the tab is hidden,
+// Sound (WebAudio beep, no asset; when it plays: sound.js), desktop notifications when the tab is hidden,
 // and the unread count in the tab title.
 
 let audioCtx = null;
@@ -46,10 +46,9 @@ export async function requestNotificationPermission() {
   }
 }
 
-/** Beep + desktop notification, only while the tab is hidden. */
+/** Desktop notification, only while the tab is hidden (the sound is decided apart: sound.js). */
 export function notifyIfHidden({ title, body, tag, onClick }) {
   if (typeof document === 'undefined' || !document.hidden) return false;
-  beep();
   if (notificationPermission() === 'granted') {
     try {
       const n = new globalThis.Notification(title, { body, tag, lang: 'vi' });

@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useRealtime } from '../../../lib/realtime/react.js';
 import { CHANGE, EVT } from '../../../lib/realtime/protocol.js';
-import { notifyIfHidden, titleWithCount } from '../../../lib/notifications/index.js';
+import { beep, notifyIfHidden, titleWithCount } from '../../../lib/notifications/index.js';
+import { createAnnouncer, loadSoundMode, saveSoundMode, soundAllowed } from '../../../lib/notifications/sound.js';
 import { listOpenConversations } from '../api/conversations.js';
 import { listAgents, setMyStatus } from '../api/agents.js';
 import { inboxReducer, initialInbox, selectUnreadTotal, shouldNotify } from '../inbox-reducer.js';
@@ -17,6 +18,16 @@ export function InboxProvider({ me, children }) {
   useEffect(() => {
     meRef.current = me;
   }, [me]);
+  // The agent's sound setting, in this browser (localStorage, per agent; the
+  // provider lives as long as one signed-in session).
+  const [soundMode, setSoundModeState] = useState(() => loadSoundMode(me?.id));
+  const soundModeRef = useRef(soundMode);
+  const setSoundMode = useCallback((mode) => {
+    saveSoundMode(meRef.current?.id, mode);
+    soundModeRef.current = mode;
+    setSoundModeState(mode);
+  }, []);
+  const [announce] = useState(() => createAnnouncer());
 
   const reloadConversations = useCallback(async () => {
     const since = Date.now();
@@ -47,6 +58,9 @@ export function InboxProvider({ me, children }) {
     if (!client) return undefined;
     const notify = (type, data) => {
       if (!shouldNotify(type, data, meRef.current?.id)) return;
+      // Each event once: the frames that follow a new chat do not sound again.
+      if (!announce(type, data, meRef.current?.id)) return;
+      if (soundAllowed(soundModeRef.current, document.hidden)) beep();
       const c = data.conversation;
       const who = c.visitor?.name || 'Khách';
       const handoff = data.change === CHANGE.HANDOFF;
@@ -88,7 +102,7 @@ export function InboxProvider({ me, children }) {
       client.on(EVT.AGENT_PRESENCE, (data) => dispatch({ type: 'agent/presence', ...data })),
     ];
     return () => offs.forEach((off) => off());
-  }, [client, navigate, reloadConversations, reloadAgents]);
+  }, [client, navigate, reloadConversations, reloadAgents, announce]);
 
   const unread = selectUnreadTotal(state, me?.id);
   useEffect(() => {
@@ -121,7 +135,9 @@ export function InboxProvider({ me, children }) {
     setAvailability,
     markReadLocal,
     upsertConversation,
-  }), [state, me, unread, reloadConversations, setAvailability, markReadLocal, upsertConversation]);
+    soundMode,
+    setSoundMode,
+  }), [state, me, unread, reloadConversations, setAvailability, markReadLocal, upsertConversation, soundMode, setSoundMode]);
 
   return <InboxContext.Provider value={value}>{children}</InboxContext.Provider>;
 }

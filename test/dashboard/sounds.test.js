@@ -1,0 +1,136 @@
+// Sounds in the dashboard (#15 polish): one sound per event — a new chat is
+// one sound for its owner and one for another agent, while the tab is
+// visible; a visitor message sounds for the owner only; each agent's setting
+// (on / off / only when the tab is hidden) is kept in the browser. The sound is
+// counted in the page: every beep starts two WebAudio oscillators, counted by
+// an init script wrapping AudioContext.prototype.createOscillator.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+import { startServer, ensureDashboardBuilt } from './lib/server.js';
+import { apiClient, eventually } from './lib/api.js';
+
+const PASSWORD = 'matkhau123';
+const OSCILLATORS_PER_BEEP = 2;
+
+let server;
+let api;
+let browser;
+const ctx = {};
+const rowSel = (id) => `[data-testid="conversation-row"][data-conversation-id="${id}"]`;
+
+function countOscillators() {
+  window.__oscillators = 0;
+  const proto = (window.BaseAudioContext || window.AudioContext).prototype;
+  const create = proto.createOscillator;
+  proto.createOscillator = function createOscillator(...args) {
+    window.__oscillators++;
+    return create.apply(this, args);
+  };
+}
+
+async function newPage() {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 800 }, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
+  await context.addInitScript(countOscillators);
+  const page = await context.newPage();
+  page.setDefaultTimeout(10000);
+  page.on('pageerror', (err) => console.error(`[browser error] ${err.message}`));
+  return page;
+}
+
+const beeps = async (page) => (await page.evaluate(() => window.__oscillators)) / OSCILLATORS_PER_BEEP;
+const resetBeeps = (page) => page.evaluate(() => { window.__oscillators = 0; });
+const settle = () => new Promise((r) => setTimeout(r, 2500)); // the frames that follow an event
+
+async function loginUi(page, email) {
+  await page.goto(`${server.baseUrl}/dashboard/login`);
+  await page.fill('#email', email);
+  await page.fill('#password', PASSWORD);
+  await page.click('button[type=submit]');
+  await page.waitForURL(/\/dashboard\/inbox/);
+  await page.locator('[data-testid="me-name"]').waitFor();
+  await page.locator('[aria-label="Trạng thái của bạn"][data-status="online"]').waitFor();
+}
+
+function uniquePhone() {
+  return '09' + String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
+}
+
+async function createConversation(name, message) {
+  const r = await api.call('POST', '/conversations', { body: { fields: { name, phone: uniquePhone(), message } } });
+  assert.equal(r.status, 201, `POST /api/conversations → ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+describe('dashboard: sounds (#15)', { timeout: 5 * 60 * 1000 }, () => {
+  before(async () => {
+    ensureDashboardBuilt();
+    server = await startServer();
+    api = apiClient(server.baseUrl);
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--autoplay-policy=no-user-gesture-required'],
+      headless: true,
+    });
+    const [an, binh, admin] = await Promise.all([api.login('an@chatdesk.local'), api.login('binh@chatdesk.local'), api.login('admin@chatdesk.local')]);
+    ctx.agents = { an: an.agent, binh: binh.agent };
+    ctx.tokens = { an: an.token, binh: binh.token, admin: admin.token };
+    ctx.an = await newPage();
+    ctx.binh = await newPage();
+    await Promise.all([loginUi(ctx.an, 'an@chatdesk.local'), loginUi(ctx.binh, 'binh@chatdesk.local')]);
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => {});
+    await server?.stop();
+  });
+
+  it('one new chat plays exactly one sound for its owner and one for another agent, tab visible; a visitor message sounds for the owner only', async () => {
+    assert.equal(await ctx.an.evaluate(() => document.visibilityState), 'visible');
+    await Promise.all([resetBeeps(ctx.an), resetBeeps(ctx.binh)]);
+    const { conversation, visitorToken } = await createConversation('Đỗ Minh Khoa', 'Shop còn áo size L không?');
+    await Promise.all([ctx.an.locator(rowSel(conversation.id)).waitFor(), ctx.binh.locator(rowSel(conversation.id)).waitFor()]);
+    // An owns it, whatever round robin did (the assignment is one more frame).
+    await eventually(async () => {
+      const c = (await api.call('GET', `/conversations/${conversation.id}`, { token: ctx.tokens.an })).body.conversation;
+      if (c.assigneeId === ctx.agents.an.id) return true;
+      if (!c.assigneeId) await api.call('POST', `/conversations/${conversation.id}/claim`, { token: ctx.tokens.an });
+      else await api.call('POST', `/conversations/${conversation.id}/transfer`, { token: ctx.tokens.admin, body: { agentId: ctx.agents.an.id } });
+      return false;
+    }, { message: 'An owns the conversation' });
+    await settle();
+    assert.equal(await beeps(ctx.an), 1, 'the owner hears one sound for one new chat');
+    assert.equal(await beeps(ctx.binh), 1, 'another agent hears one sound for one new chat');
+
+    await Promise.all([resetBeeps(ctx.an), resetBeeps(ctx.binh)]);
+    const r = await api.call('POST', `/conversations/${conversation.id}/messages`, { token: visitorToken, body: { text: 'Mình lấy 2 cái nhé', clientId: 'v-snd-1' } });
+    assert.ok([200, 201].includes(r.status), JSON.stringify(r.body));
+    await eventually(async () => (await beeps(ctx.an)) >= 1, { message: 'the owner hears the visitor' });
+    await settle();
+    assert.equal(await beeps(ctx.an), 1, 'one sound for one visitor message');
+    assert.equal(await beeps(ctx.binh), 0, "another agent's conversation is silent");
+  });
+
+  it('the setting: off is silent, "only when the tab is hidden" is silent while visible, kept after a reload', async () => {
+    const page = ctx.binh;
+    await page.selectOption('[data-testid="sound-mode"]', 'off');
+    await resetBeeps(page);
+    const a = await createConversation('Vũ Thị Lan', 'Cho mình hỏi phí ship');
+    await page.locator(rowSel(a.conversation.id)).waitFor();
+    await settle();
+    assert.equal(await beeps(page), 0, 'off: no sound');
+
+    await page.selectOption('[data-testid="sound-mode"]', 'hidden');
+    await resetBeeps(page);
+    const b = await createConversation('Hoàng Văn Tùng', 'Có giao hàng tối không?');
+    await page.locator(rowSel(b.conversation.id)).waitFor();
+    await settle();
+    assert.equal(await beeps(page), 0, 'only when hidden: the tab is visible, no sound');
+
+    await page.reload();
+    await page.locator('[data-testid="me-name"]').waitFor();
+    assert.equal(await page.locator('[data-testid="sound-mode"]').inputValue(), 'hidden', 'kept in this browser');
+    // Another agent's setting is their own.
+    assert.equal(await ctx.an.locator('[data-testid="sound-mode"]').inputValue(), 'on');
+  });
+});
