@@ -1,4 +1,5 @@
-// Sounds in the dashboard (#15 polish): one sound per event — a new chat is
+// Sounds and unread badges in the dashboard (#15 polish). Badges: only on
+// one's own conversations and the queue, none on another agent's. Sounds: one sound per event — a new chat is
 // one sound for its owner and one for another agent, while the tab is
 // visible; a visitor message sounds for the owner only; each agent's setting
 // (on / off / only when the tab is hidden) is kept in the browser. The sound is
@@ -62,7 +63,7 @@ async function createConversation(name, message) {
   return r.body;
 }
 
-describe('dashboard: sounds (#15)', { timeout: 5 * 60 * 1000 }, () => {
+describe('dashboard: sounds and unread badges (#15)', { timeout: 5 * 60 * 1000 }, () => {
   before(async () => {
     ensureDashboardBuilt();
     server = await startServer();
@@ -132,5 +133,28 @@ describe('dashboard: sounds (#15)', { timeout: 5 * 60 * 1000 }, () => {
     assert.equal(await page.locator('[data-testid="sound-mode"]').inputValue(), 'hidden', 'kept in this browser');
     // Another agent's setting is their own.
     assert.equal(await ctx.an.locator('[data-testid="sound-mode"]').inputValue(), 'on');
+  });
+
+  it("unread badges: on the owner's row, none on another agent's row", async () => {
+    const { conversation, visitorToken } = await createConversation('Phan Quốc Bảo', 'Áo này có màu đen không?');
+    await eventually(async () => {
+      const c = (await api.call('GET', `/conversations/${conversation.id}`, { token: ctx.tokens.an })).body.conversation;
+      if (c.assigneeId === ctx.agents.an.id) return true;
+      if (!c.assigneeId) await api.call('POST', `/conversations/${conversation.id}/claim`, { token: ctx.tokens.an });
+      else await api.call('POST', `/conversations/${conversation.id}/transfer`, { token: ctx.tokens.admin, body: { agentId: ctx.agents.an.id } });
+      return false;
+    }, { message: 'An owns the conversation' });
+    // Both look at another page of the inbox (nobody reads the conversation).
+    for (const page of [ctx.an, ctx.binh]) await page.goto(`${server.baseUrl}/dashboard/inbox`);
+    for (const text of ['Còn size M không?', 'Mình ở Đà Nẵng']) {
+      const r = await api.call('POST', `/conversations/${conversation.id}/messages`, { token: visitorToken, body: { text, clientId: 'v-badge-' + text.length } });
+      assert.ok([200, 201].includes(r.status), JSON.stringify(r.body));
+    }
+    const anRow = ctx.an.locator(rowSel(conversation.id));
+    await anRow.locator('[data-testid="row-unread"]').waitFor();
+    assert.match(await anRow.locator('[data-testid="row-unread"]').textContent(), /^[1-9]\d*$/);
+    const binhRow = ctx.binh.locator(rowSel(conversation.id));
+    await binhRow.locator('text=Mình ở Đà Nẵng').waitFor();
+    assert.equal(await binhRow.locator('[data-testid="row-unread"]').count(), 0, "no badge on another agent's conversation");
   });
 });

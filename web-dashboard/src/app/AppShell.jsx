@@ -52,7 +52,7 @@ function Header() {
           they fit it, not beside the brand and the status controls). */}
       <nav className={`order-last flex w-full gap-1 overflow-x-auto ${isAdmin ? '2xl:order-none 2xl:w-auto' : 'md:order-none md:w-auto'}`} aria-label="Điều hướng chính">
         <NavLink to="/inbox" className={linkClass}>
-          Hộp thư{unread > 0 && <span className="ml-1.5 rounded-full bg-red-500 px-1.5 py-px text-[11px] text-white" data-testid="nav-unread">{unread}</span>}
+          Hộp thư{unread > 0 && <span className="ml-1.5 rounded-full bg-red-600 px-1.5 py-px text-[11px] text-white" data-testid="nav-unread">{unread}</span>}
         </NavLink>
         <NavLink to="/history" className={linkClass}>Lịch sử</NavLink>
         <NavLink to="/canned" end className={linkClass}>Trả lời nhanh</NavLink>

@@ -161,13 +161,21 @@ export function selectSections(state, meId, opts = {}) {
   return { left, waiting, mine, others };
 }
 
+/**
+ * The unread count I am shown for a conversation: only for the queue (waiting,
+ * or nobody's) and my own; another agent's conversation shows none (its owner
+ * reads it, not me).
+ */
+export function unreadFor(c, meId) {
+  if (!c || c.status === 'resolved' || c.stale) return 0;
+  if (c.status === 'waiting' || !c.assigneeId || c.assigneeId === meId) return c.unreadByAgent || 0;
+  return 0;
+}
+
 /** Unread visitor messages that concern me: waiting + mine. */
 export function selectUnreadTotal(state, meId) {
   let n = 0;
-  for (const c of Object.values(state.conversations)) {
-    if (c.status === 'resolved' || c.stale) continue;
-    if (c.status === 'waiting' || !c.assigneeId || c.assigneeId === meId) n += c.unreadByAgent || 0;
-  }
+  for (const c of Object.values(state.conversations)) n += unreadFor(c, meId);
   return n;
 }
 

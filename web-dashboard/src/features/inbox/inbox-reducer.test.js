@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { inboxReducer, initialInbox, selectSections, selectUnreadTotal, selectAgents, shouldNotify } from './inbox-reducer.js';
+import { inboxReducer, initialInbox, selectSections, selectUnreadTotal, selectAgents, shouldNotify, unreadFor } from './inbox-reducer.js';
 import { CHANGE, EVT } from '../../lib/realtime/protocol.js';
 
 const conv = (id, extra = {}) => ({
@@ -153,5 +153,12 @@ describe('messages left while nobody could answer (#14)', () => {
     // an older copy still brings a newer receipt
     s = inboxReducer(s, { type: 'conversation/upsert', conversation: conv('c1', { visitorReadSeq: 7, updatedAt: at(1) }) });
     expect(s.conversations.c1.visitorReadSeq).toBe(7);
+  });
+
+  it('shows unread counts only on my conversations and the queue', () => {
+    expect(unreadFor(conv('a', { status: 'open', assigneeId: 'an', unreadByAgent: 2 }), 'an')).toBe(2);
+    expect(unreadFor(conv('a', { status: 'open', assigneeId: 'binh', unreadByAgent: 2 }), 'an')).toBe(0);
+    expect(unreadFor(conv('a', { status: 'waiting', assigneeId: null, unreadByAgent: 3 }), 'an')).toBe(3);
+    expect(unreadFor(conv('a', { status: 'resolved', assigneeId: 'an', unreadByAgent: 3 }), 'an')).toBe(0);
   });
 });

@@ -3,6 +3,7 @@ import { Avatar, Badge } from '../../../components/ui/index.jsx';
 import { PriorityBadge, Stars, TagList } from '../../../components/ui/support.jsx';
 import { formatShortTime, STATUS_LABELS } from '../../../lib/format/index.js';
 import { LEFT } from '../../../lib/realtime/protocol.js';
+import { unreadFor } from '../inbox-reducer.js';
 
 export function lastMessagePreview(c, meId) {
   const lm = c.lastMessage;
@@ -19,7 +20,7 @@ export function lastMessagePreview(c, meId) {
 }
 
 export function ConversationRow({ c, meId }) {
-  const unread = c.unreadByAgent || 0;
+  const unread = unreadFor(c, meId);
   return (
     <NavLink
       to={`/inbox/${c.id}`}
@@ -39,7 +40,7 @@ export function ConversationRow({ c, meId }) {
         <div className="mt-0.5 flex items-center justify-between gap-2">
           <p className={`truncate text-xs ${unread ? 'text-slate-800' : 'text-slate-600'} ${c.lastMessage?.senderType === 'system' ? 'italic' : ''}`}>{lastMessagePreview(c, meId)}</p>
           {unread > 0 && (
-            <span className="inline-flex min-w-[1.25rem] shrink-0 items-center justify-center rounded-full bg-red-500 px-1.5 text-[11px] font-semibold text-white" aria-label={`${unread} tin chưa đọc`}>
+            <span className="inline-flex min-w-[1.25rem] shrink-0 items-center justify-center rounded-full bg-red-600 px-1.5 text-[11px] font-semibold text-white" data-testid="row-unread" aria-label={`${unread} tin chưa đọc`}>
               {unread}
             </span>
           )}
