@@ -1,6 +1,7 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { NavLink, Outlet } from 'react-router';
-import { Avatar, Brand } from '../components/ui/index.jsx';
+import { Avatar, Brand, Button } from '../components/ui/index.jsx';
+import { myOpenCount } from '../features/inbox/inbox-reducer.js';
 import { useAuth } from '../features/auth/hooks/useAuth.js';
 import { useInbox } from '../features/inbox/hooks/useInbox.js';
 import { AvailabilityToggle } from '../features/inbox/components/AvailabilityToggle.jsx';
@@ -42,8 +43,49 @@ function SoundSelect() {
   );
 }
 
+/**
+ * "Đăng xuất": when I still own open conversations it asks first (their
+ * visitors would wait for me), in a modal <dialog>.
+ */
+function LogoutButton() {
+  const { logout } = useAuth();
+  const { state, me } = useInbox();
+  const dialog = useRef(null);
+  const [count, setCount] = useState(0);
+  const click = () => {
+    const n = myOpenCount(state, me?.id);
+    if (n === 0) {
+      logout();
+      return;
+    }
+    setCount(n);
+    dialog.current?.showModal();
+  };
+  return (
+    <>
+      <button type="button" onClick={click} aria-label="Đăng xuất" title="Đăng xuất" data-testid="logout-button" className="flex items-center gap-1 rounded-md px-2 py-1 text-sm text-slate-300 hover:bg-slate-800 hover:text-white">
+        <svg viewBox="0 0 20 20" className="h-4 w-4 sm:hidden" fill="currentColor" aria-hidden="true"><path d="M3 4a1 1 0 011-1h7a1 1 0 110 2H5v10h6a1 1 0 110 2H4a1 1 0 01-1-1V4zm10.3 2.3a1 1 0 011.4 0l3 3a1 1 0 010 1.4l-3 3a1 1 0 01-1.4-1.4l1.3-1.3H9a1 1 0 110-2h5.6l-1.3-1.3a1 1 0 010-1.4z" /></svg>
+        <span className="hidden sm:inline">Đăng xuất</span>
+      </button>
+      <dialog ref={dialog} aria-labelledby="logout-title" data-testid="logout-dialog" className="w-full max-w-sm rounded-xl p-0 shadow-xl backdrop:bg-slate-900/50">
+        <div className="space-y-3 p-5">
+          <h2 id="logout-title" className="text-base font-semibold text-slate-900">Đăng xuất khi còn khách?</h2>
+          <p className="text-sm text-slate-700" data-testid="logout-warning">
+            Bạn còn {count} cuộc trò chuyện đang mở. Sau khi đăng xuất, khách sẽ chờ đến khi bạn hoặc đồng nghiệp trả lời;
+            hãy kết thúc hoặc chuyển chúng cho người khác trước.
+          </p>
+          <div className="flex justify-end gap-2">
+            <Button variant="secondary" size="sm" onClick={() => dialog.current?.close()} data-testid="logout-stay" autoFocus>Ở lại</Button>
+            <Button variant="danger" size="sm" onClick={() => { dialog.current?.close(); logout(); }} data-testid="logout-confirm">Vẫn đăng xuất</Button>
+          </div>
+        </div>
+      </dialog>
+    </>
+  );
+}
+
 function Header() {
-  const { agent, isAdmin, logout } = useAuth();
+  const { agent, isAdmin } = useAuth();
   const { unread } = useInbox();
   return (
     <header className="flex flex-wrap items-center gap-x-4 gap-y-2 bg-slate-900 px-3 py-2 md:px-4">
@@ -83,10 +125,7 @@ function Header() {
             <div className="text-[11px] text-slate-400">{agent?.role === 'admin' ? 'Quản trị' : 'Nhân viên'}</div>
           </div>
         </div>
-        <button type="button" onClick={() => logout()} aria-label="Đăng xuất" title="Đăng xuất" className="flex items-center gap-1 rounded-md px-2 py-1 text-sm text-slate-300 hover:bg-slate-800 hover:text-white">
-          <svg viewBox="0 0 20 20" className="h-4 w-4 sm:hidden" fill="currentColor" aria-hidden="true"><path d="M3 4a1 1 0 011-1h7a1 1 0 110 2H5v10h6a1 1 0 110 2H4a1 1 0 01-1-1V4zm10.3 2.3a1 1 0 011.4 0l3 3a1 1 0 010 1.4l-3 3a1 1 0 01-1.4-1.4l1.3-1.3H9a1 1 0 110-2h5.6l-1.3-1.3a1 1 0 010-1.4z" /></svg>
-          <span className="hidden sm:inline">Đăng xuất</span>
-        </button>
+        <LogoutButton />
       </div>
     </header>
   );

@@ -172,6 +172,14 @@ export function unreadFor(c, meId) {
   return 0;
 }
 
+/** How many open (not resolved) conversations I own. */
+export function myOpenCount(state, meId) {
+  if (!meId) return 0;
+  let n = 0;
+  for (const c of Object.values(state.conversations)) if (c.assigneeId === meId && c.status !== 'resolved' && !c.stale) n++;
+  return n;
+}
+
 /** Unread visitor messages that concern me: waiting + mine. */
 export function selectUnreadTotal(state, meId) {
   let n = 0;

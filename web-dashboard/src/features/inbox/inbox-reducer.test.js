@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { inboxReducer, initialInbox, selectSections, selectUnreadTotal, selectAgents, shouldNotify, unreadFor } from './inbox-reducer.js';
+import { inboxReducer, initialInbox, selectSections, selectUnreadTotal, selectAgents, shouldNotify, unreadFor, myOpenCount } from './inbox-reducer.js';
 import { CHANGE, EVT } from '../../lib/realtime/protocol.js';
 
 const conv = (id, extra = {}) => ({
@@ -160,5 +160,17 @@ describe('messages left while nobody could answer (#14)', () => {
     expect(unreadFor(conv('a', { status: 'open', assigneeId: 'binh', unreadByAgent: 2 }), 'an')).toBe(0);
     expect(unreadFor(conv('a', { status: 'waiting', assigneeId: null, unreadByAgent: 3 }), 'an')).toBe(3);
     expect(unreadFor(conv('a', { status: 'resolved', assigneeId: 'an', unreadByAgent: 3 }), 'an')).toBe(0);
+  });
+
+  it('counts the open conversations I own (for the sign-out warning)', () => {
+    const state = { ...initialInbox, conversations: {
+      a: conv('a', { status: 'open', assigneeId: 'an' }),
+      b: conv('b', { status: 'resolved', assigneeId: 'an' }),
+      c: conv('c', { status: 'open', assigneeId: 'binh' }),
+      d: conv('d', { status: 'waiting', assigneeId: null }),
+    } };
+    expect(myOpenCount(state, 'an')).toBe(1);
+    expect(myOpenCount(state, 'binh')).toBe(1);
+    expect(myOpenCount(state, 'admin')).toBe(0);
   });
 });

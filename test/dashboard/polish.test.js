@@ -1,4 +1,5 @@
-// Sounds and unread badges in the dashboard (#15 polish). Badges: only on
+// Sounds, unread badges and the sign-out warning in the dashboard (#15
+// polish). Sign-out: an agent who still owns open conversations is asked first. Badges: only on
 // one's own conversations and the queue, none on another agent's. Sounds: one sound per event — a new chat is
 // one sound for its owner and one for another agent, while the tab is
 // visible; a visitor message sounds for the owner only; each agent's setting
@@ -63,7 +64,7 @@ async function createConversation(name, message) {
   return r.body;
 }
 
-describe('dashboard: sounds and unread badges (#15)', { timeout: 5 * 60 * 1000 }, () => {
+describe('dashboard: sounds, unread badges, sign-out warning (#15)', { timeout: 5 * 60 * 1000 }, () => {
   before(async () => {
     ensureDashboardBuilt();
     server = await startServer();
@@ -156,5 +157,25 @@ describe('dashboard: sounds and unread badges (#15)', { timeout: 5 * 60 * 1000 }
     const binhRow = ctx.binh.locator(rowSel(conversation.id));
     await binhRow.locator('text=Mình ở Đà Nẵng').waitFor();
     assert.equal(await binhRow.locator('[data-testid="row-unread"]').count(), 0, "no badge on another agent's conversation");
+  });
+
+  it('"Đăng xuất" warns an agent who still owns open conversations; without any it signs out at once', async () => {
+    const page = ctx.an; // owns the conversations above
+    await page.click('[data-testid="logout-button"]');
+    const dialog = page.locator('[data-testid="logout-dialog"]');
+    await dialog.waitFor();
+    assert.match(await page.locator('[data-testid="logout-warning"]').textContent(), /Bạn còn [1-9]\d* cuộc trò chuyện đang mở/);
+    await page.click('[data-testid="logout-stay"]');
+    await dialog.waitFor({ state: 'hidden' });
+    assert.match(page.url(), /\/dashboard\/inbox/);
+    await page.click('[data-testid="logout-button"]');
+    await page.click('[data-testid="logout-confirm"]');
+    await page.waitForURL(/\/dashboard\/login/);
+
+    const admin = await newPage(); // owns nothing
+    await loginUi(admin, 'admin@chatdesk.local');
+    await admin.click('[data-testid="logout-button"]');
+    await admin.waitForURL(/\/dashboard\/login/);
+    await admin.context().close();
   });
 });
