@@ -333,6 +333,9 @@ describe('agent dashboard (issue 5)', { timeout: 15 * 60 * 1000 }, () => {
   it('resolve ("Kết thúc")', async () => {
     const owner = ctx.page(ctx.owner);
     await owner.click('[data-testid="resolve-button"]');
+    // Sent once the 5 s undo window ("Hoàn tác") has passed.
+    await owner.locator('[data-testid="resolve-undo-bar"]').waitFor();
+    await owner.locator('[data-testid="reopen-button"]').waitFor({ timeout: 20000 });
     await waitText(owner, '[data-testid="owner-banner"]', 'Cuộc trò chuyện đã kết thúc');
     await owner.locator('[data-testid="reopen-button"]').waitFor();
     assert.equal(await owner.locator('[data-testid="composer-input"]').isDisabled(), true);

@@ -1,5 +1,6 @@
 // Sounds, unread badges and the sign-out warning in the dashboard (#15
-// polish). Sign-out: an agent who still owns open conversations is asked first. Badges: only on
+// polish). Sign-out: an agent who still owns open conversations is asked first.
+// "Kết thúc": the resolve is sent after a 5 s undo window; a reload sends it. Badges: only on
 // one's own conversations and the queue, none on another agent's. Sounds: one sound per event — a new chat is
 // one sound for its owner and one for another agent, while the tab is
 // visible; a visitor message sounds for the owner only; each agent's setting
@@ -64,7 +65,7 @@ async function createConversation(name, message) {
   return r.body;
 }
 
-describe('dashboard: sounds, unread badges, sign-out warning (#15)', { timeout: 5 * 60 * 1000 }, () => {
+describe('dashboard: sounds, unread badges, undo of Kết thúc, sign-out warning (#15)', { timeout: 5 * 60 * 1000 }, () => {
   before(async () => {
     ensureDashboardBuilt();
     server = await startServer();
@@ -157,6 +158,46 @@ describe('dashboard: sounds, unread badges, sign-out warning (#15)', { timeout: 
     const binhRow = ctx.binh.locator(rowSel(conversation.id));
     await binhRow.locator('text=Mình ở Đà Nẵng').waitFor();
     assert.equal(await binhRow.locator('[data-testid="row-unread"]').count(), 0, "no badge on another agent's conversation");
+  });
+
+  it('"Kết thúc" offers an undo: nothing is sent before the window ends; undone stays open; a reload sends it', async () => {
+    const { conversation } = await createConversation('Ngô Bảo Châu', 'Mình muốn đổi địa chỉ giao');
+    await eventually(async () => {
+      const c = (await api.call('GET', `/conversations/${conversation.id}`, { token: ctx.tokens.an })).body.conversation;
+      if (c.assigneeId === ctx.agents.an.id) return true;
+      if (!c.assigneeId) await api.call('POST', `/conversations/${conversation.id}/claim`, { token: ctx.tokens.an });
+      else await api.call('POST', `/conversations/${conversation.id}/transfer`, { token: ctx.tokens.admin, body: { agentId: ctx.agents.an.id } });
+      return false;
+    }, { message: 'An owns the conversation' });
+    const status = async () => (await api.call('GET', `/conversations/${conversation.id}`, { token: ctx.tokens.admin })).body.conversation.status;
+    const page = ctx.an;
+    await page.goto(`${server.baseUrl}/dashboard/inbox/${conversation.id}`);
+    await page.click('[data-testid="resolve-button"]');
+    const bar = page.locator('[data-testid="resolve-undo-bar"]');
+    await bar.waitFor();
+    assert.match(await bar.textContent(), /Đã kết thúc cuộc trò chuyện với Ngô Bảo Châu/);
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.notEqual(await status(), 'resolved', 'not sent during the undo window');
+    await page.click('[data-testid="resolve-undo"]');
+    await bar.waitFor({ state: 'detached' });
+    await new Promise((r) => setTimeout(r, 6000));
+    assert.notEqual(await status(), 'resolved', 'undone: never sent');
+
+    // Left alone, it is sent when the window ends.
+    await page.click('[data-testid="resolve-button"]');
+    await bar.waitFor();
+    await page.locator('[data-testid="reopen-button"]').waitFor({ timeout: 15000 });
+    assert.equal(await status(), 'resolved');
+    await bar.waitFor({ state: 'detached' });
+
+    // A reload during the window sends it at once (keepalive as the page goes).
+    const r = await api.call('POST', `/conversations/${conversation.id}/reopen`, { token: ctx.tokens.an });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    await page.reload();
+    await page.locator('[data-testid="resolve-button"]').click();
+    await bar.waitFor();
+    await page.reload();
+    await eventually(async () => (await status()) === 'resolved', { timeout: 4000, message: 'the resolve sent as the page reloaded' });
   });
 
   it('"Đăng xuất" warns an agent who still owns open conversations; without any it signs out at once', async () => {

@@ -9,6 +9,7 @@ import { notificationPermission, requestNotificationPermission, beep } from '../
 import { ConnectionBanner } from './ConnectionBanner.jsx';
 import { LoginNoticeBanner } from './LoginNoticeBanner.jsx';
 import { SessionProviders } from './providers.jsx';
+import { PendingResolveBar } from '../features/conversation/index.js';
 
 const linkClass = ({ isActive }) =>
   `whitespace-nowrap rounded-md px-2 py-1.5 text-sm font-medium transition ${isActive ? 'bg-slate-700 text-white' : 'text-slate-300 hover:bg-slate-800 hover:text-white'}`;
@@ -131,6 +132,11 @@ function Header() {
   );
 }
 
+function ResolveUndo() {
+  const { upsertConversation } = useInbox();
+  return <PendingResolveBar upsertConversation={upsertConversation} />;
+}
+
 export function AppShell() {
   return (
     <SessionProviders>
@@ -141,6 +147,7 @@ export function AppShell() {
         <main className="flex min-h-0 flex-1 flex-col overflow-y-auto">
           <Outlet />
         </main>
+        <ResolveUndo />
       </div>
     </SessionProviders>
   );

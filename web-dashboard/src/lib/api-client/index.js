@@ -97,10 +97,10 @@ function buildUrl(path, query) {
 }
 
 /**
- * request('GET', '/conversations', {query, body, auth, token})
+ * request('GET', '/conversations', {query, body, auth, token, signal, keepalive})
  * auth=false: no bearer token and a 401 does not log out (login form).
  */
-export async function request(method, path, { query, body, auth = true, token, signal } = {}) {
+export async function request(method, path, { query, body, auth = true, token, signal, keepalive } = {}) {
   const headers = { Accept: 'application/json' };
   const bearer = token || (auth ? config.getToken() : null);
   if (bearer) headers.Authorization = `Bearer ${bearer}`;
@@ -112,6 +112,7 @@ export async function request(method, path, { query, body, auth = true, token, s
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
       signal,
+      keepalive, // outlives the page (a resolve sent as the page goes away)
     });
   } catch (err) {
     if (err && err.name === 'AbortError') throw err;

@@ -1,4 +1,4 @@
-import { api } from '../../../lib/api-client/index.js';
+import { api, request } from '../../../lib/api-client/index.js';
 
 const path = (id, action) => `/conversations/${encodeURIComponent(id)}/${action}`;
 
@@ -7,6 +7,7 @@ export const claimConversation = (id) => api.post(path(id, 'claim'));
 /** POST transfer {agentId} → {conversation}; owner or admin. */
 export const transferConversation = (id, agentId) => api.post(path(id, 'transfer'), { agentId });
 /** POST resolve → {conversation}; owner or admin. */
-export const resolveConversation = (id) => api.post(path(id, 'resolve'));
+export const resolveConversation = (id, { keepalive } = {}) =>
+  (keepalive ? request('POST', path(id, 'resolve'), { body: {}, keepalive: true }) : api.post(path(id, 'resolve')));
 /** POST reopen → {conversation}. */
 export const reopenConversation = (id) => api.post(path(id, 'reopen'));

@@ -8,7 +8,9 @@ import { UPLOAD } from '../../../lib/realtime/protocol.js';
 import { useConversation } from '../hooks/useConversation.js';
 import { useTypingSender } from '../hooks/useTypingSender.js';
 import { getConversation } from '../api/conversation.js';
-import { claimConversation, reopenConversation, resolveConversation, transferConversation } from '../api/assignment.js';
+import { claimConversation, reopenConversation, transferConversation } from '../api/assignment.js';
+import { usePendingResolves } from '../pending-resolve.js';
+import { pendingResolves } from './PendingResolveBar.jsx';
 import { MessageList } from './MessageList.jsx';
 import { VisitorPanel } from './VisitorPanel.jsx';
 import { OwnerBanner } from './OwnerBanner.jsx';
@@ -32,6 +34,7 @@ function ConversationScreen({ id }) {
   const dragDepth = useRef(0);
   const fileInput = useRef(null);
   const [busy, setBusy] = useState(false);
+  const resolving = usePendingResolves(pendingResolves).some((x) => x.id === id);
   const [actionError, setActionError] = useState(null);
   const [showInfo, setShowInfo] = useState(false);
 
@@ -172,10 +175,10 @@ function ConversationScreen({ id }) {
               conversation={conversation}
               me={me}
               agents={agents}
-              busy={busy}
+              busy={busy || resolving}
               onClaim={claim}
               onTransfer={(agentId) => run(() => transferConversation(id, agentId))}
-              onResolve={() => run(() => resolveConversation(id))}
+              onResolve={() => pendingResolves.schedule(id, v.name)}
               onReopen={() => run(() => reopenConversation(id))}
             />
             <button type="button" className="rounded p-1.5 text-slate-600 hover:bg-slate-100 xl:hidden" onClick={() => setShowInfo((s) => !s)} aria-label="Thông tin khách">
