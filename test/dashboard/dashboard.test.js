@@ -315,10 +315,10 @@ describe('agent dashboard (issue 5)', { timeout: 15 * 60 * 1000 }, () => {
       FakeNotification.permission = 'granted';
       FakeNotification.requestPermission = () => Promise.resolve('granted');
       window.Notification = FakeNotification;
-      const Real = window.AudioContext;
-      window.AudioContext = class extends Real {
-        createOscillator() { window.__beeps += 1; return super.createOscillator(); }
-      };
+      // The dashboard keeps one AudioContext (it may exist already: sounds play in a visible tab too).
+      const proto = window.AudioContext.prototype;
+      const create = proto.createOscillator;
+      proto.createOscillator = function createOscillator() { window.__beeps += 1; return create.call(this); };
       Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
     });
     try {

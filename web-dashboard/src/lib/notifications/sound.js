@@ -37,18 +37,24 @@ export function soundAllowed(mode, hidden) {
  * for a person. The same conversation reaches an agent in several frames (the
  * creation, its first message, the assignment, a duplicate after a resync):
  * each visitor message is announced once, and a new conversation's first
- * message is announced by its creation.
+ * message is announced by its creation. Returns true (sound and notify), false
+ * (nothing) or 'silent': a creation that reaches me after its first message
+ * already sounded — the desktop notification (same tag) says it is new, without
+ * a second sound.
  */
 export function createAnnouncer() {
   const seen = new Map(); // conversation id → highest visitor seq announced
   const handoffs = new Set();
+  const created = new Set();
   return function announce(type, data, meId) {
     const c = data?.conversation;
     if (!c?.id) return false;
     const seq = c.lastMessage?.seq || 0;
     const done = seen.get(c.id);
     if (type === EVT.CONVERSATION_CREATED) {
-      if (done !== undefined) return false;
+      if (created.has(c.id)) return false;
+      created.add(c.id);
+      if (done !== undefined) return 'silent'; // its first message already sounded: say "new" without a sound
       seen.set(c.id, Math.max(seq, 1));
       return true;
     }

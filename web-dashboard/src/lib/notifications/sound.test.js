@@ -21,6 +21,13 @@ describe('announcer: one sound per event', () => {
     }
   });
 
+  it('a creation arriving after its first message does not sound again', () => {
+    const announce = createAnnouncer();
+    expect(announce(...updated(conv()), 'an')).toBe(true);
+    expect(announce(...created(conv()), 'an')).toBe('silent');
+    expect(announce(...created(conv()), 'an')).toBe(false);
+  });
+
   it('a later visitor message sounds in my conversation and in the queue, not in another agent\'s', () => {
     const announce = createAnnouncer();
     expect(announce(...created(conv()), 'an')).toBe(true);

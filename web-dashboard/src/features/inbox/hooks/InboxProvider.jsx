@@ -59,8 +59,9 @@ export function InboxProvider({ me, children }) {
     const notify = (type, data) => {
       if (!shouldNotify(type, data, meRef.current?.id)) return;
       // Each event once: the frames that follow a new chat do not sound again.
-      if (!announce(type, data, meRef.current?.id)) return;
-      if (soundAllowed(soundModeRef.current, document.hidden)) beep();
+      const said = announce(type, data, meRef.current?.id);
+      if (!said) return;
+      if (said !== 'silent' && soundAllowed(soundModeRef.current, document.hidden)) beep();
       const c = data.conversation;
       const who = c.visitor?.name || 'Khách';
       const handoff = data.change === CHANGE.HANDOFF;
