@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 import { startServer, ensureDashboardBuilt } from './lib/server.js';
-import { apiClient } from './lib/api.js';
+import { apiClient, eventually } from './lib/api.js';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -131,10 +131,17 @@ describe('dashboard: accessibility (#15)', { timeout: 5 * 60 * 1000 }, () => {
     await api.call('POST', '/conversations', { body: { fields: { name: 'Lê Thị Mai', phone: '0977 111 222', message: 'Giao hàng mất mấy ngày?' } } });
     const page = await newPage();
     await loginUi(page, 'an@chatdesk.local');
+    // An owns it, whatever round robin did (claim, or an admin transfer).
+    const [an, admin] = await Promise.all([api.login('an@chatdesk.local'), api.login('admin@chatdesk.local')]);
+    await eventually(async () => {
+      const c = (await api.call('GET', `/conversations/${conv.id}`, { token: an.token })).body.conversation;
+      if (c.assigneeId === an.agent.id) return true;
+      if (!c.assigneeId) await api.call('POST', `/conversations/${conv.id}/claim`, { token: an.token });
+      else await api.call('POST', `/conversations/${conv.id}/transfer`, { token: admin.token, body: { agentId: an.agent.id } });
+      return false;
+    }, { message: 'An owns the conversation' });
     await page.goto(`${server.baseUrl}/dashboard/inbox/${conv.id}`);
     await page.locator('text=Shop ơi còn hàng không?').first().waitFor();
-    const claim = page.locator('[data-testid="claim-button"]');
-    if (await claim.count()) await claim.click();
     await page.locator('text=(bạn)').first().waitFor();
     await page.click('[aria-label="Trạng thái của bạn"] >> text=Vắng mặt');
     await page.locator('[aria-label="Trạng thái của bạn"][data-status="away"]').waitFor();
