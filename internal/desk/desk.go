@@ -190,7 +190,7 @@ func New(d Deps, cfg Config) *Core {
 	c.Presence = &Presence{presence: d.Coord, avail: avail, settings: settings, events: ev, queue: route, bot: bot, tasks: tasks, nodeID: cfg.NodeID, ttl: cfg.PresenceTTL, log: d.Log, fail: fail}
 	c.Messages = &Messages{store: store, convs: convReader{store: store, convs: convs}, lock: rl, transcript: tr, typing: d.Coord, unread: d.Coord, seqs: d.Coord, touches: touches, events: ev, replays: replayReader{msgs: store, seq: d.Coord, cache: replays, metrics: m}, route: route, bot: bot, limits: limits, tasks: tasks, maxUpload: cfg.MaxUploadBytes, fail: fail, log: d.Log}
 	c.Conversations = &Conversations{store: store, convs: convReader{store: store, convs: convs}, settings: settings, tokens: d.Tokens, transcript: tr, owners: owners, lock: rl, locks: locks, replyLocks: d.Coord, route: route, bot: bot, events: ev, hooks: hooks, mail: mail, limits: limits, now: now, fail: fail, log: d.Log, waits: &typicalWait{}}
-	c.Admin = &Admin{store: store, settings: settings, events: ev, route: route, avail: avail, tasks: tasks, cfg: cfg, now: now, fail: fail}
+	c.Admin = &Admin{store: store, settings: settings, events: ev, route: route, avail: avail, mail: mail, tasks: tasks, cfg: cfg, now: now, fail: fail}
 	c.Integrations = &Integrations{store: hooks.storeOrNil(), hooks: hooks, dispatch: dispatch, mail: mail, now: now, fail: fail}
 	c.janitor = &janitor{presence: d.Coord, announce: c.Presence.announce, avail: avail, route: route, bot: bot, grace: cfg.Grace, every: cfg.JanitorEvery, now: now}
 

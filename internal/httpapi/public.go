@@ -33,6 +33,9 @@ type createConversationBody struct {
 	Fields   map[string]any `json:"fields"`
 	PageURL  string         `json:"pageUrl"`
 	Referrer string         `json:"referrer"`
+	// UserID and Hash: the identity the page claims (ChatDesk.setUser).
+	UserID string `json:"userId"`
+	Hash   string `json:"hash"`
 }
 
 func (s *Server) createConversation(c *gin.Context) {
@@ -47,6 +50,7 @@ func (s *Server) createConversation(c *gin.Context) {
 	out, err := s.svc.Conversations.CreateConversation(c.Request.Context(), desk.NewConversation{
 		Fields: body.Fields, PageURL: body.PageURL, Referrer: body.Referrer,
 		UserAgent: c.GetHeader("User-Agent"), IP: c.ClientIP(),
+		UserID: body.UserID, Hash: body.Hash,
 	})
 	if err != nil {
 		s.fail(c, err)

@@ -84,6 +84,8 @@ export const ERROR_CODE = {
   ACCOUNT_LOCKED: 'account_locked',
   ORIGIN_NOT_ALLOWED: 'origin_not_allowed',
   UNSUPPORTED_MEDIA_TYPE: 'unsupported_media_type',
+  IDENTITY_INVALID: 'identity_invalid',
+  IDENTITY_REQUIRED: 'identity_required',
 };
 
 /** Codes of system notices (`message.notice.code`). */
