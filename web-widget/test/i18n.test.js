@@ -28,6 +28,7 @@ test('both dictionaries have the same keys, non-empty, with the same {placeholde
   const codes = Object.keys(en).filter((k) => k.startsWith('e_'));
   assert.deepEqual(Object.keys(en).filter((k) => !codes.includes(k)).sort(), Object.keys(vi).sort());
   for (const k of codes) assert.ok(Object.values(ERROR_CODE).includes(k.slice(2)), `en.${k}: no such error code`);
+  for (const code of [ERROR_CODE.IDENTITY_INVALID, ERROR_CODE.IDENTITY_REQUIRED]) assert.ok(en['e_' + code], `en.e_${code}`);
   for (const k of Object.keys(vi)) {
     assert.ok(vi[k] && en[k], `${k} is empty`);
     assert.equal(holes(en[k]), holes(vi[k]), `${k}: placeholders differ`);
