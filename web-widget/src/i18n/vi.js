@@ -81,6 +81,11 @@ export default {
   commentHint: 'Góp ý thêm (không bắt buộc)',
   rate: 'Gửi đánh giá',
   rated: 'Cảm ơn bạn đã đánh giá!',
+  // the transcript by email
+  mailAsk: 'Gửi bản ghi qua email',
+  email: 'Địa chỉ email',
+  mailSend: 'Gửi',
+  mailSent: 'Đã gửi bản ghi tới {to}.',
   // system notices, in the visitor's voice (message.notice.code)
   n_joined: '{name} đã tham gia cuộc trò chuyện.',
   n_transferred: '{name} sẽ tiếp tục hỗ trợ bạn.',
