@@ -74,6 +74,15 @@ test('setUser and setFields merge; the UI hears every change', () => {
   assert.equal(changes.length, 4);
 });
 
+test('setUser of another customer replaces the previous one', () => {
+  const { c, api } = widget();
+  api.setUser({ name: 'Lan', phone: '0912345678', userId: 'u-1', hash: 'h1' });
+  api.setUser({ name: 'Minh', userId: 'u-2', hash: 'h2' });
+  assert.deepEqual(c.s.user, { name: 'Minh', userId: 'u-2', hash: 'h2' });
+  api.setUser({ email: 'minh@example.vn' });
+  assert.deepEqual(c.s.user, { name: 'Minh', userId: 'u-2', hash: 'h2', email: 'minh@example.vn' });
+});
+
 test('setUser of another customer forgets the stored conversation; the same one keeps it', () => {
   const tests = [
     { stored: { userId: 'u-1' }, user: { userId: 'u-1' }, kept: true },

@@ -88,10 +88,11 @@ export function createPublicApi(c, store) {
     /** {name, phone, email, userId, hash}: prefills the form and skips what it knows. */
     setUser(u) {
       u = plain(u, ['name', 'phone', 'email', 'userId', 'hash']);
-      // Another customer signed in on this browser: not their conversation.
+      // Another customer signed in on this browser: neither the previous
+      // one's conversation nor what the page said about them.
       const cur = store.load();
       if (cur && cur.userId && u.userId && cur.userId !== u.userId) store.clear();
-      c.set({ user: { ...s.user, ...u } });
+      c.set({ user: s.user.userId && u.userId && s.user.userId !== u.userId ? u : { ...s.user, ...u } });
     },
     /** Answers for form fields by key, sent with the conversation. */
     setFields: (f) => c.set({ fields: { ...s.fields, ...plain(f) } }),
