@@ -59,6 +59,9 @@ type Config struct {
 	WebhookLease     time.Duration
 	WebhookRetryBase time.Duration
 	WebhookWorkers   int
+	// WebhookBacklogEvery is how often each node counts the pending
+	// deliveries for its metrics (default 1 min).
+	WebhookBacklogEvery time.Duration
 	// Mail, when set, is the SMTP connection the environment configures
 	// (CHATDESK_SMTP_URL), overriding the admin's; PublicURL is linked
 	// from the emails to admins.
@@ -126,6 +129,11 @@ type Metrics interface {
 	BotCall(outcome string)
 	// QueueWait is how long a new conversation waited for its first agent.
 	QueueWait(d time.Duration)
+	// WebhookAttempt counts a delivery attempt by outcome: delivered,
+	// retrying, failed (given up).
+	WebhookAttempt(outcome string)
+	// WebhookBacklog is the number of pending deliveries, sampled.
+	WebhookBacklog(n int)
 }
 
 // Core is the application core of one node: its services and the
@@ -235,6 +243,9 @@ func withDefaults(cfg Config) Config {
 	if cfg.WebhookRetryBase <= 0 {
 		cfg.WebhookRetryBase = 30 * time.Second
 	}
+	if cfg.WebhookBacklogEvery <= 0 {
+		cfg.WebhookBacklogEvery = time.Minute
+	}
 	if cfg.WebhookWorkers <= 0 {
 		cfg.WebhookWorkers = 16
 	}
@@ -299,5 +310,15 @@ func (m metricsOrNil) botCall(outcome string) {
 func (m metricsOrNil) queueWait(d time.Duration) {
 	if m.m != nil {
 		m.m.QueueWait(d)
+	}
+}
+func (m metricsOrNil) webhookAttempt(outcome string) {
+	if m.m != nil {
+		m.m.WebhookAttempt(outcome)
+	}
+}
+func (m metricsOrNil) webhookBacklog(n int) {
+	if m.m != nil {
+		m.m.WebhookBacklog(n)
 	}
 }
