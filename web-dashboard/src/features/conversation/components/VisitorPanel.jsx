@@ -32,7 +32,7 @@ export function VisitorPanel({ conversation }) {
             Đã xác minh
           </p>
           <p className="mt-0.5 text-xs text-emerald-900">
-            Mã khách trên trang web: <code className="break-all font-mono" data-testid="verified-user-id">{v.userId}</code>
+            Mã khách trên trang web: <code className="break-words font-mono" data-testid="verified-user-id">{v.userId}</code>
           </p>
         </section>
       )}
