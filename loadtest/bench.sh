@@ -9,7 +9,7 @@
 # count; the whole default run takes about 10–15 minutes.
 #
 # Knobs (environment):
-#   BENCH_SCENARIOS  default "chat baseline idle cluster"; also: relay, persist (one
+#   BENCH_SCENARIOS  default "chat baseline ceiling idle cluster"; also: relay, persist (one
 #                    baseline variant), sqlite (chat ladder on SQLite), target (1,000
 #                    conversations at 3,000 msgs/s for 60 s)
 #   BENCH_BACKEND    pg (FerretDB on PostgreSQL 15, default when installed) | sqlite
@@ -25,6 +25,8 @@
 #   BENCH_STORM_SRC  source addresses of the storm clients (default 127.0.0.1, which
 #                    the test Nginx exempts from its per-IP /ws rate limit; with
 #                    127.0.0.2-5 the limit, not the nodes, decides the result)
+#   BENCH_CEILING_SENDERS, BENCH_CEILING_DURATION  scenario ceiling: concurrent senders
+#                    (default 64) and window (default 10s)
 #   BENCH_REDIS_MONITOR  every chat step: after the measured window, keep sending this
 #                    long with Redis MONITOR attached to split commands into top level and
 #                    inside Lua scripts (default 2s; 0 = off)
@@ -41,7 +43,7 @@ cd "$(dirname "$0")/.."
 
 ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
-SCENARIOS=${BENCH_SCENARIOS:-chat baseline idle cluster}
+SCENARIOS=${BENCH_SCENARIOS:-chat baseline ceiling idle cluster}
 BACKEND=${BENCH_BACKEND:-}
 if [[ -z $BACKEND ]]; then
     if [[ -x /usr/lib/postgresql/15/bin/postgres ]]; then BACKEND=pg; else BACKEND=sqlite; fi
@@ -142,6 +144,15 @@ for s in $SCENARIOS; do
         else
             echo "node/npm missing: baseline skipped"
         fi
+        ;;
+    ceiling) # the send path's Redis work at saturation, chatdesk next to one PUBLISH a message
+        for t in chatdesk publish; do
+            start_redis
+            echo "== ceiling: $t, ${BENCH_CEILING_SENDERS:-64} senders, ${BENCH_CEILING_DURATION:-10s} (load $(cut -d' ' -f1-3 /proc/loadavg))"
+            bin/loadgen ceiling -label "ceiling-$t" -target "$t" -redis "$REDIS_ADDR" -convs "$CONVS" \
+                -workers "${BENCH_CEILING_SENDERS:-64}" -duration "${BENCH_CEILING_DURATION:-10s}" -out "$RESULTS/ceiling-$t.json" || echo "ceiling $t failed"
+            stack_down
+        done
         ;;
     idle-gogc) # idle chatdesk connections with a lower GOGC (no code change)
         start_redis

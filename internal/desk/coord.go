@@ -40,6 +40,10 @@ type Sequencer interface {
 	// it from the mirror and retry), chat.ErrSeqUnknown (no counter: seed it
 	// with InitSeq and retry).
 	Reserve(ctx context.Context, r chat.Reservation) (chat.Reserved, error)
+	// ReserveBatch is Reserve for several messages in one round trip, run
+	// in order: out[i] and errs[i] answer rs[i], as Reserve would have
+	// answered them one after another.
+	ReserveBatch(ctx context.Context, rs []chat.Reservation) (out []chat.Reserved, errs []error)
 	// Unreserve gives back what Reserve took for a message that was not
 	// stored: the seq (the counter is pulled down when it was the last one,
 	// otherwise the seq becomes a hole that the next message fills), the

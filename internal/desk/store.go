@@ -115,6 +115,7 @@ type Store interface {
 	CannedReplyStore
 	StatsStore
 	AttachmentStore
+	ComplianceStore
 	Ping(ctx context.Context) error
 }
 

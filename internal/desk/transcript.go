@@ -19,16 +19,17 @@ type transcript struct {
 	store interface {
 		MessageStore
 	}
-	seq     Sequencer
-	lock    replyLock
-	replays *replayCache
-	touches *toucher
-	updates *coalescer
-	events  *events
-	hooks   *webhooks
-	now     Clock
-	metrics metricsOrNil
-	fail    failures
+	seq      Sequencer
+	reserves *reserver // Sequencer.Reserve, batched with concurrent sends
+	lock     replyLock
+	replays  *replayCache
+	touches  *toucher
+	updates  *coalescer
+	events   *events
+	hooks    *webhooks
+	now      Clock
+	metrics  metricsOrNil
+	fail     failures
 }
 
 // errResent: the clientId is known; the stored message is returned with it.
@@ -113,7 +114,7 @@ func (t *transcript) write(ctx context.Context, c *chat.Conversation, sender Act
 // from the conversation's mirror.
 func (t *transcript) reserve(ctx context.Context, c *chat.Conversation, r chat.Reservation) (chat.Reserved, error) {
 	for attempt := 0; ; attempt++ {
-		res, err := t.seq.Reserve(ctx, r)
+		res, err := t.reserves.reserve(ctx, r)
 		switch {
 		case err == nil:
 			return res, nil

@@ -105,6 +105,12 @@ func (m *hookMetrics) state() (map[string]int, int) {
 
 func newHookDesk(t *testing.T, peer *hookDesk, tweak ...func(*Config)) *hookDesk {
 	t.Helper()
+	return newHookDeskWith(t, peer, nil, tweak...)
+}
+
+// newHookDeskWith is newHookDesk with a Mailer (nil: none, no email).
+func newHookDeskWith(t *testing.T, peer *hookDesk, mailer Mailer, tweak ...func(*Config)) *hookDesk {
+	t.Helper()
 	d := &testDesk{t: t, ctx: context.Background(), connected: map[string]bool{}}
 	h := &hookDesk{testDesk: d, sender: &fakeSender{}, metrics: &hookMetrics{attempts: map[string]int{}}}
 	if peer != nil {
@@ -128,7 +134,7 @@ func newHookDesk(t *testing.T, peer *hookDesk, tweak ...func(*Config)) *hookDesk
 	for _, f := range tweak {
 		f(&cfg)
 	}
-	d.core = New(Deps{Store: d.store, Coord: d.coord, Bus: d.bus, Tokens: tokens, Integrations: h.integ, WebhookSender: h.sender, Metrics: h.metrics}, cfg)
+	d.core = New(Deps{Store: d.store, Coord: d.coord, Bus: d.bus, Tokens: tokens, Integrations: h.integ, WebhookSender: h.sender, Mailer: mailer, Metrics: h.metrics}, cfg)
 	if err := d.core.Setup(d.ctx); err != nil {
 		t.Fatal(err)
 	}

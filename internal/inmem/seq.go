@@ -35,6 +35,15 @@ func (st *coordState) reservation(k [2]string, now time.Time) (int64, bool) {
 	return e.v, true
 }
 
+// ReserveBatch runs Reserve for each reservation, in order.
+func (c *Coordinator) ReserveBatch(ctx context.Context, rs []chat.Reservation) ([]chat.Reserved, []error) {
+	out, errs := make([]chat.Reserved, len(rs)), make([]error, len(rs))
+	for i, r := range rs {
+		out[i], errs[i] = c.Reserve(ctx, r)
+	}
+	return out, errs
+}
+
 // Reserve is the step before a message's write, as internal/redis's
 // reserve script: the reply lock (for an agent), the seq (a known client
 // id's again), the client id, the unread counter, atomically.

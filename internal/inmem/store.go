@@ -29,6 +29,7 @@ type Store struct {
 	identity      *chat.IdentitySettings
 	canned        map[string]*chat.CannedReply
 	files         map[string]*storedFile
+	comp          complianceData // audit, blocks, privacy, login records (compliance.go)
 }
 
 // NewStore returns an empty store.

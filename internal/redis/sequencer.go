@@ -36,7 +36,43 @@ func (c *Client) messageKeys(r chat.Reservation) []string {
 // desk.Sequencer): the reply lock, the seq, the client id and the unread
 // counter, in one script.
 func (c *Client) Reserve(ctx context.Context, r chat.Reservation) (chat.Reserved, error) {
-	res, err := c.run(ctx, reserveScript, c.messageKeys(r), r.AgentID, int(clientIDTTL.Seconds()), int(seqTTL.Seconds()), r.Unread).Int64Slice()
+	return reservedOf(c.run(ctx, reserveScript, c.messageKeys(r), reserveArgs(r)...))
+}
+
+// ReserveBatch runs the reserve script for each reservation, pipelined:
+// one round trip (one per node of a Redis Cluster, in parallel), in order.
+// Scripts are sent by SHA; those Redis answers NOSCRIPT (a restart or a
+// failover emptied its script cache: NOSCRIPT runs nothing) are run again
+// one by one, which loads the script.
+func (c *Client) ReserveBatch(ctx context.Context, rs []chat.Reservation) ([]chat.Reserved, []error) {
+	out, errs := make([]chat.Reserved, len(rs)), make([]error, len(rs))
+	if len(rs) == 1 {
+		out[0], errs[0] = c.Reserve(ctx, rs[0])
+		return out, errs
+	}
+	pipe := c.rdb.Pipeline()
+	cmds := make([]*goredis.Cmd, len(rs))
+	for i, r := range rs {
+		cmds[i] = reserveScript.EvalSha(ctx, pipe, c.messageKeys(r), reserveArgs(r)...)
+	}
+	_, _ = pipe.Exec(ctx) // each command carries its own error
+	for i, cmd := range cmds {
+		if err := cmd.Err(); err != nil && goredis.HasErrorPrefix(err, "NOSCRIPT") {
+			out[i], errs[i] = c.Reserve(ctx, rs[i])
+			continue
+		}
+		out[i], errs[i] = reservedOf(cmd)
+	}
+	return out, errs
+}
+
+func reserveArgs(r chat.Reservation) []any {
+	return []any{r.AgentID, int(clientIDTTL.Seconds()), int(seqTTL.Seconds()), r.Unread}
+}
+
+// reservedOf reads the reserve script's answer.
+func reservedOf(cmd *goredis.Cmd) (chat.Reserved, error) {
+	res, err := cmd.Int64Slice()
 	if err != nil {
 		return chat.Reserved{}, err
 	}

@@ -2,6 +2,7 @@ package redis
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -441,6 +442,17 @@ func scriptsSurviveFlush(t *testing.T, tp topology) {
 		{"reserve", func() error {
 			_, err := c.Reserve(ctx, chat.Reservation{ConversationID: "c1", ClientID: "m1", AgentID: "binh", Unread: "visitor"})
 			return err
+		}},
+		{"reserve batch", func() error {
+			rs := []chat.Reservation{{ConversationID: "c1", ClientID: "m2", Unread: "agent"}, {ConversationID: "c1", ClientID: "m3", Unread: "agent"}}
+			out, errs := c.ReserveBatch(ctx, rs)
+			if err := errors.Join(errs...); err != nil {
+				return err
+			}
+			if out[1].Seq != out[0].Seq+1 {
+				return fmt.Errorf("batch seqs %d, %d: want consecutive", out[0].Seq, out[1].Seq)
+			}
+			return nil
 		}},
 		{"unreserve", func() error {
 			return c.Unreserve(ctx, chat.Reservation{ConversationID: "c1", ClientID: "m1", Unread: "visitor"}, 1)

@@ -162,8 +162,14 @@ func TestWebhooksSignedRetriedAndRedelivered(t *testing.T) {
 	}
 
 	// The admin's list, then "Gửi lại".
-	list := tm.deliveries(ep.ID)
-	if len(list) != 2 || list[0].Status != chat.DeliveryDelivered || list[0].Attempts != 3 || list[0].LastStatus != 204 {
+	// The receiver answered 204 before the node recorded it: wait for the
+	// record.
+	var list []*chat.WebhookDelivery
+	checkfor.Eventually(t, 10*time.Second, func() (bool, string) {
+		list = tm.deliveries(ep.ID)
+		return len(list) == 2 && list[0].Status == chat.DeliveryDelivered && list[1].Status == chat.DeliveryDelivered, fmt.Sprintf("%+v", list)
+	})
+	if list[0].Attempts != 3 || list[0].LastStatus != 204 {
 		t.Fatalf("deliveries: %+v", list[0])
 	}
 	var again struct{ Delivery chat.WebhookDelivery }
@@ -185,6 +191,35 @@ func TestWebhooksSignedRetriedAndRedelivered(t *testing.T) {
 	}
 	if st := tm.do("GET", "/api/admin/webhooks", tm.anTok, nil, nil); st != 403 {
 		t.Fatalf("an agent listed webhooks: %d", st)
+	}
+
+	// Creating, editing and deleting the endpoint are in the audit log,
+	// never with its secret nor its URL's path.
+	const newSecret = "mot-khoa-ky-moi-du-dai-123"
+	if st := tm.do("PUT", "/api/admin/webhooks/"+ep.ID, tm.admin, map[string]any{"url": rcv.URL + "/chatdesk", "events": []string{"conversation.created"}, "secret": newSecret, "allowPrivate": true, "enabled": true}, nil); st != 200 {
+		t.Fatalf("update: %d", st)
+	}
+	if st := tm.do("DELETE", "/api/admin/webhooks/"+ep.ID, tm.admin, nil, nil); st != 204 {
+		t.Fatalf("delete: %d", st)
+	}
+	var got []string
+	for _, a := range auditLog(t, tm.node, tm.admin) {
+		if !strings.HasPrefix(a.Action, "webhook.") {
+			continue
+		}
+		if a.Target != ep.ID || a.ActorRole != "admin" || a.IP == "" || strings.Contains(a.Detail, ep.Secret) || strings.Contains(a.Detail, newSecret) || strings.Contains(a.Detail, "/chatdesk") {
+			t.Fatalf("audit entry: %+v", a)
+		}
+		got = append(got, a.Action+": "+a.Detail)
+	}
+	host := strings.TrimPrefix(rcv.URL, "http://")
+	want := []string{
+		chat.AuditWebhookDeleted + ": Xóa điểm nhận webhook http://" + host + "/….",
+		chat.AuditWebhookUpdated + ": Sửa điểm nhận webhook http://" + host + "/…: sự kiện conversation.created, đổi khóa ký.",
+		chat.AuditWebhookCreated + ": Thêm điểm nhận webhook http://" + host + "/…: sự kiện conversation.created, message.created, khóa ký do máy chủ tạo, cho phép địa chỉ nội bộ.",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("audit log:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
 

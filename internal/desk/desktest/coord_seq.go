@@ -14,6 +14,7 @@ var sequencerCases = []coordCase{
 	{"Steps", testSeqSteps},
 	{"GapFreeUnderConcurrency", testSeqConcurrency},
 	{"ReserveChecksTheReplyLockAndCountsUnread", testReserveChecks},
+	{"ReserveBatchAnswersEachInOrder", testReserveBatch},
 }
 
 // seqStep is one call of a sequencer scenario.
@@ -272,5 +273,57 @@ func testReserveChecks(t *testing.T, c desk.Coordinator, _ Clock) {
 		if got.Seq != s.want.seq || got.Reused != s.want.reused || got.UnreadAgent != s.want.agent || got.UnreadVisit != s.want.visitor {
 			t.Fatalf("%s: %+v, want %+v", s.name, got, s.want)
 		}
+	}
+}
+
+// testReserveBatch: one batch answers each reservation as Reserve would
+// have, one after another: seqs in order across conversations, a client id
+// repeated within the batch reused, each refusal its own.
+func testReserveBatch(t *testing.T, c desk.Coordinator, _ Clock) {
+	ctx := ctxT(t)
+	must(t, c.InitSeq(ctx, "c1", 4))
+	must(t, c.InitSeq(ctx, "c2", 0))
+	if _, err := c.Claim(ctx, "c2", "binh"); err != nil {
+		t.Fatal(err)
+	}
+	type want struct {
+		seq    int64
+		reused bool
+		err    error
+	}
+	cases := []struct {
+		r    chat.Reservation
+		want want
+	}{
+		{chat.Reservation{ConversationID: "c1", ClientID: "v1", Unread: "agent"}, want{seq: 5}},
+		{chat.Reservation{ConversationID: "c2", ClientID: "b1", AgentID: "binh", Unread: "visitor"}, want{seq: 1}},
+		{chat.Reservation{ConversationID: "c1", ClientID: "v2", Unread: "agent"}, want{seq: 6}},
+		{chat.Reservation{ConversationID: "c1", ClientID: "v1", Unread: "agent"}, want{seq: 5, reused: true}},
+		{chat.Reservation{ConversationID: "c2", ClientID: "a1", AgentID: "an", Unread: "visitor"}, want{err: chat.ErrNotAssigned}},
+		{chat.Reservation{ConversationID: "c1", ClientID: "a2", AgentID: "an", Unread: "visitor"}, want{err: chat.ErrNoReplyLock}},
+		{chat.Reservation{ConversationID: "c3", ClientID: "v1"}, want{err: chat.ErrSeqUnknown}},
+		{chat.Reservation{ConversationID: "c2", ClientID: "b2", AgentID: "binh", Unread: "visitor"}, want{seq: 2}},
+	}
+	rs := make([]chat.Reservation, len(cases))
+	for i, k := range cases {
+		rs[i] = k.r
+	}
+	out, errs := c.ReserveBatch(ctx, rs)
+	if len(out) != len(rs) || len(errs) != len(rs) {
+		t.Fatalf("ReserveBatch answered %d and %d for %d", len(out), len(errs), len(rs))
+	}
+	for i, k := range cases {
+		if !errors.Is(errs[i], k.want.err) || (k.want.err == nil && errs[i] != nil) {
+			t.Fatalf("%d (%+v): err %v, want %v", i, k.r, errs[i], k.want.err)
+		}
+		if errs[i] == nil && (out[i].Seq != k.want.seq || out[i].Reused != k.want.reused) {
+			t.Fatalf("%d (%+v): %+v, want %+v", i, k.r, out[i], k.want)
+		}
+	}
+	if a, v, err := c.Unread(ctx, "c1"); err != nil || a != 2 || v != 0 {
+		t.Fatalf("c1 unread %d/%d %v, want 2 for agents (the resend raised nothing)", a, v, err)
+	}
+	if out, errs := c.ReserveBatch(ctx, nil); len(out) != 0 || len(errs) != 0 {
+		t.Fatalf("empty batch answered %v %v", out, errs)
 	}
 }

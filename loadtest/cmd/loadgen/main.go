@@ -8,6 +8,7 @@
 //	loadgen chat   -target chatdesk|sio -url http://127.0.0.1:8080 ...
 //	loadgen idle   -target chatdesk|sio -url ... -conns 19000 -procs 2 ...
 //	loadgen storm  -url ... -conns 10000 -kill-pid PID ...
+//	loadgen ceiling -target chatdesk|publish -redis 127.0.0.1:6379 ...
 //	loadgen report -in DIR -md docs/benchmarks.md
 package main
 
@@ -31,7 +32,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: loadgen chat|idle|idle-child|storm|report [flags]")
+		fmt.Fprintln(os.Stderr, "usage: loadgen chat|idle|idle-child|storm|ceiling|report [flags]")
 		os.Exit(2)
 	}
 	// LOADGEN_CPUPROFILE=file profiles (to file.<scenario>) the generator itself (is it the
@@ -60,6 +61,8 @@ func run() error {
 		err = runIdleChild(os.Args[2:])
 	case "storm":
 		err = runStorm(os.Args[2:])
+	case "ceiling":
+		err = runCeiling(os.Args[2:])
 	case "report":
 		err = runReport(os.Args[2:])
 	default:

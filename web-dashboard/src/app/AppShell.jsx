@@ -6,6 +6,7 @@ import { useInbox } from '../features/inbox/hooks/useInbox.js';
 import { AvailabilityToggle } from '../features/inbox/components/AvailabilityToggle.jsx';
 import { notificationPermission, requestNotificationPermission, beep } from '../lib/notifications/index.js';
 import { ConnectionBanner } from './ConnectionBanner.jsx';
+import { LoginNoticeBanner } from './LoginNoticeBanner.jsx';
 import { SessionProviders } from './providers.jsx';
 
 const linkClass = ({ isActive }) =>
@@ -47,6 +48,9 @@ function Header() {
             <NavLink to="/admin/hours" className={linkClass}>Giờ làm việc</NavLink>
             <NavLink to="/admin/integrations" className={linkClass}>Tích hợp</NavLink>
             <NavLink to="/admin/settings" className={linkClass}>Cài đặt</NavLink>
+            <NavLink to="/admin/blocks" className={linkClass}>Chặn khách</NavLink>
+            <NavLink to="/admin/privacy" className={linkClass}>Dữ liệu cá nhân</NavLink>
+            <NavLink to="/admin/audit" className={linkClass}>Nhật ký</NavLink>
           </>
         )}
       </nav>
@@ -75,6 +79,7 @@ export function AppShell() {
       <div className="flex h-screen flex-col">
         <Header />
         <ConnectionBanner />
+        <LoginNoticeBanner />
         <div className="flex min-h-0 flex-1 flex-col overflow-y-auto">
           <Outlet />
         </div>

@@ -17,6 +17,7 @@ import { ConversationActions } from './ConversationActions.jsx';
 import { TriagePanel } from './TriagePanel.jsx';
 import { useUploads } from '../hooks/useUploads.js';
 import { PriorityBadge, Stars, TagList } from '../../../components/ui/support.jsx';
+import { BlockVisitor } from '../../abuse/index.js';
 
 export function ConversationView() {
   const { conversationId } = useParams();
@@ -232,6 +233,7 @@ function ConversationScreen({ id }) {
           <TriagePanel conversation={conversation} onUpdated={(c) => upsertConversation(c, true)} />
         </div>
         <VisitorPanel conversation={conversation} />
+        <BlockVisitor key={conversation.id} conversation={conversation} />
       </aside>
     </div>
   );
