@@ -38,6 +38,11 @@ func (ad *Admin) SaveIdentitySettings(ctx context.Context, actor Actor, in chat.
 		return chat.IdentitySettings{}, ad.fail.unavailable(err)
 	}
 	ad.settings.invalidate()
+	detail := "Tắt \"Chỉ nhận khách đã xác minh\"."
+	if s.VerifiedOnly {
+		detail = "Bật \"Chỉ nhận khách đã xác minh\"."
+	}
+	ad.audit.record(ctx, actor, chat.AuditSettingsChanged, "identity", detail)
 	return s.Public(), nil
 }
 
@@ -60,6 +65,8 @@ func (ad *Admin) RotateIdentitySecret(ctx context.Context, actor Actor) (chat.Id
 	}
 	ad.settings.invalidate()
 	out := s.Public()
+	// The log names the new secret by its hint only.
+	ad.audit.record(ctx, actor, chat.AuditSettingsChanged, "identity", "Tạo khóa bí mật xác minh danh tính mới ("+out.SecretHint+"); hash tạo bằng khóa cũ bị từ chối.")
 	out.Secret = s.Secret
 	return out, nil
 }

@@ -91,6 +91,25 @@ func TestIdentityAdminEndpoints(t *testing.T) {
 	}
 	tm.identified("u-1", chat.IdentityHash(secret, "u-1"), 403, chat.EIDENTITY)
 	tm.identified("u-1", chat.IdentityHash(rotated.Identity.Secret, "u-1"), 201, "")
+
+	// Every change is in the audit log, the secrets never.
+	raw = nil
+	if st := tm.do("GET", "/api/admin/audit?action=settings.updated&limit=50", tm.admin, nil, &raw); st != 200 {
+		t.Fatalf("audit: %d", st)
+	}
+	var log struct{ Items []chat.AuditEntry }
+	if err := json.Unmarshal(raw, &log); err != nil {
+		t.Fatal(err)
+	}
+	var changes []string
+	for _, e := range log.Items {
+		if e.Target == "identity" {
+			changes = append(changes, e.Detail)
+		}
+	}
+	if len(changes) != 3 || strings.Contains(string(raw), secret) || strings.Contains(string(raw), rotated.Identity.Secret) {
+		t.Fatalf("audit of identity changes: %q\n%s", changes, raw)
+	}
 }
 
 // identified starts a conversation claiming userID with hash and checks
