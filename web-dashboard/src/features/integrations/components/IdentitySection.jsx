@@ -52,14 +52,14 @@ export function IdentitySection() {
     <section className="space-y-3" aria-labelledby="identity-title">
       <div>
         <h2 id="identity-title" className="text-lg font-semibold text-slate-900">Xác minh danh tính khách</h2>
-        <p className="text-sm text-slate-500">
+        <p className="text-sm text-slate-600">
           Trang web cho widget biết khách đã đăng nhập là ai bằng <code>ChatDesk.setUser(&#123;userId, hash&#125;)</code>, với
           <code> hash</code> = HMAC-SHA256(userId, khóa bí mật) do máy chủ của trang web tính (không bao giờ tính trong trình duyệt).
           Cuộc trò chuyện của khách đã xác minh mang dấu «Đã xác minh» và mã khách.
         </p>
       </div>
       {error && <Alert>{error.message}</Alert>}
-      {loading && !value && <p className="text-sm text-slate-400">Đang tải…</p>}
+      {loading && !value && <p className="text-sm text-slate-600">Đang tải…</p>}
       {value && (
         <Card className="space-y-4 p-4" data-testid="identity">
           <div className="flex flex-wrap items-center justify-between gap-2">
@@ -83,7 +83,7 @@ export function IdentitySection() {
               <input type="checkbox" checked={checked} onChange={(e) => setVerifiedOnly(e.target.checked)} className="mt-0.5" data-testid="identity-verified-only" />
               <span>
                 <span className="font-medium text-slate-900">Chỉ nhận khách đã xác minh</span><br />
-                <span className="text-slate-500">Từ chối mọi cuộc trò chuyện mới không có userId và hash hợp lệ, kể cả khách chưa đăng nhập. Hash sai luôn bị từ chối.</span>
+                <span className="text-slate-600">Từ chối mọi cuộc trò chuyện mới không có userId và hash hợp lệ, kể cả khách chưa đăng nhập. Hash sai luôn bị từ chối.</span>
               </span>
             </label>
             <Button type="submit" disabled={busy} data-testid="identity-save">Lưu</Button>
