@@ -24,7 +24,7 @@ type Rules map[string]limiter.Rate
 // rates. A visitor whose tabs sit on two nodes (or whose REST fallback
 // requests land on several) gets the limit once per node; that bounds a
 // flood as well and costs Redis nothing (docs/architecture.md).
-var Local = map[string]bool{"msg-visitor": true, "msg-ip": true, "typing-sender": true}
+var Local = map[string]bool{"msg-visitor": true, "msg-ip": true, "typing-sender": true, "note-agent": true}
 
 // DefaultRules are generous enough for Vietnamese mobile carriers, where
 // many visitors share one IP behind carrier-grade NAT, and tight enough to
@@ -37,6 +37,7 @@ func DefaultRules() Rules {
 		"msg-visitor":   {Period: time.Minute, Limit: 40},
 		"msg-ip":        {Period: time.Minute, Limit: 600},
 		"typing-sender": {Period: time.Minute, Limit: 120},
+		"note-agent":    {Period: time.Minute, Limit: 60}, // internal notes, per agent
 		// Transcripts by email: anyone may type any address, so few per
 		// conversation and per address.
 		"transcript":    {Period: time.Hour, Limit: 5},
