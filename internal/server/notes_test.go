@@ -33,7 +33,16 @@ func TestInternalNotes(t *testing.T) {
 	adminWS, _ := tm.dial(tm.admin, 0)
 	conv := tm.newConversation("Khách Ghi Chú", "0912000971", "Cho em hỏi giá")
 	id := conv.Conversation.ID
-	tm.waitAssigned(tm.anTok, id, tm.an.Name)
+	// Round robin may pick anyone online: An is made the owner.
+	checkfor.Eventually(t, 10*time.Second, func() (bool, string) {
+		var got struct{ Conversation *chat.Conversation }
+		tm.do("GET", "/api/conversations/"+id, tm.anTok, nil, &got)
+		if got.Conversation.AssigneeID == tm.an.ID {
+			return true, ""
+		}
+		tm.do("POST", "/api/conversations/"+id+"/transfer", tm.admin, map[string]string{"agentId": tm.an.ID}, nil)
+		return false, got.Conversation.AssigneeName
+	})
 	visitorWS, _ := tm.dial(conv.VisitorToken, 0)
 	visitorWS.MessagesUntilReplayDone()
 	if f := anWS.Request(protocol.ReqConversationJoin, map[string]any{"conversationId": id, "afterSeq": 0}); f.Type != protocol.EvtAck {
