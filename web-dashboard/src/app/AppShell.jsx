@@ -6,6 +6,7 @@ import { useInbox } from '../features/inbox/hooks/useInbox.js';
 import { AvailabilityToggle } from '../features/inbox/components/AvailabilityToggle.jsx';
 import { notificationPermission, requestNotificationPermission, beep } from '../lib/notifications/index.js';
 import { ConnectionBanner } from './ConnectionBanner.jsx';
+import { MentionToasts } from './MentionToasts.jsx';
 import { SessionProviders } from './providers.jsx';
 
 const linkClass = ({ isActive }) =>
@@ -69,12 +70,18 @@ function Header() {
   );
 }
 
+function Mentions() {
+  const { agent } = useAuth();
+  return agent ? <MentionToasts meId={agent.id} /> : null;
+}
+
 export function AppShell() {
   return (
     <SessionProviders>
       <div className="flex h-screen flex-col">
         <Header />
         <ConnectionBanner />
+        <Mentions />
         <div className="flex min-h-0 flex-1 flex-col overflow-y-auto">
           <Outlet />
         </div>
