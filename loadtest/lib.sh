@@ -3,7 +3,7 @@
 # everything listens on loopback only.
 
 BENCH_SECRET="bench-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-BENCH_RATE_LIMITS="conv-ip=10000000/1m,msg-ip=100000000/1m,msg-visitor=10000000/1m,login-ip=1000000/1m,typing-sender=1000000/1m"
+BENCH_RATE_LIMITS="conv-ip=10000000/1m,msg-ip=100000000/1m,msg-visitor=10000000/1m,login-ip=1000000/1m,typing-sender=1000000/1m,read-sender=1000000/1m"
 
 free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
@@ -69,7 +69,11 @@ node_env() { # db node-id addr
     echo CHATDESK_ENV=production CHATDESK_JWT_SECRET="$BENCH_SECRET" CHATDESK_ADDR="$3" \
         CHATDESK_NODE_ID="$2" CHATDESK_MONGO_URI="mongodb://$MONGO_ADDR/" CHATDESK_MONGO_DB="$1" \
         CHATDESK_REDIS_URL="redis://$REDIS_ADDR/0" CHATDESK_REDIS_PREFIX="$1" CHATDESK_LOG_FORMAT=text \
-        CHATDESK_RATE_LIMITS="$BENCH_RATE_LIMITS" CHATDESK_SHUTDOWN_GRACE=3s
+        CHATDESK_RATE_LIMITS="$BENCH_RATE_LIMITS" CHATDESK_SHUTDOWN_GRACE=3s \
+        CHATDESK_FORM_CHALLENGE_BITS=0 CHATDESK_WS_MAX_PER_ADDR=0 CHATDESK_WS_MAX_PER_VISITOR=0
+    # Every simulated client shares one address and opens conversations by
+    # API: the form challenge and the per-address socket cap are off here,
+    # as the per-IP rate limits are lifted (BENCH_RATE_LIMITS).
 }
 
 add_agents() { # db count

@@ -62,6 +62,13 @@ type Conversation struct {
 	// HandoffAt is when the visitor asked for a person: the bot stays
 	// silent in this conversation from then on.
 	HandoffAt *time.Time `json:"handoffAt"`
+	// Privacy records the privacy notice version the visitor was shown and
+	// whether (and when) they consented; nil for conversations opened
+	// while no notice was set.
+	Privacy *PrivacyConsent `json:"privacy"`
+	// AnonymizedAt is when retention removed everything about the visitor
+	// (see PrivacySettings.RetentionMode); nil otherwise.
+	AnonymizedAt *time.Time `json:"anonymizedAt"`
 	// LeftMessage is set on a conversation started while nobody could
 	// take it: the visitor left a message (LeftOutsideHours or
 	// LeftNoAgent). Agents find these in their inbox, oldest first.
@@ -116,4 +123,5 @@ const (
 	ChangeTags     = "tags"
 	ChangeRated    = "rated"
 	ChangeHandoff  = "handoff"
+	ChangeErased   = "erased" // deleted or anonymized (erasure, retention): drop it from inboxes
 )

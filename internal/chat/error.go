@@ -27,10 +27,12 @@ const (
 	ELOCKED       = "account_locked"
 	EORIGIN       = "origin_not_allowed"     // a browser page of a site that may not use the API
 	EMEDIATYPE    = "unsupported_media_type" // a body that is not what the route reads (JSON, or multipart for uploads)
+	EBLOCKED      = "blocked"                // the visitor (token, phone or address) is blocked by the support team
+	ECHALLENGE    = "challenge_failed"       // a new conversation without the widget's challenge answer (spam protection)
 )
 
 // ErrorCodes lists every code, for the front-ends' copy (protocol.WireJS).
-var ErrorCodes = []string{ECONFLICT, EINTERNAL, EINVALID, ENOTFOUND, EUNAUTHORIZED, EFORBIDDEN, ENOTASSIGNED, EASSIGNED, ERATELIMITED, EUNAVAILABLE, ETOOLARGE, EUNSUPPORTED, EDISABLED, ELOCKED, EORIGIN, EMEDIATYPE}
+var ErrorCodes = []string{ECONFLICT, EINTERNAL, EINVALID, ENOTFOUND, EUNAUTHORIZED, EFORBIDDEN, ENOTASSIGNED, EASSIGNED, ERATELIMITED, EUNAVAILABLE, ETOOLARGE, EUNSUPPORTED, EDISABLED, ELOCKED, EORIGIN, EMEDIATYPE, EBLOCKED, ECHALLENGE}
 
 // Error is the application error. Message is Vietnamese and safe to show to
 // end users; Fields carries per-field messages for form validation.

@@ -96,10 +96,38 @@ func (a *API) NewConversation(fields map[string]any, pageURL string) Created {
 		body["pageUrl"] = pageURL
 	}
 	var out Created
-	if st := a.Do("POST", "/api/conversations", "", body, &out); st != 201 {
+	st := a.Do("POST", "/api/conversations", "", body, &out)
+	if st == 403 && out.Conversation == nil {
+		// The node asks for the form's challenge (production): answer it
+		// as the widget does.
+		body["challenge"] = a.SolveFormChallenge()
+		st = a.Do("POST", "/api/conversations", "", body, &out)
+	}
+	if st != 201 {
 		a.t.Fatalf("create conversation at %s: %d", a.base, st)
 	}
 	return out
+}
+
+// SolveFormChallenge fetches the form's challenge and answers it, as the
+// widget does: {token, answer} for POST /api/conversations (nil when the
+// node has the challenge off).
+func (a *API) SolveFormChallenge() map[string]string {
+	a.t.Helper()
+	var form struct {
+		Challenge *struct {
+			Token  string `json:"token"`
+			Prefix string `json:"prefix"`
+			Bits   int    `json:"bits"`
+		} `json:"challenge"`
+	}
+	if st := a.Do("GET", "/api/form-fields", "", nil, &form); st != 200 {
+		a.t.Fatalf("form fields at %s: %d", a.base, st)
+	}
+	if form.Challenge == nil {
+		return nil
+	}
+	return map[string]string{"token": form.Challenge.Token, "answer": chat.SolveChallenge(form.Challenge.Prefix, form.Challenge.Bits)}
 }
 
 // Messages returns the first page (of the default size) of a

@@ -41,6 +41,12 @@ type Config struct {
 	BatchInterval  time.Duration
 	// MaxUploadBytes bounds one attachment.
 	MaxUploadBytes int64
+	// WSMaxPerAddr and WSMaxPerVisitor bound one node's sockets from one
+	// client address and for one visitor token (0: no bound).
+	WSMaxPerAddr, WSMaxPerVisitor int
+	// FormChallengeBits is the proof of work the widget solves before a
+	// conversation is opened (0: the challenge is off).
+	FormChallengeBits int
 	// RateLimits overrides rate-limit rules: "rule=N/period,..." e.g.
 	// "msg-ip=1200/1m,conv-ip=100/10m".
 	RateLimits map[string]RateLimit
@@ -110,12 +116,15 @@ var Vars = []struct{ Name, Default, Doc string }{
 	{"CHATDESK_BATCH_MAX", "256", "messages per MongoDB InsertMany"},
 	{"CHATDESK_BATCH_INTERVAL", "2ms", "longest wait before a batch is flushed"},
 	{"CHATDESK_MAX_UPLOAD_BYTES", "10485760", "largest attachment accepted, in bytes (10 MiB); Nginx's `client_max_body_size` must allow it"},
+	{"CHATDESK_WS_MAX_PER_ADDR", "100", "WebSocket connections one client address may hold on one node (0: no limit); more are closed with code 4429"},
+	{"CHATDESK_WS_MAX_PER_VISITOR", "10", "WebSocket connections one visitor token (conversation) may hold on one node (0: no limit); more are closed with code 4429"},
+	{"CHATDESK_FORM_CHALLENGE_BITS", "16 (production), 0 (development)", "spam protection of the pre-chat form: the proof of work (leading zero bits of SHA-256, 0–22) the widget solves while the visitor types; 0 turns the challenge off, so plain API POSTs create conversations"},
 	{"CHATDESK_WEBHOOK_TIMEOUT", "10s", "longest wait for a webhook endpoint's answer, per attempt"},
 	{"CHATDESK_WEBHOOK_RETRY_BASE", "30s", "delay before a failed webhook delivery's first retry; it doubles (up to 1 h) for 24 h"},
 	{"CHATDESK_SMTP_URL", "", "outgoing email for the cluster, overriding the dashboard: `smtp://user@smtp.example.vn:587` (STARTTLS), `smtps://user@host:465` (TLS), `?security=none` for a relay without encryption"},
 	{"CHATDESK_SMTP_PASSWORD", "", "password of the SMTP user of CHATDESK_SMTP_URL (keep it in a secret)"},
 	{"CHATDESK_SMTP_FROM", "", "sender of emails with CHATDESK_SMTP_URL, e.g. `Hỗ trợ <hotro@example.vn>`"},
-	{"CHATDESK_RATE_LIMITS", "", "overrides of rate limits, e.g. `msg-ip=1200/1m,conv-ip=100/10m` (rules: login-ip, login-fail, conv-ip, msg-visitor, msg-ip, typing-sender, transcript, transcript-ip)"},
+	{"CHATDESK_RATE_LIMITS", "", "overrides of rate limits, e.g. `msg-ip=1200/1m,conv-ip=100/10m` (rules: login-ip, login-fail, login-account, login-slow, conv-ip, msg-visitor, msg-ip, typing-sender, read-sender, transcript, transcript-ip)"},
 }
 
 // FromEnv reads the configuration from getenv.
@@ -174,6 +183,19 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	}
 	if _, err := fmt.Sscan(get("CHATDESK_MAX_UPLOAD_BYTES", "10485760"), &c.MaxUploadBytes); err != nil || c.MaxUploadBytes <= 0 || c.MaxUploadBytes > 1<<30 {
 		errs = append(errs, errors.New("CHATDESK_MAX_UPLOAD_BYTES: invalid number (1 to 1073741824)"))
+	}
+	if _, err := fmt.Sscan(get("CHATDESK_WS_MAX_PER_ADDR", "100"), &c.WSMaxPerAddr); err != nil || c.WSMaxPerAddr < 0 {
+		errs = append(errs, errors.New("CHATDESK_WS_MAX_PER_ADDR: invalid number (0 or more)"))
+	}
+	if _, err := fmt.Sscan(get("CHATDESK_WS_MAX_PER_VISITOR", "10"), &c.WSMaxPerVisitor); err != nil || c.WSMaxPerVisitor < 0 {
+		errs = append(errs, errors.New("CHATDESK_WS_MAX_PER_VISITOR: invalid number (0 or more)"))
+	}
+	bitsDefault := "16"
+	if c.Env == "development" {
+		bitsDefault = "0"
+	}
+	if _, err := fmt.Sscan(get("CHATDESK_FORM_CHALLENGE_BITS", bitsDefault), &c.FormChallengeBits); err != nil || c.FormChallengeBits < 0 || c.FormChallengeBits > 22 {
+		errs = append(errs, errors.New("CHATDESK_FORM_CHALLENGE_BITS: invalid number (0 to 22)"))
 	}
 	if rl, err := parseRateLimits(get("CHATDESK_RATE_LIMITS", "")); err != nil {
 		errs = append(errs, err)

@@ -23,6 +23,7 @@ type Admin struct {
 	cfg      Config
 	now      Clock
 	fail     failures
+	audit    auditLog
 }
 
 // AgentInput is what an admin sets on an agent.
@@ -39,12 +40,16 @@ func (ad *Admin) CreateAgent(ctx context.Context, actor Actor, in AgentInput) (*
 	if err := requireAdmin(actor); err != nil {
 		return nil, err
 	}
-	return ad.CreateAgentUnchecked(ctx, in)
+	return ad.createAgent(ctx, actor, in)
 }
 
 // CreateAgentUnchecked adds an agent without an actor: for the CLI and the
-// development seed only.
+// development seed only (recorded in the audit log as the system's).
 func (ad *Admin) CreateAgentUnchecked(ctx context.Context, in AgentInput) (*chat.Agent, error) {
+	return ad.createAgent(ctx, Actor{}, in)
+}
+
+func (ad *Admin) createAgent(ctx context.Context, actor Actor, in AgentInput) (*chat.Agent, error) {
 	in.Email = chat.NormalizeEmail(in.Email)
 	in.Name = strings.TrimSpace(in.Name)
 	if err := chat.ValidateAgentInput(in.Email, in.Name, in.Role, in.Password, false); err != nil {
@@ -62,6 +67,7 @@ func (ad *Admin) CreateAgentUnchecked(ctx context.Context, in AgentInput) (*chat
 		return nil, ad.fail.unavailable(err)
 	}
 	ad.settings.invalidate()
+	ad.audit.record(ctx, actor, chat.AuditAgentCreated, a.ID, agentCreatedDetail(a))
 	return a, nil
 }
 
@@ -130,6 +136,7 @@ func (ad *Admin) UpdateAgent(ctx context.Context, actor Actor, id string, p Agen
 		return nil, ad.fail.unavailable(err)
 	}
 	ad.settings.invalidate()
+	ad.audit.record(ctx, actor, chat.AuditAgentUpdated, a.ID, agentPatchDetail(a, p))
 	if disabling || p.Password != nil {
 		ad.events.publish(ctx, AgentsTopic, protocol.EvtAgentUpdated, protocol.AgentUpdated{AgentID: a.ID, Disabled: a.Disabled})
 	}

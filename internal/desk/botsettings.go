@@ -35,5 +35,6 @@ func (ad *Admin) SaveBotSettings(ctx context.Context, actor Actor, b chat.BotSet
 		return chat.BotSettings{}, ad.fail.unavailable(err)
 	}
 	ad.settings.invalidate()
+	ad.audit.record(ctx, actor, chat.AuditBotChanged, "bot", "Cập nhật cài đặt trợ lý ảo.")
 	return b.Public(), nil
 }

@@ -116,6 +116,9 @@ func (co *coalescer) flush(final bool) {
 	unread, err := co.unread.UnreadMany(ctx, ids)
 	for i, c := range due {
 		snap := co.refreshed(ctx, c)
+		if snap == nil {
+			continue
+		}
 		if err == nil {
 			snap.UnreadAgent, snap.UnreadVisit = unread[i][0], unread[i][1]
 		}
@@ -124,10 +127,14 @@ func (co *coalescer) flush(final bool) {
 }
 
 // refreshed returns the current conversation (cache, else store) carrying
-// snap's activity when that is newer; the caller sets the current unread
-// counters.
+// snap's activity when that is newer (the caller sets the current unread
+// counters); nil when the conversation is gone (erased meanwhile: an update
+// would bring it back into inboxes).
 func (co *coalescer) refreshed(ctx context.Context, snap *chat.Conversation) *chat.Conversation {
 	c, err := co.convs.get(ctx, snap.ID)
+	if chat.ErrorCode(err) == chat.ENOTFOUND {
+		return nil
+	}
 	if err != nil {
 		return snap
 	}

@@ -36,6 +36,9 @@ type Conversations struct {
 	now        Clock
 	fail       failures
 	log        *slog.Logger
+	blocks     *blockCache
+	privacy    *privacyCache
+	challenges *challenges
 	waits      *typicalWait
 }
 
@@ -47,6 +50,11 @@ type NewConversation struct {
 	Referrer  string
 	UserAgent string
 	IP        string
+	// Consent is what the visitor did with the privacy notice (nil: the
+	// form showed none).
+	Consent *Consent
+	// Challenge is the widget's answer to the form's spam protection.
+	Challenge ChallengeAnswer
 }
 
 // Created is the answer to a form submission.
@@ -70,6 +78,18 @@ func (cs *Conversations) CreateConversation(ctx context.Context, in NewConversat
 	if err != nil {
 		return nil, err
 	}
+	consent, err := cs.privacy.consentFor(ctx, in.Consent, cs.now)
+	if err != nil {
+		return nil, cs.fail.unavailable(err)
+	}
+	// Spent only once the form is valid: a visitor who corrects a field
+	// sends the same answer again.
+	if err := cs.challenges.verify(ctx, in.Challenge); err != nil {
+		return nil, err
+	}
+	if cs.blocks.match(ctx, "", chat.AnswerValue(answers, chat.KeyPhone), in.IP) != nil {
+		return nil, chat.ErrBlocked
+	}
 	now := cs.now().UTC()
 	c := &chat.Conversation{
 		ID:      chat.NewID(),
@@ -88,6 +108,7 @@ func (cs *Conversations) CreateConversation(ctx context.Context, in NewConversat
 		UpdatedAt:   now,
 		Priority:    chat.PriorityNormal,
 		Tags:        []string{},
+		Privacy:     consent,
 		LeftMessage: cs.route.avail.leftMessage(ctx),
 	}
 	if err := cs.store.CreateConversation(ctx, c); err != nil {

@@ -50,6 +50,9 @@ type Config struct {
 	// Clock is the time the core writes (default time.Now); tests set it to
 	// write data at chosen times.
 	Clock Clock
+	// FormChallengeBits is the proof of work a new conversation needs (the
+	// widget solves it; see challenge.go); 0 turns the challenge off.
+	FormChallengeBits int
 	// Webhook deliveries (webhookqueue.go): how often every node polls for
 	// due deliveries (default 5 s), how long a claim lasts (default 60 s;
 	// longer than an attempt), the first retry's delay (default 30 s,
@@ -136,6 +139,8 @@ type Core struct {
 	Conversations *Conversations
 	Presence      *Presence
 	Admin         *Admin
+	Blocks        *Blocks
+	Privacy       *Privacy
 	Integrations  *Integrations
 
 	cfg      Config
@@ -187,13 +192,26 @@ func New(d Deps, cfg Config) *Core {
 	bot := &botRunner{client: d.Bot, store: store, settings: settings, locks: locks, named: d.Coord, transcript: tr, events: ev, avail: avail, tasks: tasks, now: now, metrics: m, log: d.Log, nodeID: cfg.NodeID, every: cfg.JanitorEvery}
 	route := &router{store: store, locks: locks, owners: owners, replyLocks: d.Coord, named: d.Coord, rotation: d.Coord, avail: avail, settings: settings, transcript: tr, events: ev, bot: bot, now: now, log: d.Log, nodeID: cfg.NodeID}
 
+	audit := auditLog{store: d.Store, now: now, log: d.Log}
+	blocks := &blockCache{store: d.Store, now: now, log: d.Log}
+	privacy := &privacyCache{store: d.Store}
+	var challengeKey []byte
+	if d.Tokens != nil {
+		challengeKey = d.Tokens.DeriveKey("form-challenge")
+	}
+	formChallenges := &challenges{key: challengeKey, bits: cfg.FormChallengeBits, ttl: challengeTTL, spent: d.Coord, now: now}
+
 	c := &Core{cfg: cfg, store: d.Store, coord: d.Coord, tasks: tasks, events: ev, reserves: reserves, touches: touches, updates: updates, settings: settings, hooks: hooks, dispatch: dispatch, grace: stopGrace}
-	c.Auth = &Auth{agents: store, tokens: d.Tokens, limits: limits, lim: d.Limiter, fail: fail}
+	c.Auth = &Auth{agents: store, records: d.Store, tokens: d.Tokens, limits: limits, lim: d.Limiter, audit: audit, now: now, fail: fail}
 	c.Presence = &Presence{presence: d.Coord, avail: avail, settings: settings, events: ev, queue: route, bot: bot, tasks: tasks, nodeID: cfg.NodeID, ttl: cfg.PresenceTTL, log: d.Log, fail: fail}
-	c.Messages = &Messages{settings: settings, store: store, convs: convReader{store: store, convs: convs}, lock: rl, transcript: tr, typing: d.Coord, unread: d.Coord, seqs: d.Coord, touches: touches, events: ev, replays: replayReader{msgs: store, seq: d.Coord, cache: replays, metrics: m}, route: route, bot: bot, limits: limits, tasks: tasks, maxUpload: cfg.MaxUploadBytes, fail: fail, log: d.Log}
-	c.Conversations = &Conversations{store: store, convs: convReader{store: store, convs: convs}, settings: settings, tokens: d.Tokens, transcript: tr, owners: owners, lock: rl, locks: locks, replyLocks: d.Coord, route: route, bot: bot, events: ev, hooks: hooks, mail: mail, limits: limits, now: now, fail: fail, log: d.Log, waits: &typicalWait{}}
-	c.Admin = &Admin{store: store, settings: settings, events: ev, route: route, avail: avail, tasks: tasks, cfg: cfg, now: now, fail: fail}
-	c.Integrations = &Integrations{store: hooks.storeOrNil(), hooks: hooks, dispatch: dispatch, mail: mail, now: now, fail: fail}
+	c.Messages = &Messages{settings: settings, blocks: blocks, store: store, convs: convReader{store: store, convs: convs}, lock: rl, transcript: tr, typing: d.Coord, unread: d.Coord, seqs: d.Coord, touches: touches, events: ev, replays: replayReader{msgs: store, seq: d.Coord, cache: replays, metrics: m}, route: route, bot: bot, limits: limits, tasks: tasks, maxUpload: cfg.MaxUploadBytes, fail: fail, log: d.Log}
+	c.Conversations = &Conversations{blocks: blocks, privacy: privacy, challenges: formChallenges, store: store, convs: convReader{store: store, convs: convs}, settings: settings, tokens: d.Tokens, transcript: tr, owners: owners, lock: rl, locks: locks, replyLocks: d.Coord, route: route, bot: bot, events: ev, hooks: hooks, mail: mail, limits: limits, now: now, fail: fail, log: d.Log, waits: &typicalWait{}}
+	c.Admin = &Admin{store: store, settings: settings, events: ev, route: route, avail: avail, tasks: tasks, cfg: cfg, now: now, fail: fail, audit: audit}
+	c.Integrations = &Integrations{store: hooks.storeOrNil(), hooks: hooks, dispatch: dispatch, mail: mail, audit: audit, now: now, fail: fail}
+	c.Blocks = &Blocks{store: store, cache: blocks, audit: audit, now: now, fail: fail}
+	erase := &eraser{store: store, locks: locks, replyLocks: d.Coord, convs: convs, replays: replays, events: ev, log: d.Log}
+	c.Privacy = &Privacy{store: store, cache: privacy, erase: erase, blocks: blocks, audit: audit, now: now, fail: fail, contactErased: c.ContactErased, forget: hooks.forget}
+	c.Privacy.retention = &retention{privacy: c.Privacy, named: d.Coord, nodeID: cfg.NodeID, every: retentionEvery}
 	c.janitor = &janitor{presence: d.Coord, announce: c.Presence.announce, avail: avail, route: route, bot: bot, grace: cfg.Grace, every: cfg.JanitorEvery, now: now}
 
 	// The core keeps its own state right from the event stream: a
@@ -258,6 +276,7 @@ func (c *Core) Start() {
 	c.tasks.loop(c.touches.run)
 	c.tasks.loop(c.updates.run)
 	c.tasks.loop(c.janitor.run)
+	c.tasks.loop(c.Privacy.retention.run)
 	c.startWebhooks()
 }
 

@@ -65,6 +65,7 @@ func (ad *Admin) CreateFormField(ctx context.Context, actor Actor, f chat.FormFi
 		return nil, ad.fail.unavailable(err)
 	}
 	ad.settings.invalidate()
+	ad.audit.record(ctx, actor, chat.AuditFormChanged, f.Key, "Thêm trường biểu mẫu "+f.Key+".")
 	return &f, nil
 }
 
@@ -96,6 +97,7 @@ func (ad *Admin) UpdateFormField(ctx context.Context, actor Actor, key string, i
 		return nil, ad.fail.unavailable(err)
 	}
 	ad.settings.invalidate()
+	ad.audit.record(ctx, actor, chat.AuditFormChanged, f.Key, "Sửa trường biểu mẫu "+f.Key+".")
 	return &f, nil
 }
 
@@ -115,6 +117,7 @@ func (ad *Admin) DeleteFormField(ctx context.Context, actor Actor, key string) e
 		return ad.fail.unavailable(err)
 	}
 	ad.settings.invalidate()
+	ad.audit.record(ctx, actor, chat.AuditFormChanged, key, "Xóa trường biểu mẫu "+key+".")
 	return nil
 }
 
@@ -154,6 +157,7 @@ func (ad *Admin) ReorderFormFields(ctx context.Context, actor Actor, keys []stri
 		out = append(out, f)
 	}
 	ad.settings.invalidate()
+	ad.audit.record(ctx, actor, chat.AuditFormChanged, "form", "Đổi thứ tự các trường biểu mẫu.")
 	return out, nil
 }
 

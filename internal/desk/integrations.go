@@ -15,6 +15,7 @@ type Integrations struct {
 	hooks    *webhooks
 	dispatch *dispatcher
 	mail     *mailer
+	audit    auditLog
 	now      Clock
 	fail     failures
 }
@@ -70,6 +71,7 @@ func (in *Integrations) CreateWebhookEndpoint(ctx context.Context, actor Actor, 
 		return chat.WebhookEndpoint{}, in.fail.unavailable(err)
 	}
 	in.hooks.endpoints.invalidate()
+	in.audit.record(ctx, actor, chat.AuditWebhookCreated, e.ID, webhookCreatedDetail(&e, generated))
 	out := e.Public()
 	if generated {
 		out.Secret = e.Secret
@@ -95,6 +97,7 @@ func (in *Integrations) UpdateWebhookEndpoint(ctx context.Context, actor Actor, 
 		return chat.WebhookEndpoint{}, in.fail.unavailable(err)
 	}
 	in.hooks.endpoints.invalidate()
+	in.audit.record(ctx, actor, chat.AuditWebhookUpdated, e.ID, webhookUpdatedDetail(prev, &e))
 	return e.Public(), nil
 }
 
@@ -104,10 +107,15 @@ func (in *Integrations) DeleteWebhookEndpoint(ctx context.Context, actor Actor, 
 	if err := in.ready(actor); err != nil {
 		return err
 	}
+	prev, err := in.store.WebhookEndpoint(ctx, id)
+	if err != nil {
+		return in.fail.unavailable(err)
+	}
 	if err := in.store.DeleteWebhookEndpoint(ctx, id); err != nil {
 		return in.fail.unavailable(err)
 	}
 	in.hooks.endpoints.invalidate()
+	in.audit.record(ctx, actor, chat.AuditWebhookDeleted, id, "Xóa điểm nhận webhook "+webhookName(prev)+".")
 	return nil
 }
 

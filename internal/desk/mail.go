@@ -222,6 +222,7 @@ func (in *Integrations) SaveMailSettings(ctx context.Context, actor Actor, s cha
 		return chat.MailSettings{}, in.fail.unavailable(err)
 	}
 	in.mail.invalidate()
+	in.audit.record(ctx, actor, chat.AuditMailChanged, "mail", mailChangedDetail(prev, s))
 	return in.MailSettings(ctx, actor)
 }
 

@@ -35,6 +35,7 @@ type Messages struct {
 	maxUpload  int64
 	fail       failures
 	log        *slog.Logger
+	blocks     *blockCache
 }
 
 // SendMessage stores a message from the conversation's visitor or its
@@ -79,6 +80,9 @@ func (ms *Messages) senderConversation(ctx context.Context, actor Actor, convers
 	if err != nil {
 		return nil, ms.fail.unavailable(err)
 	}
+	if actor.Visitor && ms.blocks.match(ctx, c.ID, c.Visitor.Phone, actor.IP) != nil {
+		return nil, chat.ErrBlocked
+	}
 	return c, nil
 }
 
@@ -104,6 +108,9 @@ func (ms *Messages) sent(c *chat.Conversation, actor Actor, m *chat.Message, err
 // dashboard's history.
 func (ms *Messages) Messages(ctx context.Context, actor Actor, conversationID string, after int64, limit int) ([]*chat.Message, error) {
 	if err := canRead(actor, conversationID); err != nil {
+		return nil, err
+	}
+	if err := ms.AdmitRead(ctx, actor); err != nil {
 		return nil, err
 	}
 	if limit <= 0 || limit > MaxReplay {
@@ -240,4 +247,18 @@ func (ms *Messages) MarkRead(ctx context.Context, actor Actor, conversationID st
 		ms.events.publish(ctx, ConversationTopic(conversationID), protocol.EvtConversationUpdated, changed)
 	}
 	return nil
+}
+
+// AdmitRead counts one read of a transcript against its reader's limit
+// (read-sender: visitors by conversation, agents by agent), for the reads
+// a client asks for — WebSocket sync and join, REST pages — each of which
+// may cost hundreds of frames or rows. A hello's own replay is not counted:
+// it needs a new socket, which the socket caps and the hello queue bound.
+// The rule counts in the node's memory (internal/ratelimit): no Redis.
+func (ms *Messages) AdmitRead(ctx context.Context, actor Actor) error {
+	key := "v:" + actor.ConversationID
+	if actor.IsAgent() {
+		key = "a:" + actor.AgentID()
+	}
+	return ms.limits.take(ctx, "read-sender", key)
 }

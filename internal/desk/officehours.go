@@ -2,6 +2,7 @@ package desk
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/chatdesk/chatdesk/internal/chat"
@@ -34,8 +35,23 @@ func (ad *Admin) SaveOfficeHours(ctx context.Context, actor Actor, h chat.Office
 		return chat.OfficeHours{}, ad.fail.unavailable(err)
 	}
 	ad.settings.invalidate()
+	ad.audit.record(ctx, actor, chat.AuditSettingsChanged, "office-hours", officeHoursDetail(h))
 	if h.OpenAt(ad.now()) {
 		ad.tasks.goWithin(30*time.Second, ad.route.drainQueue)
 	}
 	return h, nil
+}
+
+// officeHoursDetail is the audit log's line about new office hours.
+func officeHoursDetail(h chat.OfficeHours) string {
+	if !h.Enabled {
+		return "Cập nhật giờ làm việc: tắt (hỗ trợ mở khi có nhân viên sẵn sàng)."
+	}
+	days := 0
+	for _, d := range h.Week {
+		if d.Open {
+			days++
+		}
+	}
+	return fmt.Sprintf("Cập nhật giờ làm việc: bật, %d ngày mở cửa mỗi tuần, %d ngày nghỉ lễ.", days, len(h.Holidays))
 }

@@ -74,8 +74,15 @@ func (cs *Conversations) Transfer(ctx context.Context, actor Actor, id, toAgentI
 	})
 }
 
+// errResolveUnowned answers an agent who tries to close a conversation
+// nobody owns: they claim it first (then it is theirs to close).
+var errResolveUnowned = &chat.Error{Code: chat.ENOTASSIGNED, Message: "Cuộc trò chuyện đang chờ chưa có người phụ trách: hãy nhận cuộc trò chuyện trước khi kết thúc (hoặc nhờ quản trị viên)."}
+
 // Resolve closes a conversation: the lock is released and nobody may reply
 // until it is reopened (by an agent, or by the visitor writing again).
+// Only its owner or an admin may: a waiting conversation (no owner) is
+// closed by an admin, or by an agent who claims it first — so no agent can
+// silently close chats that are queued for someone else.
 func (cs *Conversations) Resolve(ctx context.Context, actor Actor, id string) (*chat.Conversation, error) {
 	return cs.change(ctx, actor, id, func(c *chat.Conversation) (*chat.Conversation, error) {
 		if c.Status == chat.StatusResolved {
@@ -85,7 +92,10 @@ func (cs *Conversations) Resolve(ctx context.Context, actor Actor, id string) (*
 		if err != nil {
 			return nil, err
 		}
-		if owner != actor.AgentID() && !actor.IsAdmin() && owner != "" {
+		if owner == "" && !actor.IsAdmin() {
+			return nil, errResolveUnowned
+		}
+		if owner != actor.AgentID() && !actor.IsAdmin() {
 			return nil, chat.ErrNotAssigned
 		}
 		if owner != "" {

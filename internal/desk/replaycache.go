@@ -160,3 +160,10 @@ func (rc *replayCache) stored(m *chat.Message) {
 	}
 	rc.entries[m.ConversationID] = replayEntry{from: m.Seq, to: m.Seq, ms: []*chat.Message{m}, at: time.Now()}
 }
+
+// forget drops a conversation's run (it was erased).
+func (rc *replayCache) forget(conv string) {
+	rc.mu.Lock()
+	delete(rc.entries, conv)
+	rc.mu.Unlock()
+}

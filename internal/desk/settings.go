@@ -43,6 +43,7 @@ func (ad *Admin) SaveSettings(ctx context.Context, actor Actor, set chat.Setting
 		return chat.Settings{}, ad.fail.unavailable(err)
 	}
 	ad.settings.invalidate()
+	ad.audit.record(ctx, actor, chat.AuditSettingsChanged, "settings", "Cập nhật cài đặt chung (phân công, website nhúng, giao diện widget, ngôn ngữ).")
 	return set, nil
 }
 

@@ -116,6 +116,7 @@ type Store interface {
 	CannedReplyStore
 	StatsStore
 	AttachmentStore
+	ComplianceStore
 	Ping(ctx context.Context) error
 }
 

@@ -58,10 +58,10 @@ type webhookTiming struct {
 }
 
 const (
-	retryMax         = time.Hour
-	deliveryKeep     = 7 * 24 * time.Hour
-	retentionEvery   = time.Hour
-	deliveryLockName = "webhook:"
+	retryMax               = time.Hour
+	deliveryKeep           = 7 * 24 * time.Hour
+	deliveryRetentionEvery = time.Hour
+	deliveryLockName       = "webhook:"
 )
 
 func newDispatcher(d *dispatcher) *dispatcher {
@@ -94,7 +94,7 @@ func (d *dispatcher) run(stop <-chan struct{}) {
 			d.take(ds, true)
 		case <-tick.C:
 			d.poll()
-			if time.Since(lastRetention) > retentionEvery {
+			if time.Since(lastRetention) > deliveryRetentionEvery {
 				lastRetention = time.Now()
 				d.retention()
 			}
@@ -269,7 +269,7 @@ func backoff(base time.Duration, n int) time.Duration {
 func (d *dispatcher) retention() {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	unlock, err := d.named.TryLock(ctx, "webhook-retention", d.holder(), retentionEvery)
+	unlock, err := d.named.TryLock(ctx, "webhook-retention", d.holder(), deliveryRetentionEvery)
 	if err != nil || unlock == nil {
 		return // another node does it this hour (the lock is left to expire)
 	}

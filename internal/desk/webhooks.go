@@ -86,8 +86,10 @@ func (c *Core) startWebhooks() {
 	}
 }
 
-// ContactErased is called by an erasure of a phone's data once its
-// conversations are deleted (see webhooks.contactErased).
+// ContactErased is called by an erasure of a phone's data (Privacy.Erase)
+// once its conversations are deleted: the queued webhook deliveries that
+// mention them are deleted and contact.erased is queued (see
+// webhooks.contactErased).
 func (c *Core) ContactErased(ctx context.Context, phone string, conversationIDs []string) {
 	c.hooks.contactErased(ctx, phone, conversationIDs)
 }
@@ -165,24 +167,32 @@ func (h *webhooks) ratingCreated(ctx context.Context, c *chat.Conversation) {
 	h.emit(ctx, chat.EventRatingCreated, c.ID, HookRatingData{Conversation: hookConversation(c), Rating: *c.Rating})()
 }
 
-// ContactErased is the call point of an erasure (Privacy.Erase, built on
-// another branch): once a phone's conversations are deleted, the queued
-// deliveries that mention them are deleted too (their payloads hold what
-// was erased), and contact.erased tells the shop's systems to erase the
-// contact as well.
+// contactErased is the call point of an erasure (Privacy.Erase, through
+// Core.ContactErased): once a phone's conversations are deleted, the
+// queued deliveries that mention them are deleted too (their payloads hold
+// what was erased), and contact.erased tells the shop's systems to erase
+// the contact as well.
 func (h *webhooks) contactErased(ctx context.Context, phone string, conversationIDs []string) {
 	if h == nil {
 		return
 	}
-	if len(conversationIDs) > 0 {
-		if _, err := h.outbox.store.DeleteConversationDeliveries(ctx, conversationIDs); err != nil {
-			h.fail.log.Error("erasure: deleting queued webhook deliveries failed", "err", err)
-		}
-	}
+	h.forget(ctx, conversationIDs)
 	if conversationIDs == nil {
 		conversationIDs = []string{}
 	}
 	h.emit(ctx, chat.EventContactErased, "", HookErasedData{Phone: phone, ConversationIDs: conversationIDs, ErasedAt: stamp(h.now)})()
+}
+
+// forget deletes the deliveries that mention conversations deleted or
+// anonymized (an erasure, also one interrupted part-way, or retention):
+// their payloads hold the visitor's data.
+func (h *webhooks) forget(ctx context.Context, conversationIDs []string) {
+	if h == nil || len(conversationIDs) == 0 {
+		return
+	}
+	if _, err := h.outbox.store.DeleteConversationDeliveries(ctx, conversationIDs); err != nil {
+		h.fail.log.Error("erasure: deleting queued webhook deliveries failed", "err", err)
+	}
 }
 
 // endpointCache keeps the endpoint list for a few seconds: every event

@@ -66,6 +66,12 @@ type hookDesk struct {
 
 func newHookDesk(t *testing.T, peer *hookDesk) *hookDesk {
 	t.Helper()
+	return newHookDeskWith(t, peer, nil)
+}
+
+// newHookDeskWith is newHookDesk with a Mailer (nil: none, no email).
+func newHookDeskWith(t *testing.T, peer *hookDesk, mailer Mailer) *hookDesk {
+	t.Helper()
 	d := &testDesk{t: t, ctx: context.Background(), connected: map[string]bool{}}
 	h := &hookDesk{testDesk: d, sender: &fakeSender{}}
 	if peer != nil {
@@ -82,7 +88,7 @@ func newHookDesk(t *testing.T, peer *hookDesk) *hookDesk {
 		t.Fatal(err)
 	}
 	d.bus = d.broker.Bus()
-	d.core = New(Deps{Store: d.store, Coord: d.coord, Bus: d.bus, Tokens: tokens, Integrations: h.integ, WebhookSender: h.sender}, Config{
+	d.core = New(Deps{Store: d.store, Coord: d.coord, Bus: d.bus, Tokens: tokens, Integrations: h.integ, WebhookSender: h.sender, Mailer: mailer}, Config{
 		NodeID: fmt.Sprintf("node-%p", d), Clock: d.clock.Now, JanitorEvery: time.Hour,
 		WebhookPoll: 5 * time.Millisecond, WebhookRetryBase: 30 * time.Second,
 	})

@@ -33,7 +33,7 @@ func (s *Server) uploadAttachment(c *gin.Context) {
 		s.fail(c, chat.TooLargeFile(max))
 		return
 	}
-	a := actorWithIP(c)
+	a := actor(c)
 	conv, err := s.svc.Messages.AttachmentTarget(c.Request.Context(), a, c.Param("id"))
 	if err != nil {
 		s.fail(c, err)

@@ -33,7 +33,7 @@ func (s *Server) adminSaveBot(c *gin.Context) {
 
 // handoff is the visitor's "Gặp nhân viên hỗ trợ".
 func (s *Server) handoff(c *gin.Context) {
-	conv, err := s.svc.Conversations.Handoff(c.Request.Context(), actorWithIP(c), c.Param("id"))
+	conv, err := s.svc.Conversations.Handoff(c.Request.Context(), actor(c), c.Param("id"))
 	if err != nil {
 		s.fail(c, err)
 		return

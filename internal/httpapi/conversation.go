@@ -13,7 +13,7 @@ import (
 )
 
 func (s *Server) getConversation(c *gin.Context) {
-	conv, err := s.svc.Conversations.Conversation(c.Request.Context(), actorWithIP(c), c.Param("id"))
+	conv, err := s.svc.Conversations.Conversation(c.Request.Context(), actor(c), c.Param("id"))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -21,7 +21,7 @@ func (s *Server) getConversation(c *gin.Context) {
 	out := gin.H{"conversation": conv, "supportOnline": s.svc.Presence.SupportOnline(c.Request.Context())}
 	if conv.Status == chat.StatusWaiting {
 		// where it stands in the queue: the REST fallback's queue.position
-		if q, err := s.svc.Conversations.QueuePosition(c.Request.Context(), actorWithIP(c), conv.ID); err == nil && q != nil {
+		if q, err := s.svc.Conversations.QueuePosition(c.Request.Context(), actor(c), conv.ID); err == nil && q != nil {
 			out["queue"] = q
 		}
 	}
@@ -39,7 +39,7 @@ func (s *Server) listMessages(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	ms, err := s.svc.Messages.Messages(c.Request.Context(), actorWithIP(c), c.Param("id"), after, int(limit))
+	ms, err := s.svc.Messages.Messages(c.Request.Context(), actor(c), c.Param("id"), after, int(limit))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -49,7 +49,7 @@ func (s *Server) listMessages(c *gin.Context) {
 		n := ms[len(ms)-1].Seq
 		next = &n
 	}
-	typing, _ := s.svc.Messages.IsTyping(c.Request.Context(), actorWithIP(c), c.Param("id"))
+	typing, _ := s.svc.Messages.IsTyping(c.Request.Context(), actor(c), c.Param("id"))
 	c.JSON(http.StatusOK, gin.H{"items": ms, "next": next, "typing": typing})
 }
 
@@ -64,13 +64,13 @@ func (s *Server) sendMessage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	m, resent, err := s.svc.Messages.SendMessage(c.Request.Context(), actorWithIP(c), c.Param("id"), body.ClientID, body.Text)
+	m, resent, err := s.svc.Messages.SendMessage(c.Request.Context(), actor(c), c.Param("id"), body.ClientID, body.Text)
 	s.answerSent(c, m, resent, err)
 }
 
 // listNotes returns a conversation's internal notes (agents only).
 func (s *Server) listNotes(c *gin.Context) {
-	ns, err := s.svc.Messages.Notes(c.Request.Context(), actorWithIP(c), c.Param("id"))
+	ns, err := s.svc.Messages.Notes(c.Request.Context(), actor(c), c.Param("id"))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -85,7 +85,7 @@ func (s *Server) addNote(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	m, resent, err := s.svc.Messages.AddNote(c.Request.Context(), actorWithIP(c), c.Param("id"), body.ClientID, body.Text)
+	m, resent, err := s.svc.Messages.AddNote(c.Request.Context(), actor(c), c.Param("id"), body.ClientID, body.Text)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -121,7 +121,7 @@ func (s *Server) typing(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if err := s.svc.Messages.SetTyping(c.Request.Context(), actorWithIP(c), c.Param("id"), body.Typing); err != nil {
+	if err := s.svc.Messages.SetTyping(c.Request.Context(), actor(c), c.Param("id"), body.Typing); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -138,7 +138,7 @@ func (s *Server) markRead(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if err := s.svc.Messages.MarkRead(c.Request.Context(), actorWithIP(c), c.Param("id"), body.Seq); err != nil {
+	if err := s.svc.Messages.MarkRead(c.Request.Context(), actor(c), c.Param("id"), body.Seq); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -273,10 +273,4 @@ func (s *Server) conversationAction(do func(ctx ctxT, a desk.Actor, id string) (
 		}
 		c.JSON(http.StatusOK, gin.H{"conversation": conv})
 	}
-}
-
-func actorWithIP(c *gin.Context) desk.Actor {
-	a := actor(c)
-	a.IP = c.ClientIP()
-	return a
 }

@@ -24,6 +24,8 @@ var statusOf = map[string]int{
 	chat.EUNSUPPORTED:  http.StatusUnsupportedMediaType,
 	chat.EMEDIATYPE:    http.StatusUnsupportedMediaType,
 	chat.EORIGIN:       http.StatusForbidden,
+	chat.EBLOCKED:      http.StatusForbidden,
+	chat.ECHALLENGE:    http.StatusForbidden,
 	chat.ERATELIMITED:  http.StatusTooManyRequests,
 	chat.ELOCKED:       http.StatusTooManyRequests,
 	chat.EUNAVAILABLE:  http.StatusServiceUnavailable,

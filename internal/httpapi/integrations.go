@@ -153,7 +153,7 @@ func (s *Server) sendTranscript(c *gin.Context) {
 			return
 		}
 	}
-	to, err := s.svc.Integrations.SendTranscript(c.Request.Context(), actorWithIP(c), c.Param("id"), b.Email)
+	to, err := s.svc.Integrations.SendTranscript(c.Request.Context(), actor(c), c.Param("id"), b.Email)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -41,7 +41,7 @@ func requestID() gin.HandlerFunc {
 
 // accessLog writes one structured line per request. Query strings are left
 // out: they may hold tokens.
-func accessLog(log *slog.Logger) gin.HandlerFunc {
+func accessLog(log *slog.Logger, clientIP func(*gin.Context) string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
 		c.Next()
@@ -49,7 +49,7 @@ func accessLog(log *slog.Logger) gin.HandlerFunc {
 			return
 		}
 		log.Info("http", "method", c.Request.Method, "path", c.Request.URL.Path, "status", c.Writer.Status(),
-			"ms", time.Since(start).Milliseconds(), "ip", c.ClientIP(), "request_id", c.GetString(requestIDKey))
+			"ms", time.Since(start).Milliseconds(), "ip", clientIP(c), "request_id", c.GetString(requestIDKey))
 	}
 }
 
@@ -124,6 +124,7 @@ func (s *Server) anyActor(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	a.IP = s.clientIP(c)
 	c.Set(actorKey, a)
 	c.Next()
 }
@@ -144,6 +145,7 @@ func (s *Server) agentOnly(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	a.IP = s.clientIP(c) // rate limits, audit log: from where
 	c.Set(actorKey, a)
 	c.Next()
 }

@@ -20,19 +20,42 @@ func (s *Server) widgetConfig(c *gin.Context) {
 	c.JSON(http.StatusOK, cfg)
 }
 
+// formFields answers the widget's form: the fields, the privacy notice to
+// show above them, and a fresh challenge (never cached: each is answered
+// once).
 func (s *Server) formFields(c *gin.Context) {
-	fields, err := s.svc.Admin.FormFields(c.Request.Context())
+	ctx := c.Request.Context()
+	fields, err := s.svc.Admin.FormFields(ctx)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"items": fields})
+	privacy, err := s.svc.Conversations.PublicPrivacy(ctx)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, gin.H{"items": fields, "privacy": privacy, "challenge": s.svc.Conversations.FormChallenge()})
 }
 
 type createConversationBody struct {
 	Fields   map[string]any `json:"fields"`
 	PageURL  string         `json:"pageUrl"`
 	Referrer string         `json:"referrer"`
+	// Consent: the notice version the form showed and whether its box was
+	// ticked (absent: the form showed no notice).
+	Consent *struct {
+		Version  int  `json:"version"`
+		Accepted bool `json:"accepted"`
+	} `json:"consent"`
+	// Challenge is the widget's answer to GET /api/form-fields' challenge.
+	Challenge struct {
+		Token  string `json:"token"`
+		Answer string `json:"answer"`
+	} `json:"challenge"`
+	// Website is the honeypot: a field people never see nor fill.
+	Website string `json:"website"`
 }
 
 func (s *Server) createConversation(c *gin.Context) {
@@ -44,10 +67,15 @@ func (s *Server) createConversation(c *gin.Context) {
 	if body.Fields == nil {
 		body.Fields = map[string]any{}
 	}
-	out, err := s.svc.Conversations.CreateConversation(c.Request.Context(), desk.NewConversation{
+	in := desk.NewConversation{
 		Fields: body.Fields, PageURL: body.PageURL, Referrer: body.Referrer,
-		UserAgent: c.GetHeader("User-Agent"), IP: c.ClientIP(),
-	})
+		UserAgent: c.GetHeader("User-Agent"), IP: s.clientIP(c),
+		Challenge: desk.ChallengeAnswer{Token: body.Challenge.Token, Answer: body.Challenge.Answer, Honeypot: body.Website},
+	}
+	if body.Consent != nil {
+		in.Consent = &desk.Consent{Version: body.Consent.Version, Accepted: body.Consent.Accepted}
+	}
+	out, err := s.svc.Conversations.CreateConversation(c.Request.Context(), in)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -66,7 +94,7 @@ func (s *Server) login(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	out, err := s.svc.Auth.Login(c.Request.Context(), body.Email, body.Password, c.ClientIP())
+	out, err := s.svc.Auth.Login(c.Request.Context(), body.Email, body.Password, s.clientIP(c))
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -9,16 +9,19 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/chatdesk/chatdesk/internal/clientaddr"
 	"github.com/chatdesk/chatdesk/internal/desk"
 )
 
 // Config is what the REST layer needs to know about its deployment.
 type Config struct {
-	PublicURL      string   // e.g. https://chat.example.com; same-origin pages are always allowed
-	TrustedProxies []string // CIDRs whose X-Forwarded-For is believed
-	WidgetFile     string
-	DashboardDir   string
-	Version        string
+	PublicURL string // e.g. https://chat.example.com; same-origin pages are always allowed
+	// ClientAddr is the one rule for a request's client address, shared
+	// with the WebSocket (internal/clientaddr); nil: the connection's peer.
+	ClientAddr   func(*http.Request) string
+	WidgetFile   string
+	DashboardDir string
+	Version      string
 }
 
 // Server holds the REST handlers.
@@ -38,17 +41,23 @@ type Extra struct {
 // New builds the gin engine with every route.
 func New(svc *desk.Core, cfg Config, log *slog.Logger, extra Extra) (*gin.Engine, error) {
 	gin.SetMode(gin.ReleaseMode)
+	if cfg.ClientAddr == nil {
+		none, _ := clientaddr.New(nil)
+		cfg.ClientAddr = none.Of
+	}
 	s := &Server{svc: svc, cfg: cfg, log: log}
 	r := gin.New()
 	r.HandleMethodNotAllowed = false
-	if err := r.SetTrustedProxies(cfg.TrustedProxies); err != nil {
+	// gin's own ClientIP is not used (clientIP below is): it trusts no
+	// header, so that nothing can read an address by another rule.
+	if err := r.SetTrustedProxies(nil); err != nil {
 		return nil, err
 	}
 	r.Use(gin.CustomRecovery(func(c *gin.Context, rec any) {
 		log.Error("panic", "err", rec, "path", c.Request.URL.Path)
 		c.AbortWithStatusJSON(http.StatusInternalServerError, ErrorBody{Error: ErrorDetail{Code: "internal", Message: "Đã có lỗi xảy ra, vui lòng thử lại sau."}})
 	}))
-	r.Use(requestID(), securityHeaders(), accessLog(log))
+	r.Use(requestID(), securityHeaders(), accessLog(log, s.clientIP))
 
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
@@ -117,6 +126,7 @@ func New(svc *desk.Core, cfg Config, log *slog.Logger, extra Extra) (*gin.Engine
 	admin.GET("/office-hours", s.adminOfficeHours)
 	admin.PUT("/office-hours", s.adminSaveOfficeHours)
 	s.integrationRoutes(admin, mixed)
+	s.complianceRoutes(agents, admin)
 
 	r.NoRoute(func(c *gin.Context) {
 		s.fail(c, errNoRoute)
@@ -143,3 +153,7 @@ func errText(err error) string {
 	}
 	return "unreachable"
 }
+
+// clientIP is the caller's address by the node's one rule
+// (internal/clientaddr): forwarding headers count only from trusted proxies.
+func (s *Server) clientIP(c *gin.Context) string { return s.cfg.ClientAddr(c.Request) }

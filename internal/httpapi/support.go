@@ -42,7 +42,7 @@ func (s *Server) rate(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	conv, err := s.svc.Conversations.Rate(c.Request.Context(), actorWithIP(c), c.Param("id"), body.Stars, body.Comment)
+	conv, err := s.svc.Conversations.Rate(c.Request.Context(), actor(c), c.Param("id"), body.Stars, body.Comment)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -47,6 +47,12 @@ func cloneConversation(c *chat.Conversation) *chat.Conversation {
 	out.HandoffAt = msPtr(c.HandoffAt)
 	out.LastMessage = clonePreview(c.LastMessage)
 	out.Rating = cloneRating(c.Rating)
+	out.AnonymizedAt = msPtr(c.AnonymizedAt)
+	if c.Privacy != nil {
+		p := *c.Privacy
+		p.At = ms(p.At)
+		out.Privacy = &p
+	}
 	return &out
 }
 

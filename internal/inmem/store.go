@@ -28,6 +28,7 @@ type Store struct {
 	hours         *chat.OfficeHours
 	canned        map[string]*chat.CannedReply
 	files         map[string]*storedFile
+	comp          complianceData // audit, blocks, privacy, login records (compliance.go)
 }
 
 // NewStore returns an empty store.

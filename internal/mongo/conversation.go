@@ -58,16 +58,18 @@ type conversationDoc struct {
 	ResolvedAt   *time.Time  `bson:"resolvedAt"`
 	// priorityRank (chat.Priority.Rank) is what sort=priority orders by:
 	// the names do not sort in urgency order.
-	Priority        string     `bson:"priority"`
-	PriorityRank    int        `bson:"priorityRank"`
-	Tags            []string   `bson:"tags"`
-	FirstResponseAt *time.Time `bson:"firstResponseAt"`
-	FirstResolvedAt *time.Time `bson:"firstResolvedAt"`
-	Rating          *ratingDoc `bson:"rating"`
-	HandoffAt       *time.Time `bson:"handoffAt,omitempty"`
-	LeftMessage     string     `bson:"leftMessage,omitempty"`
-	AgentReadSeq    int64      `bson:"agentReadSeq,omitempty"`
-	VisitorReadSeq  int64      `bson:"visitorReadSeq,omitempty"`
+	Priority        string      `bson:"priority"`
+	PriorityRank    int         `bson:"priorityRank"`
+	Tags            []string    `bson:"tags"`
+	FirstResponseAt *time.Time  `bson:"firstResponseAt"`
+	FirstResolvedAt *time.Time  `bson:"firstResolvedAt"`
+	Rating          *ratingDoc  `bson:"rating"`
+	HandoffAt       *time.Time  `bson:"handoffAt,omitempty"`
+	Privacy         *consentDoc `bson:"privacy,omitempty"`
+	AnonymizedAt    *time.Time  `bson:"anonymizedAt,omitempty"`
+	LeftMessage     string      `bson:"leftMessage,omitempty"`
+	AgentReadSeq    int64       `bson:"agentReadSeq,omitempty"`
+	VisitorReadSeq  int64       `bson:"visitorReadSeq,omitempty"`
 }
 
 type ratingDoc struct {
@@ -128,6 +130,8 @@ func toConversationDoc(c *chat.Conversation) conversationDoc {
 		FirstResolvedAt: c.FirstResolvedAt,
 		Rating:          toRatingDoc(c.Rating),
 		HandoffAt:       c.HandoffAt,
+		Privacy:         toConsentDoc(c.Privacy),
+		AnonymizedAt:    c.AnonymizedAt,
 		LeftMessage:     c.LeftMessage,
 		AgentReadSeq:    c.AgentReadSeq,
 		VisitorReadSeq:  c.VisitorReadSeq,
@@ -159,6 +163,8 @@ func (d *conversationDoc) toDomain() *chat.Conversation {
 		FirstResponseAt: d.FirstResponseAt,
 		FirstResolvedAt: d.FirstResolvedAt,
 		HandoffAt:       d.HandoffAt,
+		Privacy:         d.Privacy.toDomain(),
+		AnonymizedAt:    d.AnonymizedAt,
 		LeftMessage:     d.LeftMessage,
 		AgentReadSeq:    d.AgentReadSeq,
 		VisitorReadSeq:  d.VisitorReadSeq,

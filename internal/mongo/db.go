@@ -191,7 +191,7 @@ func (db *DB) indexSpecs() []indexSpec {
 // FerretDB v1 drops the connection when one createIndexes command lists
 // several indexes that all exist already; single ones are fine, even racing.
 func (db *DB) EnsureIndexes(ctx context.Context) error {
-	for _, s := range append(db.indexSpecs(), db.integrationIndexes()...) {
+	for _, s := range append(append(db.indexSpecs(), db.complianceIndexes()...), db.integrationIndexes()...) {
 		model := mongo.IndexModel{Keys: s.keys, Options: options.Index().SetName(s.name)}
 		if s.unique {
 			model.Options.SetUnique(true)

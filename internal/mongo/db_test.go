@@ -101,7 +101,8 @@ func TestEnsureIndexesIdempotentAndConcurrent(t *testing.T) {
 		collMessages:      {"_id_", idxConvClient, idxConvSeq},
 		collAgents:        {"_id_", idxEmail},
 		collFormFields:    {"_id_", idxKey},
-		collConversations: {"_id_", "assigneeId_status", "createdAt", "priority_updatedAt", "status_createdAt", "updatedAt"},
+		collConversations: {"_id_", "assigneeId_status", "createdAt", "priority_updatedAt", "status_createdAt", "updatedAt", "visitor_phone"},
+		collAudit:         {"_id_", "action_id"},
 		collCanned:        {"_id_", idxOwnerShortcut},
 	}
 	for coll, names := range want {

@@ -156,5 +156,5 @@ type AgentUpdated struct {
 var Changes = []string{
 	string(chat.ChangeAssigned), string(chat.ChangeClaimed), string(chat.ChangeTransferred),
 	string(chat.ChangeUnassigned), string(chat.ChangeResolved), string(chat.ChangeReopened),
-	chat.ChangeMessage, chat.ChangeRead, chat.ChangePriority, chat.ChangeTags, chat.ChangeRated, chat.ChangeHandoff,
+	chat.ChangeMessage, chat.ChangeRead, chat.ChangePriority, chat.ChangeTags, chat.ChangeRated, chat.ChangeHandoff, chat.ChangeErased,
 }

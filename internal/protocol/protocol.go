@@ -69,6 +69,9 @@ const (
 	CloseUnauthorized = 4401
 	// CloseDisabled: the agent's account is disabled.
 	CloseDisabled = 4403
+	// CloseTooMany: this address (or this visitor token) has as many
+	// sockets open on the node as it may; reconnect later, with backoff.
+	CloseTooMany = 4429
 )
 
 // CloseCode names a close code for wire.js.
@@ -87,6 +90,7 @@ var CloseCodes = []CloseCode{
 	{"TRY_AGAIN", CloseTryAgain},
 	{"UNAUTHORIZED", CloseUnauthorized},
 	{"DISABLED", CloseDisabled},
+	{"TOO_MANY", CloseTooMany},
 }
 
 // Limits of a frame and of what it carries.

@@ -55,6 +55,7 @@ export const CHANGE = {
   TAGS: 'tags',
   RATED: 'rated',
   HANDOFF: 'handoff',
+  ERASED: 'erased',
 };
 
 /** WebSocket close codes the server uses. */
@@ -67,6 +68,7 @@ export const CLOSE = {
   TRY_AGAIN: 4000,
   UNAUTHORIZED: 4401,
   DISABLED: 4403,
+  TOO_MANY: 4429,
 };
 
 /** Stable error codes of `error` frames and REST error bodies. */
@@ -87,6 +89,8 @@ export const ERROR_CODE = {
   ACCOUNT_LOCKED: 'account_locked',
   ORIGIN_NOT_ALLOWED: 'origin_not_allowed',
   UNSUPPORTED_MEDIA_TYPE: 'unsupported_media_type',
+  BLOCKED: 'blocked',
+  CHALLENGE_FAILED: 'challenge_failed',
 };
 
 /** Codes of system notices (`message.notice.code`). */

@@ -24,20 +24,30 @@ type Rules map[string]limiter.Rate
 // rates. A visitor whose tabs sit on two nodes (or whose REST fallback
 // requests land on several) gets the limit once per node; that bounds a
 // flood as well and costs Redis nothing (docs/architecture.md).
-var Local = map[string]bool{"msg-visitor": true, "msg-ip": true, "typing-sender": true, "note-agent": true}
+var Local = map[string]bool{"msg-visitor": true, "msg-ip": true, "typing-sender": true, "read-sender": true, "note-agent": true}
 
 // DefaultRules are generous enough for Vietnamese mobile carriers, where
 // many visitors share one IP behind carrier-grade NAT, and tight enough to
 // stop scripted floods and password guessing.
 func DefaultRules() Rules {
 	return Rules{
-		"login-ip":      {Period: time.Minute, Limit: 30},
-		"login-fail":    {Period: 15 * time.Minute, Limit: 10}, // per account: lockout after 10 failures
+		"login-ip": {Period: time.Minute, Limit: 30},
+		// per (account, address): that address is locked out of that
+		// account after 10 failures — nobody can lock anyone else out
+		"login-fail": {Period: 15 * time.Minute, Limit: 10},
+		// per account, failures from anywhere: past 10, attempts from
+		// networks the account has not signed in from are spaced by
+		// login-slow (per account)
+		"login-account": {Period: 15 * time.Minute, Limit: 10},
+		"login-slow":    {Period: time.Minute, Limit: 3},
 		"conv-ip":       {Period: 10 * time.Minute, Limit: 60},
 		"msg-visitor":   {Period: time.Minute, Limit: 40},
 		"msg-ip":        {Period: time.Minute, Limit: 600},
 		"typing-sender": {Period: time.Minute, Limit: 120},
-		"note-agent":    {Period: time.Minute, Limit: 60}, // internal notes, per agent
+		// Reads of a transcript (WebSocket sync and join, REST message
+		// pages) per reader: each may cost hundreds of frames or rows.
+		"read-sender": {Period: time.Minute, Limit: 60},
+		"note-agent":  {Period: time.Minute, Limit: 60}, // internal notes, per agent
 		// Transcripts by email: anyone may type any address, so few per
 		// conversation and per address.
 		"transcript":    {Period: time.Hour, Limit: 5},

@@ -23,6 +23,10 @@ type conn struct {
 	h  *Hub
 	s  *melody.Session
 	ip string
+	// addrCounted and visitorCounted: the socket counts against its
+	// address's and its visitor token's caps (caps.go; guarded by Hub.mu).
+	addrCounted    bool
+	visitorCounted string
 	// ctx ends when the socket is gone: requests run on contexts derived
 	// from it, so a replay or a hello stops working for nobody.
 	ctx    context.Context
@@ -210,11 +214,12 @@ func (h *Hub) connOf(s *melody.Session) *conn {
 func (h *Hub) onConnect(s *melody.Session) {
 	// joined, sends and inflight are made on first use: most sockets are
 	// visitors' idle widgets.
-	c := &conn{h: h, s: s, ip: clientIP(s), queueCap: widgetQueue}
+	c := &conn{h: h, s: s, queueCap: widgetQueue}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	if q, ok := s.Keys[queueKey].(int); ok {
 		c.queueCap = int32(q)
 	}
+	c.ip, _ = s.Keys[addrKey].(string)
 	// Nothing needs the upgrade request any longer (the IP is kept).
 	s.Request = nil
 	if done, ok := s.Keys[upgradedKey].(func()); ok {
@@ -227,6 +232,13 @@ func (h *Hub) onConnect(s *melody.Session) {
 		}
 	})
 	h.mu.Lock()
+	if !h.admitAddr(c) {
+		h.mu.Unlock()
+		c.helloTimer.Stop()
+		c.cancel()
+		refuseTooMany(s, "too many sockets from this address")
+		return
+	}
 	h.conns[s] = c
 	h.mu.Unlock()
 }
@@ -243,6 +255,7 @@ func (h *Hub) onDisconnect(s *melody.Session) {
 	}
 	delete(h.visitors, c)
 	delete(h.agents, c)
+	h.releaseCaps(c)
 	var topics []string
 	var lastOfAgent *chat.Agent
 	c.mu.Lock()
@@ -323,20 +336,4 @@ func (c *conn) closeSlow() {
 		}
 		time.Sleep(25 * time.Millisecond)
 	}
-}
-
-func clientIP(s *melody.Session) string {
-	r := s.Request
-	// X-Real-IP is set by our Nginx; the REST layer applies the trusted
-	// proxy list, here the header is only used for rate-limit keys.
-	if ip := r.Header.Get("X-Real-IP"); ip != "" && len(ip) < 64 {
-		return ip
-	}
-	host := r.RemoteAddr
-	for i := len(host) - 1; i >= 0; i-- {
-		if host[i] == ':' {
-			return host[:i]
-		}
-	}
-	return host
 }

@@ -30,6 +30,9 @@ type Messages interface {
 	SetTyping(ctx context.Context, actor desk.Actor, conversationID string, typing bool) error
 	MarkRead(ctx context.Context, actor desk.Actor, conversationID string, seq int64) error
 	Replay(ctx context.Context, actor desk.Actor, conversationID string, after int64, limit int) ([]*chat.Message, error)
+	// AdmitRead counts a replay the client asked for (sync, join) against
+	// its reader's rate limit.
+	AdmitRead(ctx context.Context, actor desk.Actor) error
 }
 
 // Presence is who is online: this node's agents, and everybody's as seen

@@ -64,6 +64,9 @@ func (c *conn) helloVisitor(ctx context.Context, actor desk.Actor, lastSeq int64
 		}
 		return result{}, closing(err, protocol.CloseTryAgain, "unavailable")
 	}
+	if err := h.admitVisitor(c, conv.ID); err != nil {
+		return result{}, err
+	}
 	var supportOnline bool
 	if !h.follow(ctx, c, conv.ID, func() {
 		c.setReady(actor)
@@ -196,6 +199,9 @@ func (c *conn) join(ctx context.Context, p *protocol.ConversationJoin) (result, 
 	if !actor.IsAgent() {
 		return result{}, chat.ErrForbidden
 	}
+	if err := c.h.messages.AdmitRead(ctx, actor); err != nil {
+		return result{}, err
+	}
 	conv, err := c.h.sessions.ConversationForSession(ctx, actor, p.ConversationID)
 	if err != nil {
 		return result{}, err
@@ -241,6 +247,9 @@ func (c *conn) leave(_ context.Context, p *protocol.ConversationLeave) (result, 
 func (c *conn) sync(ctx context.Context, p *protocol.Sync) (result, error) {
 	actor := c.who()
 	convID := conversationOf(actor, p.ConversationID)
+	if err := c.h.messages.AdmitRead(ctx, actor); err != nil {
+		return result{}, err
+	}
 	if _, err := c.h.sessions.ConversationForSession(ctx, actor, convID); err != nil {
 		return result{}, err
 	}

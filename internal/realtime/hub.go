@@ -23,6 +23,7 @@ import (
 	"github.com/gorilla/websocket"
 	"github.com/olahol/melody"
 
+	"github.com/chatdesk/chatdesk/internal/clientaddr"
 	"github.com/chatdesk/chatdesk/internal/desk"
 	"github.com/chatdesk/chatdesk/internal/protocol"
 )
@@ -44,6 +45,13 @@ type Config struct {
 	// RequestTimeout bounds one request, its replay included (a hello's
 	// time starts once it is its turn).
 	RequestTimeout time.Duration
+	// MaxPerAddr bounds this node's sockets from one client address, and
+	// MaxPerVisitor the sockets of one visitor token (its conversation):
+	// more are closed with protocol.CloseTooMany (0: no bound).
+	MaxPerAddr, MaxPerVisitor int
+	// ClientAddr is the node's one rule for a request's client address
+	// (internal/clientaddr, shared with REST); nil: the connection's peer.
+	ClientAddr func(*http.Request) string
 }
 
 // Hub owns this node's sockets.
@@ -66,6 +74,7 @@ type Hub struct {
 	agents     map[*conn]struct{}
 	visitors   map[*conn]struct{}
 	agentCount map[string]int // local sockets per agent id
+	caps       socketCaps
 	subs       map[string]*topicSub
 	hellos     chan struct{}
 	online     int // agents online anywhere, from presence events
@@ -101,6 +110,10 @@ func New(d Deps, cfg Config) *Hub {
 	}
 	if cfg.RequestTimeout == 0 {
 		cfg.RequestTimeout = 15 * time.Second
+	}
+	if cfg.ClientAddr == nil {
+		none, _ := clientaddr.New(nil)
+		cfg.ClientAddr = none.Of
 	}
 	widgets := newMelody(cfg, widgetQueue)
 	dashboards := newMelody(cfg, dashboardQueue)
@@ -203,17 +216,19 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			// a hint for the queue depth only: the hello decides who it is
 			m, queue = h.dashboards, dashboardQueue
 		}
-		_ = m.HandleRequestWithKeys(w, r, map[string]any{upgradedKey: done, queueKey: queue})
+		_ = m.HandleRequestWithKeys(w, r, map[string]any{upgradedKey: done, queueKey: queue, addrKey: h.cfg.ClientAddr(r)})
 	}()
 	<-upgraded
 }
 
 // Melody session keys, read once by onConnect: upgradedKey carries the
 // function that lets ServeHTTP return once the connection is registered,
-// queueKey the depth of the socket's send queue.
+// queueKey the depth of the socket's send queue, addrKey the client's
+// address (decided at upgrade, by the same rule as REST).
 const (
 	upgradedKey = "upgraded"
 	queueKey    = "queue"
+	addrKey     = "addr"
 )
 
 func (h *Hub) checkOrigin(r *http.Request) bool {

@@ -84,6 +84,9 @@ func nodeConfig(t *testing.T, tweak ...func(*config.Config)) config.Config {
 		"CHATDESK_REDIS_URL":    "redis://" + testenv.RedisAddr(t) + "/0",
 		"CHATDESK_REDIS_PREFIX": testenv.UniqueName("t"),
 		"CHATDESK_LOG_FORMAT":   "text",
+		// Tests poll transcripts (waitMessage) many times a second; the
+		// per-reader read limit is tested on its own (readlimit_test.go).
+		"CHATDESK_RATE_LIMITS": "read-sender=1000000/1m",
 	}
 	cfg, err := config.FromEnv(func(k string) string { return env[k] })
 	if err != nil {

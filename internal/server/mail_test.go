@@ -85,4 +85,26 @@ func TestEmail(t *testing.T) {
 	if st := tm.do("POST", "/api/conversations/"+id+"/transcript", waiting.VisitorToken, map[string]string{"email": "mai@example.vn"}, &e); st != 429 {
 		t.Fatalf("sixth transcript in an hour: %d %s", st, e.Error.Code)
 	}
+
+	// Every change of the settings is in the audit log, by whom and what
+	// changed: the password only as changed, never itself.
+	const password = "mat-khau-smtp-rat-bi-mat"
+	cfg["username"], cfg["password"] = "hotro", password
+	if st := tm.do("PUT", "/api/admin/mail", tm.admin, cfg, nil); st != 200 {
+		t.Fatalf("save with a password: %d", st)
+	}
+	var changes []*chat.AuditEntry
+	for _, a := range auditLog(t, tm.node, tm.admin) {
+		if a.Action == chat.AuditMailChanged {
+			changes = append(changes, a)
+		}
+		if strings.Contains(a.Detail, password) {
+			t.Fatalf("the SMTP password in the audit log: %+v", a)
+		}
+	}
+	if len(changes) != 2 || changes[0].ActorRole != "admin" || changes[0].IP == "" ||
+		changes[0].Detail != "Cập nhật cài đặt email (SMTP): tên đăng nhập, mật khẩu." ||
+		!strings.Contains(changes[1].Detail, fmt.Sprintf("máy chủ %s:%d (none)", smtp.Host, smtp.Port)) {
+		t.Fatalf("audit of the SMTP settings: %+v", changes)
+	}
 }

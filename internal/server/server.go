@@ -18,6 +18,7 @@ import (
 	"github.com/chatdesk/chatdesk/internal/auth"
 	"github.com/chatdesk/chatdesk/internal/bot"
 	"github.com/chatdesk/chatdesk/internal/chat"
+	"github.com/chatdesk/chatdesk/internal/clientaddr"
 	"github.com/chatdesk/chatdesk/internal/config"
 	"github.com/chatdesk/chatdesk/internal/desk"
 	"github.com/chatdesk/chatdesk/internal/httpapi"
@@ -107,6 +108,7 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, hooks Hooks) 
 	deskCfg := desk.Config{
 		NodeID: cfg.NodeID, PresenceTTL: cfg.PresenceTTL, Grace: cfg.Grace,
 		EnvOrigins: cfg.AllowedOrigins, AllowAnyOrigin: cfg.Dev(), MaxUploadBytes: cfg.MaxUploadBytes,
+		FormChallengeBits: cfg.FormChallengeBits,
 		// A claim outlasts an attempt (its timeout) and the write of its outcome.
 		WebhookLease: 2*cfg.WebhookTimeout + 10*time.Second, WebhookRetryBase: cfg.WebhookRetryBase,
 		Mail: envMail(cfg), PublicURL: cfg.PublicURL,
@@ -127,7 +129,15 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, hooks Hooks) 
 		}
 	}
 
-	rtCfg := realtime.Config{PublicURL: cfg.PublicURL, NodeID: cfg.NodeID}
+	// One rule for the client's address, for REST and WebSocket alike.
+	addrs, err := clientaddr.New(cfg.TrustedProxies)
+	if err != nil {
+		return fmt.Errorf("CHATDESK_TRUSTED_PROXIES: %w", err)
+	}
+	rtCfg := realtime.Config{
+		PublicURL: cfg.PublicURL, NodeID: cfg.NodeID, ClientAddr: addrs.Of,
+		MaxPerAddr: cfg.WSMaxPerAddr, MaxPerVisitor: cfg.WSMaxPerVisitor,
+	}
 	if hooks.Realtime != nil {
 		hooks.Realtime(&rtCfg)
 	}
@@ -144,7 +154,7 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, hooks Hooks) 
 	defer svc.Stop()
 
 	router, err := httpapi.New(svc, httpapi.Config{
-		PublicURL: cfg.PublicURL, TrustedProxies: cfg.TrustedProxies,
+		PublicURL: cfg.PublicURL, ClientAddr: addrs.Of,
 		WidgetFile: cfg.WidgetFile, DashboardDir: cfg.DashboardDir, Version: Version,
 	}, log, httpapi.Extra{WebSocket: hub, Metrics: reg})
 	if err != nil {

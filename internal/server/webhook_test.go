@@ -192,6 +192,35 @@ func TestWebhooksSignedRetriedAndRedelivered(t *testing.T) {
 	if st := tm.do("GET", "/api/admin/webhooks", tm.anTok, nil, nil); st != 403 {
 		t.Fatalf("an agent listed webhooks: %d", st)
 	}
+
+	// Creating, editing and deleting the endpoint are in the audit log,
+	// never with its secret nor its URL's path.
+	const newSecret = "mot-khoa-ky-moi-du-dai-123"
+	if st := tm.do("PUT", "/api/admin/webhooks/"+ep.ID, tm.admin, map[string]any{"url": rcv.URL + "/chatdesk", "events": []string{"conversation.created"}, "secret": newSecret, "allowPrivate": true, "enabled": true}, nil); st != 200 {
+		t.Fatalf("update: %d", st)
+	}
+	if st := tm.do("DELETE", "/api/admin/webhooks/"+ep.ID, tm.admin, nil, nil); st != 204 {
+		t.Fatalf("delete: %d", st)
+	}
+	var got []string
+	for _, a := range auditLog(t, tm.node, tm.admin) {
+		if !strings.HasPrefix(a.Action, "webhook.") {
+			continue
+		}
+		if a.Target != ep.ID || a.ActorRole != "admin" || a.IP == "" || strings.Contains(a.Detail, ep.Secret) || strings.Contains(a.Detail, newSecret) || strings.Contains(a.Detail, "/chatdesk") {
+			t.Fatalf("audit entry: %+v", a)
+		}
+		got = append(got, a.Action+": "+a.Detail)
+	}
+	host := strings.TrimPrefix(rcv.URL, "http://")
+	want := []string{
+		chat.AuditWebhookDeleted + ": Xóa điểm nhận webhook http://" + host + "/….",
+		chat.AuditWebhookUpdated + ": Sửa điểm nhận webhook http://" + host + "/…: sự kiện conversation.created, đổi khóa ký.",
+		chat.AuditWebhookCreated + ": Thêm điểm nhận webhook http://" + host + "/…: sự kiện conversation.created, message.created, khóa ký do máy chủ tạo, cho phép địa chỉ nội bộ.",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("audit log:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
 }
 
 // TestWebhooksRefusePrivateAddresses: private, loopback and link-local

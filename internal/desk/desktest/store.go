@@ -39,6 +39,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) desk.Store) {
 		{"CannedReplies", testCannedReplies},
 		{"Attachments", testAttachments},
 		{"EndedContext", testStoreEndedContext},
+		{"Compliance", testCompliance}, // store_compliance.go
 	} {
 		t.Run(c.name, func(t *testing.T) { c.run(t, newStore) })
 	}

@@ -7,6 +7,7 @@ import { AvailabilityToggle } from '../features/inbox/components/AvailabilityTog
 import { notificationPermission, requestNotificationPermission, beep } from '../lib/notifications/index.js';
 import { ConnectionBanner } from './ConnectionBanner.jsx';
 import { MentionToasts } from './MentionToasts.jsx';
+import { LoginNoticeBanner } from './LoginNoticeBanner.jsx';
 import { SessionProviders } from './providers.jsx';
 
 const linkClass = ({ isActive }) =>
@@ -48,6 +49,9 @@ function Header() {
             <NavLink to="/admin/hours" className={linkClass}>Giờ làm việc</NavLink>
             <NavLink to="/admin/integrations" className={linkClass}>Tích hợp</NavLink>
             <NavLink to="/admin/settings" className={linkClass}>Cài đặt</NavLink>
+            <NavLink to="/admin/blocks" className={linkClass}>Chặn khách</NavLink>
+            <NavLink to="/admin/privacy" className={linkClass}>Dữ liệu cá nhân</NavLink>
+            <NavLink to="/admin/audit" className={linkClass}>Nhật ký</NavLink>
           </>
         )}
       </nav>
@@ -82,6 +86,7 @@ export function AppShell() {
         <Header />
         <ConnectionBanner />
         <Mentions />
+        <LoginNoticeBanner />
         <div className="flex min-h-0 flex-1 flex-col overflow-y-auto">
           <Outlet />
         </div>

@@ -97,4 +97,6 @@ export default {
   e_invalid_input: 'Thông tin chưa hợp lệ. Vui lòng kiểm tra lại.',
   e_conflict: 'Bạn có thể đánh giá sau khi cuộc trò chuyện kết thúc.',
   e_internal: 'Đã có lỗi xảy ra. Vui lòng thử lại.',
+  e_blocked: 'Bạn tạm thời không thể gửi tin nhắn.',
+  e_challenge_failed: 'Vui lòng tải lại trang rồi thử lại.',
 };

@@ -19,9 +19,22 @@ function load() {
   }
 }
 
+// Failed sign-ins into this account since its previous sign-in (the login
+// answer's `notice`), kept until the agent dismisses it, reloads included.
+const LOGIN_NOTICE_KEY = 'chatdesk.loginNotice';
+
+function loadLoginNotice() {
+  try {
+    const v = JSON.parse(globalThis.localStorage?.getItem(LOGIN_NOTICE_KEY) || 'null');
+    return v && typeof v.message === 'string' ? v : null;
+  } catch {
+    return null;
+  }
+}
+
 const EXPIRED_NOTICE = 'Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại.';
 const initial = load();
-let state = initial === 'expired' ? { session: null, notice: EXPIRED_NOTICE } : { session: initial, notice: null };
+let state = initial === 'expired' ? { session: null, notice: EXPIRED_NOTICE, loginNotice: null } : { session: initial, notice: null, loginNotice: initial ? loadLoginNotice() : null };
 const listeners = new Set();
 
 function set(next) {
@@ -55,10 +68,25 @@ export const authStore = {
     } catch {
       /* ignore */
     }
-    set({ session: null, notice });
+    try {
+      globalThis.localStorage?.removeItem(LOGIN_NOTICE_KEY);
+    } catch {
+      /* ignore */
+    }
+    set({ session: null, notice, loginNotice: null });
   },
   clearNotice() {
     if (state.notice) set({ notice: null });
+  },
+  /** The failed sign-ins a login answered with (null: none). */
+  setLoginNotice(notice) {
+    try {
+      if (notice) globalThis.localStorage?.setItem(LOGIN_NOTICE_KEY, JSON.stringify(notice));
+      else globalThis.localStorage?.removeItem(LOGIN_NOTICE_KEY);
+    } catch {
+      /* private mode */
+    }
+    set({ loginNotice: notice || null });
   },
 };
 

@@ -2,7 +2,9 @@
 // agents' presence (GET /api/agents, session.ready, agent.presence).
 import { CHANGE, EVT } from '../../lib/realtime/protocol.js';
 
-export const initialInbox = { conversations: {}, agents: {}, presenceAt: {}, loaded: false };
+// erased: ids of conversations deleted or anonymized (erasure, retention),
+// so that an activity update still on its way cannot bring one back.
+export const initialInbox = { conversations: {}, agents: {}, presenceAt: {}, loaded: false, erased: {} };
 
 function time(v) {
   const t = v ? new Date(v).getTime() : NaN;
@@ -39,7 +41,7 @@ export function inboxReducer(state, action) {
     case 'conversations/loaded': {
       const next = {};
       for (const c of action.items) {
-        if (!c || !c.id) continue;
+        if (!c || !c.id || state.erased?.[c.id]) continue;
         const cur = state.conversations[c.id];
         next[c.id] = cur && isNewer(cur, c) ? cur : c;
       }
@@ -56,10 +58,18 @@ export function inboxReducer(state, action) {
     case 'conversation/upsert': {
       if (!action.conversation || !action.conversation.id) return state;
       const c = action.conversation;
+      if (state.erased?.[c.id]) return state;
       const conversations = action.fresh
         ? { ...state.conversations, [c.id]: { ...state.conversations[c.id], ...c, stale: false } }
         : upsert(state.conversations, c);
       return conversations === state.conversations ? state : { ...state, conversations };
+    }
+    case 'conversation/erased': {
+      // deleted or anonymized (erasure, retention): out of every list, for good
+      if (!action.id) return state;
+      const conversations = { ...state.conversations };
+      delete conversations[action.id];
+      return { ...state, conversations, erased: { ...state.erased, [action.id]: true } };
     }
     case 'conversation/read': {
       const cur = state.conversations[action.id];

@@ -108,6 +108,19 @@ describe('presence snapshots vs events', () => {
   });
 });
 
+describe('erased conversations (erasure, retention)', () => {
+  it('leave the inbox', () => {
+    let s = inboxReducer(initialInbox, { type: 'conversations/loaded', items: [conv('a'), conv('b')] });
+    s = inboxReducer(s, { type: 'conversation/erased', id: 'a' });
+    expect(Object.keys(s.conversations)).toEqual(['b']);
+    // an activity update already on its way, or a list fetched before, does not bring it back
+    s = inboxReducer(s, { type: 'conversation/upsert', conversation: conv('a', { updatedAt: '2026-11-22T02:00:00Z' }) });
+    s = inboxReducer(s, { type: 'conversations/loaded', items: [conv('a'), conv('b')] });
+    expect(Object.keys(s.conversations)).toEqual(['b']);
+    expect(CHANGE.ERASED).toBeTruthy();
+  });
+});
+
 describe('messages left while nobody could answer (#14)', () => {
   const at = (m) => new Date(Date.UTC(2026, 11, 4, 10, m)).toISOString();
   const conv = (id, extra) => ({ id, status: 'waiting', assigneeId: '', createdAt: at(0), updatedAt: at(0), ...extra });

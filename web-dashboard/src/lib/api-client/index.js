@@ -171,6 +171,21 @@ export async function fetchBlob(path, { signal } = {}) {
   return res.blob();
 }
 
+/** POST a JSON body, answer as bytes (a download: an export) → Blob. */
+export async function postBlob(path, body) {
+  const bearer = config.getToken();
+  const headers = { 'Content-Type': 'application/json' };
+  if (bearer) headers.Authorization = `Bearer ${bearer}`;
+  let res;
+  try {
+    res = await config.fetch(buildUrl(path), { method: 'POST', headers, body: JSON.stringify(body) });
+  } catch {
+    throw new ApiError({ status: 0, code: 'network' });
+  }
+  if (!res.ok) throw handleFailure(res.status, parseJson(await res.text().catch(() => '')), res.headers, bearer);
+  return res.blob();
+}
+
 /**
  * multipart POST through XMLHttpRequest (upload progress): resolves the JSON
  * answer, rejects an ApiError (server's message) or an AbortError.

@@ -1,5 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { validateForm, validateField } from '../../lib/validation.js';
+import { ERROR_CODE } from '../../lib/protocol.js';
+import { solve } from '../../lib/pow.js';
 import { SpinnerIcon, AlertIcon } from '../../ui/icons.jsx';
 import { Field } from './Field.jsx';
 import { t, lang, errorText } from '../../i18n/index.js';
@@ -22,12 +24,27 @@ export function PrechatForm({ api, greeting, leave, notice, onStarted, visible }
   const [submitted, setSubmitted] = useState(false);
   const [busy, setBusy] = useState(false);
   const [formError, setFormError] = useState('');
+  // The privacy notice (and whether its box must be ticked) and the spam
+  // challenge come with the fields; the challenge is solved at once, while
+  // the visitor types (lib/pow.js).
+  const [privacy, setPrivacy] = useState(null);
+  const [consent, setConsent] = useState(false);
+  const [hp, setHp] = useState('');
+  const pow = useRef(null);
   const formRef = useRef(null);
 
+  const challenge = (r) => {
+    const c = r && r.challenge;
+    pow.current = c && c.token ? solve(c).then((answer) => ({ token: c.token, answer })) : Promise.resolve(undefined);
+  };
   const load = () => {
     setLoadError('');
     api.formFields().then(
-      (r) => setFields(((r && r.items) || []).filter((f) => f && f.enabled !== false && typeof f.key === 'string').map(localized)),
+      (r) => {
+        challenge(r);
+        setPrivacy((r && r.privacy) || null);
+        setFields(((r && r.items) || []).filter((f) => f && f.enabled !== false && typeof f.key === 'string').map(localized));
+      },
       (e) => setLoadError(errorText(e) || t('formFailed')),
     );
   };
@@ -64,12 +81,25 @@ export function PrechatForm({ api, greeting, leave, notice, onStarted, visible }
       return;
     }
     setBusy(true);
-    try {
-      const r = await api.createConversation({
+    const send = async () =>
+      api.createConversation({
         fields: payload,
         pageUrl: location.href.slice(0, 2000),
         referrer: document.referrer.slice(0, 2000),
+        consent: privacy && privacy.version ? { version: privacy.version, accepted: consent } : undefined,
+        challenge: await pow.current,
+        website: hp,
       });
+    try {
+      let r;
+      try {
+        r = await send();
+      } catch (err) {
+        // A challenge that expired (a form left open for hours): a new one, once.
+        if (!err || err.code !== ERROR_CODE.CHALLENGE_FAILED) throw err;
+        challenge(await api.formFields());
+        r = await send();
+      }
       if (!r || !r.visitorToken || !r.conversation || !r.conversation.id) throw { message: t('badAnswer') };
       onStarted({ token: r.visitorToken, conversationId: r.conversation.id, conversation: r.conversation });
     } catch (err) {
@@ -120,6 +150,9 @@ export function PrechatForm({ api, greeting, leave, notice, onStarted, visible }
             </button>
           </div>
         )}
+        {privacy && privacy.notice && (
+          <p className="mb-3 rounded-lg bg-white px-3 py-2 text-xs text-gray-700 ring-1 ring-gray-200 whitespace-pre-line" data-testid="privacy-notice">{privacy.notice}</p>
+        )}
         {fields && (
           <div data-testid="prechat-form">
             {fields.map((f) => (
@@ -133,6 +166,15 @@ export function PrechatForm({ api, greeting, leave, notice, onStarted, visible }
                 onBlur={() => submitted && setErrors((old) => ({ ...old, [f.key]: validateField(f, values[f.key]) }))}
               />
             ))}
+            {privacy && privacy.consentRequired && (
+              <Field
+                field={{ key: 'consent', label: privacy.consentLabel, type: 'checkbox', required: true }}
+                idPrefix="cd-f"
+                value={consent}
+                onChange={setConsent}
+              />
+            )}
+            <input name="website" value={hp} onInput={(e) => setHp(e.currentTarget.value)} tabIndex={-1} autoComplete="off" aria-hidden="true" className="sr-only" />
           </div>
         )}
       </div>
@@ -153,7 +195,7 @@ export function PrechatForm({ api, greeting, leave, notice, onStarted, visible }
             {busy && <SpinnerIcon />}
             {busy ? t('sending') : t(leave ? 'leaveSend' : 'start')}
           </button>
-          <p className="mt-2 text-center text-xs text-gray-600">{t('privacy')}</p>
+          {!(privacy && privacy.notice) && <p className="mt-2 text-center text-xs text-gray-600">{t('privacy')}</p>}
         </div>
       )}
     </form>

@@ -24,6 +24,7 @@ export function LoginPage() {
     try {
       const res = await login(email.trim(), password);
       authStore.setSession({ token: res.token, expiresAt: res.expiresAt, agent: res.agent });
+      authStore.setLoginNotice(res.notice || null);
       navigate(location.state?.from || '/', { replace: true });
     } catch (err) {
       setError(err);

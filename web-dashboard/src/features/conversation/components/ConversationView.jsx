@@ -18,6 +18,7 @@ import { TriagePanel } from './TriagePanel.jsx';
 import { useUploads } from '../hooks/useUploads.js';
 import { useNotes } from '../hooks/useNotes.js';
 import { PriorityBadge, Stars, TagList } from '../../../components/ui/support.jsx';
+import { BlockVisitor } from '../../abuse/index.js';
 
 export function ConversationView() {
   const { conversationId } = useParams();
@@ -239,6 +240,7 @@ function ConversationScreen({ id }) {
           <TriagePanel conversation={conversation} onUpdated={(c) => upsertConversation(c, true)} />
         </div>
         <VisitorPanel conversation={conversation} />
+        <BlockVisitor key={conversation.id} conversation={conversation} />
       </aside>
     </div>
   );

@@ -40,6 +40,13 @@ export function VisitorPanel({ conversation }) {
           <Row label="Trình duyệt" mono>{v.userAgent}</Row>
           <Row label="Địa chỉ IP" mono>{v.ip}</Row>
           <Row label="Bắt đầu lúc">{formatDateTime(conversation?.createdAt)}</Row>
+          {conversation?.privacy && (
+            <Row label="Dữ liệu cá nhân">
+              <span data-testid="privacy-consent">
+                {conversation.privacy.consented ? 'Đã đồng ý' : 'Đã xem'} thông báo phiên bản {conversation.privacy.noticeVersion} lúc {formatDateTime(conversation.privacy.at)}
+              </span>
+            </Row>
+          )}
           {conversation?.resolvedAt && <Row label="Kết thúc lúc">{formatDateTime(conversation.resolvedAt)}</Row>}
         </dl>
       </section>

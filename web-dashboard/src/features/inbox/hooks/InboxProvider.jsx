@@ -78,6 +78,10 @@ export function InboxProvider({ me, children }) {
         notify(EVT.CONVERSATION_CREATED, data);
       }),
       client.on(EVT.CONVERSATION_UPDATED, (data) => {
+        if (data?.change === CHANGE.ERASED) {
+          dispatch({ type: 'conversation/erased', id: data.conversation?.id });
+          return;
+        }
         dispatch({ type: 'conversation/upsert', conversation: data?.conversation });
         notify(EVT.CONVERSATION_UPDATED, data);
       }),
