@@ -24,6 +24,11 @@ type Visitor struct {
 	Referrer  string `json:"referrer"`
 	UserAgent string `json:"userAgent"`
 	IP        string `json:"ip"`
+	// UserID is the shop's id of its logged-in customer, recorded only
+	// when the page proved it (ChatDesk.setUser with a valid hash): then
+	// Verified is true. Unverified claims are not recorded.
+	UserID   string `json:"userId"`
+	Verified bool   `json:"verified"`
 }
 
 // Preview is the last message of a conversation, for the inbox.

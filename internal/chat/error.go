@@ -29,10 +29,14 @@ const (
 	EMEDIATYPE    = "unsupported_media_type" // a body that is not what the route reads (JSON, or multipart for uploads)
 	EBLOCKED      = "blocked"                // the visitor (token, phone or address) is blocked by the support team
 	ECHALLENGE    = "challenge_failed"       // a new conversation without the widget's challenge answer (spam protection)
+	// EIDENTITY: a new conversation whose identity hash is wrong (ChatDesk.setUser).
+	EIDENTITY = "identity_invalid"
+	// EIDENTITYREQUIRED: the admin accepts only verified visitors, and this one is not.
+	EIDENTITYREQUIRED = "identity_required"
 )
 
 // ErrorCodes lists every code, for the front-ends' copy (protocol.WireJS).
-var ErrorCodes = []string{ECONFLICT, EINTERNAL, EINVALID, ENOTFOUND, EUNAUTHORIZED, EFORBIDDEN, ENOTASSIGNED, EASSIGNED, ERATELIMITED, EUNAVAILABLE, ETOOLARGE, EUNSUPPORTED, EDISABLED, ELOCKED, EORIGIN, EMEDIATYPE, EBLOCKED, ECHALLENGE}
+var ErrorCodes = []string{ECONFLICT, EINTERNAL, EINVALID, ENOTFOUND, EUNAUTHORIZED, EFORBIDDEN, ENOTASSIGNED, EASSIGNED, ERATELIMITED, EUNAVAILABLE, ETOOLARGE, EUNSUPPORTED, EDISABLED, ELOCKED, EORIGIN, EMEDIATYPE, EBLOCKED, ECHALLENGE, EIDENTITY, EIDENTITYREQUIRED}
 
 // Error is the application error. Message is Vietnamese and safe to show to
 // end users; Fields carries per-field messages for form validation.

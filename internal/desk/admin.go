@@ -19,6 +19,7 @@ type Admin struct {
 	events   *events
 	route    *router
 	avail    availability
+	mail     *mailer
 	tasks    *tasks
 	cfg      Config
 	now      Clock

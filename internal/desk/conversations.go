@@ -50,6 +50,11 @@ type NewConversation struct {
 	Referrer  string
 	UserAgent string
 	IP        string
+	// UserID and Hash are the identity the page claims (ChatDesk.setUser):
+	// Hash is hex HMAC-SHA256(UserID, the identity secret), computed by
+	// the shop's server.
+	UserID string
+	Hash   string
 	// Consent is what the visitor did with the privacy notice (nil: the
 	// form showed none).
 	Consent *Consent
@@ -68,6 +73,14 @@ type Created struct {
 // an agent (or leaves it waiting).
 func (cs *Conversations) CreateConversation(ctx context.Context, in NewConversation) (*Created, error) {
 	if err := cs.limits.take(ctx, "conv-ip", in.IP); err != nil {
+		return nil, err
+	}
+	ident, err := cs.settings.identity(ctx)
+	if err != nil {
+		return nil, cs.fail.unavailable(err)
+	}
+	userID, err := chat.CheckIdentity(ident, in.UserID, in.Hash)
+	if err != nil {
 		return nil, err
 	}
 	defs, err := cs.settings.formFields(ctx)
@@ -103,6 +116,8 @@ func (cs *Conversations) CreateConversation(ctx context.Context, in NewConversat
 			Referrer:  truncate(chat.CleanPageURL(in.Referrer), 2000),
 			UserAgent: truncate(in.UserAgent, 500),
 			IP:        in.IP,
+			UserID:    userID,
+			Verified:  userID != "",
 		},
 		CreatedAt:   now,
 		UpdatedAt:   now,

@@ -62,6 +62,9 @@ type Config struct {
 	WebhookLease     time.Duration
 	WebhookRetryBase time.Duration
 	WebhookWorkers   int
+	// WebhookBacklogEvery is how often each node counts the pending
+	// deliveries for its metrics (default 1 min).
+	WebhookBacklogEvery time.Duration
 	// Mail, when set, is the SMTP connection the environment configures
 	// (CHATDESK_SMTP_URL), overriding the admin's; PublicURL is linked
 	// from the emails to admins.
@@ -129,6 +132,11 @@ type Metrics interface {
 	BotCall(outcome string)
 	// QueueWait is how long a new conversation waited for its first agent.
 	QueueWait(d time.Duration)
+	// WebhookAttempt counts a delivery attempt by outcome: delivered,
+	// retrying, failed (given up).
+	WebhookAttempt(outcome string)
+	// WebhookBacklog is the number of pending deliveries, sampled.
+	WebhookBacklog(n int)
 }
 
 // Core is the application core of one node: its services and the
@@ -206,7 +214,7 @@ func New(d Deps, cfg Config) *Core {
 	c.Presence = &Presence{presence: d.Coord, avail: avail, settings: settings, events: ev, queue: route, bot: bot, tasks: tasks, nodeID: cfg.NodeID, ttl: cfg.PresenceTTL, log: d.Log, fail: fail}
 	c.Messages = &Messages{settings: settings, blocks: blocks, store: store, convs: convReader{store: store, convs: convs}, lock: rl, transcript: tr, typing: d.Coord, unread: d.Coord, seqs: d.Coord, touches: touches, events: ev, replays: replayReader{msgs: store, seq: d.Coord, cache: replays, metrics: m}, route: route, bot: bot, limits: limits, tasks: tasks, maxUpload: cfg.MaxUploadBytes, fail: fail, log: d.Log}
 	c.Conversations = &Conversations{blocks: blocks, privacy: privacy, challenges: formChallenges, store: store, convs: convReader{store: store, convs: convs}, settings: settings, tokens: d.Tokens, transcript: tr, owners: owners, lock: rl, locks: locks, replyLocks: d.Coord, route: route, bot: bot, events: ev, hooks: hooks, mail: mail, limits: limits, now: now, fail: fail, log: d.Log, waits: &typicalWait{}}
-	c.Admin = &Admin{store: store, settings: settings, events: ev, route: route, avail: avail, tasks: tasks, cfg: cfg, now: now, fail: fail, audit: audit}
+	c.Admin = &Admin{store: store, settings: settings, events: ev, route: route, avail: avail, mail: mail, tasks: tasks, cfg: cfg, now: now, fail: fail, audit: audit}
 	c.Integrations = &Integrations{store: hooks.storeOrNil(), hooks: hooks, dispatch: dispatch, mail: mail, audit: audit, now: now, fail: fail}
 	c.Blocks = &Blocks{store: store, cache: blocks, audit: audit, now: now, fail: fail}
 	erase := &eraser{store: store, locks: locks, replyLocks: d.Coord, convs: convs, replays: replays, events: ev, log: d.Log}
@@ -254,6 +262,9 @@ func withDefaults(cfg Config) Config {
 	}
 	if cfg.WebhookRetryBase <= 0 {
 		cfg.WebhookRetryBase = 30 * time.Second
+	}
+	if cfg.WebhookBacklogEvery <= 0 {
+		cfg.WebhookBacklogEvery = time.Minute
 	}
 	if cfg.WebhookWorkers <= 0 {
 		cfg.WebhookWorkers = 16
@@ -322,5 +333,15 @@ func (m metricsOrNil) botCall(outcome string) {
 func (m metricsOrNil) queueWait(d time.Duration) {
 	if m.m != nil {
 		m.m.QueueWait(d)
+	}
+}
+func (m metricsOrNil) webhookAttempt(outcome string) {
+	if m.m != nil {
+		m.m.WebhookAttempt(outcome)
+	}
+}
+func (m metricsOrNil) webhookBacklog(n int) {
+	if m.m != nil {
+		m.m.WebhookBacklog(n)
 	}
 }

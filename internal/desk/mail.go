@@ -73,6 +73,15 @@ func (m *mailer) current(ctx context.Context) (chat.MailSettings, error) {
 	return s, nil
 }
 
+// configured reports whether email can be sent now (a nil mailer cannot).
+func (m *mailer) configured(ctx context.Context) bool {
+	if m == nil {
+		return false
+	}
+	s, err := m.current(ctx)
+	return err == nil && s.Configured()
+}
+
 func (m *mailer) invalidate() {
 	m.mu.Lock()
 	m.at = time.Time{}

@@ -66,6 +66,12 @@ type WidgetConfig struct {
 	// (English when it is not Vietnamese); else Vietnamese unless the page
 	// asks (data-lang).
 	AutoLanguage bool `json:"autoLanguage"`
+	// EmailTranscript: email is configured, so the widget offers "Gửi bản
+	// ghi qua email" (POST /api/conversations/:id/transcript).
+	EmailTranscript bool `json:"emailTranscript"`
+	// VerifiedOnly: only visitors the page identifies with a valid hash
+	// may start a conversation (ChatDesk.setUser).
+	VerifiedOnly bool `json:"verifiedOnly"`
 }
 
 // PublicWidgetConfig returns what the widget shows before the form.
@@ -74,11 +80,16 @@ func (ad *Admin) PublicWidgetConfig(ctx context.Context) (WidgetConfig, error) {
 	if err != nil {
 		return WidgetConfig{}, ad.fail.unavailable(err)
 	}
+	ident, err := ad.settings.identity(ctx)
+	if err != nil {
+		return WidgetConfig{}, ad.fail.unavailable(err)
+	}
 	h := ad.avail.hours(ctx)
 	return WidgetConfig{
 		Title: set.WidgetTitle, Greeting: set.WidgetGreeting, Color: set.WidgetColor,
 		SupportOnline: ad.avail.supportOnline(ctx), Open: h.OpenAt(ad.now()), NextOpen: ad.avail.nextOpen(ctx),
 		AwayMessage: h.AwayMessage, ReplyTime: h.ReplyTime, AutoLanguage: set.AutoLanguage,
+		EmailTranscript: ad.mail.configured(ctx), VerifiedOnly: ident.VerifiedOnly,
 	}, nil
 }
 

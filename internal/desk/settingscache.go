@@ -23,6 +23,7 @@ type settingsCache struct {
 	sets  cached[chat.Settings]
 	bot   cached[chat.BotSettings]
 	hours cached[chat.OfficeHours]
+	ident cached[chat.IdentitySettings]
 	agent cached[[]*chat.Agent]
 }
 
@@ -70,13 +71,17 @@ func (c *settingsCache) officeHours(ctx context.Context) (chat.OfficeHours, erro
 	return load(ctx, &c.mu, &c.hours, c.store.OfficeHours)
 }
 
+func (c *settingsCache) identity(ctx context.Context) (chat.IdentitySettings, error) {
+	return load(ctx, &c.mu, &c.ident, c.store.IdentitySettings)
+}
+
 func (c *settingsCache) agents(ctx context.Context) ([]*chat.Agent, error) {
 	return load(ctx, &c.mu, &c.agent, c.store.Agents)
 }
 
 func (c *settingsCache) invalidate() {
 	c.mu.Lock()
-	c.form.at, c.sets.at, c.agent.at, c.bot.at, c.hours.at = time.Time{}, time.Time{}, time.Time{}, time.Time{}, time.Time{}
+	c.form.at, c.sets.at, c.agent.at, c.bot.at, c.hours.at, c.ident.at = time.Time{}, time.Time{}, time.Time{}, time.Time{}, time.Time{}, time.Time{}
 	c.mu.Unlock()
 }
 

@@ -82,6 +82,10 @@ type SettingsStore interface {
 	// OfficeHours returns chat.DefaultOfficeHours() when none were saved.
 	OfficeHours(ctx context.Context) (chat.OfficeHours, error)
 	SaveOfficeHours(ctx context.Context, h chat.OfficeHours) error
+	// IdentitySettings returns the zero settings (no secret, anonymous
+	// visitors welcome) when none were saved.
+	IdentitySettings(ctx context.Context) (chat.IdentitySettings, error)
+	SaveIdentitySettings(ctx context.Context, s chat.IdentitySettings) error
 }
 
 // CannedReplyStore keeps canned replies.

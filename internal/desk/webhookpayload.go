@@ -35,6 +35,10 @@ type HookVisitor struct {
 	Phone    string `json:"phone"`
 	PageURL  string `json:"pageUrl"`
 	Referrer string `json:"referrer"`
+	// UserID is the shop's own id of a verified customer (ChatDesk.setUser
+	// with a valid hash), "" otherwise.
+	UserID   string `json:"userId"`
+	Verified bool   `json:"verified"`
 }
 
 // HookConversation is a conversation in a payload.
@@ -54,7 +58,7 @@ type HookConversation struct {
 func hookConversation(c *chat.Conversation) HookConversation {
 	h := HookConversation{
 		ID: c.ID, Status: c.Status, Priority: c.Priority.OrDefault(), Tags: c.Tags, Answers: c.Answers,
-		Visitor:   HookVisitor{Name: c.Visitor.Name, Phone: c.Visitor.Phone, PageURL: c.Visitor.PageURL, Referrer: c.Visitor.Referrer},
+		Visitor:   HookVisitor{Name: c.Visitor.Name, Phone: c.Visitor.Phone, PageURL: c.Visitor.PageURL, Referrer: c.Visitor.Referrer, UserID: c.Visitor.UserID, Verified: c.Visitor.Verified},
 		CreatedAt: c.CreatedAt, AssignedAt: c.AssignedAt, ResolvedAt: c.ResolvedAt,
 	}
 	if h.Tags == nil {

@@ -55,6 +55,7 @@ type webhookTiming struct {
 	lease     time.Duration // how long a claim lasts: longer than an attempt and its record
 	retryBase time.Duration // the first retry's delay, doubling up to retryMax
 	workers   int           // attempts in flight per node
+	backlog   time.Duration // how often this node counts the pending deliveries (metrics)
 }
 
 const (
@@ -85,7 +86,7 @@ func (d *dispatcher) queued(ds []*chat.WebhookDelivery) {
 func (d *dispatcher) run(stop <-chan struct{}) {
 	tick := time.NewTicker(d.cfg.poll)
 	defer tick.Stop()
-	lastRetention := time.Time{}
+	lastRetention, lastBacklog := time.Time{}, time.Time{}
 	for {
 		select {
 		case <-stop:
@@ -98,8 +99,35 @@ func (d *dispatcher) run(stop <-chan struct{}) {
 				lastRetention = time.Now()
 				d.retention()
 			}
+			if time.Since(lastBacklog) >= d.cfg.backlog {
+				lastBacklog = time.Now()
+				d.countBacklog()
+			}
 		}
 	}
+}
+
+// countBacklog gives the metrics the number of pending deliveries of the
+// cluster: one count a minute per node (on FerretDB a scan of the
+// deliveries, which retention keeps to 7 days), never one per scrape.
+func (d *dispatcher) countBacklog() {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	n, err := d.store.CountPendingDeliveries(ctx)
+	if err != nil {
+		d.fail.metrics.mongoError()
+		d.log.Warn("webhooks: counting pending deliveries failed", "err", err)
+		return
+	}
+	d.fail.metrics.webhookBacklog(n)
+}
+
+// attemptOutcomes names a delivery's status after an attempt for the
+// metrics.
+var attemptOutcomes = map[chat.DeliveryStatus]string{
+	chat.DeliveryDelivered: "delivered",
+	chat.DeliveryPending:   "retrying",
+	chat.DeliveryFailed:    "failed",
 }
 
 // poll takes due deliveries, as many as there are free workers.
@@ -218,6 +246,7 @@ func (d *dispatcher) attempt(ctx context.Context, x *chat.WebhookDelivery, fresh
 		}
 	}
 	outcome := d.outcome(x, status, sendErr, errors.Is(err, chat.ErrNotFound))
+	d.fail.metrics.webhookAttempt(attemptOutcomes[outcome.Status])
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
 	if err := d.store.RecordAttempt(rctx, x.ID, outcome); err != nil {

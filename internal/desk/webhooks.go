@@ -59,7 +59,7 @@ func newWebhooks(d Deps, cfg Config, tasks *tasks, fail failures) (*webhooks, *d
 		dispatch = newDispatcher(&dispatcher{
 			store: store, endpoints: eps, claims: d.Coord, named: d.Coord, sender: d.WebhookSender, tasks: tasks,
 			nodeID: cfg.NodeID, now: cfg.Clock, log: d.Log, fail: fail,
-			cfg: webhookTiming{poll: cfg.WebhookPoll, lease: cfg.WebhookLease, retryBase: cfg.WebhookRetryBase, workers: cfg.WebhookWorkers},
+			cfg: webhookTiming{poll: cfg.WebhookPoll, lease: cfg.WebhookLease, retryBase: cfg.WebhookRetryBase, workers: cfg.WebhookWorkers, backlog: cfg.WebhookBacklogEvery},
 		})
 	}
 	h := &webhooks{endpoints: eps, outbox: &deliveryOutbox{store: store, stored: dispatch.queued, fail: fail}, now: cfg.Clock, grace: firstAttemptGrace, fail: fail}

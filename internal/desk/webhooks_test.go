@@ -60,20 +60,59 @@ func (f *fakeSender) sent() []chat.WebhookCall {
 // with another one: two nodes of a cluster.
 type hookDesk struct {
 	*testDesk
-	integ  *inmem.Integrations
-	sender *fakeSender
+	integ   *inmem.Integrations
+	sender  *fakeSender
+	metrics *hookMetrics
 }
 
-func newHookDesk(t *testing.T, peer *hookDesk) *hookDesk {
+// hookMetrics records what the core tells the metrics about webhooks.
+type hookMetrics struct {
+	mu       sync.Mutex
+	attempts map[string]int
+	backlog  []int
+}
+
+func (m *hookMetrics) MessageStored(time.Duration) {}
+func (m *hookMetrics) RedisError()                 {}
+func (m *hookMetrics) MongoError()                 {}
+func (m *hookMetrics) BotCall(string)              {}
+func (m *hookMetrics) QueueWait(time.Duration)     {}
+func (m *hookMetrics) WebhookAttempt(outcome string) {
+	m.mu.Lock()
+	m.attempts[outcome]++
+	m.mu.Unlock()
+}
+func (m *hookMetrics) WebhookBacklog(n int) {
+	m.mu.Lock()
+	m.backlog = append(m.backlog, n)
+	m.mu.Unlock()
+}
+
+// state is the attempts by outcome and the last backlog sampled (-1: none).
+func (m *hookMetrics) state() (map[string]int, int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	last := -1
+	if len(m.backlog) > 0 {
+		last = m.backlog[len(m.backlog)-1]
+	}
+	out := map[string]int{}
+	for k, v := range m.attempts {
+		out[k] = v
+	}
+	return out, last
+}
+
+func newHookDesk(t *testing.T, peer *hookDesk, tweak ...func(*Config)) *hookDesk {
 	t.Helper()
-	return newHookDeskWith(t, peer, nil)
+	return newHookDeskWith(t, peer, nil, tweak...)
 }
 
 // newHookDeskWith is newHookDesk with a Mailer (nil: none, no email).
-func newHookDeskWith(t *testing.T, peer *hookDesk, mailer Mailer) *hookDesk {
+func newHookDeskWith(t *testing.T, peer *hookDesk, mailer Mailer, tweak ...func(*Config)) *hookDesk {
 	t.Helper()
 	d := &testDesk{t: t, ctx: context.Background(), connected: map[string]bool{}}
-	h := &hookDesk{testDesk: d, sender: &fakeSender{}}
+	h := &hookDesk{testDesk: d, sender: &fakeSender{}, metrics: &hookMetrics{attempts: map[string]int{}}}
 	if peer != nil {
 		d.store, d.coord, d.clock, d.broker, h.integ = peer.store, peer.coord, peer.clock, peer.broker, peer.integ
 	} else {
@@ -88,10 +127,14 @@ func newHookDeskWith(t *testing.T, peer *hookDesk, mailer Mailer) *hookDesk {
 		t.Fatal(err)
 	}
 	d.bus = d.broker.Bus()
-	d.core = New(Deps{Store: d.store, Coord: d.coord, Bus: d.bus, Tokens: tokens, Integrations: h.integ, WebhookSender: h.sender, Mailer: mailer}, Config{
+	cfg := Config{
 		NodeID: fmt.Sprintf("node-%p", d), Clock: d.clock.Now, JanitorEvery: time.Hour,
 		WebhookPoll: 5 * time.Millisecond, WebhookRetryBase: 30 * time.Second,
-	})
+	}
+	for _, f := range tweak {
+		f(&cfg)
+	}
+	d.core = New(Deps{Store: d.store, Coord: d.coord, Bus: d.bus, Tokens: tokens, Integrations: h.integ, WebhookSender: h.sender, Mailer: mailer, Metrics: h.metrics}, cfg)
 	if err := d.core.Setup(d.ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -468,4 +511,49 @@ func TestWebhookAdmin(t *testing.T) {
 	if _, err := h.core.Integrations.WebhookEndpoints(h.ctx, an); chat.ErrorCode(err) != chat.EFORBIDDEN {
 		t.Fatalf("agent listed endpoints: %v", err)
 	}
+}
+
+// TestWebhookMetrics: every attempt is counted by its outcome (delivered,
+// retrying, failed) and the delivery loop samples the backlog, the pending
+// deliveries of the whole queue.
+func TestWebhookMetrics(t *testing.T) {
+	h := newHookDesk(t, nil, func(c *Config) { c.WebhookBacklogEvery = time.Millisecond })
+	h.sender.answer = func(_ chat.WebhookCall, n int) (int, error) {
+		if n == 1 {
+			return 500, errors.New("HTTP 500")
+		}
+		return 204, nil
+	}
+	want := func(what string, attempts map[string]int, backlog int) {
+		t.Helper()
+		eventually(t, what, func() (bool, string) {
+			got, last := h.metrics.state()
+			return fmt.Sprint(got) == fmt.Sprint(attempts) && last == backlog, fmt.Sprintf("attempts %v, backlog %d", got, last)
+		})
+	}
+	ep := h.endpoint(chat.EventConversationCreated)
+	want("an empty queue", map[string]int{}, 0)
+	h.newConversation("Lan", "")
+	d := h.waitStatus(h.deliveries(ep.ID)[0].ID, chat.DeliveryPending, 1)
+	want("a failed attempt, retried later", map[string]int{"retrying": 1}, 1)
+	h.clock.Advance(d.NextAttemptAt.Sub(h.clock.Now()))
+	h.waitStatus(d.ID, chat.DeliveryDelivered, 2)
+	want("delivered", map[string]int{"retrying": 1, "delivered": 1}, 0)
+
+	// A delivery whose endpoint is deleted is given up at its next attempt.
+	h.newConversation("Minh", "")
+	var second *chat.WebhookDelivery
+	eventually(t, "the second delivery's first attempt", func() (bool, string) {
+		for _, x := range h.deliveries(ep.ID) {
+			if x.ID != d.ID && x.Attempts == 1 {
+				second = x
+			}
+		}
+		return second != nil, ""
+	})
+	if err := h.core.Integrations.DeleteWebhookEndpoint(h.ctx, h.admin(), ep.ID); err != nil {
+		t.Fatal(err)
+	}
+	h.clock.Advance(second.NextAttemptAt.Sub(h.clock.Now()))
+	want("given up", map[string]int{"retrying": 2, "delivered": 1, "failed": 1}, 0)
 }

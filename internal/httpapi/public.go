@@ -43,6 +43,9 @@ type createConversationBody struct {
 	Fields   map[string]any `json:"fields"`
 	PageURL  string         `json:"pageUrl"`
 	Referrer string         `json:"referrer"`
+	// UserID and Hash: the identity the page claims (ChatDesk.setUser).
+	UserID string `json:"userId"`
+	Hash   string `json:"hash"`
 	// Consent: the notice version the form showed and whether its box was
 	// ticked (absent: the form showed no notice).
 	Consent *struct {
@@ -70,6 +73,7 @@ func (s *Server) createConversation(c *gin.Context) {
 	in := desk.NewConversation{
 		Fields: body.Fields, PageURL: body.PageURL, Referrer: body.Referrer,
 		UserAgent: c.GetHeader("User-Agent"), IP: s.clientIP(c),
+		UserID: body.UserID, Hash: body.Hash,
 		Challenge: desk.ChallengeAnswer{Token: body.Challenge.Token, Answer: body.Challenge.Answer, Honeypot: body.Website},
 	}
 	if body.Consent != nil {

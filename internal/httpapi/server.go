@@ -125,6 +125,9 @@ func New(svc *desk.Core, cfg Config, log *slog.Logger, extra Extra) (*gin.Engine
 	admin.PUT("/bot", s.adminSaveBot)
 	admin.GET("/office-hours", s.adminOfficeHours)
 	admin.PUT("/office-hours", s.adminSaveOfficeHours)
+	admin.GET("/identity", s.adminIdentity)
+	admin.PUT("/identity", s.adminSaveIdentity)
+	admin.POST("/identity/secret", s.adminRotateIdentitySecret)
 	s.integrationRoutes(admin, mixed)
 	s.complianceRoutes(agents, admin)
 

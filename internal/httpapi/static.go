@@ -3,6 +3,7 @@ package httpapi
 import (
 	"bytes"
 	"compress/gzip"
+	_ "embed"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -26,6 +27,7 @@ func (s *Server) static(r *gin.Engine) {
 	r.GET("/dashboard", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/dashboard/") })
 	r.GET("/dashboard/*path", s.dashboard)
 	r.GET("/demo", s.demo)
+	r.GET("/demo.js", s.demoScript)
 }
 
 func (s *Server) widgetJS(c *gin.Context) {
@@ -161,26 +163,18 @@ func (s *Server) socketSources(r *http.Request) string {
 	return ""
 }
 
-var demoPage = template.Must(template.New("demo").Parse(`<!doctype html>
-<html lang="vi">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Cửa hàng mẫu — chatdesk demo</title>
-<style>
-body{font-family:system-ui,sans-serif;max-width:720px;margin:40px auto;padding:0 16px;color:#1f2937;line-height:1.6}
-code,pre{background:#f3f4f6;border-radius:6px;padding:2px 6px}
-pre{padding:12px;overflow:auto}
-</style>
-</head>
-<body>
-<h1>Cửa hàng mẫu</h1>
-<p>Trang này nhúng khung chat chatdesk bằng một thẻ <code>&lt;script&gt;</code>. Nhấn vào bong bóng ở góc dưới bên phải để bắt đầu trò chuyện.</p>
-<pre>&lt;script src="{{.Origin}}/widget.js" async data-server="{{.Origin}}"&gt;&lt;/script&gt;</pre>
-<p>Nhân viên đăng nhập tại <a href="/dashboard/">bảng điều khiển</a>.</p>
-<script src="/widget.js?v={{.Version}}" async data-server="{{.Origin}}"></script>
-</body>
-</html>`))
+// The demo page (/demo) and its script (/demo.js): a shop page that embeds
+// the widget and drives it through its JavaScript API (web-widget/README.md).
+// Production serves them too: they are static, show only the public origin
+// and hold no secret — the identity hash is typed by whoever tries it,
+// computed with their own secret elsewhere; nothing here signs anything.
+var (
+	//go:embed demo/demo.html
+	demoHTML string
+	//go:embed demo/demo.js
+	demoJS   []byte
+	demoPage = template.Must(template.New("demo").Parse(demoHTML))
+)
 
 func (s *Server) demo(c *gin.Context) {
 	origin := s.cfg.PublicURL
@@ -194,4 +188,9 @@ func (s *Server) demo(c *gin.Context) {
 	s.pageHeaders(c)
 	c.Header("Content-Type", "text/html; charset=utf-8")
 	_ = demoPage.Execute(c.Writer, map[string]string{"Origin": strings.TrimSuffix(origin, "/"), "Version": s.cfg.Version})
+}
+
+func (s *Server) demoScript(c *gin.Context) {
+	c.Header("Cache-Control", "public, max-age=300")
+	c.Data(http.StatusOK, "application/javascript; charset=utf-8", demoJS)
 }

@@ -138,3 +138,49 @@ func TestSecurityHeadersFromTheNode(t *testing.T) {
 		t.Fatalf("CSP %q", csp)
 	}
 }
+
+// TestDemoPage: /demo embeds the widget and drives it through its
+// JavaScript API with /demo.js (its own origin's script: the page's CSP
+// allows no inline script), and holds nothing secret.
+func TestDemoPage(t *testing.T) {
+	h := staticServer(t, builtDashboard(t), "https://chat.example.vn")
+	tests := []struct {
+		path, contentType string
+		want              []string
+	}{
+		{"/demo", "text/html", []string{
+			`<script src="/demo.js?v=`, `src="/widget.js?v=`, `data-server="https://chat.example.vn"`,
+			"c.q.push([m, arguments])", "setUser", "setFields", `id="events"`,
+		}},
+		{"/demo.js", "application/javascript", []string{
+			"c.q.push([m, arguments])", "window.ChatDesk.setUser(u)", "window.ChatDesk.setFields(f)", "'ready', 'open', 'close', 'message', 'unread'", "textContent",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			w := get(t, h, tt.path)
+			body := w.Body.String()
+			if w.Code != 200 || !strings.HasPrefix(w.Header().Get("Content-Type"), tt.contentType) {
+				t.Fatalf("%d %q", w.Code, w.Header().Get("Content-Type"))
+			}
+			for _, s := range tt.want {
+				if !strings.Contains(body, s) {
+					t.Errorf("%s lacks %q", tt.path, s)
+				}
+			}
+			for _, s := range []string{"idsec_", "innerHTML", "<script>"} {
+				if strings.Contains(body, s) {
+					t.Errorf("%s holds %q", tt.path, s)
+				}
+			}
+		})
+	}
+	// Without a public URL the origin comes from the request, escaped.
+	req := httptest.NewRequest("GET", "/demo", nil)
+	req.Host = `x"><script>alert(1)</script>`
+	w := httptest.NewRecorder()
+	staticServer(t, builtDashboard(t), "").ServeHTTP(w, req)
+	if strings.Contains(w.Body.String(), "<script>alert(1)") {
+		t.Fatalf("the Host header reached the page unescaped")
+	}
+}

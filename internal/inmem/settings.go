@@ -51,3 +51,26 @@ func (s *Store) SaveOfficeHours(ctx context.Context, h chat.OfficeHours) error {
 	h = cloneOfficeHours(h)
 	return s.write(ctx, func() error { s.hours = &h; return nil })
 }
+
+// IdentitySettings returns the saved identity settings, or the zero ones.
+func (s *Store) IdentitySettings(ctx context.Context) (chat.IdentitySettings, error) {
+	return read(ctx, s, func() (chat.IdentitySettings, error) {
+		return savedOr(s.identity, chat.IdentitySettings{}, cloneIdentity), nil
+	})
+}
+
+// SaveIdentitySettings replaces the identity settings (SecretSet and
+// SecretHint are derived, not kept).
+func (s *Store) SaveIdentitySettings(ctx context.Context, v chat.IdentitySettings) error {
+	v = cloneIdentity(v)
+	return s.write(ctx, func() error { s.identity = &v; return nil })
+}
+
+func cloneIdentity(v chat.IdentitySettings) chat.IdentitySettings {
+	v.SecretSet, v.SecretHint = false, ""
+	if v.RotatedAt != nil {
+		t := *v.RotatedAt
+		v.RotatedAt = &t
+	}
+	return v
+}

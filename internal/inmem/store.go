@@ -26,6 +26,7 @@ type Store struct {
 	settings      *chat.Settings
 	bot           *chat.BotSettings
 	hours         *chat.OfficeHours
+	identity      *chat.IdentitySettings
 	canned        map[string]*chat.CannedReply
 	files         map[string]*storedFile
 	comp          complianceData // audit, blocks, privacy, login records (compliance.go)

@@ -43,15 +43,19 @@ func storeCalls(s *Store) map[string]func(ctx context.Context) error {
 		"UpdateAgent": func(ctx context.Context) error {
 			return s.UpdateAgent(ctx, &chat.Agent{ID: "a1", Email: "a@example.com"})
 		},
-		"FormFields":        func(ctx context.Context) error { _, err := s.FormFields(ctx); return err },
-		"EnsureFormFields":  func(ctx context.Context) error { return s.EnsureFormFields(ctx, chat.DefaultFormFields()) },
-		"CreateFormField":   func(ctx context.Context) error { return s.CreateFormField(ctx, chat.FormField{Key: "new"}) },
-		"UpdateFormField":   func(ctx context.Context) error { return s.UpdateFormField(ctx, chat.FormField{Key: "name"}) },
-		"DeleteFormField":   func(ctx context.Context) error { return s.DeleteFormField(ctx, "name") },
-		"Settings":          func(ctx context.Context) error { _, err := s.Settings(ctx); return err },
-		"SaveSettings":      func(ctx context.Context) error { return s.SaveSettings(ctx, chat.DefaultSettings()) },
-		"BotSettings":       func(ctx context.Context) error { _, err := s.BotSettings(ctx); return err },
-		"SaveBotSettings":   func(ctx context.Context) error { return s.SaveBotSettings(ctx, chat.DefaultBotSettings()) },
+		"FormFields":       func(ctx context.Context) error { _, err := s.FormFields(ctx); return err },
+		"EnsureFormFields": func(ctx context.Context) error { return s.EnsureFormFields(ctx, chat.DefaultFormFields()) },
+		"CreateFormField":  func(ctx context.Context) error { return s.CreateFormField(ctx, chat.FormField{Key: "new"}) },
+		"UpdateFormField":  func(ctx context.Context) error { return s.UpdateFormField(ctx, chat.FormField{Key: "name"}) },
+		"DeleteFormField":  func(ctx context.Context) error { return s.DeleteFormField(ctx, "name") },
+		"Settings":         func(ctx context.Context) error { _, err := s.Settings(ctx); return err },
+		"SaveSettings":     func(ctx context.Context) error { return s.SaveSettings(ctx, chat.DefaultSettings()) },
+		"BotSettings":      func(ctx context.Context) error { _, err := s.BotSettings(ctx); return err },
+		"SaveBotSettings":  func(ctx context.Context) error { return s.SaveBotSettings(ctx, chat.DefaultBotSettings()) },
+		"IdentitySettings": func(ctx context.Context) error { _, err := s.IdentitySettings(ctx); return err },
+		"SaveIdentitySettings": func(ctx context.Context) error {
+			return s.SaveIdentitySettings(ctx, chat.IdentitySettings{Secret: "s"})
+		},
 		"CannedReplies":     func(ctx context.Context) error { _, err := s.CannedReplies(ctx, []string{""}); return err },
 		"CannedReply":       func(ctx context.Context) error { _, err := s.CannedReply(ctx, "r1"); return err },
 		"CreateCannedReply": func(ctx context.Context) error { return s.CreateCannedReply(ctx, &chat.CannedReply{Shortcut: "new"}) },

@@ -24,6 +24,11 @@
 //	chatdesk_bot_calls_total{outcome}          counter    bot turns: answered, dropped, empty, error
 //	chatdesk_queue_wait_seconds                histogram  time a conversation waited before its first
 //	                                                      assignment (fed by QueueWait)
+//	chatdesk_webhook_attempts_total{outcome}   counter    webhook delivery attempts: delivered, retrying
+//	                                                      (failed, tried again later), failed (given up)
+//	chatdesk_webhook_deliveries_pending        gauge      the cluster's webhook backlog (deliveries not
+//	                                                      yet delivered nor given up), counted by this
+//	                                                      node's delivery loop once a minute
 //
 // plus go_* (runtime, including go_build_info) and process_* (CPU, memory,
 // file descriptors, start time).
@@ -41,6 +46,10 @@ import (
 // BotOutcomes are the outcomes BotCall counts; others are ignored, so a
 // caller's typo cannot create series.
 var BotOutcomes = []string{"answered", "dropped", "empty", "error"}
+
+// WebhookOutcomes are the outcomes WebhookAttempt counts; others are
+// ignored.
+var WebhookOutcomes = []string{"delivered", "retrying", "failed"}
 
 // Roles are the socket roles Connected and Disconnected count; anything
 // but "agent" counts as a visitor.
@@ -65,6 +74,8 @@ type Registry struct {
 	mongoErrors    prometheus.Counter
 	botCalls       *prometheus.CounterVec
 	queueWait      prometheus.Histogram
+	hookAttempts   *prometheus.CounterVec
+	hookBacklog    prometheus.Gauge
 }
 
 // Bucket bounds, in seconds or messages. The first ten bounds of the
@@ -112,6 +123,14 @@ func New(node string) *Registry {
 	}, []string{"outcome"})
 	r.queueWait = histogram("chatdesk_queue_wait_seconds",
 		"Time a conversation waited in the queue before it was assigned to an agent.", queueWaitBuckets)
+	r.hookAttempts = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "chatdesk_webhook_attempts_total",
+		Help: "Webhook delivery attempts made by this node, by outcome: delivered, retrying (failed, tried again later), failed (given up).",
+	}, []string{"outcome"})
+	r.hookBacklog = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "chatdesk_webhook_deliveries_pending",
+		Help: "Webhook deliveries of the whole cluster waiting for their first attempt or a retry, counted by this node's delivery loop once a minute.",
+	})
 
 	// Every series is present from the first scrape, at zero: rate() and
 	// absent() behave, and dashboards show 0 rather than "no data".
@@ -122,12 +141,15 @@ func New(node string) *Registry {
 	for _, o := range BotOutcomes {
 		r.botCalls.WithLabelValues(o)
 	}
+	for _, o := range WebhookOutcomes {
+		r.hookAttempts.WithLabelValues(o)
+	}
 
 	wrapped := prometheus.WrapRegistererWith(prometheus.Labels{"node": node}, r.reg)
 	wrapped.MustRegister(
 		r.connections, r.opened, r.messagesStored, r.storeLatency,
 		r.flushes, r.flushErrors, r.flushSize, r.flushLatency,
-		r.redisErrors, r.mongoErrors, r.botCalls, r.queueWait,
+		r.redisErrors, r.mongoErrors, r.botCalls, r.queueWait, r.hookAttempts, r.hookBacklog,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewBuildInfoCollector(),
@@ -202,6 +224,20 @@ func (r *Registry) BotCall(outcome string) {
 // (from its creation, or its return to the queue, to the assignment).
 // Nothing in desk calls it yet; until then the histogram stays at zero.
 func (r *Registry) QueueWait(d time.Duration) { r.queueWait.Observe(d.Seconds()) }
+
+// WebhookAttempt counts a webhook delivery attempt by outcome, one of
+// WebhookOutcomes; other outcomes are not counted.
+func (r *Registry) WebhookAttempt(outcome string) {
+	for _, o := range WebhookOutcomes {
+		if o == outcome {
+			r.hookAttempts.WithLabelValues(o).Inc()
+			return
+		}
+	}
+}
+
+// WebhookBacklog records the number of pending webhook deliveries.
+func (r *Registry) WebhookBacklog(n int) { r.hookBacklog.Set(float64(n)) }
 
 // ServeHTTP writes the exposition (text format unless the scraper asks for
 // another, compressed when it accepts gzip).

@@ -127,18 +127,20 @@ func TestExpositionKeepsEveryLegacySeries(t *testing.T) {
 func TestExpositionTypesAndLabels(t *testing.T) {
 	fams := scrape(t, New("node-1"))
 	want := map[string]dto.MetricType{
-		"chatdesk_connections":              dto.MetricType_GAUGE,
-		"chatdesk_connections_opened_total": dto.MetricType_COUNTER,
-		"chatdesk_messages_stored_total":    dto.MetricType_COUNTER,
-		"chatdesk_message_store_seconds":    dto.MetricType_HISTOGRAM,
-		"chatdesk_batch_flushes_total":      dto.MetricType_COUNTER,
-		"chatdesk_batch_flush_errors_total": dto.MetricType_COUNTER,
-		"chatdesk_batch_size":               dto.MetricType_HISTOGRAM,
-		"chatdesk_batch_flush_seconds":      dto.MetricType_HISTOGRAM,
-		"chatdesk_redis_errors_total":       dto.MetricType_COUNTER,
-		"chatdesk_mongo_errors_total":       dto.MetricType_COUNTER,
-		"chatdesk_bot_calls_total":          dto.MetricType_COUNTER,
-		"chatdesk_queue_wait_seconds":       dto.MetricType_HISTOGRAM,
+		"chatdesk_connections":                dto.MetricType_GAUGE,
+		"chatdesk_connections_opened_total":   dto.MetricType_COUNTER,
+		"chatdesk_messages_stored_total":      dto.MetricType_COUNTER,
+		"chatdesk_message_store_seconds":      dto.MetricType_HISTOGRAM,
+		"chatdesk_batch_flushes_total":        dto.MetricType_COUNTER,
+		"chatdesk_batch_flush_errors_total":   dto.MetricType_COUNTER,
+		"chatdesk_batch_size":                 dto.MetricType_HISTOGRAM,
+		"chatdesk_batch_flush_seconds":        dto.MetricType_HISTOGRAM,
+		"chatdesk_redis_errors_total":         dto.MetricType_COUNTER,
+		"chatdesk_mongo_errors_total":         dto.MetricType_COUNTER,
+		"chatdesk_bot_calls_total":            dto.MetricType_COUNTER,
+		"chatdesk_queue_wait_seconds":         dto.MetricType_HISTOGRAM,
+		"chatdesk_webhook_attempts_total":     dto.MetricType_COUNTER,
+		"chatdesk_webhook_deliveries_pending": dto.MetricType_GAUGE,
 		// Go runtime and process collectors.
 		"go_goroutines":                 dto.MetricType_GAUGE,
 		"go_memstats_heap_inuse_bytes":  dto.MetricType_GAUGE,
@@ -206,36 +208,46 @@ func TestSeriesMove(t *testing.T) {
 	r.BotCall("error")
 	r.BotCall("made-up") // not a series
 	r.QueueWait(40 * time.Second)
+	r.WebhookAttempt("delivered")
+	r.WebhookAttempt("retrying")
+	r.WebhookAttempt("retrying")
+	r.WebhookAttempt("made-up") // not a series
+	r.WebhookBacklog(7)
+	r.WebhookBacklog(3)
 
 	s := samples(scrape(t, r))
 	want := map[string]float64{
-		`chatdesk_connections{node="n",role="visitor"}`:              2,
-		`chatdesk_connections{node="n",role="agent"}`:                1,
-		`chatdesk_connections_opened_total{node="n",role="visitor"}`: 3,
-		`chatdesk_connections_opened_total{node="n",role="agent"}`:   1,
-		`chatdesk_messages_stored_total{node="n"}`:                   2,
-		`chatdesk_message_store_seconds_count{node="n"}`:             2,
-		`chatdesk_message_store_seconds_sum{node="n"}`:               1.503,
-		`chatdesk_message_store_seconds_bucket{le="0.002",node="n"}`: 0,
-		`chatdesk_message_store_seconds_bucket{le="0.005",node="n"}`: 1,
-		`chatdesk_message_store_seconds_bucket{le="1",node="n"}`:     1,
-		`chatdesk_message_store_seconds_bucket{le="2.5",node="n"}`:   2,
-		`chatdesk_message_store_seconds_bucket{le="+Inf",node="n"}`:  2,
-		`chatdesk_batch_flushes_total{node="n"}`:                     2,
-		`chatdesk_batch_flush_errors_total{node="n"}`:                1,
-		`chatdesk_batch_size_sum{node="n"}`:                          6,
-		`chatdesk_batch_size_count{node="n"}`:                        2,
-		`chatdesk_batch_size_bucket{le="1",node="n"}`:                1,
-		`chatdesk_batch_size_bucket{le="5",node="n"}`:                2,
-		`chatdesk_batch_flush_seconds_sum{node="n"}`:                 0.003,
-		`chatdesk_redis_errors_total{node="n"}`:                      1,
-		`chatdesk_mongo_errors_total{node="n"}`:                      2,
-		`chatdesk_bot_calls_total{node="n",outcome="answered"}`:      1,
-		`chatdesk_bot_calls_total{node="n",outcome="error"}`:         2,
-		`chatdesk_bot_calls_total{node="n",outcome="dropped"}`:       0,
-		`chatdesk_queue_wait_seconds_count{node="n"}`:                1,
-		`chatdesk_queue_wait_seconds_bucket{le="30",node="n"}`:       0,
-		`chatdesk_queue_wait_seconds_bucket{le="60",node="n"}`:       1,
+		`chatdesk_connections{node="n",role="visitor"}`:                 2,
+		`chatdesk_connections{node="n",role="agent"}`:                   1,
+		`chatdesk_connections_opened_total{node="n",role="visitor"}`:    3,
+		`chatdesk_connections_opened_total{node="n",role="agent"}`:      1,
+		`chatdesk_messages_stored_total{node="n"}`:                      2,
+		`chatdesk_message_store_seconds_count{node="n"}`:                2,
+		`chatdesk_message_store_seconds_sum{node="n"}`:                  1.503,
+		`chatdesk_message_store_seconds_bucket{le="0.002",node="n"}`:    0,
+		`chatdesk_message_store_seconds_bucket{le="0.005",node="n"}`:    1,
+		`chatdesk_message_store_seconds_bucket{le="1",node="n"}`:        1,
+		`chatdesk_message_store_seconds_bucket{le="2.5",node="n"}`:      2,
+		`chatdesk_message_store_seconds_bucket{le="+Inf",node="n"}`:     2,
+		`chatdesk_batch_flushes_total{node="n"}`:                        2,
+		`chatdesk_batch_flush_errors_total{node="n"}`:                   1,
+		`chatdesk_batch_size_sum{node="n"}`:                             6,
+		`chatdesk_batch_size_count{node="n"}`:                           2,
+		`chatdesk_batch_size_bucket{le="1",node="n"}`:                   1,
+		`chatdesk_batch_size_bucket{le="5",node="n"}`:                   2,
+		`chatdesk_batch_flush_seconds_sum{node="n"}`:                    0.003,
+		`chatdesk_redis_errors_total{node="n"}`:                         1,
+		`chatdesk_mongo_errors_total{node="n"}`:                         2,
+		`chatdesk_bot_calls_total{node="n",outcome="answered"}`:         1,
+		`chatdesk_bot_calls_total{node="n",outcome="error"}`:            2,
+		`chatdesk_bot_calls_total{node="n",outcome="dropped"}`:          0,
+		`chatdesk_queue_wait_seconds_count{node="n"}`:                   1,
+		`chatdesk_queue_wait_seconds_bucket{le="30",node="n"}`:          0,
+		`chatdesk_queue_wait_seconds_bucket{le="60",node="n"}`:          1,
+		`chatdesk_webhook_attempts_total{node="n",outcome="delivered"}`: 1,
+		`chatdesk_webhook_attempts_total{node="n",outcome="retrying"}`:  2,
+		`chatdesk_webhook_attempts_total{node="n",outcome="failed"}`:    0,
+		`chatdesk_webhook_deliveries_pending{node="n"}`:                 3,
 	}
 	for k, v := range want {
 		got, ok := s[k]

@@ -41,6 +41,8 @@ func exposed(t *testing.T) (names, labels map[string]bool, families map[string]*
 	r.MongoError()
 	r.BotCall("error")
 	r.QueueWait(time.Second)
+	r.WebhookAttempt("failed")
+	r.WebhookBacklog(1)
 	families = scrape(t, r)
 	names, labels = map[string]bool{}, map[string]bool{"le": true, "quantile": true}
 	for name, f := range families {

@@ -20,6 +20,8 @@ type visitorDoc struct {
 	Referrer  string `bson:"referrer"`
 	UserAgent string `bson:"userAgent"`
 	IP        string `bson:"ip"`
+	UserID    string `bson:"userId,omitempty"`
+	Verified  bool   `bson:"verified,omitempty"`
 }
 
 type answerDoc struct {
@@ -112,7 +114,7 @@ func toConversationDoc(c *chat.Conversation) conversationDoc {
 		AssigneeID:   c.AssigneeID,
 		AssigneeName: c.AssigneeName,
 		Answers:      answers,
-		Visitor:      visitorDoc{Name: v.Name, Phone: v.Phone, PageURL: v.PageURL, Referrer: v.Referrer, UserAgent: v.UserAgent, IP: v.IP},
+		Visitor:      visitorDoc{Name: v.Name, Phone: v.Phone, PageURL: v.PageURL, Referrer: v.Referrer, UserAgent: v.UserAgent, IP: v.IP, UserID: v.UserID, Verified: v.Verified},
 		SearchName:   chat.Fold(v.Name),
 		PhoneSearch:  chat.PhoneSearchKey(v.Phone),
 		LastMessage:  toPreviewDoc(c.LastMessage),
@@ -150,7 +152,8 @@ func (d *conversationDoc) toDomain() *chat.Conversation {
 		AssigneeName: d.AssigneeName,
 		Answers:      answers,
 		Visitor: chat.Visitor{Name: d.Visitor.Name, Phone: d.Visitor.Phone, PageURL: d.Visitor.PageURL,
-			Referrer: d.Visitor.Referrer, UserAgent: d.Visitor.UserAgent, IP: d.Visitor.IP},
+			Referrer: d.Visitor.Referrer, UserAgent: d.Visitor.UserAgent, IP: d.Visitor.IP,
+			UserID: d.Visitor.UserID, Verified: d.Visitor.Verified},
 		UnreadAgent: d.UnreadAgent,
 		UnreadVisit: d.UnreadVisit,
 		CreatedAt:   d.CreatedAt,

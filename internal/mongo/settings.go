@@ -3,6 +3,7 @@ package mongo
 import (
 	"context"
 	"errors"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -180,4 +181,31 @@ func (db *DB) SaveOfficeHours(ctx context.Context, h chat.OfficeHours) error {
 		d.Holidays = []string{}
 	}
 	return db.saveSetting(ctx, hoursID, d, "office hours")
+}
+
+// identityID is the _id of the verified identity settings, beside the
+// settings. The secret is kept as it is, like the bot's key and the
+// webhooks' secrets: checking an HMAC needs the key itself.
+const identityID = "identity"
+
+type identityDoc struct {
+	ID           string     `bson:"_id"`
+	VerifiedOnly bool       `bson:"verifiedOnly"`
+	Secret       string     `bson:"secret"`
+	RotatedAt    *time.Time `bson:"rotatedAt"`
+}
+
+// IdentitySettings returns the saved identity settings, or the zero ones.
+func (db *DB) IdentitySettings(ctx context.Context) (chat.IdentitySettings, error) {
+	return loadSetting[identityDoc](ctx, db, identityID, chat.IdentitySettings{}, "identity settings")
+}
+
+func (d *identityDoc) toDomain() chat.IdentitySettings {
+	return chat.IdentitySettings{VerifiedOnly: d.VerifiedOnly, Secret: d.Secret, RotatedAt: d.RotatedAt}
+}
+
+// SaveIdentitySettings replaces the identity settings document, creating
+// it the first time (SecretSet and SecretHint are derived, not kept).
+func (db *DB) SaveIdentitySettings(ctx context.Context, s chat.IdentitySettings) error {
+	return db.saveSetting(ctx, identityID, identityDoc{ID: identityID, VerifiedOnly: s.VerifiedOnly, Secret: s.Secret, RotatedAt: s.RotatedAt}, "identity settings")
 }

@@ -91,6 +91,8 @@ export const ERROR_CODE = {
   UNSUPPORTED_MEDIA_TYPE: 'unsupported_media_type',
   BLOCKED: 'blocked',
   CHALLENGE_FAILED: 'challenge_failed',
+  IDENTITY_INVALID: 'identity_invalid',
+  IDENTITY_REQUIRED: 'identity_required',
 };
 
 /** Codes of system notices (`message.notice.code`). */

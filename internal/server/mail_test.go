@@ -20,6 +20,18 @@ func TestEmail(t *testing.T) {
 	tm := startTeam(t)
 	smtp := mailtest.Start(t, mailtest.Plain, "", "")
 
+	// The widget offers "Gửi bản ghi qua email" only while email works.
+	offered := func() bool {
+		var cfg struct{ EmailTranscript bool }
+		if st := tm.do("GET", "/api/widget/config", "", nil, &cfg); st != 200 {
+			t.Fatalf("widget config: %d", st)
+		}
+		return cfg.EmailTranscript
+	}
+	if offered() {
+		t.Fatal("the widget offers transcripts while SMTP is not configured")
+	}
+
 	// Not configured: no notice, the transcript is refused.
 	first := tm.newConversation("Lan", "0912000951", "Shop còn hàng không?")
 	var e struct{ Error struct{ Code string } }
@@ -34,6 +46,9 @@ func TestEmail(t *testing.T) {
 	var saved struct{ Mail chat.MailSettings }
 	if st := tm.do("PUT", "/api/admin/mail", tm.admin, cfg, &saved); st != 200 || saved.Mail.Host != smtp.Host || saved.Mail.Password != "" {
 		t.Fatalf("save: %d %+v", st, saved.Mail)
+	}
+	if !offered() {
+		t.Fatal("the widget does not offer transcripts once SMTP is configured")
 	}
 	time.Sleep(200 * time.Millisecond)
 	if n := len(smtp.Messages()); n != 0 {

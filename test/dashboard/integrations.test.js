@@ -131,4 +131,72 @@ describe('integrations page', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'integrations-mail.png') });
     await context.close();
   });
+
+  it('identity: the secret is generated and shown once, verified-only is saved, a verified visitor is marked', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15000);
+    page.on('pageerror', (err) => console.error(`[browser error] ${err.message}`));
+    await page.goto(`${server.baseUrl}/dashboard/login`);
+    await page.fill('#email', 'admin@chatdesk.local');
+    await page.fill('#password', 'matkhau123');
+    await page.click('button[type=submit]');
+    await page.waitForURL(/\/dashboard\/inbox/);
+    await page.goto(`${server.baseUrl}/dashboard/admin/integrations`);
+    const status = page.locator('[data-testid="identity-status"]');
+    await status.getByText('Chưa có khóa bí mật.').waitFor();
+
+    // Verified-only needs a secret first.
+    await page.check('[data-testid="identity-verified-only"]');
+    await page.click('[data-testid="identity-save"]');
+    await page.getByText('Hãy tạo khóa bí mật trước', { exact: false }).waitFor();
+
+    await page.click('[data-testid="identity-rotate"]');
+    const idSecret = (await page.locator('[data-testid="identity-secret"]').textContent()).trim();
+    assert.match(idSecret, /^idsec_[0-9a-f]{64}$/);
+    await status.getByText('…' + idSecret.slice(-4)).waitFor();
+    await page.click('[data-testid="identity-save"]');
+    await page.getByText('Đã bật: chỉ khách đã xác minh', { exact: false }).waitFor();
+    await page.locator('#identity-title').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'integrations-identity.png') });
+
+    // Shown once: not after a reload, never by the API.
+    await page.reload();
+    await status.getByText('…' + idSecret.slice(-4)).waitFor();
+    assert.equal(await page.locator('[data-testid="identity-secret"]').count(), 0);
+    assert.equal(await page.isChecked('[data-testid="identity-verified-only"]'), true);
+    const admin = await api.login('admin@chatdesk.local');
+    const got = await api.call('GET', '/admin/identity', { token: admin.token });
+    assert.ok(!JSON.stringify(got.body).includes(idSecret) && got.body.identity.verifiedOnly === true, JSON.stringify(got.body));
+
+    // Anonymous visitors are refused; a customer the shop's server signed is not, and is marked.
+    const hmac = (key, id) => crypto.createHmac('sha256', key).update(id).digest('hex');
+    const fields = { name: 'Phạm Thu Hà', phone: '0933 444 555', message: 'Đơn của em sao rồi ạ?' };
+    const anon = await api.call('POST', '/conversations', { body: { fields } });
+    assert.equal(anon.status, 403);
+    assert.equal(anon.body.error.code, 'identity_required');
+    const ok = await api.call('POST', '/conversations', { body: { fields, userId: 'kh-2024-0042', hash: hmac(idSecret, 'kh-2024-0042') } });
+    assert.equal(ok.status, 201, JSON.stringify(ok.body));
+    await page.goto(`${server.baseUrl}/dashboard/inbox/${ok.body.conversation.id}`);
+    const mark = page.locator('[data-testid="verified"]');
+    await mark.getByText('Đã xác minh').waitFor();
+    assert.equal((await page.locator('[data-testid="verified-user-id"]').textContent()).trim(), 'kh-2024-0042');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'conversation-verified.png') });
+
+    // A new secret replaces the old one at once.
+    await page.goto(`${server.baseUrl}/dashboard/admin/integrations`);
+    page.once('dialog', (d) => d.accept());
+    await page.click('[data-testid="identity-rotate"]');
+    const next = page.locator('[data-testid="identity-secret"]');
+    await next.waitFor();
+    const newSecret = (await next.textContent()).trim();
+    assert.notEqual(newSecret, idSecret);
+    const old = await api.call('POST', '/conversations', { body: { fields, userId: 'kh-2024-0042', hash: hmac(idSecret, 'kh-2024-0042') } });
+    assert.equal(old.status, 403);
+    assert.equal(old.body.error.code, 'identity_invalid');
+    await page.uncheck('[data-testid="identity-verified-only"]');
+    await page.click('[data-testid="identity-save"]');
+    await page.getByText('Đã lưu: mọi khách đều bắt đầu được cuộc trò chuyện.').waitFor();
+    await context.close();
+  });
 });

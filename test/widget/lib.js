@@ -325,3 +325,54 @@ export async function startHostPage(getServerURL) {
   return { url: `http://127.0.0.1:${port}/shop`, close: () => new Promise((r) => srv.close(r)) };
 }
 
+
+/**
+ * An SMTP server inside the test (a plain relay on loopback, as the Go
+ * tests' internal/mail/mailtest in its Plain mode): EHLO, MAIL, RCPT, DATA,
+ * QUIT; every message is kept ({from, to, data}).
+ */
+export async function startSMTP() {
+  const messages = [];
+  const srv = createNetServer((sock) => {
+    sock.setEncoding('utf8');
+    let buf = '';
+    let data = null;
+    let env = { to: [] };
+    const say = (l) => sock.write(l + '\r\n');
+    say('220 chatdesk-test ESMTP');
+    sock.on('error', () => {});
+    sock.on('data', (chunk) => {
+      buf += chunk;
+      for (let i = buf.indexOf('\r\n'); i >= 0; i = buf.indexOf('\r\n')) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 2);
+        if (data) {
+          if (line === '.') {
+            messages.push({ ...env, data: data.join('\n') });
+            data = null;
+            env = { to: [] };
+            say('250 OK');
+          } else data.push(line.startsWith('..') ? line.slice(1) : line);
+          continue;
+        }
+        const cmd = line.slice(0, 4).toUpperCase();
+        if (cmd === 'EHLO') sock.write('250-chatdesk-test\r\n250 8BITMIME\r\n');
+        else if (cmd === 'MAIL') {
+          env = { from: (line.match(/<([^>]*)>/) || [])[1], to: [] };
+          say('250 OK');
+        } else if (cmd === 'RCPT') {
+          env.to.push((line.match(/<([^>]*)>/) || [])[1]);
+          say('250 OK');
+        } else if (cmd === 'DATA') {
+          data = [];
+          say('354 End data with <CR><LF>.<CR><LF>');
+        } else if (cmd === 'QUIT') {
+          say('221 Bye');
+          sock.end();
+        } else say('250 OK'); // HELO, RSET, NOOP
+      }
+    });
+  });
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  return { host: '127.0.0.1', port: srv.address().port, messages, close: () => new Promise((r) => srv.close(r)) };
+}

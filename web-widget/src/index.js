@@ -5,7 +5,7 @@ import css from './styles.css';
 import { readLocalConfig } from './config.js';
 import { createApi } from './lib/api.js';
 import { createSessionStore } from './lib/storage.js';
-import { createController } from './app/controller.js';
+import { createController, createPublicApi, replay } from './app/controller.js';
 import { App } from './app/App.jsx';
 
 const VERSION = '1.0.0';
@@ -56,19 +56,13 @@ function boot() {
   const globalConfig = existing && typeof existing === 'object' ? existing : null;
   const local = readLocalConfig(currentScript(), globalConfig, location.origin);
   const controller = createController(!!local.open);
-
-  const publicApi = {
-    version: VERSION,
-    open: () => controller.setOpen(true),
-    close: () => controller.setOpen(false),
-    toggle: () => controller.setOpen(!controller.isOpen()),
-    isOpen: () => controller.isOpen(),
-    /** on('message' | 'open' | 'close', fn) */
-    on: (type, fn) => controller.on(type, fn),
-    off: (type, fn) => controller.off(type, fn),
-  };
+  const store = createSessionStore(local.server);
+  const publicApi = createPublicApi(controller, store);
+  publicApi.version = VERSION;
   Object.defineProperty(publicApi, MARK, { value: true });
   w.ChatDesk = publicApi;
+  // Calls the page made before the script loaded (the stub of the README).
+  replay(publicApi, globalConfig && globalConfig.q);
 
   const mount = () => {
     try {
@@ -89,7 +83,6 @@ function boot() {
     root.appendChild(container);
     document.body.appendChild(host);
     const api = createApi(local.server);
-    const store = createSessionStore(local.server);
     render(h(App, { local, controller, api, store }), container);
   };
   if (document.body) mount();

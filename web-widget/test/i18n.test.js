@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vi from '../src/i18n/vi.js';
 import { t, setLanguage, chooseLanguage, errorText, lang } from '../src/i18n/index.js';
-import { NOTICE } from '../../internal/protocol/wire.js';
+import { NOTICE, ERROR_CODE } from '../../internal/protocol/wire.js';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'src');
 const en = JSON.parse(readFileSync(path.join(root, 'i18n', 'en.json'), 'utf8'));
@@ -23,13 +23,17 @@ function sources(dir) {
   });
 }
 
-test('both dictionaries have the same keys, non-empty, with the same {placeholders}', () => {
-  assert.deepEqual(Object.keys(en).sort(), Object.keys(vi).sort());
+test('both dictionaries have the same keys, non-empty, with the same {placeholders}; English also words error codes', () => {
+  // e_<code>: a Vietnamese widget shows the server's own (Vietnamese) message.
+  const codes = Object.keys(en).filter((k) => k.startsWith('e_'));
+  assert.deepEqual(Object.keys(en).filter((k) => !codes.includes(k)).sort(), Object.keys(vi).sort());
+  for (const k of codes) assert.ok(Object.values(ERROR_CODE).includes(k.slice(2)), `en.${k}: no such error code`);
+  for (const code of [ERROR_CODE.IDENTITY_INVALID, ERROR_CODE.IDENTITY_REQUIRED]) assert.ok(en['e_' + code], `en.e_${code}`);
   for (const k of Object.keys(vi)) {
     assert.ok(vi[k] && en[k], `${k} is empty`);
     assert.equal(holes(en[k]), holes(vi[k]), `${k}: placeholders differ`);
-    assert.ok(!VIETNAMESE.test(en[k]), `en.${k} is not English: ${en[k]}`);
   }
+  for (const [k, v] of Object.entries(en)) assert.ok(v && !VIETNAMESE.test(v), `en.${k} is empty or not English: ${v}`);
 });
 
 test('every key the code asks for exists; no Vietnamese text outside the dictionary', () => {

@@ -4,6 +4,7 @@ import { initials, parseColor, contrast, textOn, palette, formatTime } from '../
 import { readLocalConfig, mergeConfig, DEFAULTS } from '../src/config.js';
 import { createSessionStore, storageKey } from '../src/lib/storage.js';
 import { decode, encode, wsURL, newClientId } from '../src/lib/protocol.js';
+import { createApi } from '../src/lib/api.js';
 
 test('initials for Vietnamese names', () => {
   assert.equal(initials('An'), 'A');
@@ -71,4 +72,20 @@ test('protocol helpers', () => {
   const ids = new Set(Array.from({ length: 100 }, () => newClientId()));
   assert.equal(ids.size, 100);
   for (const id of ids) assert.match(id, /^[A-Za-z0-9_-]{1,64}$/);
+});
+
+test('REST: the transcript by email is POST …/transcript with the visitor token; a refusal is the server error', async () => {
+  const calls = [];
+  const answers = [
+    { status: 200, body: { sent: true, email: 'lan@example.vn' } },
+    { status: 409, body: { error: { code: 'conflict', message: 'Chức năng gửi email chưa được cấu hình.' } } },
+  ];
+  const api = createApi('https://chat.example.vn/', async (url, init) => {
+    calls.push({ url, method: init.method, auth: init.headers.Authorization, body: JSON.parse(init.body) });
+    const a = answers.shift();
+    return { ok: a.status < 300, status: a.status, json: async () => a.body, headers: { get: () => null } };
+  });
+  assert.deepEqual(await api.transcript('c 1', 'tok', 'lan@example.vn'), { sent: true, email: 'lan@example.vn' });
+  assert.deepEqual(calls[0], { url: 'https://chat.example.vn/api/conversations/c%201/transcript', method: 'POST', auth: 'Bearer tok', body: { email: 'lan@example.vn' } });
+  await assert.rejects(api.transcript('c1', 'tok', ''), (e) => e.status === 409 && e.code === 'conflict' && /email/.test(e.message));
 });

@@ -140,6 +140,33 @@ func testSettings(t *testing.T, newStore func(t *testing.T) desk.Store) {
 		t.Fatalf("saving bot settings changed the settings: %+v", got)
 	}
 	testOfficeHours(t, s)
+	testIdentitySettings(t, s)
+}
+
+// testIdentitySettings: the zero settings until saved; the secret and the
+// rotation time read back (at BSON's millisecond precision), the derived
+// fields are not kept, and the other settings are untouched.
+func testIdentitySettings(t *testing.T, s desk.Store) {
+	ctx := ctxT(t)
+	if got, err := s.IdentitySettings(ctx); err != nil || !reflect.DeepEqual(got, chat.IdentitySettings{}) {
+		t.Fatalf("unsaved identity settings = %+v, %v; want the zero ones", got, err)
+	}
+	at := t0.Add(time.Hour)
+	v := chat.IdentitySettings{VerifiedOnly: true, Secret: "idsec_0123456789abcdef", SecretSet: true, SecretHint: "…cdef", RotatedAt: &at}
+	must(t, s.SaveIdentitySettings(ctx, v))
+	at = at.Add(time.Hour) // the store keeps its own copy
+	got, err := s.IdentitySettings(ctx)
+	if err != nil || !got.VerifiedOnly || got.Secret != v.Secret || got.SecretSet || got.SecretHint != "" ||
+		got.RotatedAt == nil || !got.RotatedAt.Equal(t0.Add(time.Hour)) {
+		t.Fatalf("identity settings read back %+v, %v; want the secret, verified only, rotated at %v", got, err, t0.Add(time.Hour))
+	}
+	must(t, s.SaveIdentitySettings(ctx, chat.IdentitySettings{Secret: "idsec_other"}))
+	if got, err := s.IdentitySettings(ctx); err != nil || got.VerifiedOnly || got.Secret != "idsec_other" || got.RotatedAt != nil {
+		t.Fatalf("second save read back %+v, %v", got, err)
+	}
+	if got, _ := s.Settings(ctx); got.WidgetTitle != "Lần hai" {
+		t.Fatalf("saving identity settings changed the settings: %+v", got)
+	}
 }
 
 // testOfficeHours: defaults until saved, a round trip keeps the week in

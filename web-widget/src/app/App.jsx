@@ -45,7 +45,9 @@ function latestAnswer(items) {
 export function App({ local, controller, api, store }) {
   const [remote, setRemote] = useState(null);
   const [shown, setShown] = useState(false);
-  const [open, setOpenState] = useState(controller.isOpen());
+  // What the page set through window.ChatDesk (open, hidden, user, fields, resets).
+  const [pg, setPg] = useState(() => ({ ...controller.s }));
+  const { open } = pg;
   const [everOpened, setEverOpened] = useState(open);
   const [session, setSession] = useState(() => store.load());
   const [notice, setNotice] = useState('');
@@ -76,11 +78,24 @@ export function App({ local, controller, api, store }) {
     return () => clearTimeout(t);
   }, [api, local.lang]);
 
-  useEffect(() => controller.subscribe((v) => {
-    setOpenState(v);
+  // The session as stored: another tab, setUser() or reset() may have
+  // started or forgotten it.
+  const reload = useCallback(() => {
+    const next = store.load();
+    setSession((cur) => ((cur && cur.token) === (next && next.token) ? cur : next));
+  }, [store]);
+
+  useEffect(() => controller.subscribe(() => {
+    const v = controller.s.open;
+    setPg({ ...controller.s });
     if (v) setEverOpened(true);
     rememberOpen(store.key, v);
-  }), [controller, store]);
+    reload();
+  }), [controller, store, reload]);
+
+  useEffect(() => {
+    if (shown) controller.emit('ready');
+  }, [shown, controller]);
 
   // A visitor who was chatting and moves to another page of the site finds
   // the panel open again (desktop only: on phones it would cover the page).
@@ -92,17 +107,15 @@ export function App({ local, controller, api, store }) {
   // Another tab started (or lost) the conversation.
   useEffect(() => {
     const onStorage = (e) => {
-      if (e.key !== null && e.key !== store.key) return;
-      const next = store.load();
-      setSession((cur) => ((cur && cur.token) === (next && next.token) ? cur : next));
+      if (e.key === null || e.key === store.key) reload();
     };
     window.addEventListener('storage', onStorage);
     return () => window.removeEventListener('storage', onStorage);
-  }, [store]);
+  }, [store, reload]);
 
   const flash = useTitleFlash();
   const onMessage = useCallback((m) => {
-    controller.emit('message', m);
+    controller.emit('message', { id: m.id, seq: m.seq, from: m.senderType, text: m.text, createdAt: m.createdAt });
     if (m.senderType === 'visitor' || m.senderType === 'system') return;
     flash();
     if (!openRef.current) {
@@ -133,11 +146,16 @@ export function App({ local, controller, api, store }) {
   }, [snap]);
 
   useEffect(() => {
-    if (open) {
+    if (open || !session) {
       setUnread(0);
       setPreview(null);
     }
-  }, [open]);
+  }, [open, session]);
+
+  const unreadSent = useRef(0);
+  useEffect(() => {
+    if (unread !== unreadSent.current) controller.emit('unread', (unreadSent.current = unread));
+  }, [unread, controller]);
 
   const cfg = mergeConfig(local, remote);
   const style = useMemo(() => palette(cfg.color), [cfg.color]);
@@ -162,7 +180,7 @@ export function App({ local, controller, api, store }) {
   const leave = supportOnline === false;
 
   const onStarted = (s) => {
-    store.save({ token: s.token, conversationId: s.conversationId });
+    store.save({ token: s.token, conversationId: s.conversationId, userId: s.conversation.visitor.userId });
     setNotice('');
     initialUnread.current = true;
     setSession(s);
@@ -175,6 +193,9 @@ export function App({ local, controller, api, store }) {
           <Panel id={PANEL_ID} title={cfg.title} status={status} agentName={agentName} note={vi && remote && remote.replyTime} onClose={close}>
             {!session ? (
               <PrechatForm
+                key={pg.resets}
+                user={pg.user}
+                answers={pg.fields}
                 api={api}
                 greeting={(leave && vi && remote.awayMessage) || cfg.greeting}
                 leave={leave}
@@ -190,10 +211,10 @@ export function App({ local, controller, api, store }) {
           </Panel>
         </div>
       )}
-      {shown && !open && preview && (
+      {shown && !open && !pg.hidden && preview && (
         <Preview m={preview} onOpen={() => controller.setOpen(true)} onHide={() => setPreview(null)} />
       )}
-      {shown && (
+      {shown && !pg.hidden && (
         <Launcher
           innerRef={launcher}
           open={open}

@@ -1,6 +1,7 @@
 // Every string the widget shows, in Vietnamese: the default language and
-// the reference. en.js has exactly the same keys (test/i18n.test.js);
-// {name} marks a value filled in by t().
+// the reference. en.json has exactly the same keys (test/i18n.test.js),
+// plus e_<code>: the server's error codes in English (a Vietnamese widget
+// shows the server's own message); {name} marks a value filled in by t().
 export default {
   title: 'Hỗ trợ trực tuyến',
   greeting: 'Xin chào! Vui lòng để lại thông tin, chúng tôi sẽ trả lời bạn ngay.',
@@ -80,6 +81,11 @@ export default {
   commentHint: 'Góp ý thêm (không bắt buộc)',
   rate: 'Gửi đánh giá',
   rated: 'Cảm ơn bạn đã đánh giá!',
+  // the transcript by email
+  mailAsk: 'Gửi bản ghi qua email',
+  email: 'Địa chỉ email',
+  mailSend: 'Gửi',
+  mailSent: 'Đã gửi bản ghi tới {to}.',
   // system notices, in the visitor's voice (message.notice.code)
   n_joined: '{name} đã tham gia cuộc trò chuyện.',
   n_transferred: '{name} sẽ tiếp tục hỗ trợ bạn.',
@@ -89,14 +95,4 @@ export default {
   n_returned: 'Bạn đã nhắn lại, cuộc trò chuyện được mở lại.',
   n_handoff: 'Bạn đã yêu cầu gặp nhân viên hỗ trợ. Vui lòng chờ trong giây lát.',
   n_rated: 'Bạn đã đánh giá {n} sao.',
-  // the server's error codes (in Vietnamese the server's own message is shown)
-  e_unsupported_type: 'Loại tệp này không được hỗ trợ.',
-  e_too_large: 'Tệp quá lớn.',
-  e_rate_limited: 'Bạn thao tác quá nhanh. Vui lòng thử lại sau.',
-  e_unavailable: 'Hệ thống đang bận. Vui lòng thử lại.',
-  e_invalid_input: 'Thông tin chưa hợp lệ. Vui lòng kiểm tra lại.',
-  e_conflict: 'Bạn có thể đánh giá sau khi cuộc trò chuyện kết thúc.',
-  e_internal: 'Đã có lỗi xảy ra. Vui lòng thử lại.',
-  e_blocked: 'Bạn tạm thời không thể gửi tin nhắn.',
-  e_challenge_failed: 'Vui lòng tải lại trang rồi thử lại.',
 };

@@ -98,6 +98,8 @@ export function createApi(server, fetchImpl) {
       request('POST', `/api/conversations/${enc(id)}/rating`, { token, body: { stars, comment } }),
     /** @returns {Promise<{conversation: any}>} */
     handoff: (id, token) => request('POST', `/api/conversations/${enc(id)}/handoff`, { token }),
+    /** Emails the conversation to the visitor. @returns {Promise<{sent: boolean, email: string}>} */
+    transcript: (id, token, email) => request('POST', `/api/conversations/${enc(id)}/transcript`, { token, body: { email } }),
     /**
      * Downloads with the Authorization header (attachments are not public).
      * @returns {Promise<Blob>}

@@ -17,7 +17,8 @@ export function storageKey(server) {
 }
 
 /**
- * @typedef {{token: string, conversationId: string}} Session
+ * userId: the verified customer the conversation belongs to (ChatDesk.setUser).
+ * @typedef {{token: string, conversationId: string, userId?: string}} Session
  */
 
 /**
@@ -42,9 +43,7 @@ export function createSessionStore(server, store) {
     if (!raw) return null;
     try {
       const v = JSON.parse(raw);
-      if (v && typeof v.token === 'string' && v.token && typeof v.conversationId === 'string' && v.conversationId) {
-        return { token: v.token, conversationId: v.conversationId };
-      }
+      if (v && typeof v.token === 'string' && v.token && typeof v.conversationId === 'string' && v.conversationId) return v;
     } catch {
       /* ignore */
     }
@@ -65,7 +64,7 @@ export function createSessionStore(server, store) {
     },
     /** @param {Session} s */
     save(s) {
-      memory = { token: s.token, conversationId: s.conversationId };
+      memory = s;
       try {
         if (ls) ls.setItem(key, JSON.stringify(memory));
       } catch {

@@ -82,3 +82,11 @@ export function validateForm(fields, values) {
   }
   return { errors, payload };
 }
+
+/**
+ * The fields the form still asks: those the page gave no answer for
+ * (ChatDesk.setUser, setFields), and those whose answer is invalid.
+ * @param {FormField[]} fields
+ * @param {Record<string, string|boolean>} known
+ */
+export const toAsk = (fields, known) => fields.filter((f) => !(f.key in known) || validateField(f, known[f.key]));

@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import { MessageList } from './MessageList.jsx';
 import { TypingIndicator } from './TypingIndicator.jsx';
 import { Composer } from './Composer.jsx';
+import { MailTranscript } from './MailTranscript.jsx';
 import { AlertIcon } from '../../ui/icons.jsx';
 import { formatOpening, formatPhone } from '../../lib/format.js';
 import { LEFT } from '../../lib/protocol.js';
@@ -77,6 +78,7 @@ export function ChatView({ snap, client, visible, cfg }) {
         {waiting && conv.leftMessage && <LeftMessage conv={conv} cfg={cfg} />}
         {snap.typing && <TypingIndicator name={snap.typing.name} />}
         {conv && conv.status === 'resolved' && <Rating conv={conv} client={client} />}
+        {conv && cfg.emailTranscript && <MailTranscript conv={conv} client={client} />}
       </MessageList>
       <Handoff items={snap.items} conv={conv} client={client} />
       {snap.notice && (

@@ -56,7 +56,7 @@ export function Field({ field, value, error, onChange, onBlur, idPrefix }) {
               <option key={o} value={o}>{o}</option>
             ))}
           </select>
-          <svg aria-hidden="true" viewBox="0 0 20 20" className="pointer-events-none absolute right-3 top-1/2 -translate-y-1/2 w-4 h-4 text-gray-500" fill="currentColor">
+          <svg aria-hidden="true" viewBox="0 0 20 20" className="pointer-events-none absolute right-3 inset-y-0 my-auto w-4 h-4 text-gray-500" fill="currentColor">
             <path d="M5.3 7.3a1 1 0 0 1 1.4 0L10 10.6l3.3-3.3a1 1 0 1 1 1.4 1.4l-4 4a1 1 0 0 1-1.4 0l-4-4a1 1 0 0 1 0-1.4z" />
           </svg>
         </div>

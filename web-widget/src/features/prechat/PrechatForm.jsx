@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { validateForm, validateField } from '../../lib/validation.js';
+import { validateForm, validateField, toAsk } from '../../lib/validation.js';
 import { ERROR_CODE } from '../../lib/protocol.js';
 import { solve } from '../../lib/pow.js';
 import { SpinnerIcon, AlertIcon } from '../../ui/icons.jsx';
@@ -14,9 +14,14 @@ const localized = (f) => (lang === 'en' && f.builtin && t('f_' + f.key) !== 'f_'
  * server, then POST /api/conversations; server errors land under each field.
  * While nobody can answer (`leave`) it is "Để lại lời nhắn": the away
  * message instead of the greeting, "Gửi lời nhắn".
- * @param {{api: import('../../lib/api.js').Api, greeting: string, leave?: boolean, notice?: string, visible: boolean, onStarted: (r: {token: string, conversationId: string}) => void}} props
+ * What the page knows (ChatDesk.setUser's name, phone and email, setFields'
+ * answers) fills the fields of those keys, which are then not shown unless
+ * the value is invalid; userId and hash go with the form.
+ * @param {{api: import('../../lib/api.js').Api, greeting: string, leave?: boolean, notice?: string, visible: boolean,
+ *   user: Record<string, string>, answers: Record<string, string|boolean>,
+ *   onStarted: (r: {token: string, conversationId: string, conversation: any}) => void}} props
  */
-export function PrechatForm({ api, greeting, leave, notice, onStarted, visible }) {
+export function PrechatForm({ api, greeting, leave, notice, onStarted, visible, user, answers }) {
   const [fields, setFields] = useState(null);
   const [loadError, setLoadError] = useState('');
   const [values, setValues] = useState({});
@@ -69,12 +74,17 @@ export function PrechatForm({ api, greeting, leave, notice, onStarted, visible }
     if (submitted || errors[f.key]) setErrors((old) => ({ ...old, [f.key]: validateField(f, v) }));
   };
 
+  const { userId, hash, ...who } = user;
+  const known = { ...answers, ...who };
+  const all = { ...known, ...values };
+  const shown = fields && toAsk(fields, known);
+
   const onSubmit = async (e) => {
     e.preventDefault();
     if (busy) return;
     setSubmitted(true);
     setFormError('');
-    const { errors: errs, payload } = validateForm(fields, values);
+    const { errors: errs, payload } = validateForm(fields, all);
     setErrors(errs);
     if (Object.keys(errs).length) {
       focusFirstError(errs);
@@ -86,6 +96,8 @@ export function PrechatForm({ api, greeting, leave, notice, onStarted, visible }
         fields: payload,
         pageUrl: location.href.slice(0, 2000),
         referrer: document.referrer.slice(0, 2000),
+        userId,
+        hash,
         consent: privacy && privacy.version ? { version: privacy.version, accepted: consent } : undefined,
         challenge: await pow.current,
         website: hp,
@@ -105,15 +117,16 @@ export function PrechatForm({ api, greeting, leave, notice, onStarted, visible }
     } catch (err) {
       setBusy(false);
       if (err && err.fields && Object.keys(err.fields).length) {
-        const known = {};
+        const byField = {};
         let other = '';
+        // An answer the page gave is not on screen: its error goes above the button.
         for (const [k, msg] of Object.entries(err.fields)) {
-          if (fields.some((f) => f.key === k)) known[k] = msg;
+          if (shown.some((f) => f.key === k)) byField[k] = msg;
           else other = msg;
         }
-        setErrors(known);
-        setFormError(other || (Object.keys(known).length ? '' : errorText(err)));
-        focusFirstError(known);
+        setErrors(byField);
+        setFormError(other || (Object.keys(byField).length ? '' : errorText(err)));
+        focusFirstError(byField);
       } else {
         setFormError(err ? errorText(err) : t('error'));
       }
@@ -155,15 +168,15 @@ export function PrechatForm({ api, greeting, leave, notice, onStarted, visible }
         )}
         {fields && (
           <div data-testid="prechat-form">
-            {fields.map((f) => (
+            {shown.map((f) => (
               <Field
                 key={f.key}
                 field={f}
                 idPrefix="cd-f"
-                value={values[f.key]}
+                value={all[f.key]}
                 error={errors[f.key]}
                 onChange={(v) => setValue(f, v)}
-                onBlur={() => submitted && setErrors((old) => ({ ...old, [f.key]: validateField(f, values[f.key]) }))}
+                onBlur={() => submitted && setErrors((old) => ({ ...old, [f.key]: validateField(f, all[f.key]) }))}
               />
             ))}
             {privacy && privacy.consentRequired && (

@@ -309,6 +309,11 @@ export class ChatClient {
     this.feed.setConversation(await this.api.rate(this.conversationId, this.token, stars, comment));
   }
 
+  /** Emails the conversation to the visitor (an empty address: the form's); rejects with the server's error. */
+  mailTranscript(email) {
+    return this.api.transcript(this.conversationId, this.token, email);
+  }
+
   /** Asks for a person instead of the bot; an error becomes a notice. */
   async handoff() {
     try {

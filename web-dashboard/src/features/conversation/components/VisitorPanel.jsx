@@ -15,12 +15,27 @@ function Row({ label, children, mono }) {
   );
 }
 
-/** Form answers (default + custom) and visitor metadata. */
+/**
+ * Form answers (default + custom) and visitor metadata; first, for a
+ * visitor the shop's page identified with a valid hash (ChatDesk.setUser),
+ * "Đã xác minh" and the shop's own id of the customer.
+ */
 export function VisitorPanel({ conversation }) {
   const v = conversation?.visitor || {};
   const answers = conversation?.answers || [];
   return (
     <div className="space-y-4 p-4 text-sm" data-testid="visitor-panel">
+      {v.verified && v.userId && (
+        <section className="rounded-md bg-emerald-50 px-3 py-2 ring-1 ring-inset ring-emerald-600/20" data-testid="verified">
+          <p className="flex items-center gap-1.5 text-xs font-semibold text-emerald-800">
+            <svg viewBox="0 0 20 20" fill="currentColor" className="h-4 w-4" aria-hidden="true"><path fillRule="evenodd" d="M16.7 5.3a1 1 0 0 1 0 1.4l-8 8a1 1 0 0 1-1.4 0l-4-4a1 1 0 1 1 1.4-1.4L8 12.6l7.3-7.3a1 1 0 0 1 1.4 0Z" clipRule="evenodd" /></svg>
+            Đã xác minh
+          </p>
+          <p className="mt-0.5 text-xs text-emerald-900">
+            Mã khách trên trang web: <code className="break-words font-mono" data-testid="verified-user-id">{v.userId}</code>
+          </p>
+        </section>
+      )}
       <section>
         <h3 className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-700">Thông tin khách điền</h3>
         <dl className="divide-y divide-slate-100" data-testid="answers">

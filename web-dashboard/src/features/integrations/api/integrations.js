@@ -16,3 +16,9 @@ export const redeliver = (id) => api.post(`/admin/webhook-deliveries/${encodeURI
 export const getMail = () => api.get('/admin/mail');
 /** PUT /api/admin/mail → {mail}; an empty password keeps the stored one */
 export const saveMail = (m) => api.put('/admin/mail', m);
+/** GET /api/admin/identity → {identity} (the secret never: secretSet, secretHint, rotatedAt) */
+export const getIdentity = () => api.get('/admin/identity');
+/** PUT /api/admin/identity {verifiedOnly} → {identity} */
+export const saveIdentity = (s) => api.put('/admin/identity', s);
+/** POST /api/admin/identity/secret → {identity}; the only answer that carries identity.secret */
+export const rotateIdentitySecret = () => api.post('/admin/identity/secret');

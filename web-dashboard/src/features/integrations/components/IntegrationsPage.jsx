@@ -4,6 +4,7 @@ import { formatDateTime } from '../../../lib/format/index.js';
 import { useForm, useLoad } from '../hooks.js';
 import { createWebhook, deleteWebhook, getMail, listDeliveries, listWebhooks, redeliver, saveMail, updateWebhook } from '../api/integrations.js';
 import { deliveryStatus, eventLabel, lastOutcome, webhookBody } from '../webhooks.js';
+import { IdentitySection } from './IdentitySection.jsx';
 
 // A new endpoint starts subscribed to every event the server lists.
 const EMPTY = { url: '', description: '', events: [], secret: '', allowPrivate: false, enabled: true };
@@ -300,6 +301,7 @@ export function IntegrationsPage() {
       <h1 className="text-xl font-semibold text-slate-900">Tích hợp</h1>
       <Webhooks />
       <Mail />
+      <IdentitySection />
     </div>
   );
 }
