@@ -35,7 +35,10 @@ type Message struct {
 	// Notice says what a system message is about, so that each side can
 	// word it: the text is written for agents ("Khách muốn gặp nhân
 	// viên..."), the widget speaks to the visitor ("Bạn đã yêu cầu...").
-	Notice    *Notice   `json:"notice,omitempty"`
+	Notice *Notice `json:"notice,omitempty"`
+	// Note is set on an internal note: only agents ever see it (see
+	// note.go). Its Seq is negative and outside the visitor's sequence.
+	Note      *NoteInfo `json:"note,omitempty"`
 	CreatedAt time.Time `json:"createdAt"`
 }
 

@@ -19,6 +19,7 @@ type Messages struct {
 		AttachmentStore
 	}
 	convs      convReader
+	settings   *settingsCache
 	lock       replyLock
 	transcript *transcript
 	typing     TypingMarks

@@ -40,8 +40,13 @@ type MessageStore interface {
 	MessageByClientID(ctx context.Context, conversationID, clientID string) (*chat.Message, error)
 	// MessagesAfter returns up to limit messages with seq > after, by seq.
 	MessagesAfter(ctx context.Context, conversationID string, after int64, limit int) ([]*chat.Message, error)
-	// MaxSeq returns the highest stored seq of a conversation (0 when none).
+	// MaxSeq returns the highest stored seq of a conversation (0 when none;
+	// notes, whose seqs are negative, are not counted).
 	MaxSeq(ctx context.Context, conversationID string) (int64, error)
+	// Notes returns a conversation's internal notes (the messages with a
+	// negative seq, chat.NoteSeq) in the order they were written (seq
+	// descending), at most 1000.
+	Notes(ctx context.Context, conversationID string) ([]*chat.Message, error)
 }
 
 // AgentStore keeps agents.

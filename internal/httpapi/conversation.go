@@ -68,6 +68,35 @@ func (s *Server) sendMessage(c *gin.Context) {
 	s.answerSent(c, m, resent, err)
 }
 
+// listNotes returns a conversation's internal notes (agents only).
+func (s *Server) listNotes(c *gin.Context) {
+	ns, err := s.svc.Messages.Notes(c.Request.Context(), actor(c), c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"items": ns})
+}
+
+// addNote stores an internal note: 201 with it, 200 for a resend.
+func (s *Server) addNote(c *gin.Context) {
+	var body sendBody
+	if err := bind(c, &body); err != nil {
+		s.fail(c, err)
+		return
+	}
+	m, resent, err := s.svc.Messages.AddNote(c.Request.Context(), actor(c), c.Param("id"), body.ClientID, body.Text)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	status := http.StatusCreated
+	if resent {
+		status = http.StatusOK
+	}
+	c.JSON(status, gin.H{"note": m})
+}
+
 // answerSent answers a send: 201 with the new message, 200 with the stored
 // one for a resend of a known clientId.
 func (s *Server) answerSent(c *gin.Context, m *chat.Message, resent bool, err error) {

@@ -98,6 +98,8 @@ func New(svc *desk.Core, cfg Config, log *slog.Logger, extra Extra) (*gin.Engine
 	agents.POST("/conversations/:id/resolve", s.conversationAction(s.svc.Conversations.Resolve))
 	agents.POST("/conversations/:id/reopen", s.conversationAction(s.svc.Conversations.Reopen))
 	agents.PATCH("/conversations/:id", s.triage)
+	agents.GET("/conversations/:id/notes", s.listNotes)
+	agents.POST("/conversations/:id/notes", s.addNote)
 	agents.GET("/canned-replies", s.cannedItems(s.svc.Admin.CannedReplies))
 	agents.POST("/canned-replies", s.cannedCreate(s.svc.Admin.CreateCannedReply))
 	agents.PUT("/canned-replies/:id", s.cannedUpdate(s.svc.Admin.UpdateCannedReply))

@@ -87,6 +87,11 @@ func cloneMessage(m *chat.Message) *chat.Message {
 		n := *m.Notice
 		out.Notice = &n
 	}
+	if m.Note != nil {
+		n := *m.Note
+		n.Mentions = slices.Clone(n.Mentions)
+		out.Note = &n
+	}
 	out.CreatedAt = ms(m.CreatedAt)
 	return &out
 }

@@ -111,6 +111,26 @@ func (s *Store) MaxSeq(ctx context.Context, conversationID string) (int64, error
 		if cm == nil || len(cm.bySeq) == 0 {
 			return 0, nil
 		}
-		return cm.bySeq[len(cm.bySeq)-1].Seq, nil
+		return max(cm.bySeq[len(cm.bySeq)-1].Seq, 0), nil // notes' seqs are negative
+	})
+}
+
+// maxNotes bounds Notes, as in internal/mongo.
+const maxNotes = 1000
+
+// Notes returns a conversation's internal notes (negative seqs) in the
+// order they were written, at most 1000.
+func (s *Store) Notes(ctx context.Context, conversationID string) ([]*chat.Message, error) {
+	return read(ctx, s, func() ([]*chat.Message, error) {
+		out := []*chat.Message{}
+		cm := s.messages[conversationID]
+		if cm == nil {
+			return out, nil
+		}
+		end, _ := cm.find(0)
+		for i := end - 1; i >= 0 && len(out) < maxNotes; i-- {
+			out = append(out, cloneMessage(cm.bySeq[i]))
+		}
+		return out, nil
 	})
 }

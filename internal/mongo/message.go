@@ -24,7 +24,13 @@ type messageDoc struct {
 	Kind           string         `bson:"kind,omitempty"`
 	Attachment     *attachmentDoc `bson:"attachment,omitempty"`
 	Notice         *noticeDoc     `bson:"notice,omitempty"`
+	Note           *noteDoc       `bson:"note,omitempty"`
 	CreatedAt      time.Time      `bson:"createdAt"`
+}
+
+type noteDoc struct {
+	AfterSeq int64    `bson:"afterSeq"`
+	Mentions []string `bson:"mentions,omitempty"`
 }
 
 type noticeDoc struct {
@@ -56,6 +62,7 @@ func toMessageDoc(m *chat.Message) messageDoc {
 		Kind:           string(m.Kind),
 		Attachment:     toAttachmentDoc(m.Attachment),
 		Notice:         (*noticeDoc)(m.Notice),
+		Note:           (*noteDoc)(m.Note),
 		CreatedAt:      m.CreatedAt,
 	}
 }
@@ -83,7 +90,13 @@ func (d *messageDoc) toDomain() *chat.Message {
 		n := chat.Notice(*d.Notice)
 		notice = &n
 	}
+	var note *chat.NoteInfo
+	if d.Note != nil {
+		n := chat.NoteInfo(*d.Note)
+		note = &n
+	}
 	return &chat.Message{
+		Note:           note,
 		Kind:           kind,
 		Attachment:     att,
 		Notice:         notice,
@@ -270,5 +283,16 @@ func (db *DB) MaxSeq(ctx context.Context, conversationID string) (int64, error) 
 	if err != nil {
 		return 0, wrap(err, "max seq")
 	}
-	return d.Seq, nil
+	return max(d.Seq, 0), nil // only notes (negative seqs): no message
+}
+
+// maxNotes bounds Notes.
+const maxNotes = 1000
+
+// Notes returns a conversation's internal notes (negative seqs) in the
+// order they were written, at most 1000.
+func (db *DB) Notes(ctx context.Context, conversationID string) ([]*chat.Message, error) {
+	return findAll[messageDoc, *chat.Message](ctx, db.messages,
+		bson.D{{Key: "conversationId", Value: conversationID}, {Key: "seq", Value: bson.D{{Key: "$lt", Value: 0}}}},
+		options.Find().SetSort(bson.D{{Key: "seq", Value: -1}}).SetLimit(maxNotes), "notes")
 }

@@ -17,6 +17,29 @@ type MessageSend struct {
 	Text           string `json:"text"`
 }
 
+// NoteSend stores an internal note (agents only); the ack carries
+// NoteCreated.
+type NoteSend struct {
+	ConversationID string `json:"conversationId"`
+	ClientID       string `json:"clientId"`
+	Text           string `json:"text"`
+}
+
+// NoteCreated is the data of note.created (to every agent, never to a
+// visitor) and of a note.send's ack.
+type NoteCreated struct {
+	Note *chat.Message `json:"note"`
+}
+
+// NoteMentioned is the data of note.mentioned, sent only to the sockets
+// of the agent AgentID, who was @mentioned in Note by ByName.
+type NoteMentioned struct {
+	AgentID        string        `json:"agentId"`
+	ConversationID string        `json:"conversationId"`
+	ByName         string        `json:"byName"`
+	Note           *chat.Message `json:"note"`
+}
+
 // TypingRequest announces that the sender is typing (or stopped).
 type TypingRequest struct {
 	ConversationID string `json:"conversationId"`

@@ -18,6 +18,7 @@ const (
 	ReqConversationLeave = "conversation.leave"
 	ReqSync              = "sync"
 	ReqAgentStatus       = "agent.status"
+	ReqNoteSend          = "note.send"
 )
 
 // Replies and events (server → client).
@@ -35,6 +36,8 @@ const (
 	EvtQueuePosition       = "queue.position"
 	EvtSessionResync       = "session.resync"
 	EvtServerDraining      = "server.draining"
+	EvtNoteCreated         = "note.created"
+	EvtNoteMentioned       = "note.mentioned"
 )
 
 // EvtAgentUpdated travels between nodes only (an agent was disabled or its
@@ -42,10 +45,10 @@ const (
 const EvtAgentUpdated = "agent.updated"
 
 // Requests lists every request type, in the order docs/protocol.md gives.
-var Requests = []string{ReqHello, ReqMessageSend, ReqTyping, ReqConversationRead, ReqConversationJoin, ReqConversationLeave, ReqSync, ReqAgentStatus}
+var Requests = []string{ReqHello, ReqMessageSend, ReqTyping, ReqConversationRead, ReqConversationJoin, ReqConversationLeave, ReqSync, ReqAgentStatus, ReqNoteSend}
 
 // Events lists every reply and event a client may receive.
-var Events = []string{EvtAck, EvtError, EvtSessionReady, EvtReplayDone, EvtMessageCreated, EvtTyping, EvtConversationCreated, EvtConversationUpdated, EvtAgentPresence, EvtSupportStatus, EvtQueuePosition, EvtSessionResync, EvtServerDraining}
+var Events = []string{EvtAck, EvtError, EvtSessionReady, EvtReplayDone, EvtMessageCreated, EvtTyping, EvtConversationCreated, EvtConversationUpdated, EvtAgentPresence, EvtSupportStatus, EvtQueuePosition, EvtSessionResync, EvtServerDraining, EvtNoteCreated, EvtNoteMentioned}
 
 // Close codes. The 1xxx codes are RFC 6455's; the 4xxx codes are ours.
 const (

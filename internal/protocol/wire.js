@@ -19,6 +19,7 @@ export const REQ = {
   CONVERSATION_LEAVE: 'conversation.leave',
   SYNC: 'sync',
   AGENT_STATUS: 'agent.status',
+  NOTE_SEND: 'note.send',
 };
 
 /** Replies and events (server → client). */
@@ -36,6 +37,8 @@ export const EVT = {
   QUEUE_POSITION: 'queue.position',
   SESSION_RESYNC: 'session.resync',
   SERVER_DRAINING: 'server.draining',
+  NOTE_CREATED: 'note.created',
+  NOTE_MENTIONED: 'note.mentioned',
 };
 
 /** The `change` of conversation.updated. */

@@ -26,6 +26,7 @@ type Sessions interface {
 // Messages is the transcript: writes and replays.
 type Messages interface {
 	SendMessage(ctx context.Context, actor desk.Actor, conversationID, clientID, text string) (m *chat.Message, resent bool, err error)
+	AddNote(ctx context.Context, actor desk.Actor, conversationID, clientID, text string) (note *chat.Message, resent bool, err error)
 	SetTyping(ctx context.Context, actor desk.Actor, conversationID string, typing bool) error
 	MarkRead(ctx context.Context, actor desk.Actor, conversationID string, seq int64) error
 	Replay(ctx context.Context, actor desk.Actor, conversationID string, after int64, limit int) ([]*chat.Message, error)

@@ -49,6 +49,7 @@ var routes = map[string]*route{
 	protocol.ReqConversationLeave: typed((*conn).leave),
 	protocol.ReqSync:              typed((*conn).sync),
 	protocol.ReqAgentStatus:       typed((*conn).agentStatus),
+	protocol.ReqNoteSend:          typed((*conn).note),
 }
 
 // typed makes the route of a handler that takes a payload of type T,

@@ -54,9 +54,23 @@ func (h *Hub) onAgentsEvent(payload []byte) {
 		}
 		return // between nodes only
 	}
+	only := ""
+	if head.Type == protocol.EvtNoteMentioned {
+		// For the mentioned agent's sockets alone.
+		var m protocol.NoteMentioned
+		if json.Unmarshal(head.Data, &m) != nil || m.AgentID == "" {
+			return
+		}
+		only = m.AgentID
+	}
 	h.mu.RLock()
 	targets := make([]*conn, 0, len(h.agents))
 	for c := range h.agents {
+		if only != "" {
+			if a := c.agent(); a == nil || a.ID != only {
+				continue
+			}
+		}
 		targets = append(targets, c)
 	}
 	h.mu.RUnlock()

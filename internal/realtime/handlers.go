@@ -173,6 +173,15 @@ func (c *conn) send(ctx context.Context, p *protocol.MessageSend) (result, error
 	return result{data: protocol.MessageCreated{Message: m}}, nil
 }
 
+// note stores an internal note (agents only: desk refuses anyone else).
+func (c *conn) note(ctx context.Context, p *protocol.NoteSend) (result, error) {
+	m, _, err := c.h.messages.AddNote(ctx, c.who(), p.ConversationID, p.ClientID, p.Text)
+	if err != nil {
+		return result{}, err
+	}
+	return result{data: protocol.NoteCreated{Note: m}}, nil
+}
+
 func (c *conn) typing(ctx context.Context, p *protocol.TypingRequest) (result, error) {
 	actor := c.who()
 	return result{}, c.h.messages.SetTyping(ctx, actor, conversationOf(actor, p.ConversationID), p.Typing)

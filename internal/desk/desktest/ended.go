@@ -33,6 +33,7 @@ func testStoreEndedContext(t *testing.T, newStore func(t *testing.T) desk.Store)
 		},
 		"InsertMessage": func() error { return s.InsertMessage(ctx, newMsg("c1", 1, "k1")) },
 		"MessagesAfter": func() error { _, err := s.MessagesAfter(ctx, "c1", 0, 0); return err },
+		"Notes":         func() error { _, err := s.Notes(ctx, "c1"); return err },
 		"Agents":        func() error { _, err := s.Agents(ctx); return err },
 		"Settings":      func() error { _, err := s.Settings(ctx); return err },
 		"Ping":          func() error { return s.Ping(ctx) },

@@ -32,6 +32,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) desk.Store) {
 		{"MessageUniqueKeys", testMessageUniqueKeys},
 		{"MessageRaces", testMessageRaces},
 		{"MessagesAfterAndMaxSeq", testMessagesAfter},
+		{"Notes", testNotes},
 		{"Agents", testAgents},
 		{"FormFields", testFormFields},
 		{"Settings", testSettings},

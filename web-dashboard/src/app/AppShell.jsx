@@ -7,6 +7,7 @@ import { useInbox } from '../features/inbox/hooks/useInbox.js';
 import { AvailabilityToggle } from '../features/inbox/components/AvailabilityToggle.jsx';
 import { notificationPermission, requestNotificationPermission, beep } from '../lib/notifications/index.js';
 import { ConnectionBanner } from './ConnectionBanner.jsx';
+import { MentionToasts } from './MentionToasts.jsx';
 import { LoginNoticeBanner } from './LoginNoticeBanner.jsx';
 import { SessionProviders } from './providers.jsx';
 import { PendingResolveBar } from '../features/conversation/index.js';
@@ -137,12 +138,18 @@ function ResolveUndo() {
   return <PendingResolveBar upsertConversation={upsertConversation} />;
 }
 
+function Mentions() {
+  const { agent } = useAuth();
+  return agent ? <MentionToasts meId={agent.id} /> : null;
+}
+
 export function AppShell() {
   return (
     <SessionProviders>
       <div className="flex h-screen flex-col">
         <Header />
         <ConnectionBanner />
+        <Mentions />
         <LoginNoticeBanner />
         <main className="flex min-h-0 flex-1 flex-col overflow-y-auto">
           <Outlet />

@@ -18,6 +18,7 @@ import { Composer } from './Composer.jsx';
 import { ConversationActions } from './ConversationActions.jsx';
 import { TriagePanel } from './TriagePanel.jsx';
 import { useUploads } from '../hooks/useUploads.js';
+import { useNotes } from '../hooks/useNotes.js';
 import { PriorityBadge, Stars, TagList } from '../../../components/ui/support.jsx';
 import { BlockVisitor } from '../../abuse/index.js';
 
@@ -30,6 +31,8 @@ function ConversationScreen({ id }) {
   const client = useRealtime();
   const { conversation, thread, loading, error, visitorTyping, send, retry, discard, addMessage, me, agents, upsertConversation } = useConversation(id);
   const uploads = useUploads(id, addMessage);
+  const { notes, addNote } = useNotes(id);
+  const agentList = Object.values(agents || {}); // inbox state: id → agent
   const [dragging, setDragging] = useState(false);
   const dragDepth = useRef(0);
   const fileInput = useRef(null);
@@ -202,6 +205,8 @@ function ConversationScreen({ id }) {
         )}
         <MessageList
           messages={thread.messages}
+          notes={notes}
+          agents={agentList}
           pending={thread.pending}
           meId={me.id}
           meName={me.name}
@@ -223,6 +228,8 @@ function ConversationScreen({ id }) {
             typing.stop();
             send(text);
           }}
+          onNote={addNote}
+          agents={agentList}
           onTyping={typing.onInput}
           onStopTyping={typing.stop}
           onClaim={!conversation.assigneeId && conversation.status !== 'resolved' ? claim : null}

@@ -67,6 +67,34 @@ function SystemMessage({ m }) {
   );
 }
 
+function NoteItem({ m, agents }) {
+  const names = (m.note?.mentions || []).map((id) => agents?.find((a) => a.id === id)?.name).filter(Boolean);
+  return (
+    <div className="mx-auto max-w-[85%] rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-950 ring-1 ring-amber-300" data-testid="note" data-after-seq={m.note?.afterSeq}>
+      <div className="mb-0.5 flex items-center gap-2 text-[11px] font-semibold text-amber-800">
+        <span className="rounded bg-amber-200 px-1.5 py-px" data-testid="note-label">Ghi chú nội bộ</span>
+        <span>{m.senderName}</span>
+        <span className="font-normal" title={formatDateTime(m.createdAt)}>{formatTime(m.createdAt)}</span>
+      </div>
+      <div className="whitespace-pre-wrap [overflow-wrap:anywhere]"><Text text={m.text} /></div>
+      {names.length > 0 && <div className="mt-1 text-[11px] text-amber-800" data-testid="note-mentions">Nhắc đến: {names.join(', ')}</div>}
+    </div>
+  );
+}
+
+/** Messages with the notes placed after the message their afterSeq names. */
+export function interleave(messages, notes) {
+  if (!notes?.length) return messages;
+  const out = [];
+  let i = 0;
+  for (const m of messages) {
+    while (i < notes.length && (notes[i].note?.afterSeq || 0) < m.seq) out.push(notes[i++]);
+    out.push(m);
+  }
+  while (i < notes.length) out.push(notes[i++]);
+  return out;
+}
+
 function Bubble({ m, mine, pending, seen, onRetry, onDiscard }) {
   const isVisitor = m.senderType === 'visitor';
   const isBot = m.senderType === 'bot';
@@ -127,13 +155,13 @@ function Bubble({ m, mine, pending, seen, onRetry, onDiscard }) {
 }
 
 /** Transcript: stored messages by seq, then local pending ones. */
-export function MessageList({ messages, pending = [], uploads = [], meId, meName, typing, readSeq = 0, onRetry, onDiscard, onRetryUpload, onDiscardUpload, loading, dropProps, dragging }) {
+export function MessageList({ messages, notes = [], agents = [], pending = [], uploads = [], meId, meName, typing, readSeq = 0, onRetry, onDiscard, onRetryUpload, onDiscardUpload, loading, dropProps, dragging }) {
   // "Đã xem" under the last answer (an agent's or the bot's) the visitor has read.
   let seen = null;
   for (const m of messages) if (m.senderType === 'agent' || m.senderType === 'bot') seen = m;
   if (seen && !(readSeq >= seen.seq)) seen = null;
   const endRef = useRef(null);
-  const count = messages.length + pending.length + uploads.length;
+  const count = messages.length + notes.length + pending.length + uploads.length;
   useEffect(() => {
     endRef.current?.scrollIntoView({ block: 'end' });
   }, [count, typing]);
@@ -146,8 +174,10 @@ export function MessageList({ messages, pending = [], uploads = [], meId, meName
       )}
       {loading && messages.length === 0 && <p className="text-center text-sm text-slate-600">Đang tải tin nhắn…</p>}
       {!loading && count === 0 && <p className="text-center text-sm text-slate-600">Chưa có tin nhắn.</p>}
-      {messages.map((m) =>
-        m.senderType === 'system' ? (
+      {interleave(messages, notes).map((m) =>
+        m.note ? (
+          <NoteItem key={m.id} m={m} agents={agents} />
+        ) : m.senderType === 'system' ? (
           <SystemMessage key={m.id} m={m} />
         ) : (
           <Bubble key={m.id} m={m} mine={m.senderType === 'agent' && m.senderId === meId} seen={m === seen} />
