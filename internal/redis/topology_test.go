@@ -65,7 +65,9 @@ func TestCluster(t *testing.T) {
 	})
 	t.Run("ShardMasterKilled", func(t *testing.T) {
 		failover(t, tp, func() string {
-			old := rc.Masters()[1]
+			// The previous failover's demoted master may still be joining
+			// as a replica: kill a master whose replica is in place.
+			old := masterWithReplica(t, rc)
 			m := rc.KillMaster(old)
 			return "SIGKILL " + old + ", " + m + " promoted"
 		})
@@ -584,4 +586,21 @@ func failover(t *testing.T, tp topology, fail func() string) {
 		return true, ""
 	})
 	t.Logf("claims on every shard answer %.1fs after the failover began", time.Since(start).Seconds())
+}
+
+// masterWithReplica waits for a master with a live replica and returns it.
+func masterWithReplica(t *testing.T, rc *testenv.RedisCluster) string {
+	t.Helper()
+	var found string
+	checkfor.Eventually(t, 15*time.Second, func() (bool, string) {
+		masters := rc.Masters()
+		for _, m := range masters {
+			if rc.HasReplica(m) {
+				found = m
+				return true, ""
+			}
+		}
+		return false, fmt.Sprint("no master with a replica among ", masters)
+	})
+	return found
 }
