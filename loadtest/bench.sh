@@ -9,7 +9,7 @@
 # count; the whole default run takes about 10–15 minutes.
 #
 # Knobs (environment):
-#   BENCH_SCENARIOS  default "chat baseline ceiling idle cluster"; also: relay, persist (one
+#   BENCH_SCENARIOS  default "chat baseline ceiling idle cluster"; also: search (about 10 min), relay, persist (one
 #                    baseline variant), sqlite (chat ladder on SQLite), target (1,000
 #                    conversations at 3,000 msgs/s for 60 s)
 #   BENCH_BACKEND    pg (FerretDB on PostgreSQL 15, default when installed) | sqlite
@@ -30,6 +30,8 @@
 #   BENCH_REDIS_MONITOR  every chat step: after the measured window, keep sending this
 #                    long with Redis MONITOR attached to split commands into top level and
 #                    inside Lua scripts (default 2s; 0 = off)
+#   BENCH_SEARCH_MESSAGES, BENCH_SEARCH_CONVS  scenario search: messages seeded (default
+#                    100000) over conversations (default 5000) on the embedded FerretDB/SQLite
 #   BENCH_NO_DOC=1   do not touch docs/benchmarks.md (results stay in $BENCH_WORK)
 #
 # Every chat step (chatdesk, baseline, cluster, target) also measures the cost
@@ -71,6 +73,7 @@ echo "== building (work dir $BENCH_WORK)"
 go build -o bin/chatdesk ./cmd/chatdesk
 go build -o bin/chatdesk-dev ./cmd/chatdesk-dev
 go build -o bin/loadgen ./loadtest/cmd/loadgen
+go build -o bin/searchbench ./loadtest/cmd/searchbench
 if [[ $BACKEND == pg ]]; then go build -o bin/ferretpg ./loadtest/cmd/ferretpg; fi
 HAVE_NODE=0
 if command -v node >/dev/null && command -v npm >/dev/null; then
@@ -243,6 +246,14 @@ for s in $SCENARIOS; do
         bin/loadgen storm -label "storm-${BENCH_STORM_CLIENTS:-10000}" -url "${urls[0]}" -resume-url "http://$edge" \
             -clients "${BENCH_STORM_CLIENTS:-10000}" -src "${BENCH_STORM_SRC:-127.0.0.1}" -kill-pid "${npids[0]}" -out "$RESULTS/storm.json" || echo "storm failed"
         stack_down
+        ;;
+    search) # history search on the embedded store (docs/search.md); about 10 minutes
+        echo "== history search: ${BENCH_SEARCH_MESSAGES:-100000} messages"
+        bin/searchbench -messages "${BENCH_SEARCH_MESSAGES:-100000}" -conversations "${BENCH_SEARCH_CONVS:-5000}" \
+            > "$RESULTS/search.md" || echo "search benchmark failed"
+        if [[ ${BENCH_NO_DOC:-} != 1 && -s $RESULTS/search.md ]]; then
+            { echo; echo "## History search"; echo; cat "$RESULTS/search.md"; } >> docs/benchmarks.md
+        fi
         ;;
     *)
         echo "unknown scenario $s" >&2

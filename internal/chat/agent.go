@@ -20,11 +20,13 @@ func (r Role) Valid() bool { return r == RoleAdmin || r == RoleAgent }
 
 // Agent is a support person (or admin) who logs into the dashboard.
 type Agent struct {
-	ID           string `json:"id"`
-	Email        string `json:"email"`
-	Name         string `json:"name"`
-	Role         Role   `json:"role"`
-	Disabled     bool   `json:"disabled"`
+	ID       string `json:"id"`
+	Email    string `json:"email"`
+	Name     string `json:"name"`
+	Role     Role   `json:"role"`
+	Disabled bool   `json:"disabled"`
+	// AvatarURL is the path of the agent's photo (AvatarPath), "" for none.
+	AvatarURL    string `json:"avatarUrl,omitempty"`
 	PasswordHash string `json:"-"`
 	// TokenVersion is bumped when the password changes or the agent is
 	// disabled, which invalidates every token issued before.
@@ -78,4 +80,6 @@ type AgentView struct {
 	Role   Role   `json:"role"`
 	Online bool   `json:"online"`
 	Status string `json:"status"` // online | away | offline
+	// AvatarURL is the agent's photo (see Agent.AvatarURL).
+	AvatarURL string `json:"avatarUrl,omitempty"`
 }

@@ -49,6 +49,7 @@ const (
 	AuditWebhookUpdated  = "webhook.updated"
 	AuditWebhookDeleted  = "webhook.deleted"
 	AuditMailChanged     = "mail.updated"
+	AuditContactRelinked = "contact.relinked"
 )
 
 // AuditActions lists every action, for the log's filter.
@@ -56,6 +57,7 @@ var AuditActions = []string{
 	AuditLogin, AuditLoginFailed, AuditAgentCreated, AuditAgentUpdated, AuditSettingsChanged, AuditFormChanged,
 	AuditBotChanged, AuditPrivacyChanged, AuditBlockAdded, AuditBlockRemoved, AuditContactExported, AuditContactErased,
 	AuditRetentionRun, AuditWebhookCreated, AuditWebhookUpdated, AuditWebhookDeleted, AuditMailChanged,
+	AuditContactRelinked,
 }
 
 // AuditFilter pages through the log, newest first.

@@ -29,6 +29,12 @@ type Visitor struct {
 	// Verified is true. Unverified claims are not recorded.
 	UserID   string `json:"userId"`
 	Verified bool   `json:"verified"`
+	// Browser is UserAgent as an agent reads it ("Chrome 131 · Windows"),
+	// derived, never stored.
+	Browser string `json:"browser"`
+	// Page is the page the visitor was last seen on while in the
+	// conversation (the live one is in Redis; this copy is throttled).
+	Page *PageView `json:"currentPage"`
 }
 
 // Preview is the last message of a conversation, for the inbox.
@@ -42,19 +48,23 @@ type Preview struct {
 
 // Conversation is one chat between a visitor and the support team.
 type Conversation struct {
-	ID           string     `json:"id"`
-	Status       Status     `json:"status"`
-	AssigneeID   string     `json:"assigneeId"`
-	AssigneeName string     `json:"assigneeName"`
-	Answers      []Answer   `json:"answers"`
-	Visitor      Visitor    `json:"visitor"`
-	LastMessage  *Preview   `json:"lastMessage"`
-	UnreadAgent  int64      `json:"unreadByAgent"`   // visitor messages the agent has not read
-	UnreadVisit  int64      `json:"unreadByVisitor"` // agent messages the visitor has not read
-	CreatedAt    time.Time  `json:"createdAt"`
-	UpdatedAt    time.Time  `json:"updatedAt"`
-	AssignedAt   *time.Time `json:"assignedAt"`
-	ResolvedAt   *time.Time `json:"resolvedAt"`
+	ID           string `json:"id"`
+	Status       Status `json:"status"`
+	AssigneeID   string `json:"assigneeId"`
+	AssigneeName string `json:"assigneeName"`
+	// AssigneeAvatarURL is the assignee's photo when assigned (see
+	// Agent.AvatarURL): copied like the name, so the widget shows it
+	// without another request.
+	AssigneeAvatarURL string     `json:"assigneeAvatarUrl,omitempty"`
+	Answers           []Answer   `json:"answers"`
+	Visitor           Visitor    `json:"visitor"`
+	LastMessage       *Preview   `json:"lastMessage"`
+	UnreadAgent       int64      `json:"unreadByAgent"`   // visitor messages the agent has not read
+	UnreadVisit       int64      `json:"unreadByVisitor"` // agent messages the visitor has not read
+	CreatedAt         time.Time  `json:"createdAt"`
+	UpdatedAt         time.Time  `json:"updatedAt"`
+	AssignedAt        *time.Time `json:"assignedAt"`
+	ResolvedAt        *time.Time `json:"resolvedAt"`
 	// Priority and Tags are set by agents during triage.
 	Priority Priority `json:"priority"`
 	Tags     []string `json:"tags"`
@@ -82,6 +92,15 @@ type Conversation struct {
 	// VisitorReadSeq the visitor's: read receipts ("Đã xem").
 	AgentReadSeq   int64 `json:"agentReadSeq"`
 	VisitorReadSeq int64 `json:"visitorReadSeq"`
+	// ContactKey ties the conversation to its contact (ContactIndex): the
+	// normalized phone, or a key of its own once detached; "" without a
+	// phone. Never sent: it can be the phone.
+	ContactKey string `json:"-"`
+	// ContactConversations is this conversation's place among its
+	// contact's conversations by creation (1: the first); Returning
+	// ("Khách quen") says the contact had earlier ones.
+	ContactConversations int  `json:"contactConversations"`
+	Returning            bool `json:"returning"`
 }
 
 // Why a visitor left a message instead of chatting (Conversation.LeftMessage).
@@ -128,5 +147,6 @@ const (
 	ChangeTags     = "tags"
 	ChangeRated    = "rated"
 	ChangeHandoff  = "handoff"
-	ChangeErased   = "erased" // deleted or anonymized (erasure, retention): drop it from inboxes
+	ChangeErased   = "erased"  // deleted or anonymized (erasure, retention): drop it from inboxes
+	ChangeContact  = "contact" // an admin detached or re-attached it: Returning may have changed
 )

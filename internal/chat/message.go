@@ -62,7 +62,7 @@ const (
 )
 
 // NoticeCodes lists every notice code (for wire.js).
-var NoticeCodes = []string{NoticeJoined, NoticeTransferred, NoticeReopened, NoticeResolved, NoticeAgentAway, NoticeReturned, NoticeHandoff, NoticeRated}
+var NoticeCodes = []string{NoticeJoined, NoticeTransferred, NoticeReopened, NoticeResolved, NoticeAgentAway, NoticeReturned, NoticeHandoff, NoticeRated, NoticeTakeoverRequested, NoticeTakeoverDeclined, NoticeTakeoverCancelled, NoticeTakeoverExpired}
 
 // MaxMessageLen is the longest message text, in runes.
 const MaxMessageLen = 4000

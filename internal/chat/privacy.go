@@ -147,5 +147,6 @@ func Anonymize(c *Conversation, at time.Time) {
 		c.Rating.Comment = ""
 	}
 	c.Privacy = nil
+	c.ContactKey = "" // the key can be the phone
 	c.AnonymizedAt = &at
 }

@@ -31,6 +31,8 @@ type Settings struct {
 	// (English when it is not Vietnamese). Off: Vietnamese, unless the
 	// embedding page asks for English (data-lang="en").
 	AutoLanguage bool `json:"autoLanguage"`
+	// Greetings are the proactive greetings (GreetingRule), in order.
+	Greetings []GreetingRule `json:"greetings"`
 }
 
 // DefaultSettings is what a new installation starts with.
@@ -41,6 +43,7 @@ func DefaultSettings() Settings {
 		WidgetColor:    "#2563eb",
 		WidgetTitle:    "Hỗ trợ trực tuyến",
 		WidgetGreeting: "Xin chào! Chúng tôi có thể giúp gì cho bạn?",
+		Greetings:      []GreetingRule{},
 	}
 }
 
@@ -93,6 +96,12 @@ func ValidateSettings(s *Settings, agentExists func(id string) bool) error {
 	s.WidgetGreeting = strings.TrimSpace(CleanMultiline(strings.ToValidUTF8(s.WidgetGreeting, "")))
 	if utf8.RuneCountInString(s.WidgetGreeting) > 300 {
 		fields["widgetGreeting"] = "Lời chào tối đa 300 ký tự."
+	}
+	if s.Greetings == nil {
+		s.Greetings = []GreetingRule{}
+	}
+	for k, v := range ValidateGreetings(s.Greetings) {
+		fields[k] = v
 	}
 	if len(fields) > 0 {
 		return &Error{Code: EINVALID, Message: "Cài đặt không hợp lệ.", Fields: fields}

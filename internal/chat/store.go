@@ -25,6 +25,7 @@ type ConversationUpdate struct {
 	Status          *Status
 	AssigneeID      *string
 	AssigneeName    *string
+	AssigneeAvatar  *string    // AssigneeAvatarURL
 	AssignedAt      *time.Time // zero time clears it
 	ResolvedAt      *time.Time // zero time clears it
 	FirstResolvedAt *time.Time
@@ -32,6 +33,7 @@ type ConversationUpdate struct {
 	Tags            *[]string
 	Rating          *Rating
 	HandoffAt       *time.Time
+	VisitorPage     *PageView // the visitor's current page (not activity: leave UpdatedAt zero)
 	UpdatedAt       time.Time
 }
 

@@ -35,10 +35,13 @@ type Config struct {
 	DashboardDir   string
 	LogFormat      string
 	Grace          time.Duration
-	PresenceTTL    time.Duration
-	ShutdownGrace  time.Duration
-	BatchMax       int
-	BatchInterval  time.Duration
+	// TakeoverTimeout is how long an owner has to answer a takeover
+	// request before it passes (owner away/offline) or expires.
+	TakeoverTimeout time.Duration
+	PresenceTTL     time.Duration
+	ShutdownGrace   time.Duration
+	BatchMax        int
+	BatchInterval   time.Duration
 	// MaxUploadBytes bounds one attachment.
 	MaxUploadBytes int64
 	// WSMaxPerAddr and WSMaxPerVisitor bound one node's sockets from one
@@ -124,7 +127,7 @@ var Vars = []struct{ Name, Default, Doc string }{
 	{"CHATDESK_SMTP_URL", "", "outgoing email for the cluster, overriding the dashboard: `smtp://user@smtp.example.vn:587` (STARTTLS), `smtps://user@host:465` (TLS), `?security=none` for a relay without encryption"},
 	{"CHATDESK_SMTP_PASSWORD", "", "password of the SMTP user of CHATDESK_SMTP_URL (keep it in a secret)"},
 	{"CHATDESK_SMTP_FROM", "", "sender of emails with CHATDESK_SMTP_URL, e.g. `Hỗ trợ <hotro@example.vn>`"},
-	{"CHATDESK_RATE_LIMITS", "", "overrides of rate limits, e.g. `msg-ip=1200/1m,conv-ip=100/10m` (rules: login-ip, login-fail, login-account, login-slow, conv-ip, msg-visitor, msg-ip, typing-sender, read-sender, transcript, transcript-ip)"},
+	{"CHATDESK_RATE_LIMITS", "", "overrides of rate limits, e.g. `msg-ip=1200/1m,conv-ip=100/10m` (rules: login-ip, login-fail, login-account, login-slow, conv-ip, msg-visitor, msg-ip, typing-sender, read-sender, page-visitor, transcript, transcript-ip)"},
 }
 
 // FromEnv reads the configuration from getenv.
@@ -169,6 +172,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	c.JWTTTL = dur("CHATDESK_JWT_TTL", "1h")
 	c.VisitorTTL = dur("CHATDESK_VISITOR_TTL", "720h")
 	c.Grace = dur("CHATDESK_GRACE_PERIOD", "2m")
+	c.TakeoverTimeout = dur("CHATDESK_TAKEOVER_TIMEOUT", "60s")
 	c.PresenceTTL = dur("CHATDESK_PRESENCE_TTL", "20s")
 	c.ShutdownGrace = dur("CHATDESK_SHUTDOWN_GRACE", "20s")
 	c.BatchInterval = dur("CHATDESK_BATCH_INTERVAL", "2ms")

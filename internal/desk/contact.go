@@ -290,6 +290,12 @@ func (p *Privacy) Erase(ctx context.Context, actor Actor, rawPhone, confirm stri
 		}
 		ids = append(ids, c.ID)
 	}
+	// The contact document is keyed by the phone: it goes too, with any
+	// conversation of another phone an admin had attached to it.
+	if err := p.erase.contacts.dissolve(ctx, phone); err != nil {
+		p.forget(ctx, ids)
+		return nil, err
+	}
 	for _, b := range d.blocks {
 		if err := p.store.DeleteBlock(ctx, b.ID); err == nil {
 			out.Blocks++

@@ -14,6 +14,7 @@ import (
 // form, search, claim, transfer, resolve, reopen, triage, rating and the
 // visitor's request for a person.
 type Conversations struct {
+	pages *Pages
 	store interface {
 		ConversationStore
 		AgentStore
@@ -40,6 +41,8 @@ type Conversations struct {
 	privacy    *privacyCache
 	challenges *challenges
 	waits      *typicalWait
+	takeover   takeovers
+	contacts   *contactIndex
 }
 
 // NewConversation is a submitted pre-chat form with what the transport knows
@@ -115,6 +118,7 @@ func (cs *Conversations) CreateConversation(ctx context.Context, in NewConversat
 			PageURL:   truncate(chat.CleanPageURL(in.PageURL), 2000),
 			Referrer:  truncate(chat.CleanPageURL(in.Referrer), 2000),
 			UserAgent: truncate(in.UserAgent, 500),
+			Browser:   chat.DescribeUserAgent(in.UserAgent),
 			IP:        in.IP,
 			UserID:    userID,
 			Verified:  userID != "",
@@ -126,7 +130,10 @@ func (cs *Conversations) CreateConversation(ctx context.Context, in NewConversat
 		Privacy:     consent,
 		LeftMessage: cs.route.avail.leftMessage(ctx),
 	}
-	if err := cs.store.CreateConversation(ctx, c); err != nil {
+	admitted := cs.contacts.admit(ctx, c)
+	err = cs.store.CreateConversation(ctx, c)
+	admitted(err == nil)
+	if err != nil {
 		return nil, cs.fail.unavailable(err)
 	}
 	cs.hooks.conversationCreated(ctx, c)
@@ -162,7 +169,7 @@ func (cs *Conversations) Conversation(ctx context.Context, actor Actor, id strin
 	if err != nil {
 		return nil, cs.fail.unavailable(err)
 	}
-	return c, nil
+	return cs.pages.live(ctx, c), nil
 }
 
 // ConversationForSession returns a conversation the actor may read, served

@@ -112,6 +112,39 @@ type TypingMarks interface {
 	IsTyping(ctx context.Context, conversationID, side string) (bool, error)
 }
 
+// Takeovers hold each conversation's one pending takeover request
+// (chat.Takeover). A request is kept a while past its deadline, so that a
+// node that finds it due can still settle it.
+type Takeovers interface {
+	// OpenTakeover stores t as its conversation's pending request unless
+	// one is pending, and returns the pending request after the call: t
+	// when it was stored, the earlier one otherwise.
+	OpenTakeover(ctx context.Context, t chat.Takeover) (chat.Takeover, error)
+	// PendingTakeover returns the conversation's pending request (ok false:
+	// none).
+	PendingTakeover(ctx context.Context, conversationID string) (t chat.Takeover, ok bool, err error)
+	// SettleTakeover removes the pending request if it is still requestID
+	// and reports whether this call removed it: of racing settlements
+	// (an answer, the timeout on two nodes) exactly one wins.
+	SettleTakeover(ctx context.Context, conversationID, requestID string) (bool, error)
+	// DueTakeovers returns the conversations whose request's deadline is
+	// not after now (possibly settled meanwhile: PendingTakeover decides).
+	DueTakeovers(ctx context.Context, now time.Time) ([]string, error)
+}
+
+// PageMarks hold the page each visitor in a conversation is on (encoded
+// chat.PageView), shared by every node.
+type PageMarks interface {
+	// SetPage stores the page; durable is true at most once per window per
+	// conversation: that caller also writes it to the conversation.
+	SetPage(ctx context.Context, conversationID string, page []byte, window time.Duration) (durable bool, err error)
+	// Page returns the stored page, nil when none.
+	Page(ctx context.Context, conversationID string) ([]byte, error)
+	// ClearPage forgets the conversation's page and its durable window
+	// (erasure: the page is the visitor's personal data).
+	ClearPage(ctx context.Context, conversationID string) error
+}
+
 // Coordinator is every piece of cross-node state, as one adapter provides
 // them; the parts of the core each take the pieces they use.
 type Coordinator interface {
@@ -122,6 +155,8 @@ type Coordinator interface {
 	Rotation
 	NamedLocks
 	TypingMarks
+	Takeovers
+	PageMarks
 	Ping(ctx context.Context) error
 }
 

@@ -42,6 +42,8 @@ type testOptions struct {
 	// store and coord, when set, are shared with another testDesk: two
 	// nodes of one cluster.
 	peer *testDesk
+	// seed writes to the store before the core starts.
+	seed func(*inmem.Store)
 }
 
 func newTestDesk(t *testing.T, opt testOptions) *testDesk {
@@ -54,6 +56,9 @@ func newTestDesk(t *testing.T, opt testOptions) *testDesk {
 		d.clock = inmem.NewManualClock(time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC))
 		d.coord = inmem.NewCoordinator(d.clock.Now)
 		d.broker = inmem.NewBroker()
+	}
+	if opt.seed != nil {
+		opt.seed(d.store)
 	}
 	tokens, err := auth.NewTokens(strings.Repeat("k", 32)+"-unit-test-secret", time.Hour, time.Hour)
 	if err != nil {

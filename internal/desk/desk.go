@@ -70,6 +70,12 @@ type Config struct {
 	// from the emails to admins.
 	Mail      *chat.MailSettings
 	PublicURL string
+	// TakeoverTimeout is how long an owner has to answer a takeover
+	// request (default 60 s; takeover.go).
+	TakeoverTimeout time.Duration
+	// SearchEvery is how often the search indexer looks at its queue
+	// (default 1s).
+	SearchEvery time.Duration
 }
 
 // Clock tells the time.
@@ -93,6 +99,9 @@ type Deps struct {
 	WebhookSender WebhookSender
 	// Mailer sends email (none: nothing is sent).
 	Mailer Mailer
+	// Search is the history search index; nil searches names and phones
+	// only.
+	Search SearchStore
 }
 
 // EventBus carries encoded events between nodes. The core publishes on it
@@ -150,6 +159,9 @@ type Core struct {
 	Blocks        *Blocks
 	Privacy       *Privacy
 	Integrations  *Integrations
+	Contacts      *Contacts
+	Pages         *Pages
+	Search        *Search
 
 	cfg      Config
 	store    Store
@@ -177,7 +189,7 @@ func New(d Deps, cfg Config) *Core {
 	now := cfg.Clock
 	tasks := newTasks()
 	fail := failures{log: d.Log, metrics: m}
-	ev := &events{pub: d.Bus, fail: fail}
+	ev := &events{pub: d.Bus, fail: fail, queue: batchQueue[queued]{max: outboxMax}}
 
 	convs := newConvCache(tasks.detached)
 	store := cachingStore{Store: d.Store, convs: convs}
@@ -213,19 +225,27 @@ func New(d Deps, cfg Config) *Core {
 	c.Auth = &Auth{agents: store, records: d.Store, tokens: d.Tokens, limits: limits, lim: d.Limiter, audit: audit, now: now, fail: fail}
 	c.Presence = &Presence{presence: d.Coord, avail: avail, settings: settings, events: ev, queue: route, bot: bot, tasks: tasks, nodeID: cfg.NodeID, ttl: cfg.PresenceTTL, log: d.Log, fail: fail}
 	c.Messages = &Messages{settings: settings, blocks: blocks, store: store, convs: convReader{store: store, convs: convs}, lock: rl, transcript: tr, typing: d.Coord, unread: d.Coord, seqs: d.Coord, touches: touches, events: ev, replays: replayReader{msgs: store, seq: d.Coord, cache: replays, metrics: m}, route: route, bot: bot, limits: limits, tasks: tasks, maxUpload: cfg.MaxUploadBytes, fail: fail, log: d.Log}
-	c.Conversations = &Conversations{blocks: blocks, privacy: privacy, challenges: formChallenges, store: store, convs: convReader{store: store, convs: convs}, settings: settings, tokens: d.Tokens, transcript: tr, owners: owners, lock: rl, locks: locks, replyLocks: d.Coord, route: route, bot: bot, events: ev, hooks: hooks, mail: mail, limits: limits, now: now, fail: fail, log: d.Log, waits: &typicalWait{}}
+	c.Pages = &Pages{marks: d.Coord, store: store, locks: locks, events: ev, limits: limits, now: now, fail: fail, log: d.Log}
+	c.Conversations = &Conversations{pages: c.Pages, blocks: blocks, privacy: privacy, challenges: formChallenges, store: store, convs: convReader{store: store, convs: convs}, settings: settings, tokens: d.Tokens, transcript: tr, owners: owners, lock: rl, locks: locks, replyLocks: d.Coord, route: route, bot: bot, events: ev, hooks: hooks, mail: mail, limits: limits, now: now, fail: fail, log: d.Log, waits: &typicalWait{},
+		takeover: takeovers{pending: d.Coord, avail: avail, notes: agentNotes{store: store, seqs: d.Coord, events: ev, now: now, log: fail}, tasks: tasks, timeout: cfg.TakeoverTimeout}}
 	c.Admin = &Admin{store: store, settings: settings, events: ev, route: route, avail: avail, mail: mail, tasks: tasks, cfg: cfg, now: now, fail: fail, audit: audit}
 	c.Integrations = &Integrations{store: hooks.storeOrNil(), hooks: hooks, dispatch: dispatch, mail: mail, audit: audit, now: now, fail: fail}
 	c.Blocks = &Blocks{store: store, cache: blocks, audit: audit, now: now, fail: fail}
-	erase := &eraser{store: store, locks: locks, replyLocks: d.Coord, convs: convs, replays: replays, events: ev, log: d.Log}
+	contacts := &contactIndex{store: store, named: d.Coord, locks: locks, convs: convs, events: ev, nodeID: cfg.NodeID, fail: fail, log: d.Log}
+	c.Conversations.contacts = contacts
+	c.Contacts = &Contacts{store: store, convs: convReader{store: store, convs: convs}, index: contacts, audit: audit, fail: fail}
+	erase := &eraser{store: store, locks: locks, replyLocks: d.Coord, pages: d.Coord, convs: convs, replays: replays, events: ev, contacts: contacts, log: d.Log}
 	c.Privacy = &Privacy{store: store, cache: privacy, erase: erase, blocks: blocks, audit: audit, now: now, fail: fail, contactErased: c.ContactErased, forget: hooks.forget}
 	c.Privacy.retention = &retention{privacy: c.Privacy, named: d.Coord, nodeID: cfg.NodeID, every: retentionEvery}
-	c.janitor = &janitor{presence: d.Coord, announce: c.Presence.announce, avail: avail, route: route, bot: bot, grace: cfg.Grace, every: cfg.JanitorEvery, now: now}
+	c.janitor = &janitor{presence: d.Coord, announce: c.Presence.announce, avail: avail, route: route, bot: bot, takeovers: c.Conversations.sweepTakeovers, grace: cfg.Grace, every: cfg.JanitorEvery, now: now}
 
 	// The core keeps its own state right from the event stream: a
 	// conversation written on another node reaches this one as an event; a
 	// connection re-established (Redis restarted or failed over) may have
 	// lost events, and Redis may have lost lock changes.
+	c.Search = &Search{index: d.Search, convs: convReader{store: store, convs: convs}, list: c.Conversations, tasks: tasks, fail: fail,
+		indexer: &indexer{index: d.Search, named: d.Coord, nodeID: cfg.NodeID, every: cfg.SearchEvery, log: d.Log}}
+
 	repair := &lockRepair{store: store, locks: d.Coord, named: d.Coord, convs: locks, tasks: tasks, log: d.Log, nodeID: cfg.NodeID}
 	if d.Bus != nil {
 		d.Bus.Handle(convs.observe)
@@ -248,6 +268,9 @@ func withDefaults(cfg Config) Config {
 	if cfg.JanitorEvery == 0 {
 		cfg.JanitorEvery = 5 * time.Second
 	}
+	if cfg.TakeoverTimeout <= 0 {
+		cfg.TakeoverTimeout = 60 * time.Second
+	}
 	if cfg.UpdateWindow == 0 {
 		cfg.UpdateWindow = time.Second
 	}
@@ -265,6 +288,9 @@ func withDefaults(cfg Config) Config {
 	}
 	if cfg.WebhookBacklogEvery <= 0 {
 		cfg.WebhookBacklogEvery = time.Minute
+	}
+	if cfg.SearchEvery <= 0 {
+		cfg.SearchEvery = time.Second
 	}
 	if cfg.WebhookWorkers <= 0 {
 		cfg.WebhookWorkers = 16
@@ -288,7 +314,15 @@ func (c *Core) Start() {
 	c.tasks.loop(c.updates.run)
 	c.tasks.loop(c.janitor.run)
 	c.tasks.loop(c.Privacy.retention.run)
+	if c.Search.index != nil {
+		c.tasks.loop(c.Search.indexer.run)
+	}
 	c.startWebhooks()
+	c.tasks.goWithin(time.Hour, func(ctx context.Context) {
+		if err := c.Contacts.index.backfill(ctx); err != nil {
+			c.Contacts.index.log.Error("contacts backfill failed; the next start resumes it", "err", err)
+		}
+	})
 }
 
 // Stop ends the background loops after flushing pending touches and inbox

@@ -18,9 +18,11 @@ type eraser struct {
 	store      Store
 	locks      convLocks
 	replyLocks ReplyLocks
+	pages      PageMarks
 	convs      *convCache
 	replays    *replayCache
 	events     *events
+	contacts   *contactIndex
 	log        *slog.Logger
 }
 
@@ -65,7 +67,13 @@ func attachmentsOf(ctx context.Context, store MessageStore, id string) ([]string
 // document without its visitor instead of deleting it.
 func (e *eraser) deleteConversation(ctx context.Context, id string, anonymize bool, at Clock) (Erased, error) {
 	var out Erased
-	_, err := e.locks.with(ctx, id, func(c *chat.Conversation) (*chat.Conversation, error) {
+	c, err := e.locks.with(ctx, id, func(c *chat.Conversation) (*chat.Conversation, error) {
+		// The live page (Redis) is the visitor's too. Before the document:
+		// a failure here is retried, a retry after the document is gone
+		// finds nothing to erase.
+		if err := e.pages.ClearPage(ctx, id); err != nil {
+			return nil, err
+		}
 		files, err := attachmentsOf(ctx, e.store, id)
 		if err != nil {
 			return nil, err
@@ -92,6 +100,11 @@ func (e *eraser) deleteConversation(ctx context.Context, id string, anonymize bo
 		if n, err := e.store.DeleteMessages(ctx, id); err == nil {
 			out.Messages += n
 		}
+		// Again, for a page.view that arrived meanwhile (the key would
+		// otherwise live out its day).
+		if err := e.pages.ClearPage(ctx, id); err != nil {
+			e.log.Warn("clearing an erased conversation's page failed", "conversation", id, "err", err)
+		}
 		out.Conversations = 1
 		if c.AssigneeID != "" {
 			_, _ = e.replyLocks.Release(ctx, id, c.AssigneeID)
@@ -106,6 +119,11 @@ func (e *eraser) deleteConversation(ctx context.Context, id string, anonymize bo
 	}
 	e.convs.drop(id)
 	e.replays.forget(id)
+	// Out of its contact, after its lock is released (lock order: contact,
+	// then conversation). A failure here leaves an id the panel skips.
+	if err := e.contacts.forget(ctx, c.ContactKey, id); err != nil {
+		e.log.Warn("removing an erased conversation from its contact failed", "conversation", id, "err", err)
+	}
 	// Agents' inboxes drop it (and every node's conversation cache).
 	e.events.publish(ctx, AgentsTopic, protocol.EvtConversationUpdated, protocol.ConversationChanged{
 		Conversation: &chat.Conversation{ID: id, Status: chat.StatusResolved, Answers: []chat.Answer{}, Tags: []string{}}, Change: chat.ChangeErased})

@@ -2,7 +2,6 @@ package desk
 
 import (
 	"context"
-	"sync"
 	"time"
 
 	"github.com/chatdesk/chatdesk/internal/chat"
@@ -29,14 +28,9 @@ func ConversationTopic(id string) string { return "conv:" + id }
 // that fails is logged and counted, not retried; a full outbox (Redis away
 // for long) drops what does not fit, logged and counted.
 type events struct {
-	pub  Publisher
-	fail failures
-
-	mu      sync.Mutex
-	queue   []queued
-	wake    chan struct{}
-	running bool
-	dropped int
+	pub   Publisher
+	fail  failures
+	queue batchQueue[queued]
 }
 
 // queued is an event in the outbox; done, when set, is closed once the
@@ -77,77 +71,43 @@ func (e *events) post(ctx context.Context, topic, typ string, data any, track bo
 		return nil
 	}
 	q := queued{ev: chat.Published{Topic: topic, Payload: protocol.Encode(typ, data)}}
-	e.mu.Lock()
-	if !e.running {
-		e.mu.Unlock()
-		e.send(ctx, []chat.Published{q.ev})
-		return nil
-	}
-	if len(e.queue) >= outboxMax {
-		e.dropped++
-		e.mu.Unlock()
-		return nil
-	}
 	if track {
 		q.done = make(chan struct{})
 	}
-	e.queue = append(e.queue, q)
-	e.mu.Unlock()
-	select {
-	case e.wake <- struct{}{}:
-	default:
+	switch queued, running := e.queue.add(q); {
+	case !running:
+		e.send(ctx, []chat.Published{q.ev})
+		return nil
+	case !queued:
+		return nil // outbox full: counted, logged by the next batch
 	}
 	return q.done
 }
 
 // run sends queued events until stop, then what is left.
-func (e *events) run(stop <-chan struct{}) {
-	for {
-		select {
-		case <-e.wake:
-			e.flush()
-		case <-stop:
-			e.mu.Lock()
-			e.running = false
-			e.mu.Unlock()
-			e.flush()
-			return
-		}
-	}
-}
+func (e *events) run(stop <-chan struct{}) { e.queue.run(stop, e.flush) }
 
 // start makes publish queue; run must be running.
-func (e *events) start() {
-	e.mu.Lock()
-	e.running = true
-	e.wake = make(chan struct{}, 1)
-	e.mu.Unlock()
-}
+func (e *events) start() { e.queue.start() }
 
-func (e *events) flush() {
-	for {
-		e.mu.Lock()
-		batch, dropped := e.queue, e.dropped
-		e.queue, e.dropped = nil, 0
-		e.mu.Unlock()
-		if dropped > 0 {
-			e.fail.log.Warn("event outbox full: events dropped", "n", dropped)
-			e.fail.metrics.redisError()
-		}
-		if len(batch) == 0 {
-			return
-		}
-		evs := make([]chat.Published, len(batch))
-		for i, q := range batch {
-			evs[i] = q.ev
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-		e.send(ctx, evs)
-		cancel()
-		for _, q := range batch {
-			if q.done != nil {
-				close(q.done)
-			}
+func (e *events) flush(batch []queued, dropped int) {
+	if dropped > 0 {
+		e.fail.log.Warn("event outbox full: events dropped", "n", dropped)
+		e.fail.metrics.redisError()
+	}
+	if len(batch) == 0 {
+		return
+	}
+	evs := make([]chat.Published, len(batch))
+	for i, q := range batch {
+		evs[i] = q.ev
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	e.send(ctx, evs)
+	cancel()
+	for _, q := range batch {
+		if q.done != nil {
+			close(q.done)
 		}
 	}
 }

@@ -16,23 +16,15 @@ type janitor struct {
 	avail    availability
 	route    *router
 	bot      *botRunner
-	grace    time.Duration
-	every    time.Duration
-	now      Clock
+	// takeovers times out the due takeover requests (takeover.go): the
+	// node that opened one does it itself; this is for when it died.
+	takeovers func(ctx context.Context)
+	grace     time.Duration
+	every     time.Duration
+	now       Clock
 }
 
-func (j *janitor) run(stop <-chan struct{}) {
-	tick := time.NewTicker(j.every)
-	defer tick.Stop()
-	for {
-		select {
-		case <-stop:
-			return
-		case <-tick.C:
-			j.tick()
-		}
-	}
-}
+func (j *janitor) run(stop <-chan struct{}) { tickEvery(j.every, stop, j.tick) }
 
 func (j *janitor) tick() {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -55,4 +47,7 @@ func (j *janitor) tick() {
 		}
 	}
 	j.route.drainQueue(ctx)
+	if j.takeovers != nil {
+		j.takeovers(ctx)
+	}
 }

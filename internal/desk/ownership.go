@@ -32,7 +32,7 @@ func (o *ownership) record(ctx context.Context, c *chat.Conversation, to *chat.A
 	}
 	status := chat.StatusAssigned
 	zero := time.Time{}
-	u := chat.ConversationUpdate{Status: &status, AssigneeID: &to.ID, AssigneeName: &to.Name, AssignedAt: &now, UpdatedAt: now}
+	u := chat.ConversationUpdate{Status: &status, AssigneeID: &to.ID, AssigneeName: &to.Name, AssigneeAvatar: &to.AvatarURL, AssignedAt: &now, UpdatedAt: now}
 	if c.Status == chat.StatusResolved {
 		u.ResolvedAt = &zero
 		c.ResolvedAt = nil
@@ -42,7 +42,7 @@ func (o *ownership) record(ctx context.Context, c *chat.Conversation, to *chat.A
 		o.fail.log.Error("mirroring owner failed", "conversation", c.ID, "err", err)
 		o.fail.metrics.mongoError()
 	}
-	c.Status, c.AssigneeID, c.AssigneeName, c.AssignedAt, c.UpdatedAt = status, to.ID, to.Name, &now, now
+	c.Status, c.AssigneeID, c.AssigneeName, c.AssigneeAvatarURL, c.AssignedAt, c.UpdatedAt = status, to.ID, to.Name, to.AvatarURL, &now, now
 	n, text := o.notice(ctx, to, change, from)
 	o.transcript.system(ctx, c, n, text)
 	o.events.updated(ctx, c, string(change))
@@ -58,6 +58,11 @@ func (o *ownership) notice(ctx context.Context, to *chat.Agent, change chat.Assi
 			return n, fmt.Sprintf("%s đã chuyển cuộc trò chuyện cho %s.", o.settings.agentName(ctx, from), to.Name)
 		}
 		return n, fmt.Sprintf("Cuộc trò chuyện đã được chuyển cho %s.", to.Name)
+	case chat.ChangeTakenOver:
+		// The visitor's side words it as a transfer (NoticeTransferred);
+		// how it came about (asked, timed out, an admin) is for agents.
+		n := chat.Notice{Code: chat.NoticeTransferred, Name: to.Name}
+		return n, fmt.Sprintf("%s đã tiếp nhận cuộc trò chuyện từ %s.", to.Name, o.settings.agentName(ctx, from))
 	case chat.ChangeReopened:
 		return chat.Notice{Code: chat.NoticeReopened, Name: to.Name}, fmt.Sprintf("%s đã mở lại cuộc trò chuyện.", to.Name)
 	}

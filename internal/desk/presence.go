@@ -103,7 +103,7 @@ func (p *Presence) Agents(ctx context.Context, actor Actor) ([]chat.AgentView, e
 		if a.Disabled {
 			continue
 		}
-		out = append(out, chat.AgentView{ID: a.ID, Name: a.Name, Role: a.Role, Online: online[a.ID], Status: statusOf(online[a.ID], away[a.ID])})
+		out = append(out, chat.AgentView{ID: a.ID, Name: a.Name, Role: a.Role, Online: online[a.ID], Status: statusOf(online[a.ID], away[a.ID]), AvatarURL: a.AvatarURL})
 	}
 	return out, nil
 }

@@ -2,7 +2,6 @@ package desk
 
 import (
 	"context"
-	"sync"
 	"time"
 
 	"github.com/chatdesk/chatdesk/internal/chat"
@@ -20,12 +19,8 @@ import (
 // reserved for a caller who left is given back, so the sequence stays
 // gap-free. The wait is bounded by the batch's own timeout.
 type reserver struct {
-	seq Sequencer
-
-	mu      sync.Mutex
-	queue   []pendingReservation
-	wake    chan struct{}
-	running bool
+	seq   Sequencer
+	queue batchQueue[pendingReservation]
 }
 
 type pendingReservation struct {
@@ -47,17 +42,9 @@ func (q *reserver) reserve(ctx context.Context, r chat.Reservation) (chat.Reserv
 	if err := ctx.Err(); err != nil {
 		return chat.Reserved{}, err
 	}
-	q.mu.Lock()
-	if !q.running {
-		q.mu.Unlock()
-		return q.seq.Reserve(ctx, r)
-	}
 	p := pendingReservation{r: r, done: make(chan reservation, 1)}
-	q.queue = append(q.queue, p)
-	q.mu.Unlock()
-	select {
-	case q.wake <- struct{}{}:
-	default:
+	if _, running := q.queue.add(p); !running {
+		return q.seq.Reserve(ctx, r)
 	}
 	got := <-p.done
 	if got.err == nil && ctx.Err() != nil {
@@ -74,47 +61,21 @@ func (q *reserver) reserve(ctx context.Context, r chat.Reservation) (chat.Reserv
 }
 
 // start makes reserve queue; run must be running.
-func (q *reserver) start() {
-	q.mu.Lock()
-	q.running = true
-	q.wake = make(chan struct{}, 1)
-	q.mu.Unlock()
-}
+func (q *reserver) start() { q.queue.start() }
 
 // run sends queued reservations until stop, then what is left.
-func (q *reserver) run(stop <-chan struct{}) {
-	for {
-		select {
-		case <-q.wake:
-			q.flush()
-		case <-stop:
-			q.mu.Lock()
-			q.running = false
-			q.mu.Unlock()
-			q.flush()
-			return
-		}
-	}
-}
+func (q *reserver) run(stop <-chan struct{}) { q.queue.run(stop, q.send) }
 
-func (q *reserver) flush() {
-	for {
-		q.mu.Lock()
-		batch := q.queue
-		q.queue = nil
-		q.mu.Unlock()
-		if len(batch) == 0 {
-			return
-		}
-		rs := make([]chat.Reservation, len(batch))
-		for i, p := range batch {
-			rs[i] = p.r
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), reserveTimeout)
-		out, errs := q.seq.ReserveBatch(ctx, rs)
-		cancel()
-		for i, p := range batch {
-			p.done <- reservation{out[i], errs[i]}
-		}
+// send reserves one batch in one round trip and answers each caller.
+func (q *reserver) send(batch []pendingReservation, _ int) {
+	rs := make([]chat.Reservation, len(batch))
+	for i, p := range batch {
+		rs[i] = p.r
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), reserveTimeout)
+	out, errs := q.seq.ReserveBatch(ctx, rs)
+	cancel()
+	for i, p := range batch {
+		p.done <- reservation{out[i], errs[i]}
 	}
 }

@@ -68,9 +68,7 @@ func TestReserverBatchesWhatArrivesWhileOneIsOut(t *testing.T) {
 	}
 	// The ten queue behind the first batch; wait until they have.
 	for deadline := time.Now().Add(5 * time.Second); ; {
-		q.mu.Lock()
-		n := len(q.queue)
-		q.mu.Unlock()
+		n := q.queue.waiting()
 		if n == 10 {
 			break
 		}

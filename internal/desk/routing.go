@@ -215,11 +215,11 @@ func (r *router) requeueOne(ctx context.Context, id, agentID, name string) *chat
 	}
 	now := r.now().UTC()
 	status, empty, zero := chat.StatusWaiting, "", time.Time{}
-	if err := r.store.UpdateConversation(ctx, id, chat.ConversationUpdate{Status: &status, AssigneeID: &empty, AssigneeName: &empty, AssignedAt: &zero, UpdatedAt: now}); err != nil {
+	if err := r.store.UpdateConversation(ctx, id, chat.ConversationUpdate{Status: &status, AssigneeID: &empty, AssigneeName: &empty, AssigneeAvatar: &empty, AssignedAt: &zero, UpdatedAt: now}); err != nil {
 		r.log.Warn("requeue: update failed", "conversation", id, "err", err)
 		return nil
 	}
-	c.Status, c.AssigneeID, c.AssigneeName, c.AssignedAt, c.UpdatedAt = status, "", "", nil, now
+	c.Status, c.AssigneeID, c.AssigneeName, c.AssigneeAvatarURL, c.AssignedAt, c.UpdatedAt = status, "", "", "", nil, now
 	r.transcript.system(ctx, c, chat.Notice{Code: chat.NoticeAgentAway, Name: name}, fmt.Sprintf("%s hiện không trực tuyến. Cuộc trò chuyện đang chờ nhân viên khác.", name))
 	r.events.updated(ctx, c, string(chat.ChangeUnassigned))
 	return c
@@ -242,11 +242,11 @@ func (r *router) reopenForVisitor(ctx context.Context, id string) {
 	}
 	now := r.now().UTC()
 	status, empty, zero := chat.StatusWaiting, "", time.Time{}
-	if err := r.store.UpdateConversation(ctx, id, chat.ConversationUpdate{Status: &status, AssigneeID: &empty, AssigneeName: &empty, ResolvedAt: &zero, AssignedAt: &zero, UpdatedAt: now}); err != nil {
+	if err := r.store.UpdateConversation(ctx, id, chat.ConversationUpdate{Status: &status, AssigneeID: &empty, AssigneeName: &empty, AssigneeAvatar: &empty, ResolvedAt: &zero, AssignedAt: &zero, UpdatedAt: now}); err != nil {
 		unlock()
 		return
 	}
-	c.Status, c.AssigneeID, c.AssigneeName, c.ResolvedAt, c.AssignedAt, c.UpdatedAt = status, "", "", nil, nil, now
+	c.Status, c.AssigneeID, c.AssigneeName, c.AssigneeAvatarURL, c.ResolvedAt, c.AssignedAt, c.UpdatedAt = status, "", "", "", nil, nil, now
 	r.transcript.system(ctx, c, chat.Notice{Code: chat.NoticeReturned}, "Khách đã nhắn lại, cuộc trò chuyện được mở lại.")
 	r.events.updated(ctx, c, string(chat.ChangeReopened))
 	unlock()

@@ -36,6 +36,15 @@ func (ad *Admin) SaveSettings(ctx context.Context, actor Actor, set chat.Setting
 		}
 		return false
 	}
+	if set.Greetings == nil {
+		// A body without "greetings" (a client that predates them) keeps
+		// the stored ones rather than erasing them.
+		cur, err := ad.settings.settings(ctx)
+		if err != nil {
+			return chat.Settings{}, ad.fail.unavailable(err)
+		}
+		set.Greetings = cur.Greetings
+	}
 	if err := chat.ValidateSettings(&set, exists); err != nil {
 		return chat.Settings{}, err
 	}
@@ -72,6 +81,9 @@ type WidgetConfig struct {
 	// VerifiedOnly: only visitors the page identifies with a valid hash
 	// may start a conversation (ChatDesk.setUser).
 	VerifiedOnly bool `json:"verifiedOnly"`
+	// Greetings: the enabled proactive greetings, as [pattern, delay
+	// seconds, text] (short: every page view downloads them).
+	Greetings [][3]any `json:"greetings"`
 }
 
 // PublicWidgetConfig returns what the widget shows before the form.
@@ -85,7 +97,13 @@ func (ad *Admin) PublicWidgetConfig(ctx context.Context) (WidgetConfig, error) {
 		return WidgetConfig{}, ad.fail.unavailable(err)
 	}
 	h := ad.avail.hours(ctx)
-	return WidgetConfig{
+	greetings := [][3]any{}
+	for _, g := range set.Greetings {
+		if g.Enabled {
+			greetings = append(greetings, [3]any{g.Pattern, g.DelaySeconds, g.Text})
+		}
+	}
+	return WidgetConfig{Greetings: greetings,
 		Title: set.WidgetTitle, Greeting: set.WidgetGreeting, Color: set.WidgetColor,
 		SupportOnline: ad.avail.supportOnline(ctx), Open: h.OpenAt(ad.now()), NextOpen: ad.avail.nextOpen(ctx),
 		AwayMessage: h.AwayMessage, ReplyTime: h.ReplyTime, AutoLanguage: set.AutoLanguage,

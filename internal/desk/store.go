@@ -38,6 +38,11 @@ type MessageStore interface {
 	// when a unique index refuses the message.
 	InsertMessage(ctx context.Context, m *chat.Message) error
 	MessageByClientID(ctx context.Context, conversationID, clientID string) (*chat.Message, error)
+	// RequeueForSearch queues a stored message for the search index once
+	// more: a resend's first attempt may have been stored and then failed
+	// to reach the search queue. Indexing the same message twice adds
+	// nothing. A store without a search index does nothing.
+	RequeueForSearch(ctx context.Context, m *chat.Message) error
 	// MessagesAfter returns up to limit messages with seq > after, by seq.
 	MessagesAfter(ctx context.Context, conversationID string, after int64, limit int) ([]*chat.Message, error)
 	// MaxSeq returns the highest stored seq of a conversation (0 when none;
@@ -121,7 +126,34 @@ type Store interface {
 	StatsStore
 	AttachmentStore
 	ComplianceStore
+	ContactIndexStore
 	Ping(ctx context.Context) error
+}
+
+// ContactIndexStore keeps the per-contact index documents (one customer
+// across conversations, chat.ContactIndex), read and written by _id only.
+// FerretDB's read-modify-writes are not atomic: the writers of a contact
+// hold its Redis lock (contactIndex), and a conversation's contact fields
+// are written under its conversation lock.
+type ContactIndexStore interface {
+	// ContactIndex returns nil (no error) when the contact has none.
+	ContactIndex(ctx context.Context, key string) (*chat.ContactIndex, error)
+	// SaveContactIndex creates or replaces x.
+	SaveContactIndex(ctx context.Context, x *chat.ContactIndex) error
+	// DeleteContactIndex removes it; missing is fine.
+	DeleteContactIndex(ctx context.Context, key string) error
+	// SetConversationContact sets a conversation's ContactKey and
+	// ContactConversations (Returning follows: place > 1);
+	// chat.ErrNotFound when it is missing.
+	SetConversationContact(ctx context.Context, id, key string, place int) error
+	// UnindexedConversations returns up to limit conversations that have a
+	// phone and no contact key (written before contacts existed), oldest
+	// first: the startup backfill.
+	UnindexedConversations(ctx context.Context, limit int) ([]*chat.Conversation, error)
+	// ContactsBackfilled and MarkContactsBackfilled remember that the
+	// backfill finished, so that later starts do not scan again.
+	ContactsBackfilled(ctx context.Context) (bool, error)
+	MarkContactsBackfilled(ctx context.Context) error
 }
 
 // AttachmentStore keeps the bytes of attachments, readable from every node.
@@ -134,4 +166,24 @@ type AttachmentStore interface {
 	OpenAttachment(ctx context.Context, conversationID, id string, thumbnail bool) (*chat.StoredFile, error)
 	// DeleteAttachment removes a file and its thumbnail; missing is fine.
 	DeleteAttachment(ctx context.Context, id string) error
+}
+
+// SearchStore keeps the history search index (docs/search.md). Optional:
+// without one (unit tests on the in-memory store) a text search finds
+// nothing beyond visitor names.
+type SearchStore interface {
+	// IndexQueued folds up to limit queued segments (and erasure purges)
+	// into the index and returns how many it took, 0 when none waited.
+	// One caller in the cluster at a time.
+	IndexQueued(ctx context.Context, limit int) (int, error)
+	// SearchIndexBuilt reports whether a full build completed.
+	SearchIndexBuilt(ctx context.Context) (bool, error)
+	// RebuildSearch builds the index anew from every stored text.
+	RebuildSearch(ctx context.Context) (int, error)
+	// SearchHeads returns the head of each of terms that has postings.
+	SearchHeads(ctx context.Context, terms []string) (map[string]chat.TermHead, error)
+	// SearchChunk returns sealed chunk n of term, oldest first.
+	SearchChunk(ctx context.Context, term string, n int) ([]chat.Posting, error)
+	// SearchSegments returns the stored segments among keys.
+	SearchSegments(ctx context.Context, keys []chat.SegmentKey) (map[chat.SegmentKey]chat.Segment, error)
 }

@@ -106,6 +106,21 @@ func (t *tasks) stop(grace time.Duration) {
 	t.cancel()
 }
 
+// tickEvery is the loop of a periodic job: f every period until stop
+// closes (a run in progress finishes first).
+func tickEvery(period time.Duration, stop <-chan struct{}, f func()) {
+	tick := time.NewTicker(period)
+	defer tick.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-tick.C:
+			f()
+		}
+	}
+}
+
 // flushEvery is the loop of a write-behind buffer: flush(false) every
 // period, and flush(true) — everything left — once stop closes.
 func flushEvery(period time.Duration, stop <-chan struct{}, flush func(final bool)) {

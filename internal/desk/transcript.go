@@ -35,6 +35,16 @@ type transcript struct {
 // errResent: the clientId is known; the stored message is returned with it.
 var errResent = errors.New("resent")
 
+// requeueForSearch: a resent message is acknowledged as stored, so it must
+// also be searchable, even when its first attempt failed between the
+// message write and the search queue write. A failure here is logged, not
+// returned: the message is durable, and an admin rebuild indexes it.
+func (t *transcript) requeueForSearch(ctx context.Context, m *chat.Message) {
+	if err := t.store.RequeueForSearch(ctx, m); err != nil {
+		t.fail.log.Warn("resent message not queued for search", "conversation", m.ConversationID, "err", err)
+	}
+}
+
 // append runs the durable write path for a message from sender to c, which
 // may carry an attachment (stored already): one Redis round trip reserves
 // the seq (checking an agent's reply lock, remembering the clientId and
@@ -57,6 +67,7 @@ func (t *transcript) write(ctx context.Context, c *chat.Conversation, sender Act
 		if res.Reused {
 			// A resend: the first attempt may be stored, in flight, or failed.
 			if prev, err := t.store.MessageByClientID(ctx, c.ID, clientID); err == nil {
+				t.requeueForSearch(ctx, prev)
 				return prev, errResent
 			}
 		}
@@ -78,6 +89,7 @@ func (t *transcript) write(ctx context.Context, c *chat.Conversation, sender Act
 			if !res.Reused && prev.Seq != res.Seq {
 				_ = t.seq.Unreserve(ctx, r, res.Seq)
 			}
+			t.requeueForSearch(ctx, prev)
 			return prev, errResent
 		case errors.Is(err, chat.ErrDuplicateSeq):
 			// The counter was rebuilt behind an in-flight write: give back

@@ -46,9 +46,16 @@ func StartMongo(ctx context.Context, addr, dir string) (*Mongo, error) {
 	}
 	runCtx, cancel := context.WithCancel(ctx)
 	m := &Mongo{cancel: cancel, done: make(chan struct{})}
+	sweeper := newIDIndexSweeper(abs, slog.Default())
 	go func() {
 		defer close(m.done)
+		swept := make(chan struct{})
+		go func() {
+			defer close(swept)
+			sweeper.run(runCtx)
+		}()
 		f.Run(runCtx)
+		<-swept
 	}()
 	// MongoDBURI is only valid once the listener is bound.
 	deadline := time.Now().Add(10 * time.Second)

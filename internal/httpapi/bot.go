@@ -38,5 +38,5 @@ func (s *Server) handoff(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"conversation": conv})
+	c.JSON(http.StatusOK, gin.H{"conversation": viewFor(actor(c), conv)})
 }

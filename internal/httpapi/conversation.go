@@ -18,7 +18,7 @@ func (s *Server) getConversation(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	out := gin.H{"conversation": conv, "supportOnline": s.svc.Presence.SupportOnline(c.Request.Context())}
+	out := gin.H{"conversation": viewFor(actor(c), conv), "supportOnline": s.svc.Presence.SupportOnline(c.Request.Context())}
 	if conv.Status == chat.StatusWaiting {
 		// where it stands in the queue: the REST fallback's queue.position
 		if q, err := s.svc.Conversations.QueuePosition(c.Request.Context(), actor(c), conv.ID); err == nil && q != nil {
@@ -26,6 +26,16 @@ func (s *Server) getConversation(c *gin.Context) {
 		}
 	}
 	c.JSON(http.StatusOK, out)
+}
+
+// viewFor is the conversation as the caller may see it: agents get all of
+// it, anyone else (a visitor token) only chat.VisitorView, the one visitor
+// projection, so agent-only fields cannot leak through a mixed route.
+func viewFor(a desk.Actor, conv *chat.Conversation) any {
+	if a.IsAgent() {
+		return conv
+	}
+	return chat.VisitorView(conv)
 }
 
 func (s *Server) listMessages(c *gin.Context) {
@@ -152,16 +162,16 @@ func (s *Server) listConversations(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	items, next, err := s.svc.Conversations.ListConversations(c.Request.Context(), act, f, chat.SortOrder(c.Query("sort")))
+	page, err := s.svc.Search.Find(c.Request.Context(), act, f, chat.SortOrder(c.Query("sort")))
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	var nextPtr *string
-	if next != "" {
-		nextPtr = &next
+	if page.Next != "" {
+		nextPtr = &page.Next
 	}
-	c.JSON(http.StatusOK, gin.H{"items": items, "next": nextPtr})
+	c.JSON(http.StatusOK, gin.H{"items": page.Items, "matches": page.Matches, "next": nextPtr})
 }
 
 func parseFilter(c *gin.Context, act desk.Actor) (chat.ConversationFilter, error) {

@@ -20,6 +20,7 @@ var statusOf = map[string]int{
 	chat.ENOTFOUND:         http.StatusNotFound,
 	chat.EASSIGNED:         http.StatusConflict,
 	chat.ECONFLICT:         http.StatusConflict,
+	chat.ETAKEOVERPENDING:  http.StatusConflict,
 	chat.ETOOLARGE:         http.StatusRequestEntityTooLarge,
 	chat.EUNSUPPORTED:      http.StatusUnsupportedMediaType,
 	chat.EMEDIATYPE:        http.StatusUnsupportedMediaType,

@@ -15,8 +15,12 @@ var (
 	errNotMultipart  = &chat.Error{Code: chat.EMEDIATYPE, Message: "Tệp phải được gửi dạng multipart/form-data."}
 )
 
-// uploadRoute is the one route whose body is multipart, not JSON.
-const uploadRoute = "/api/conversations/:id/attachments"
+// The routes whose body is multipart, not JSON: attachments and agent
+// photos. Both need a bearer token, which a cross-site form cannot send.
+const (
+	uploadRoute = "/api/conversations/:id/attachments"
+	avatarRoute = "/api/agents/:id/avatar"
+)
 
 // guard refuses, before anything else runs, state-changing requests that a
 // browser sends on behalf of a page the API does not serve:
@@ -44,7 +48,7 @@ func (s *Server) guard() gin.HandlerFunc {
 		// Bodiless actions (claim, resolve, handoff…) carry no type. Uploads
 		// are multipart, checked by their handler once it knows the caller
 		// may send (a wrong type says nothing a refusal should not).
-		if c.Request.ContentLength != 0 && c.FullPath() != uploadRoute && !hasMediaType(c.Request, "application/json") {
+		if c.Request.ContentLength != 0 && c.FullPath() != uploadRoute && c.FullPath() != avatarRoute && !hasMediaType(c.Request, "application/json") {
 			s.fail(c, errNotJSON)
 			return
 		}

@@ -84,7 +84,8 @@ func (s *Server) createConversation(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, out)
+	// Only a visitor calls this: their token and their view.
+	c.JSON(http.StatusCreated, gin.H{"conversation": chat.VisitorView(out.Conversation), "visitorToken": out.VisitorToken})
 }
 
 type loginBody struct {

@@ -47,7 +47,7 @@ func (s *Server) rate(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"conversation": conv})
+	c.JSON(http.StatusOK, gin.H{"conversation": viewFor(actor(c), conv)})
 }
 
 type cannedBody struct {

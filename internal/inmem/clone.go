@@ -119,6 +119,7 @@ func cloneFormField(f chat.FormField) chat.FormField {
 
 func cloneSettings(s chat.Settings) chat.Settings {
 	s.AllowedOrigins = copyStrings(s.AllowedOrigins)
+	s.Greetings = append([]chat.GreetingRule{}, s.Greetings...) // nil reads back as [], as through BSON
 	return s
 }
 

@@ -18,6 +18,7 @@ type storedConversation struct {
 	c           *chat.Conversation
 	searchName  string
 	phoneSearch string
+	unindexed   bool // stored without a contact key field (InsertUnindexed)
 }
 
 // errDuplicateID: an object with this id is stored already. Ids are random,
@@ -75,6 +76,9 @@ func (s *Store) UpdateConversation(ctx context.Context, id string, u chat.Conver
 	}
 	if u.AssigneeID != nil {
 		set = append(set, func(c *chat.Conversation) { c.AssigneeID = *u.AssigneeID })
+	}
+	if u.AssigneeAvatar != nil {
+		set = append(set, func(c *chat.Conversation) { c.AssigneeAvatarURL = *u.AssigneeAvatar })
 	}
 	if u.AssigneeName != nil {
 		set = append(set, func(c *chat.Conversation) { c.AssigneeName = *u.AssigneeName })

@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/chatdesk/chatdesk/internal/chat"
 )
 
 // Coordinator keeps the cross-node state internal/redis keeps, in memory,
@@ -22,33 +24,39 @@ type Coordinator struct {
 
 // coordState is everything Forget forgets.
 type coordState struct {
-	replyLocks map[string]string             // conversation → owner; no expiry
-	seqs       map[string]expiring[int64]    // conversation → last seq handed out
-	clientIDs  map[[2]string]expiring[int64] // (conversation, clientId) → seq
-	holes      map[string]map[int64]bool     // conversation → seqs given back; no expiry
-	unread     map[string]*unreadCounts
-	presence   map[string]int64 // "agent|node" → expiry, unix ms
-	offline    map[string]int64 // agent → when they went offline, unix ms
-	away       map[string]bool
-	rotation   map[string]int64 // agent → ticket of their last turn
-	ticket     int64
-	mutexes    map[string]expiring[string] // name → holder
-	typing     map[[2]string]int64         // (conversation, side) → expiry, unix ms
+	replyLocks  map[string]string             // conversation → owner; no expiry
+	seqs        map[string]expiring[int64]    // conversation → last seq handed out
+	clientIDs   map[[2]string]expiring[int64] // (conversation, clientId) → seq
+	holes       map[string]map[int64]bool     // conversation → seqs given back; no expiry
+	unread      map[string]*unreadCounts
+	presence    map[string]int64 // "agent|node" → expiry, unix ms
+	offline     map[string]int64 // agent → when they went offline, unix ms
+	away        map[string]bool
+	rotation    map[string]int64 // agent → ticket of their last turn
+	ticket      int64
+	mutexes     map[string]expiring[string] // name → holder
+	typing      map[[2]string]int64         // (conversation, side) → expiry, unix ms
+	takeovers   map[string]expiring[chat.Takeover]
+	pages       map[string][]byte // conversation → encoded chat.PageView
+	pageDurable map[string]int64  // conversation → end of its durable window, unix ms
 }
 
 func newCoordState() coordState {
 	return coordState{
-		replyLocks: map[string]string{},
-		seqs:       map[string]expiring[int64]{},
-		clientIDs:  map[[2]string]expiring[int64]{},
-		holes:      map[string]map[int64]bool{},
-		unread:     map[string]*unreadCounts{},
-		presence:   map[string]int64{},
-		offline:    map[string]int64{},
-		away:       map[string]bool{},
-		rotation:   map[string]int64{},
-		mutexes:    map[string]expiring[string]{},
-		typing:     map[[2]string]int64{},
+		replyLocks:  map[string]string{},
+		seqs:        map[string]expiring[int64]{},
+		clientIDs:   map[[2]string]expiring[int64]{},
+		holes:       map[string]map[int64]bool{},
+		unread:      map[string]*unreadCounts{},
+		presence:    map[string]int64{},
+		offline:     map[string]int64{},
+		away:        map[string]bool{},
+		rotation:    map[string]int64{},
+		mutexes:     map[string]expiring[string]{},
+		typing:      map[[2]string]int64{},
+		takeovers:   map[string]expiring[chat.Takeover]{},
+		pages:       map[string][]byte{},
+		pageDurable: map[string]int64{},
 	}
 }
 

@@ -134,3 +134,7 @@ func (s *Store) Notes(ctx context.Context, conversationID string) ([]*chat.Messa
 		return out, nil
 	})
 }
+
+// RequeueForSearch does nothing: the in-memory store has no search index
+// (names and phones are searched in the conversation list).
+func (s *Store) RequeueForSearch(ctx context.Context, m *chat.Message) error { return nil }

@@ -30,6 +30,7 @@ type Store struct {
 	canned        map[string]*chat.CannedReply
 	files         map[string]*storedFile
 	comp          complianceData // audit, blocks, privacy, login records (compliance.go)
+	contacts      contactData    // contact index documents (contact.go)
 }
 
 // NewStore returns an empty store.

@@ -17,6 +17,7 @@ type agentDoc struct {
 	Name         string    `bson:"name"`
 	Role         string    `bson:"role"`
 	Disabled     bool      `bson:"disabled"`
+	AvatarURL    string    `bson:"avatarUrl,omitempty"`
 	PasswordHash string    `bson:"passwordHash"`
 	TokenVersion int       `bson:"tokenVersion"`
 	CreatedAt    time.Time `bson:"createdAt"`
@@ -30,6 +31,7 @@ func toAgentDoc(a *chat.Agent) agentDoc {
 		Name:         a.Name,
 		Role:         string(a.Role),
 		Disabled:     a.Disabled,
+		AvatarURL:    a.AvatarURL,
 		PasswordHash: a.PasswordHash,
 		TokenVersion: a.TokenVersion,
 		CreatedAt:    a.CreatedAt,
@@ -44,6 +46,7 @@ func (d *agentDoc) toDomain() *chat.Agent {
 		Name:         d.Name,
 		Role:         chat.Role(d.Role),
 		Disabled:     d.Disabled,
+		AvatarURL:    d.AvatarURL,
 		PasswordHash: d.PasswordHash,
 		TokenVersion: d.TokenVersion,
 		CreatedAt:    d.CreatedAt,

@@ -286,11 +286,15 @@ func (db *DB) DeleteConversation(ctx context.Context, id string) error {
 	return wrap(err, "delete conversation")
 }
 
-// DeleteMessages removes a conversation's messages.
+// DeleteMessages removes a conversation's messages, and its texts (the
+// form answers included) from the search index.
 func (db *DB) DeleteMessages(ctx context.Context, conversationID string) (int, error) {
 	res, err := db.messages.DeleteMany(ctx, bson.D{{Key: "conversationId", Value: conversationID}})
 	if err != nil {
 		return 0, wrap(err, "delete messages")
+	}
+	if err := db.purgeSearch(ctx, conversationID); err != nil {
+		return 0, err
 	}
 	return int(res.DeletedCount), nil
 }

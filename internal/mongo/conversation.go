@@ -14,14 +14,35 @@ import (
 )
 
 type visitorDoc struct {
-	Name      string `bson:"name"`
-	Phone     string `bson:"phone"`
-	PageURL   string `bson:"pageUrl"`
-	Referrer  string `bson:"referrer"`
-	UserAgent string `bson:"userAgent"`
-	IP        string `bson:"ip"`
-	UserID    string `bson:"userId,omitempty"`
-	Verified  bool   `bson:"verified,omitempty"`
+	Name      string   `bson:"name"`
+	Phone     string   `bson:"phone"`
+	PageURL   string   `bson:"pageUrl"`
+	Referrer  string   `bson:"referrer"`
+	UserAgent string   `bson:"userAgent"`
+	IP        string   `bson:"ip"`
+	UserID    string   `bson:"userId,omitempty"`
+	Verified  bool     `bson:"verified,omitempty"`
+	Page      *pageDoc `bson:"page,omitempty"`
+}
+
+type pageDoc struct {
+	Path  string    `bson:"path"`
+	Title string    `bson:"title"`
+	At    time.Time `bson:"at"`
+}
+
+func toPageDoc(p *chat.PageView) *pageDoc {
+	if p == nil {
+		return nil
+	}
+	return &pageDoc{Path: p.Path, Title: p.Title, At: p.At}
+}
+
+func fromPageDoc(d *pageDoc) *chat.PageView {
+	if d == nil {
+		return nil
+	}
+	return &chat.PageView{Path: d.Path, Title: d.Title, At: d.At.UTC()}
 }
 
 type answerDoc struct {
@@ -43,21 +64,22 @@ type previewDoc struct {
 // are derived on create so search is a plain substring match: MongoDB has no
 // diacritics-insensitive regex, and FerretDB has no text index.
 type conversationDoc struct {
-	ID           string      `bson:"_id"`
-	Status       string      `bson:"status"`
-	AssigneeID   string      `bson:"assigneeId"`
-	AssigneeName string      `bson:"assigneeName"`
-	Answers      []answerDoc `bson:"answers"`
-	Visitor      visitorDoc  `bson:"visitor"`
-	SearchName   string      `bson:"searchName"`
-	PhoneSearch  string      `bson:"phoneSearch"`
-	LastMessage  *previewDoc `bson:"lastMessage"`
-	UnreadAgent  int64       `bson:"unreadByAgent"`
-	UnreadVisit  int64       `bson:"unreadByVisitor"`
-	CreatedAt    time.Time   `bson:"createdAt"`
-	UpdatedAt    time.Time   `bson:"updatedAt"`
-	AssignedAt   *time.Time  `bson:"assignedAt"`
-	ResolvedAt   *time.Time  `bson:"resolvedAt"`
+	ID             string      `bson:"_id"`
+	Status         string      `bson:"status"`
+	AssigneeID     string      `bson:"assigneeId"`
+	AssigneeName   string      `bson:"assigneeName"`
+	AssigneeAvatar string      `bson:"assigneeAvatarUrl,omitempty"`
+	Answers        []answerDoc `bson:"answers"`
+	Visitor        visitorDoc  `bson:"visitor"`
+	SearchName     string      `bson:"searchName"`
+	PhoneSearch    string      `bson:"phoneSearch"`
+	LastMessage    *previewDoc `bson:"lastMessage"`
+	UnreadAgent    int64       `bson:"unreadByAgent"`
+	UnreadVisit    int64       `bson:"unreadByVisitor"`
+	CreatedAt      time.Time   `bson:"createdAt"`
+	UpdatedAt      time.Time   `bson:"updatedAt"`
+	AssignedAt     *time.Time  `bson:"assignedAt"`
+	ResolvedAt     *time.Time  `bson:"resolvedAt"`
 	// priorityRank (chat.Priority.Rank) is what sort=priority orders by:
 	// the names do not sort in urgency order.
 	Priority        string      `bson:"priority"`
@@ -72,6 +94,11 @@ type conversationDoc struct {
 	LeftMessage     string      `bson:"leftMessage,omitempty"`
 	AgentReadSeq    int64       `bson:"agentReadSeq,omitempty"`
 	VisitorReadSeq  int64       `bson:"visitorReadSeq,omitempty"`
+	// contactKey is always written (even ""): documents without it are
+	// the ones the contacts backfill has still to index.
+	ContactKey           string `bson:"contactKey"`
+	ContactConversations int    `bson:"contactConversations,omitempty"`
+	Returning            bool   `bson:"returning,omitempty"`
 }
 
 type ratingDoc struct {
@@ -109,21 +136,22 @@ func toConversationDoc(c *chat.Conversation) conversationDoc {
 	}
 	v := c.Visitor
 	return conversationDoc{
-		ID:           c.ID,
-		Status:       string(c.Status),
-		AssigneeID:   c.AssigneeID,
-		AssigneeName: c.AssigneeName,
-		Answers:      answers,
-		Visitor:      visitorDoc{Name: v.Name, Phone: v.Phone, PageURL: v.PageURL, Referrer: v.Referrer, UserAgent: v.UserAgent, IP: v.IP, UserID: v.UserID, Verified: v.Verified},
-		SearchName:   chat.Fold(v.Name),
-		PhoneSearch:  chat.PhoneSearchKey(v.Phone),
-		LastMessage:  toPreviewDoc(c.LastMessage),
-		UnreadAgent:  c.UnreadAgent,
-		UnreadVisit:  c.UnreadVisit,
-		CreatedAt:    c.CreatedAt,
-		UpdatedAt:    c.UpdatedAt,
-		AssignedAt:   c.AssignedAt,
-		ResolvedAt:   c.ResolvedAt,
+		ID:             c.ID,
+		Status:         string(c.Status),
+		AssigneeID:     c.AssigneeID,
+		AssigneeName:   c.AssigneeName,
+		AssigneeAvatar: c.AssigneeAvatarURL,
+		Answers:        answers,
+		Visitor:        visitorDoc{Name: v.Name, Phone: v.Phone, PageURL: v.PageURL, Referrer: v.Referrer, UserAgent: v.UserAgent, IP: v.IP, UserID: v.UserID, Verified: v.Verified, Page: toPageDoc(v.Page)},
+		SearchName:     chat.Fold(v.Name),
+		PhoneSearch:    chat.PhoneSearchKey(v.Phone),
+		LastMessage:    toPreviewDoc(c.LastMessage),
+		UnreadAgent:    c.UnreadAgent,
+		UnreadVisit:    c.UnreadVisit,
+		CreatedAt:      c.CreatedAt,
+		UpdatedAt:      c.UpdatedAt,
+		AssignedAt:     c.AssignedAt,
+		ResolvedAt:     c.ResolvedAt,
 
 		Priority:        string(c.Priority),
 		PriorityRank:    c.Priority.Rank(),
@@ -137,6 +165,10 @@ func toConversationDoc(c *chat.Conversation) conversationDoc {
 		LeftMessage:     c.LeftMessage,
 		AgentReadSeq:    c.AgentReadSeq,
 		VisitorReadSeq:  c.VisitorReadSeq,
+
+		ContactKey:           c.ContactKey,
+		ContactConversations: c.ContactConversations,
+		Returning:            c.Returning,
 	}
 }
 
@@ -146,14 +178,16 @@ func (d *conversationDoc) toDomain() *chat.Conversation {
 		answers = append(answers, chat.Answer{Key: a.Key, Label: a.Label, Type: chat.FieldType(a.Type), Value: a.Value})
 	}
 	c := &chat.Conversation{
-		ID:           d.ID,
-		Status:       chat.Status(d.Status),
-		AssigneeID:   d.AssigneeID,
-		AssigneeName: d.AssigneeName,
-		Answers:      answers,
+		ID:                d.ID,
+		Status:            chat.Status(d.Status),
+		AssigneeID:        d.AssigneeID,
+		AssigneeName:      d.AssigneeName,
+		AssigneeAvatarURL: d.AssigneeAvatar,
+		Answers:           answers,
 		Visitor: chat.Visitor{Name: d.Visitor.Name, Phone: d.Visitor.Phone, PageURL: d.Visitor.PageURL,
 			Referrer: d.Visitor.Referrer, UserAgent: d.Visitor.UserAgent, IP: d.Visitor.IP,
-			UserID: d.Visitor.UserID, Verified: d.Visitor.Verified},
+			UserID: d.Visitor.UserID, Verified: d.Visitor.Verified,
+			Browser: chat.DescribeUserAgent(d.Visitor.UserAgent), Page: fromPageDoc(d.Visitor.Page)},
 		UnreadAgent: d.UnreadAgent,
 		UnreadVisit: d.UnreadVisit,
 		CreatedAt:   d.CreatedAt,
@@ -171,6 +205,10 @@ func (d *conversationDoc) toDomain() *chat.Conversation {
 		LeftMessage:     d.LeftMessage,
 		AgentReadSeq:    d.AgentReadSeq,
 		VisitorReadSeq:  d.VisitorReadSeq,
+
+		ContactKey:           d.ContactKey,
+		ContactConversations: d.ContactConversations,
+		Returning:            d.Returning,
 	}
 	if r := d.Rating; r != nil {
 		c.Rating = &chat.Rating{Stars: r.Stars, Comment: r.Comment, At: r.At}
@@ -189,6 +227,12 @@ func (db *DB) CreateConversation(ctx context.Context, c *chat.Conversation) erro
 	}
 	c.Priority = c.Priority.OrDefault()
 	c.Tags = nonNilTags(c.Tags)
+	// Answers are queued first: what is stored is then always queued (a
+	// job whose conversation failed to be stored is never shown, searches
+	// read the conversation).
+	if err := db.enqueueAnswers(ctx, c); err != nil {
+		return err
+	}
 	_, err := db.conversations.InsertOne(ctx, toConversationDoc(c))
 	return wrap(err, "create conversation")
 }
@@ -226,6 +270,9 @@ func (db *DB) UpdateConversation(ctx context.Context, id string, u chat.Conversa
 	if u.AssigneeName != nil {
 		set = append(set, bson.E{Key: "assigneeName", Value: *u.AssigneeName})
 	}
+	if u.AssigneeAvatar != nil {
+		set = append(set, bson.E{Key: "assigneeAvatarUrl", Value: *u.AssigneeAvatar})
+	}
 	if u.AssignedAt != nil {
 		set = append(set, bson.E{Key: "assignedAt", Value: timeOrNull(*u.AssignedAt)})
 	}
@@ -247,6 +294,9 @@ func (db *DB) UpdateConversation(ctx context.Context, id string, u chat.Conversa
 	}
 	if u.Rating != nil {
 		set = append(set, bson.E{Key: "rating", Value: toRatingDoc(u.Rating)})
+	}
+	if u.VisitorPage != nil {
+		set = append(set, bson.E{Key: "visitor.page", Value: toPageDoc(u.VisitorPage)})
 	}
 	if len(set) == 0 {
 		return nil
@@ -382,7 +432,9 @@ func conversationFilter(f chat.ConversationFilter) (and bson.A, ok bool) {
 		if name := chat.Fold(q); name != "" {
 			or = append(or, bson.D{{Key: "searchName", Value: bson.D{{Key: "$regex", Value: regexp.QuoteMeta(name)}}}})
 		}
-		for _, k := range chat.PhoneSearchKeys(q) {
+		// Only phone-shaped input searches phones: "#1234" is an order
+		// number, not any phone holding 1234.
+		for _, k := range chat.PhoneQuery(q) {
 			or = append(or, bson.D{{Key: "phoneSearch", Value: bson.D{{Key: "$regex", Value: regexp.QuoteMeta(k)}}}})
 		}
 		if len(or) == 0 {

@@ -47,6 +47,13 @@ type Options struct {
 	// when the batch reached the server, even if some documents were refused
 	// as duplicates). It runs on the flushing goroutine: keep it cheap.
 	OnFlush func(n int, d time.Duration, err error)
+	// SearchShards is how many collections the search index's terms, and
+	// as many its segments, are spread over (default DefaultSearchShards;
+	// docs/search.md). Every node of a cluster must use the same value.
+	SearchShards int
+	// NoSearchQueue leaves messages out of the search queue. Only the
+	// search benchmark sets it, to measure what queueing adds to a flush.
+	NoSearchQueue bool
 }
 
 func (o Options) withDefaults() Options {
@@ -62,6 +69,9 @@ func (o Options) withDefaults() Options {
 	if o.WriteTimeout <= 0 {
 		o.WriteTimeout = 10 * time.Second
 	}
+	if o.SearchShards <= 0 {
+		o.SearchShards = DefaultSearchShards
+	}
 	return o
 }
 
@@ -76,8 +86,14 @@ type DB struct {
 	settings      *mongo.Collection
 	canned        *mongo.Collection
 	batcher       *batcher
-	closeOnce     sync.Once
-	closeErr      error
+	// The search index (search.go).
+	searchQueue    *mongo.Collection
+	searchMeta     *mongo.Collection
+	searchTerms    []*mongo.Collection
+	searchSegments []*mongo.Collection
+	noSearchQueue  bool
+	closeOnce      sync.Once
+	closeErr       error
 	// wholeDocumentUpdates: the server is FerretDB, whose update rewrites
 	// the whole document (two updates racing on one document lose one, even
 	// on different fields). MongoDB applies $set field by field.
@@ -131,7 +147,10 @@ func newDB(client *mongo.Client, database string, opts Options) *DB {
 		settings:      d.Collection(collSettings),
 		canned:        d.Collection(collCanned),
 	}
-	db.batcher = newBatcher(opts.withDefaults(), db.insertMessages)
+	opts = opts.withDefaults()
+	db.openSearch(d, opts.SearchShards)
+	db.noSearchQueue = opts.NoSearchQueue
+	db.batcher = newBatcher(opts, db.insertMessages)
 	return db
 }
 

@@ -146,7 +146,8 @@ func (db *DB) insertMessages(ctx context.Context, docs []messageDoc) ([]error, e
 	}
 	_, err := db.messages.InsertMany(ctx, batch, options.InsertMany().SetOrdered(false))
 	if err == nil {
-		return make([]error, len(docs)), nil
+		errs := make([]error, len(docs))
+		return errs, db.enqueueMessages(ctx, docs, errs)
 	}
 	var bwe mongo.BulkWriteException
 	// A write-concern error means the writes are not known to be durable;
@@ -178,7 +179,7 @@ func (db *DB) insertMessages(ctx context.Context, docs []messageDoc) ([]error, e
 	if len(unnamed) > 0 {
 		db.resolveDuplicates(ctx, docs, unnamed, errs)
 	}
-	return errs, nil
+	return errs, db.enqueueMessages(ctx, docs, errs)
 }
 
 // resolveDuplicates finds which unique index refused each document when the

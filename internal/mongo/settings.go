@@ -16,14 +16,22 @@ import (
 const settingsID = "global"
 
 type settingsDoc struct {
-	ID             string   `bson:"_id"`
-	AssignmentMode string   `bson:"assignmentMode"`
-	DefaultAgentID string   `bson:"defaultAgentId"`
-	AllowedOrigins []string `bson:"allowedOrigins"`
-	WidgetColor    string   `bson:"widgetColor"`
-	WidgetTitle    string   `bson:"widgetTitle"`
-	WidgetGreeting string   `bson:"widgetGreeting"`
-	AutoLanguage   bool     `bson:"autoLanguage,omitempty"`
+	ID             string        `bson:"_id"`
+	AssignmentMode string        `bson:"assignmentMode"`
+	DefaultAgentID string        `bson:"defaultAgentId"`
+	AllowedOrigins []string      `bson:"allowedOrigins"`
+	WidgetColor    string        `bson:"widgetColor"`
+	WidgetTitle    string        `bson:"widgetTitle"`
+	WidgetGreeting string        `bson:"widgetGreeting"`
+	AutoLanguage   bool          `bson:"autoLanguage,omitempty"`
+	Greetings      []greetingDoc `bson:"greetings,omitempty"`
+}
+
+type greetingDoc struct {
+	Pattern      string `bson:"pattern"`
+	DelaySeconds int    `bson:"delaySeconds"`
+	Text         string `bson:"text"`
+	Enabled      bool   `bson:"enabled"`
 }
 
 // loadSetting reads the document id of the settings collection, or returns
@@ -64,6 +72,10 @@ func (db *DB) Settings(ctx context.Context) (chat.Settings, error) {
 }
 
 func (d *settingsDoc) toDomain() chat.Settings {
+	greetings := make([]chat.GreetingRule, len(d.Greetings))
+	for i, g := range d.Greetings {
+		greetings[i] = chat.GreetingRule{Pattern: g.Pattern, DelaySeconds: g.DelaySeconds, Text: g.Text, Enabled: g.Enabled}
+	}
 	origins := d.AllowedOrigins
 	if origins == nil {
 		origins = []string{}
@@ -76,6 +88,7 @@ func (d *settingsDoc) toDomain() chat.Settings {
 		WidgetTitle:    d.WidgetTitle,
 		WidgetGreeting: d.WidgetGreeting,
 		AutoLanguage:   d.AutoLanguage,
+		Greetings:      greetings,
 	}
 }
 
@@ -94,6 +107,9 @@ func (db *DB) SaveSettings(ctx context.Context, s chat.Settings) error {
 		WidgetTitle:    s.WidgetTitle,
 		WidgetGreeting: s.WidgetGreeting,
 		AutoLanguage:   s.AutoLanguage,
+	}
+	for _, g := range s.Greetings {
+		d.Greetings = append(d.Greetings, greetingDoc{Pattern: g.Pattern, DelaySeconds: g.DelaySeconds, Text: g.Text, Enabled: g.Enabled})
 	}
 	return db.saveSetting(ctx, settingsID, d, "settings")
 }

@@ -31,6 +31,34 @@ type NoteCreated struct {
 	Note *chat.Message `json:"note"`
 }
 
+// TakeoverCommand is the data of takeover.request, takeover.accept,
+// takeover.decline, takeover.cancel and takeover.force (agents only).
+type TakeoverCommand struct {
+	ConversationID string `json:"conversationId"`
+}
+
+// TakeoverResult is the ack of a takeover command: the conversation after
+// it, and the pending request (takeover.request) or none.
+type TakeoverResult struct {
+	Conversation *chat.Conversation `json:"conversation"`
+	Takeover     *chat.Takeover     `json:"takeover,omitempty"`
+}
+
+// TakeoverRequested is the data of takeover.requested (every agent): the
+// owner is asked; others see the request pending.
+type TakeoverRequested struct {
+	Takeover *chat.Takeover `json:"takeover"`
+}
+
+// TakeoverEnded is the data of takeover.ended (every agent): the request
+// is settled with Outcome (chat.Takeover*), once. ByName is the agent who
+// settled it ("" when the timeout did).
+type TakeoverEnded struct {
+	Takeover *chat.Takeover `json:"takeover"`
+	Outcome  string         `json:"outcome"`
+	ByName   string         `json:"byName,omitempty"`
+}
+
 // NoteMentioned is the data of note.mentioned, sent only to the sockets
 // of the agent AgentID, who was @mentioned in Note by ByName.
 type NoteMentioned struct {
@@ -44,6 +72,20 @@ type NoteMentioned struct {
 type TypingRequest struct {
 	ConversationID string `json:"conversationId"`
 	Typing         bool   `json:"typing"`
+}
+
+// PageView reports the page the visitor is on (visitors only; their own
+// conversation).
+type PageView struct {
+	ConversationID string `json:"conversationId"`
+	Path           string `json:"path"`
+	Title          string `json:"title"`
+}
+
+// VisitorPage is the data of visitor.page, to the conversation's followers.
+type VisitorPage struct {
+	ConversationID string        `json:"conversationId"`
+	Page           chat.PageView `json:"page"`
 }
 
 // ConversationRead marks the caller's side as having read the conversation.
@@ -78,11 +120,13 @@ type AgentStatus struct {
 
 // SessionReady answers hello.
 type SessionReady struct {
-	Role          string             `json:"role"`
-	Conversation  *chat.Conversation `json:"conversation,omitempty"`
-	Agent         *chat.Agent        `json:"agent,omitempty"`
-	Agents        []chat.AgentView   `json:"agents,omitempty"`
-	SupportOnline bool               `json:"supportOnline"`
+	Role string `json:"role"`
+	// Conversation is the visitor's own, in the visitor's view (agents
+	// get none).
+	Conversation  *chat.VisitorConversation `json:"conversation,omitempty"`
+	Agent         *chat.Agent               `json:"agent,omitempty"`
+	Agents        []chat.AgentView          `json:"agents,omitempty"`
+	SupportOnline bool                      `json:"supportOnline"`
 	// Queue is where a visitor's waiting conversation stands.
 	Queue     *QueuePosition `json:"queue,omitempty"`
 	Heartbeat int            `json:"heartbeat"`
@@ -117,6 +161,13 @@ type Typing struct {
 type ConversationChanged struct {
 	Conversation *chat.Conversation `json:"conversation"`
 	Change       string             `json:"change,omitempty"`
+}
+
+// VisitorConversationChanged is ConversationChanged as a visitor's socket
+// receives it: the conversation in the visitor's view.
+type VisitorConversationChanged struct {
+	Conversation *chat.VisitorConversation `json:"conversation"`
+	Change       string                    `json:"change,omitempty"`
 }
 
 // AgentPresence is the data of agent.presence.
@@ -156,5 +207,6 @@ type AgentUpdated struct {
 var Changes = []string{
 	string(chat.ChangeAssigned), string(chat.ChangeClaimed), string(chat.ChangeTransferred),
 	string(chat.ChangeUnassigned), string(chat.ChangeResolved), string(chat.ChangeReopened),
-	chat.ChangeMessage, chat.ChangeRead, chat.ChangePriority, chat.ChangeTags, chat.ChangeRated, chat.ChangeHandoff, chat.ChangeErased,
+	chat.ChangeMessage, chat.ChangeRead, chat.ChangePriority, chat.ChangeTags, chat.ChangeRated, chat.ChangeHandoff, chat.ChangeErased, chat.ChangeContact,
+	string(chat.ChangeTakenOver),
 }

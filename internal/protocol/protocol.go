@@ -19,6 +19,12 @@ const (
 	ReqSync              = "sync"
 	ReqAgentStatus       = "agent.status"
 	ReqNoteSend          = "note.send"
+	ReqTakeoverRequest   = "takeover.request"
+	ReqTakeoverAccept    = "takeover.accept"
+	ReqTakeoverDecline   = "takeover.decline"
+	ReqTakeoverCancel    = "takeover.cancel"
+	ReqTakeoverForce     = "takeover.force"
+	ReqPageView          = "page.view"
 )
 
 // Replies and events (server → client).
@@ -38,6 +44,9 @@ const (
 	EvtServerDraining      = "server.draining"
 	EvtNoteCreated         = "note.created"
 	EvtNoteMentioned       = "note.mentioned"
+	EvtTakeoverRequested   = "takeover.requested"
+	EvtTakeoverEnded       = "takeover.ended"
+	EvtVisitorPage         = "visitor.page"
 )
 
 // EvtAgentUpdated travels between nodes only (an agent was disabled or its
@@ -45,10 +54,10 @@ const (
 const EvtAgentUpdated = "agent.updated"
 
 // Requests lists every request type, in the order docs/protocol.md gives.
-var Requests = []string{ReqHello, ReqMessageSend, ReqTyping, ReqConversationRead, ReqConversationJoin, ReqConversationLeave, ReqSync, ReqAgentStatus, ReqNoteSend}
+var Requests = []string{ReqHello, ReqMessageSend, ReqTyping, ReqConversationRead, ReqConversationJoin, ReqConversationLeave, ReqSync, ReqAgentStatus, ReqNoteSend, ReqTakeoverRequest, ReqTakeoverAccept, ReqTakeoverDecline, ReqTakeoverCancel, ReqTakeoverForce, ReqPageView}
 
 // Events lists every reply and event a client may receive.
-var Events = []string{EvtAck, EvtError, EvtSessionReady, EvtReplayDone, EvtMessageCreated, EvtTyping, EvtConversationCreated, EvtConversationUpdated, EvtAgentPresence, EvtSupportStatus, EvtQueuePosition, EvtSessionResync, EvtServerDraining, EvtNoteCreated, EvtNoteMentioned}
+var Events = []string{EvtAck, EvtError, EvtSessionReady, EvtReplayDone, EvtMessageCreated, EvtTyping, EvtConversationCreated, EvtConversationUpdated, EvtAgentPresence, EvtSupportStatus, EvtQueuePosition, EvtSessionResync, EvtServerDraining, EvtNoteCreated, EvtNoteMentioned, EvtTakeoverRequested, EvtTakeoverEnded, EvtVisitorPage}
 
 // Close codes. The 1xxx codes are RFC 6455's; the 4xxx codes are ours.
 const (

@@ -20,6 +20,12 @@ export const REQ = {
   SYNC: 'sync',
   AGENT_STATUS: 'agent.status',
   NOTE_SEND: 'note.send',
+  TAKEOVER_REQUEST: 'takeover.request',
+  TAKEOVER_ACCEPT: 'takeover.accept',
+  TAKEOVER_DECLINE: 'takeover.decline',
+  TAKEOVER_CANCEL: 'takeover.cancel',
+  TAKEOVER_FORCE: 'takeover.force',
+  PAGE_VIEW: 'page.view',
 };
 
 /** Replies and events (server → client). */
@@ -39,6 +45,9 @@ export const EVT = {
   SERVER_DRAINING: 'server.draining',
   NOTE_CREATED: 'note.created',
   NOTE_MENTIONED: 'note.mentioned',
+  TAKEOVER_REQUESTED: 'takeover.requested',
+  TAKEOVER_ENDED: 'takeover.ended',
+  VISITOR_PAGE: 'visitor.page',
 };
 
 /** The `change` of conversation.updated. */
@@ -56,6 +65,8 @@ export const CHANGE = {
   RATED: 'rated',
   HANDOFF: 'handoff',
   ERASED: 'erased',
+  CONTACT: 'contact',
+  TAKEN_OVER: 'taken_over',
 };
 
 /** WebSocket close codes the server uses. */
@@ -93,6 +104,7 @@ export const ERROR_CODE = {
   CHALLENGE_FAILED: 'challenge_failed',
   IDENTITY_INVALID: 'identity_invalid',
   IDENTITY_REQUIRED: 'identity_required',
+  TAKEOVER_PENDING: 'takeover_pending',
 };
 
 /** Codes of system notices (`message.notice.code`). */
@@ -105,6 +117,10 @@ export const NOTICE = {
   RETURNED: 'returned',
   HANDOFF: 'handoff',
   RATED: 'rated',
+  TAKEOVER_REQUESTED: 'takeover_requested',
+  TAKEOVER_DECLINED: 'takeover_declined',
+  TAKEOVER_CANCELLED: 'takeover_cancelled',
+  TAKEOVER_EXPIRED: 'takeover_expired',
 };
 
 /** Why a visitor left a message (`conversation.leftMessage`). */

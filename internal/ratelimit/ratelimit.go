@@ -24,7 +24,7 @@ type Rules map[string]limiter.Rate
 // rates. A visitor whose tabs sit on two nodes (or whose REST fallback
 // requests land on several) gets the limit once per node; that bounds a
 // flood as well and costs Redis nothing (docs/architecture.md).
-var Local = map[string]bool{"msg-visitor": true, "msg-ip": true, "typing-sender": true, "read-sender": true, "note-agent": true}
+var Local = map[string]bool{"msg-visitor": true, "msg-ip": true, "typing-sender": true, "read-sender": true, "note-agent": true, "page-visitor": true}
 
 // DefaultRules are generous enough for Vietnamese mobile carriers, where
 // many visitors share one IP behind carrier-grade NAT, and tight enough to
@@ -48,6 +48,9 @@ func DefaultRules() Rules {
 		// pages) per reader: each may cost hundreds of frames or rows.
 		"read-sender": {Period: time.Minute, Limit: 60},
 		"note-agent":  {Period: time.Minute, Limit: 60}, // internal notes, per agent
+		// Page reports of a visitor in a conversation (the widget sends one
+		// per navigation, deduplicated), per conversation.
+		"page-visitor": {Period: time.Minute, Limit: 30},
 		// Transcripts by email: anyone may type any address, so few per
 		// conversation and per address.
 		"transcript":    {Period: time.Hour, Limit: 5},

@@ -35,6 +35,11 @@ type Messages interface {
 	AdmitRead(ctx context.Context, actor desk.Actor) error
 }
 
+// Pages takes the page a visitor reports (desk.Pages).
+type Pages interface {
+	SetPage(ctx context.Context, actor desk.Actor, conversationID, path, title string) error
+}
+
 // Presence is who is online: this node's agents, and everybody's as seen
 // by the hello of an agent or a visitor.
 type Presence interface {
@@ -47,6 +52,16 @@ type Presence interface {
 	SetAgentStatus(ctx context.Context, actor desk.Actor, status string) error
 	Agents(ctx context.Context, actor desk.Actor) ([]chat.AgentView, error)
 	SupportOnline(ctx context.Context) bool
+}
+
+// Takeovers are the takeover requests' steps (desk.Conversations, which
+// decides who may take each).
+type Takeovers interface {
+	RequestTakeover(ctx context.Context, actor desk.Actor, id string) (*chat.Conversation, *chat.Takeover, error)
+	AcceptTakeover(ctx context.Context, actor desk.Actor, id string) (*chat.Conversation, error)
+	DeclineTakeover(ctx context.Context, actor desk.Actor, id string) (*chat.Conversation, error)
+	CancelTakeover(ctx context.Context, actor desk.Actor, id string) (*chat.Conversation, error)
+	ForceTakeover(ctx context.Context, actor desk.Actor, id string) (*chat.Conversation, error)
 }
 
 // Queue is where waiting conversations stand (desk.Conversations).
@@ -87,6 +102,10 @@ type Deps struct {
 	Metrics  Metrics
 	// Queue, when set, lets waiting visitors know their position.
 	Queue Queue
+	// Takeovers, when set, serves the takeover.* commands.
+	Takeovers Takeovers
+	// Pages, when set, takes the visitors' page.view reports.
+	Pages Pages
 	Log   *slog.Logger
 }
 

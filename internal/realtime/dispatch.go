@@ -50,6 +50,12 @@ var routes = map[string]*route{
 	protocol.ReqSync:              typed((*conn).sync),
 	protocol.ReqAgentStatus:       typed((*conn).agentStatus),
 	protocol.ReqNoteSend:          typed((*conn).note),
+	protocol.ReqTakeoverRequest:   typed((*conn).takeoverRequest),
+	protocol.ReqTakeoverAccept:    takeoverStep(Takeovers.AcceptTakeover),
+	protocol.ReqTakeoverDecline:   takeoverStep(Takeovers.DeclineTakeover),
+	protocol.ReqTakeoverCancel:    takeoverStep(Takeovers.CancelTakeover),
+	protocol.ReqTakeoverForce:     takeoverStep(Takeovers.ForceTakeover),
+	protocol.ReqPageView:          typed((*conn).pageView),
 }
 
 // typed makes the route of a handler that takes a payload of type T,

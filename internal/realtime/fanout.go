@@ -1,10 +1,12 @@
 package realtime
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"strings"
 
+	"github.com/chatdesk/chatdesk/internal/chat"
 	"github.com/chatdesk/chatdesk/internal/desk"
 	"github.com/chatdesk/chatdesk/internal/protocol"
 )
@@ -22,9 +24,15 @@ func (h *Hub) OnBus(topic string, payload []byte) {
 	skipSide := typingSide(payload)
 	h.mu.RLock()
 	targets := make([]*conn, 0, len(h.byConv[convID]))
+	var visitors []*conn
 	for c := range h.byConv[convID] {
-		if skipSide != "" && c.side() == skipSide {
+		side := c.side()
+		if skipSide != "" && side == skipSide {
 			continue // nobody needs to see their own typing indicator
+		}
+		if side != sideAgent {
+			visitors = append(visitors, c)
+			continue
 		}
 		targets = append(targets, c)
 	}
@@ -32,6 +40,54 @@ func (h *Hub) OnBus(topic string, payload []byte) {
 	for _, c := range targets {
 		c.write(payload)
 	}
+	if len(visitors) == 0 {
+		return
+	}
+	// Events are published once for every follower; what a visitor may
+	// receive of them is decided here, once per event and node.
+	vp, ok := forVisitor(payload)
+	if !ok {
+		return
+	}
+	for _, c := range visitors {
+		c.write(vp)
+	}
+}
+
+// Prefixes of the encoded events (protocol.Encode) forVisitor rewrites or
+// holds back.
+const (
+	convUpdatedPrefix = `{"type":"` + protocol.EvtConversationUpdated + `"`
+	convCreatedPrefix = `{"type":"` + protocol.EvtConversationCreated + `"`
+	visitorPagePrefix = `{"type":"` + protocol.EvtVisitorPage + `"`
+)
+
+// forVisitor returns an event of a conversation's topic as its visitor
+// may receive it, and false when the visitor gets nothing of it. The
+// conversation in conversation.* events carries agent-only fields (triage,
+// the contact's history, what the server recorded about the visitor): it
+// is re-encoded in chat.VisitorView. visitor.page is for the agents who
+// follow the conversation, and so are changes that touch only agent-only
+// fields (chat.AgentOnlyChange): their name alone would tell the visitor
+// they were tagged. Anything that cannot be read is held back: better a
+// missed update than a leak.
+func forVisitor(payload []byte) ([]byte, bool) {
+	switch {
+	case bytes.HasPrefix(payload, []byte(visitorPagePrefix)):
+		return nil, false
+	case bytes.HasPrefix(payload, []byte(convUpdatedPrefix)), bytes.HasPrefix(payload, []byte(convCreatedPrefix)):
+		var ev struct {
+			Type string                       `json:"type"`
+			Data protocol.ConversationChanged `json:"data"`
+		}
+		if json.Unmarshal(payload, &ev) != nil || ev.Data.Conversation == nil || chat.AgentOnlyChange(ev.Data.Change) {
+			return nil, false
+		}
+		return protocol.Encode(ev.Type, protocol.VisitorConversationChanged{
+			Conversation: chat.VisitorView(ev.Data.Conversation), Change: ev.Data.Change,
+		}), true
+	}
+	return payload, true
 }
 
 func (h *Hub) onAgentsEvent(payload []byte) {

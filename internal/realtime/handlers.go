@@ -81,7 +81,7 @@ func (c *conn) helloVisitor(ctx context.Context, actor desk.Actor, lastSeq int64
 	return result{
 		typ: protocol.EvtSessionReady,
 		data: protocol.SessionReady{
-			Role: sideVisitor, Conversation: conv, SupportOnline: supportOnline, Queue: h.helloQueue(ctx, c, conv),
+			Role: sideVisitor, Conversation: chat.VisitorView(conv), SupportOnline: supportOnline, Queue: h.helloQueue(ctx, c, conv),
 			Heartbeat: int(h.cfg.PingEvery.Seconds()), Node: h.cfg.NodeID,
 		},
 		then: func(ctx context.Context) { c.replay(ctx, actor, conv.ID, lastSeq) },
@@ -185,6 +185,16 @@ func (c *conn) note(ctx context.Context, p *protocol.NoteSend) (result, error) {
 func (c *conn) typing(ctx context.Context, p *protocol.TypingRequest) (result, error) {
 	actor := c.who()
 	return result{}, c.h.messages.SetTyping(ctx, actor, conversationOf(actor, p.ConversationID), p.Typing)
+}
+
+// pageView records the page the visitor is on; desk refuses anyone but
+// the conversation's own visitor.
+func (c *conn) pageView(ctx context.Context, p *protocol.PageView) (result, error) {
+	if c.h.pages == nil {
+		return result{}, chat.ErrForbidden
+	}
+	actor := c.who()
+	return result{}, c.h.pages.SetPage(ctx, actor, conversationOf(actor, p.ConversationID), p.Path, p.Title)
 }
 
 func (c *conn) read(ctx context.Context, p *protocol.ConversationRead) (result, error) {

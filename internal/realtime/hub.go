@@ -60,6 +60,7 @@ type Hub struct {
 	sessions Sessions
 	messages Messages
 	presence Presence
+	takeover Takeovers
 	origins  Origins
 	bus      Bus
 	met      Metrics
@@ -81,6 +82,7 @@ type Hub struct {
 	draining   bool
 
 	queue     Queue
+	pages     Pages
 	queueKick chan struct{}
 	queueMu   sync.Mutex
 	queueLast desk.QueueSnapshot
@@ -118,7 +120,7 @@ func New(d Deps, cfg Config) *Hub {
 	widgets := newMelody(cfg, widgetQueue)
 	dashboards := newMelody(cfg, dashboardQueue)
 	h := &Hub{
-		auth: d.Auth, sessions: d.Sessions, messages: d.Messages, presence: d.Presence,
+		auth: d.Auth, sessions: d.Sessions, messages: d.Messages, presence: d.Presence, takeover: d.Takeovers,
 		origins: d.Origins, bus: d.Bus, met: d.Metrics, cfg: cfg, log: d.Log,
 		widgets: widgets, dashboards: dashboards,
 		conns:      map[*melody.Session]*conn{},
@@ -130,6 +132,7 @@ func New(d Deps, cfg Config) *Hub {
 		hellos:     make(chan struct{}, cfg.MaxHellos),
 		stop:       make(chan struct{}),
 		queue:      d.Queue,
+		pages:      d.Pages,
 		queueKick:  make(chan struct{}, 1),
 	}
 	for _, m := range []*melody.Melody{widgets, dashboards} {

@@ -193,9 +193,10 @@ func TestBotAnswersWhileNoAgent(t *testing.T) {
 	if first.SenderName != "Trợ lý ảo" || first.Text != "Bot trả lời: Cửa hàng mở cửa mấy giờ?" {
 		t.Fatalf("bot message %s", js(first))
 	}
-	vws.WaitFor(func(f clienttest.Frame) bool {
-		return f.Type == protocol.EvtTyping && strings.Contains(string(f.Data), `"senderType":"bot"`)
-	}, "the bot's typing indicator")
+	// The first answer may be composed before the socket has subscribed
+	// (typing is never replayed), so the typing indicator is checked on the
+	// second message, sent once the replay is done.
+	vws.WaitType(protocol.EvtReplayDone)
 	settle() // the inbox preview is written coalesced
 	var got struct{ Conversation *chat.Conversation }
 	n.do("GET", "/api/conversations/"+id, n.anTok, nil, &got)
@@ -213,6 +214,9 @@ func TestBotAnswersWhileNoAgent(t *testing.T) {
 
 	send(conv.VisitorToken, id, "v2", "Còn hàng size M không?")
 	llm.waitArrived(t, "size M")
+	vws.WaitFor(func(f clienttest.Frame) bool {
+		return f.Type == protocol.EvtTyping && strings.Contains(string(f.Data), `"senderType":"bot"`)
+	}, "the bot's typing indicator")
 	n.waitMessage(conv.VisitorToken, id, func(m *chat.Message) bool { return m.Text == "Bot trả lời: Còn hàng size M không?" }, "the second answer")
 	llm.mu.Lock()
 	history := llm.requests[1].Messages

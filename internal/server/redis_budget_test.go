@@ -121,3 +121,41 @@ func TestAMessageCostsAtMostThreeRedisCommands(t *testing.T) {
 		t.Fatalf("%.2f Redis commands a message, want at most 3 (busy %v, idle %v)", perMessage, busyCmds, idleCmds)
 	}
 }
+
+// TestAConversationStartCostsItsRedisBudget holds the creation of a
+// conversation (form checks, blocks, the contact lock, routing, the reply
+// lock, the first message, the events) to a measured budget, so that a
+// feature adding round trips to it does so knowingly. Counted as above;
+// every creation here is routed to an online agent.
+func TestAConversationStartCostsItsRedisBudget(t *testing.T) {
+	// Measured 2026-12-05: 23.2 a conversation (evalsha 9, publish 7, set
+	// 3, smembers 2, zrange 2, get 1, hmget 1); a little headroom for the
+	// background work the idle window does not quite cancel.
+	const budget = 26
+	redis := testenv.StartRedis(t)
+	n := startNode(t, func(c *config.Config) { c.RedisURL = "redis://" + redis.Addr + "/0" })
+	anTok, _ := n.login("an@chatdesk.local")
+	n.dial(anTok, 0)
+	n.newConversation("Khởi động", "0912000810", "tin đầu") // warm
+	time.Sleep(1500 * time.Millisecond)
+
+	m := startMonitor(t, redis.Addr)
+	const window = 4 * time.Second
+	time.Sleep(window)
+	idle, idleCmds := m.take()
+
+	const conversations = 10
+	start := time.Now()
+	for i := 0; i < conversations; i++ {
+		n.newConversation(fmt.Sprintf("Khách %d", i), fmt.Sprintf("09120008%02d", 20+i), "xin chào")
+	}
+	if d := time.Since(start); d < window {
+		time.Sleep(window - d)
+	}
+	busy, busyCmds := m.take()
+	perConversation := float64(busy-idle) / conversations
+	t.Logf("%d commands for %d conversations, %d idle over %s: %.1f a conversation; busy %v, idle %v", busy, conversations, idle, window, perConversation, busyCmds, idleCmds)
+	if perConversation > budget {
+		t.Fatalf("%.1f Redis commands a conversation, want at most %d (busy %v, idle %v)", perConversation, budget, busyCmds, idleCmds)
+	}
+}

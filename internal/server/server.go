@@ -106,7 +106,7 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, hooks Hooks) 
 		return err
 	}
 	deskCfg := desk.Config{
-		NodeID: cfg.NodeID, PresenceTTL: cfg.PresenceTTL, Grace: cfg.Grace,
+		NodeID: cfg.NodeID, PresenceTTL: cfg.PresenceTTL, Grace: cfg.Grace, TakeoverTimeout: cfg.TakeoverTimeout,
 		EnvOrigins: cfg.AllowedOrigins, AllowAnyOrigin: cfg.Dev(), MaxUploadBytes: cfg.MaxUploadBytes,
 		FormChallengeBits: cfg.FormChallengeBits,
 		// A claim outlasts an attempt (its timeout) and the write of its outcome.
@@ -118,7 +118,7 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, hooks Hooks) 
 	}
 	svc := desk.New(desk.Deps{
 		Store: db, Coord: rc, Bus: bus, Tokens: tokens, Limiter: lim, Bot: bot.New(), Metrics: reg, Log: log,
-		Integrations: db, WebhookSender: webhook.New(cfg.WebhookTimeout), Mailer: mail.New(),
+		Integrations: db, WebhookSender: webhook.New(cfg.WebhookTimeout), Mailer: mail.New(), Search: db,
 	}, deskCfg)
 	if err := svc.Setup(ctx); err != nil {
 		return fmt.Errorf("setup: %w", err)
@@ -145,7 +145,7 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, hooks Hooks) 
 	// its fan-out after them.
 	hub := realtime.New(realtime.Deps{
 		Auth: svc.Auth, Sessions: svc.Conversations, Messages: svc.Messages, Presence: svc.Presence, Origins: svc.Admin,
-		Bus: bus, Metrics: reg, Queue: svc.Conversations, Log: log,
+		Bus: bus, Metrics: reg, Queue: svc.Conversations, Takeovers: svc.Conversations, Pages: svc.Pages, Log: log,
 	}, rtCfg)
 	if err := hub.Start(ctx); err != nil {
 		return fmt.Errorf("realtime: %w", err)

@@ -29,8 +29,11 @@ func TestPriorityAndTags(t *testing.T) {
 	n := startTeam(t)
 	conv := n.newConversation("Phân loại", "0912000301", "")
 	id := conv.Conversation.ID
-	if conv.Conversation.Priority != chat.PriorityNormal || conv.Conversation.Tags == nil {
-		t.Fatalf("new conversation: priority %q tags %#v, want normal and []", conv.Conversation.Priority, conv.Conversation.Tags)
+	// Triage is agent-only: the visitor's answer does not carry it.
+	var fresh struct{ Conversation *chat.Conversation }
+	n.do("GET", "/api/conversations/"+id, n.anTok, nil, &fresh)
+	if fresh.Conversation.Priority != chat.PriorityNormal || fresh.Conversation.Tags == nil {
+		t.Fatalf("new conversation: priority %q tags %#v, want normal and []", fresh.Conversation.Priority, fresh.Conversation.Tags)
 	}
 
 	// Any agent may triage, owner or not; tags are normalised.

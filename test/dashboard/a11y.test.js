@@ -7,14 +7,14 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
-import { startServer, ensureDashboardBuilt } from './lib/server.js';
-import { apiClient, eventually } from './lib/api.js';
+import { loginUi, newPage } from './lib/browser.js';
+import { ownConversation } from './lib/api.js';
+import { startDeskSuite } from './lib/suite.js';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const PASSWORD = 'matkhau123';
 
+let suite;
 let server;
 let api;
 let browser;
@@ -44,42 +44,16 @@ function assertNoFindings(findings) {
   assert.deepEqual(findings, [], `serious or critical axe violations, or not one <main>:\n${JSON.stringify(findings, null, 2)}`);
 }
 
-async function newPage() {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 800 }, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10000);
-  page.on('pageerror', (err) => console.error(`[browser error] ${err.message}`));
-  return page;
-}
-
-async function loginUi(page, email) {
-  await page.goto(`${server.baseUrl}/dashboard/login`);
-  await page.fill('#email', email);
-  await page.fill('#password', PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForURL(/\/dashboard\/inbox/);
-  await page.locator('[data-testid="me-name"]').waitFor();
-}
-
 describe('dashboard: accessibility (#15)', { timeout: 5 * 60 * 1000 }, () => {
   before(async () => {
-    ensureDashboardBuilt();
-    server = await startServer();
-    api = apiClient(server.baseUrl);
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-      headless: true,
-    });
+    suite = await startDeskSuite({ logins: [] });
+    ({ server, api, browser } = suite);
   });
 
-  after(async () => {
-    await browser?.close().catch(() => {});
-    await server?.stop();
-  });
+  after(() => suite?.close());
 
   it('sign-in page has no serious or critical violation', async () => {
-    const page = await newPage();
+    const page = await newPage(browser);
     await page.goto(`${server.baseUrl}/dashboard/login`);
     await page.locator('#email').waitFor();
     const findings = [];
@@ -92,8 +66,8 @@ describe('dashboard: accessibility (#15)', { timeout: 5 * 60 * 1000 }, () => {
     const r = await api.call('POST', '/conversations', { body: { fields: { name: 'Nguyễn Thị Hoa', phone: '0912 345 678', message: 'Cho tôi hỏi giá áo' } } });
     assert.equal(r.status, 201);
     const conv = r.body.conversation;
-    const page = await newPage();
-    await loginUi(page, 'admin@chatdesk.local');
+    const page = await newPage(browser);
+    await loginUi(page, server.baseUrl, 'admin@chatdesk.local');
 
     const tops = await page.locator('nav[aria-label="Điều hướng chính"] a').evaluateAll((as) => as.map((a) => Math.round(a.getBoundingClientRect().top)));
     assert.ok(tops.length >= 14, `admin navigation links: ${tops.length}`);
@@ -129,17 +103,11 @@ describe('dashboard: accessibility (#15)', { timeout: 5 * 60 * 1000 }, () => {
     assert.equal(r.status, 201);
     const conv = r.body.conversation;
     await api.call('POST', '/conversations', { body: { fields: { name: 'Lê Thị Mai', phone: '0977 111 222', message: 'Giao hàng mất mấy ngày?' } } });
-    const page = await newPage();
-    await loginUi(page, 'an@chatdesk.local');
+    const page = await newPage(browser);
+    await loginUi(page, server.baseUrl, 'an@chatdesk.local');
     // An owns it, whatever round robin did (claim, or an admin transfer).
     const [an, admin] = await Promise.all([api.login('an@chatdesk.local'), api.login('admin@chatdesk.local')]);
-    await eventually(async () => {
-      const c = (await api.call('GET', `/conversations/${conv.id}`, { token: an.token })).body.conversation;
-      if (c.assigneeId === an.agent.id) return true;
-      if (!c.assigneeId) await api.call('POST', `/conversations/${conv.id}/claim`, { token: an.token });
-      else await api.call('POST', `/conversations/${conv.id}/transfer`, { token: admin.token, body: { agentId: an.agent.id } });
-      return false;
-    }, { message: 'An owns the conversation' });
+    await ownConversation(api, conv.id, { token: an.token, agentId: an.agent.id, adminToken: admin.token });
     await page.goto(`${server.baseUrl}/dashboard/inbox/${conv.id}`);
     await page.locator('text=Shop ơi còn hàng không?').first().waitFor();
     await page.locator('text=(bạn)').first().waitFor();
@@ -147,6 +115,24 @@ describe('dashboard: accessibility (#15)', { timeout: 5 * 60 * 1000 }, () => {
     await page.locator('[aria-label="Trạng thái của bạn"][data-status="away"]').waitFor();
     const findings = [];
     await checkPage(page, 'inbox, agent away', findings);
+    assertNoFindings(findings);
+    await page.context().close();
+  });
+
+  it('a waiting conversation: the green "Nhận cuộc trò chuyện" button passes colour contrast', async () => {
+    const page = await newPage(browser);
+    await loginUi(page, server.baseUrl, 'an@chatdesk.local');
+    // Away, An is not given the new conversation: it waits, with the claim button.
+    await page.click('[aria-label="Trạng thái của bạn"] >> text=Vắng mặt');
+    await page.locator('[aria-label="Trạng thái của bạn"][data-status="away"]').waitFor();
+    const r = await api.call('POST', '/conversations', { body: { fields: { name: 'Phạm Văn Long', phone: '0966 333 444', message: 'Còn size M không shop?' } } });
+    assert.equal(r.status, 201);
+    assert.equal(r.body.conversation.status, 'waiting', 'nobody available: the conversation waits');
+    await page.goto(`${server.baseUrl}/dashboard/inbox/${r.body.conversation.id}`);
+    await page.locator('text=Còn size M không shop?').first().waitFor();
+    await page.locator('[data-testid="claim-button"]').waitFor();
+    const findings = [];
+    await checkPage(page, 'inbox, waiting conversation', findings);
     assertNoFindings(findings);
     await page.context().close();
   });

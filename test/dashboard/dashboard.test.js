@@ -5,40 +5,23 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { startServer, ensureDashboardBuilt, ARTIFACTS, REPO } from './lib/server.js';
-import { apiClient, eventually } from './lib/api.js';
+import { ARTIFACTS, REPO } from './lib/server.js';
+import { PASSWORD, loginUi, newPage, uniquePhone, fakeHiddenTab } from './lib/browser.js';
+import { eventually } from './lib/api.js';
+import { startDeskSuite } from './lib/suite.js';
 
-const PASSWORD = 'matkhau123';
 const SESSION_EXPIRED = 'Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại.';
 
 let server;
 let api;
 let browser;
-const ctx = {}; // shared state between the ordered steps
+let ctx; // the suite, and shared state between the ordered steps
 
 const shot = async (page, name) => {
   await page.waitForTimeout(250); // let CSS transitions settle
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: false });
 };
 const rowSel = (id) => `[data-testid="conversation-row"][data-conversation-id="${id}"]`;
-
-async function newPage() {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 800 }, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10000);
-  page.on('pageerror', (err) => console.error(`[browser error] ${err.message}`));
-  return page;
-}
-
-async function loginUi(page, email, password = PASSWORD) {
-  await page.goto(`${server.baseUrl}/dashboard/login`);
-  await page.fill('#email', email);
-  await page.fill('#password', password);
-  await page.click('button[type=submit]');
-  await page.waitForURL(/\/dashboard\/inbox/);
-  await page.locator('[data-testid="me-name"]').waitFor();
-}
 
 async function bannerText(page) {
   return (await page.locator('[data-testid="owner-banner"]').textContent()).trim();
@@ -76,10 +59,6 @@ async function openVisitorSocket(page, token) {
 const visitorFrames = (page) => page.evaluate(() => window.__frames);
 const visitorSend = (page, env) => page.evaluate((e) => window.__ws.send(JSON.stringify(e)), env);
 
-function uniquePhone() {
-  return '09' + String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
-}
-
 async function createConversation(name, phone, message, extra = {}) {
   const r = await api.call('POST', '/conversations', {
     body: { fields: { name, phone, message, ...extra }, pageUrl: 'https://shop.example.vn/san-pham/iphone', referrer: 'https://google.com/' },
@@ -91,31 +70,15 @@ async function createConversation(name, phone, message, extra = {}) {
 
 describe('agent dashboard (issue 5)', { timeout: 15 * 60 * 1000 }, () => {
   before(async () => {
-    ensureDashboardBuilt();
-    server = await startServer();
-    api = apiClient(server.baseUrl);
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-      headless: true,
-    });
-    const [an, binh, admin] = await Promise.all([
-      api.login('an@chatdesk.local'),
-      api.login('binh@chatdesk.local'),
-      api.login('admin@chatdesk.local'),
-    ]);
-    ctx.agents = { an: an.agent, binh: binh.agent, admin: admin.agent };
-    ctx.tokens = { an: an.token, binh: binh.token, admin: admin.token };
+    ctx = await startDeskSuite();
+    ({ server, api, browser } = ctx);
   });
 
-  after(async () => {
-    await browser?.close().catch(() => {});
-    await server?.stop();
-  });
+  after(() => ctx?.close());
 
   it('logs in two agents in separate browser contexts', async () => {
-    ctx.pageAn = await newPage();
-    ctx.pageBinh = await newPage();
+    ctx.pageAn = await newPage(browser);
+    ctx.pageBinh = await newPage(browser);
     await ctx.pageAn.goto(`${server.baseUrl}/dashboard/`);
     await ctx.pageAn.waitForURL(/\/dashboard\/login/);
     // a wrong password shows the error and stays on the login page
@@ -124,8 +87,8 @@ describe('agent dashboard (issue 5)', { timeout: 15 * 60 * 1000 }, () => {
     await ctx.pageAn.click('button[type=submit]');
     await ctx.pageAn.locator('[role=alert]').waitFor();
     await shot(ctx.pageAn, '01-login-error');
-    await loginUi(ctx.pageAn, 'an@chatdesk.local');
-    await loginUi(ctx.pageBinh, 'binh@chatdesk.local');
+    await loginUi(ctx.pageAn, server.baseUrl, 'an@chatdesk.local');
+    await loginUi(ctx.pageBinh, server.baseUrl, 'binh@chatdesk.local');
     assert.equal(await ctx.pageAn.locator('[data-testid="me-name"]').textContent(), 'An');
     assert.equal(await ctx.pageBinh.locator('[data-testid="me-name"]').textContent(), 'Bình');
     // each sees the other online (agent.presence / GET /api/agents)
@@ -203,7 +166,7 @@ describe('agent dashboard (issue 5)', { timeout: 15 * 60 * 1000 }, () => {
     const id = ctx.conv.id;
     const owner = ctx.page(ctx.owner);
     const other = ctx.page(ctx.other);
-    ctx.visitorPage = await newPage();
+    ctx.visitorPage = await newPage(browser);
     await openVisitorSocket(ctx.visitorPage, ctx.visitorToken);
 
     const reply = 'Dạ chào chị Hoa, iPhone 16 bên em còn hàng ạ.';
@@ -305,22 +268,7 @@ describe('agent dashboard (issue 5)', { timeout: 15 * 60 * 1000 }, () => {
 
   it('a hidden tab gets a sound and a desktop notification for a new conversation', async () => {
     const page = ctx.pageBinh;
-    await page.evaluate(() => {
-      window.__notes = [];
-      window.__beeps = 0;
-      class FakeNotification {
-        constructor(title, opts) { window.__notes.push({ title, body: opts && opts.body }); }
-        close() {}
-      }
-      FakeNotification.permission = 'granted';
-      FakeNotification.requestPermission = () => Promise.resolve('granted');
-      window.Notification = FakeNotification;
-      // The dashboard keeps one AudioContext (it may exist already: sounds play in a visible tab too).
-      const proto = window.AudioContext.prototype;
-      const create = proto.createOscillator;
-      proto.createOscillator = function createOscillator() { window.__beeps += 1; return create.call(this); };
-      Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
-    });
+    await fakeHiddenTab(page);
     try {
       await createConversation('Phạm Thu Trang', uniquePhone(), 'Tôi muốn đổi hàng.');
       await page.waitForFunction(() => window.__notes.some((n) => n.title === 'Cuộc trò chuyện mới' && /Phạm Thu Trang/.test(n.body)), null, { timeout: 10000 });
@@ -352,10 +300,11 @@ describe('agent dashboard (issue 5)', { timeout: 15 * 60 * 1000 }, () => {
     const day = ctx.conv.createdAt.slice(0, 10);
     const d = new Date(`${day}T00:00:00Z`);
     const iso = (x) => x.toISOString().slice(0, 10);
+    const dmy = (x) => iso(x).split('-').reverse().join('/'); // the page takes dd/mm/yyyy
     const fragment = ctx.phone.slice(3, 8);
     await page.fill('input[name=q]', fragment);
-    await page.fill('input[name=from]', iso(new Date(d.getTime() - 86400e3)));
-    await page.fill('input[name=to]', iso(new Date(d.getTime() + 86400e3)));
+    await page.fill('input[name=from]', dmy(new Date(d.getTime() - 86400e3)));
+    await page.fill('input[name=to]', dmy(new Date(d.getTime() + 86400e3)));
     await page.selectOption('select[name=status]', 'resolved');
     await page.click('[data-testid="history-search"]');
     await page.waitForURL(/[?&]q=/);
@@ -369,8 +318,8 @@ describe('agent dashboard (issue 5)', { timeout: 15 * 60 * 1000 }, () => {
     const viaApi = await api.call('GET', `/conversations?q=${fragment}&from=${iso(new Date(d.getTime() - 86400e3))}&to=${iso(new Date(d.getTime() + 86400e3))}`, { token: ctx.tokens.an });
     assert.ok(viaApi.body.items.some((c) => c.id === ctx.conv.id));
     // a date range in the past does not find it
-    await page.fill('input[name=from]', '2020-01-01');
-    await page.fill('input[name=to]', '2020-01-31');
+    await page.fill('input[name=from]', '01/01/2020');
+    await page.fill('input[name=to]', '31/01/2020');
     await page.click('[data-testid="history-search"]');
     await waitText(page, 'body', 'Không tìm thấy cuộc trò chuyện nào.');
     assert.equal(await page.locator(`[data-testid="history-row"][data-conversation-id="${ctx.conv.id}"]`).count(), 0);
@@ -438,9 +387,9 @@ describe('agent dashboard (issue 5)', { timeout: 15 * 60 * 1000 }, () => {
   });
 
   it('an admin adds a custom select field and the widget form (GET /api/form-fields) shows it', async () => {
-    const page = await newPage();
+    const page = await newPage(browser);
     ctx.adminPage = page;
-    await loginUi(page, 'admin@chatdesk.local');
+    await loginUi(page, server.baseUrl, 'admin@chatdesk.local');
     await page.click('nav >> text=Biểu mẫu');
     await page.waitForURL(/\/dashboard\/admin\/form-fields/);
     await page.locator('[data-field-key="name"]').waitFor();
@@ -477,7 +426,7 @@ describe('agent dashboard (issue 5)', { timeout: 15 * 60 * 1000 }, () => {
       t.skip('web-widget/dist/widget.js not built');
       return;
     }
-    const page = await newPage();
+    const page = await newPage(browser);
     const res = await page.goto(`${server.baseUrl}/demo`);
     if (!res || res.status() !== 200) {
       t.skip(`/demo answered ${res?.status()}`);
@@ -524,9 +473,9 @@ describe('agent dashboard (issue 5)', { timeout: 15 * 60 * 1000 }, () => {
     const page = ctx.adminPage;
     await page.click('nav >> text=Nhân viên');
     await page.locator('[data-agent-email="an@chatdesk.local"]').waitFor();
-    await page.fill('form[aria-label="Thêm nhân viên"] input[aria-label="Họ tên"]', 'Chi');
-    await page.fill('form[aria-label="Thêm nhân viên"] input[aria-label="Email"]', 'chi@chatdesk.local');
-    await page.fill('form[aria-label="Thêm nhân viên"] input[aria-label="Mật khẩu"]', 'matkhau456');
+    await page.fill('form[aria-label="Thêm nhân viên"] #new-agent-name', 'Chi');
+    await page.fill('form[aria-label="Thêm nhân viên"] #new-agent-email', 'chi@chatdesk.local');
+    await page.fill('form[aria-label="Thêm nhân viên"] #new-agent-password', 'matkhau456');
     await page.click('form[aria-label="Thêm nhân viên"] button[type=submit]');
     await page.locator('[data-agent-email="chi@chatdesk.local"]').waitFor();
     const chi = await api.call('POST', '/auth/login', { body: { email: 'chi@chatdesk.local', password: 'matkhau456' } });
@@ -543,8 +492,8 @@ describe('agent dashboard (issue 5)', { timeout: 15 * 60 * 1000 }, () => {
     const list = await api.call('GET', '/admin/agents', { token: ctx.tokens.admin });
     assert.equal(list.body.items.find((a) => a.email === 'chi@chatdesk.local').role, 'admin');
     // Chi is logged in when disabled: her dashboard goes back to login (4403 / account_disabled)
-    const chiPage = await newPage();
-    await loginUi(chiPage, 'chi@chatdesk.local', 'matkhau789');
+    const chiPage = await newPage(browser);
+    await loginUi(chiPage, server.baseUrl, 'chi@chatdesk.local', 'matkhau789');
     await chiRow.locator('text=Vô hiệu hoá').click();
     await page.locator('[data-agent-email="chi@chatdesk.local"] >> text=Đã vô hiệu hoá').waitFor();
     const disabled = await api.call('POST', '/auth/login', { body: { email: 'chi@chatdesk.local', password: 'matkhau789' } });
@@ -567,7 +516,7 @@ describe('agent dashboard (issue 5)', { timeout: 15 * 60 * 1000 }, () => {
 
   it('claim race lost: the server refusal is shown; failed send + retry; pending message resent after a reconnect', async () => {
     // An logs in once more in a browser whose WebSocket goes through a proxy we control.
-    const page = await newPage();
+    const page = await newPage(browser);
     const ws = { dropUpdatesFor: null, failSends: false, holdSends: false, held: [], page: null, route: null };
     await page.routeWebSocket(/\/ws(\?client=dashboard)?$/, (route) => {
       ws.route = route;
@@ -589,7 +538,7 @@ describe('agent dashboard (issue 5)', { timeout: 15 * 60 * 1000 }, () => {
         upstream.send(msg);
       });
     });
-    await loginUi(page, 'an@chatdesk.local');
+    await loginUi(page, server.baseUrl, 'an@chatdesk.local');
 
     // nobody available: the next conversation waits in the queue
     for (const k of ['an', 'binh', 'admin']) {
@@ -660,7 +609,7 @@ describe('agent dashboard (issue 5)', { timeout: 15 * 60 * 1000 }, () => {
   });
 
   it('an invalid or expired session goes back to login with a message', async () => {
-    const page = await newPage();
+    const page = await newPage(browser);
     await page.goto(`${server.baseUrl}/dashboard/login`);
     await page.evaluate(() => localStorage.setItem('chatdesk.auth', JSON.stringify({
       token: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.invalid',

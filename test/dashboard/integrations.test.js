@@ -8,10 +8,11 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import http from 'node:http';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { startServer, ensureDashboardBuilt, ARTIFACTS } from './lib/server.js';
-import { apiClient, eventually } from './lib/api.js';
+import { ARTIFACTS } from './lib/server.js';
+import { eventually } from './lib/api.js';
+import { startDeskSuite } from './lib/suite.js';
 
+let suite;
 let server;
 let api;
 let browser;
@@ -47,23 +48,19 @@ function startReceiver() {
 
 describe('integrations page', () => {
   before(async () => {
-    ensureDashboardBuilt();
     // Quick retries; the dev server reads the same variables as production.
     process.env.CHATDESK_WEBHOOK_RETRY_BASE = '1s';
-    server = await startServer();
-    delete process.env.CHATDESK_WEBHOOK_RETRY_BASE;
-    api = apiClient(server.baseUrl);
+    try {
+      suite = await startDeskSuite({ logins: [] });
+    } finally {
+      delete process.env.CHATDESK_WEBHOOK_RETRY_BASE;
+    }
+    ({ server, api, browser } = suite);
     receiver = await startReceiver();
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-      headless: true,
-    });
   });
 
   after(async () => {
-    await browser?.close().catch(() => {});
-    await server?.stop();
+    await suite?.close();
     receiver?.close();
   });
 

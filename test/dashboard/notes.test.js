@@ -7,55 +7,21 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { startServer, ensureDashboardBuilt, ARTIFACTS } from './lib/server.js';
-import { apiClient, eventually } from './lib/api.js';
+import { ARTIFACTS } from './lib/server.js';
+import { eventually } from './lib/api.js';
+import { startDeskSuite } from './lib/suite.js';
 
-const PASSWORD = 'matkhau123';
 let server;
 let api;
-let browser;
-const ctx = {};
-
-async function newPage() {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 800 }, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10000);
-  page.on('pageerror', (err) => console.error(`[browser error] ${err.message}`));
-  return page;
-}
-
-async function loginUi(page, email) {
-  await page.goto(`${server.baseUrl}/dashboard/login`);
-  await page.fill('#email', email);
-  await page.fill('#password', PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForURL(/\/dashboard\/inbox/);
-  await page.locator('[data-testid="me-name"]').waitFor();
-}
+let ctx;
 
 describe('dashboard internal notes', { timeout: 3 * 60 * 1000 }, () => {
   before(async () => {
-    ensureDashboardBuilt();
-    server = await startServer();
-    api = apiClient(server.baseUrl);
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-      headless: true,
-    });
-    const [an, binh, admin] = await Promise.all([api.login('an@chatdesk.local'), api.login('binh@chatdesk.local'), api.login('admin@chatdesk.local')]);
-    ctx.agents = { an: an.agent, binh: binh.agent };
-    ctx.tokens = { an: an.token, binh: binh.token, admin: admin.token };
-    ctx.pageAn = await newPage();
-    ctx.pageBinh = await newPage();
-    await Promise.all([loginUi(ctx.pageAn, 'an@chatdesk.local'), loginUi(ctx.pageBinh, 'binh@chatdesk.local')]);
+    ctx = await startDeskSuite({ pages: ['an', 'binh'] });
+    ({ server, api } = ctx);
   });
 
-  after(async () => {
-    await browser?.close().catch(() => {});
-    await server?.stop();
-  });
+  after(() => ctx?.close());
 
   it('a non-owner writes a note with an @mention from the autocomplete; the mentioned agent gets a toast to the conversation; the visitor never sees it', async () => {
     const r = await api.call('POST', '/conversations', { body: { fields: { name: 'Khách Ghi Chú', phone: '0912000981', message: 'Cho em hỏi giá sỉ' } } });
@@ -63,16 +29,10 @@ describe('dashboard internal notes', { timeout: 3 * 60 * 1000 }, () => {
     const { conversation, visitorToken } = r.body;
     const id = conversation.id;
     // An owns it whatever round robin did.
-    await eventually(async () => {
-      const c = (await api.call('GET', `/conversations/${id}`, { token: ctx.tokens.an })).body.conversation;
-      if (c.assigneeId === ctx.agents.an.id) return true;
-      if (!c.assigneeId) await api.call('POST', `/conversations/${id}/claim`, { token: ctx.tokens.an });
-      else await api.call('POST', `/conversations/${id}/transfer`, { token: ctx.tokens.admin, body: { agentId: ctx.agents.an.id } });
-      return false;
-    }, { message: 'An owns the conversation' });
+    await ctx.own(id);
 
     // Bình, not the owner: the reply box is locked, the note mode is not.
-    const binh = ctx.pageBinh;
+    const binh = ctx.pages.binh;
     await binh.goto(`${server.baseUrl}/dashboard/inbox/${id}`);
     const input = binh.locator('[data-testid="composer-input"]');
     await eventually(async () => input.isDisabled(), { message: 'reply box locked for Bình' });
@@ -98,7 +58,7 @@ describe('dashboard internal notes', { timeout: 3 * 60 * 1000 }, () => {
     assert.equal(await input.inputValue(), '');
 
     // An, elsewhere in the dashboard, gets the toast and follows it.
-    const an = ctx.pageAn;
+    const an = ctx.pages.an;
     const toast = an.locator('[data-testid="mention-toast"]');
     await toast.waitFor();
     assert.match(await toast.innerText(), new RegExp(`${ctx.agents.binh.name} nhắc đến bạn trong ghi chú`));

@@ -9,18 +9,16 @@
 // an init script wrapping AudioContext.prototype.createOscillator.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
-import { startServer, ensureDashboardBuilt } from './lib/server.js';
-import { apiClient, eventually } from './lib/api.js';
+import { DESKTOP, loginUi, newPage, uniquePhone, rowSel } from './lib/browser.js';
+import { eventually } from './lib/api.js';
+import { startDeskSuite } from './lib/suite.js';
 
-const PASSWORD = 'matkhau123';
 const OSCILLATORS_PER_BEEP = 2;
 
 let server;
 let api;
 let browser;
-const ctx = {};
-const rowSel = (id) => `[data-testid="conversation-row"][data-conversation-id="${id}"]`;
+let ctx;
 
 function countOscillators() {
   window.__oscillators = 0;
@@ -32,32 +30,15 @@ function countOscillators() {
   };
 }
 
-async function newPage() {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 800 }, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
-  await context.addInitScript(countOscillators);
-  const page = await context.newPage();
-  page.setDefaultTimeout(10000);
-  page.on('pageerror', (err) => console.error(`[browser error] ${err.message}`));
-  return page;
+// Signed in and online: the sound tests need the agent's socket up.
+async function signIn(page, baseUrl, email) {
+  await loginUi(page, baseUrl, email);
+  await page.locator('[aria-label="Trạng thái của bạn"][data-status="online"]').waitFor();
 }
 
 const beeps = async (page) => (await page.evaluate(() => window.__oscillators)) / OSCILLATORS_PER_BEEP;
 const resetBeeps = (page) => page.evaluate(() => { window.__oscillators = 0; });
 const settle = () => new Promise((r) => setTimeout(r, 2500)); // the frames that follow an event
-
-async function loginUi(page, email) {
-  await page.goto(`${server.baseUrl}/dashboard/login`);
-  await page.fill('#email', email);
-  await page.fill('#password', PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForURL(/\/dashboard\/inbox/);
-  await page.locator('[data-testid="me-name"]').waitFor();
-  await page.locator('[aria-label="Trạng thái của bạn"][data-status="online"]').waitFor();
-}
-
-function uniquePhone() {
-  return '09' + String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
-}
 
 async function createConversation(name, message) {
   const r = await api.call('POST', '/conversations', { body: { fields: { name, phone: uniquePhone(), message } } });
@@ -67,55 +48,34 @@ async function createConversation(name, message) {
 
 describe('dashboard: sounds, unread badges, undo of Kết thúc, sign-out warning (#15)', { timeout: 5 * 60 * 1000 }, () => {
   before(async () => {
-    ensureDashboardBuilt();
-    server = await startServer();
-    api = apiClient(server.baseUrl);
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--autoplay-policy=no-user-gesture-required'],
-      headless: true,
-    });
-    const [an, binh, admin] = await Promise.all([api.login('an@chatdesk.local'), api.login('binh@chatdesk.local'), api.login('admin@chatdesk.local')]);
-    ctx.agents = { an: an.agent, binh: binh.agent };
-    ctx.tokens = { an: an.token, binh: binh.token, admin: admin.token };
-    ctx.an = await newPage();
-    ctx.binh = await newPage();
-    await Promise.all([loginUi(ctx.an, 'an@chatdesk.local'), loginUi(ctx.binh, 'binh@chatdesk.local')]);
+    ctx = await startDeskSuite({ pages: ['an', 'binh'], initScript: countOscillators, browserArgs: ['--autoplay-policy=no-user-gesture-required'], signIn });
+    ({ server, api, browser } = ctx);
   });
 
-  after(async () => {
-    await browser?.close().catch(() => {});
-    await server?.stop();
-  });
+  after(() => ctx?.close());
 
   it('one new chat plays exactly one sound for its owner and one for another agent, tab visible; a visitor message sounds for the owner only', async () => {
-    assert.equal(await ctx.an.evaluate(() => document.visibilityState), 'visible');
-    await Promise.all([resetBeeps(ctx.an), resetBeeps(ctx.binh)]);
+    assert.equal(await ctx.pages.an.evaluate(() => document.visibilityState), 'visible');
+    await Promise.all([resetBeeps(ctx.pages.an), resetBeeps(ctx.pages.binh)]);
     const { conversation, visitorToken } = await createConversation('Đỗ Minh Khoa', 'Shop còn áo size L không?');
-    await Promise.all([ctx.an.locator(rowSel(conversation.id)).waitFor(), ctx.binh.locator(rowSel(conversation.id)).waitFor()]);
+    await Promise.all([ctx.pages.an.locator(rowSel(conversation.id)).waitFor(), ctx.pages.binh.locator(rowSel(conversation.id)).waitFor()]);
     // An owns it, whatever round robin did (the assignment is one more frame).
-    await eventually(async () => {
-      const c = (await api.call('GET', `/conversations/${conversation.id}`, { token: ctx.tokens.an })).body.conversation;
-      if (c.assigneeId === ctx.agents.an.id) return true;
-      if (!c.assigneeId) await api.call('POST', `/conversations/${conversation.id}/claim`, { token: ctx.tokens.an });
-      else await api.call('POST', `/conversations/${conversation.id}/transfer`, { token: ctx.tokens.admin, body: { agentId: ctx.agents.an.id } });
-      return false;
-    }, { message: 'An owns the conversation' });
+    await ctx.own(conversation.id);
     await settle();
-    assert.equal(await beeps(ctx.an), 1, 'the owner hears one sound for one new chat');
-    assert.equal(await beeps(ctx.binh), 1, 'another agent hears one sound for one new chat');
+    assert.equal(await beeps(ctx.pages.an), 1, 'the owner hears one sound for one new chat');
+    assert.equal(await beeps(ctx.pages.binh), 1, 'another agent hears one sound for one new chat');
 
-    await Promise.all([resetBeeps(ctx.an), resetBeeps(ctx.binh)]);
+    await Promise.all([resetBeeps(ctx.pages.an), resetBeeps(ctx.pages.binh)]);
     const r = await api.call('POST', `/conversations/${conversation.id}/messages`, { token: visitorToken, body: { text: 'Mình lấy 2 cái nhé', clientId: 'v-snd-1' } });
     assert.ok([200, 201].includes(r.status), JSON.stringify(r.body));
-    await eventually(async () => (await beeps(ctx.an)) >= 1, { message: 'the owner hears the visitor' });
+    await eventually(async () => (await beeps(ctx.pages.an)) >= 1, { message: 'the owner hears the visitor' });
     await settle();
-    assert.equal(await beeps(ctx.an), 1, 'one sound for one visitor message');
-    assert.equal(await beeps(ctx.binh), 0, "another agent's conversation is silent");
+    assert.equal(await beeps(ctx.pages.an), 1, 'one sound for one visitor message');
+    assert.equal(await beeps(ctx.pages.binh), 0, "another agent's conversation is silent");
   });
 
   it('the setting: off is silent, "only when the tab is hidden" is silent while visible, kept after a reload', async () => {
-    const page = ctx.binh;
+    const page = ctx.pages.binh;
     await page.selectOption('[data-testid="sound-mode"]', 'off');
     await resetBeeps(page);
     const a = await createConversation('Vũ Thị Lan', 'Cho mình hỏi phí ship');
@@ -134,43 +94,31 @@ describe('dashboard: sounds, unread badges, undo of Kết thúc, sign-out warnin
     await page.locator('[data-testid="me-name"]').waitFor();
     assert.equal(await page.locator('[data-testid="sound-mode"]').inputValue(), 'hidden', 'kept in this browser');
     // Another agent's setting is their own.
-    assert.equal(await ctx.an.locator('[data-testid="sound-mode"]').inputValue(), 'on');
+    assert.equal(await ctx.pages.an.locator('[data-testid="sound-mode"]').inputValue(), 'on');
   });
 
   it("unread badges: on the owner's row, none on another agent's row", async () => {
     const { conversation, visitorToken } = await createConversation('Phan Quốc Bảo', 'Áo này có màu đen không?');
-    await eventually(async () => {
-      const c = (await api.call('GET', `/conversations/${conversation.id}`, { token: ctx.tokens.an })).body.conversation;
-      if (c.assigneeId === ctx.agents.an.id) return true;
-      if (!c.assigneeId) await api.call('POST', `/conversations/${conversation.id}/claim`, { token: ctx.tokens.an });
-      else await api.call('POST', `/conversations/${conversation.id}/transfer`, { token: ctx.tokens.admin, body: { agentId: ctx.agents.an.id } });
-      return false;
-    }, { message: 'An owns the conversation' });
+    await ctx.own(conversation.id);
     // Both look at another page of the inbox (nobody reads the conversation).
-    for (const page of [ctx.an, ctx.binh]) await page.goto(`${server.baseUrl}/dashboard/inbox`);
+    for (const page of [ctx.pages.an, ctx.pages.binh]) await page.goto(`${server.baseUrl}/dashboard/inbox`);
     for (const text of ['Còn size M không?', 'Mình ở Đà Nẵng']) {
       const r = await api.call('POST', `/conversations/${conversation.id}/messages`, { token: visitorToken, body: { text, clientId: 'v-badge-' + text.length } });
       assert.ok([200, 201].includes(r.status), JSON.stringify(r.body));
     }
-    const anRow = ctx.an.locator(rowSel(conversation.id));
+    const anRow = ctx.pages.an.locator(rowSel(conversation.id));
     await anRow.locator('[data-testid="row-unread"]').waitFor();
     assert.match(await anRow.locator('[data-testid="row-unread"]').textContent(), /^[1-9]\d*$/);
-    const binhRow = ctx.binh.locator(rowSel(conversation.id));
+    const binhRow = ctx.pages.binh.locator(rowSel(conversation.id));
     await binhRow.locator('text=Mình ở Đà Nẵng').waitFor();
     assert.equal(await binhRow.locator('[data-testid="row-unread"]').count(), 0, "no badge on another agent's conversation");
   });
 
   it('"Kết thúc" offers an undo: nothing is sent before the window ends; undone stays open; a reload sends it', async () => {
     const { conversation } = await createConversation('Ngô Bảo Châu', 'Mình muốn đổi địa chỉ giao');
-    await eventually(async () => {
-      const c = (await api.call('GET', `/conversations/${conversation.id}`, { token: ctx.tokens.an })).body.conversation;
-      if (c.assigneeId === ctx.agents.an.id) return true;
-      if (!c.assigneeId) await api.call('POST', `/conversations/${conversation.id}/claim`, { token: ctx.tokens.an });
-      else await api.call('POST', `/conversations/${conversation.id}/transfer`, { token: ctx.tokens.admin, body: { agentId: ctx.agents.an.id } });
-      return false;
-    }, { message: 'An owns the conversation' });
+    await ctx.own(conversation.id);
     const status = async () => (await api.call('GET', `/conversations/${conversation.id}`, { token: ctx.tokens.admin })).body.conversation.status;
-    const page = ctx.an;
+    const page = ctx.pages.an;
     await page.goto(`${server.baseUrl}/dashboard/inbox/${conversation.id}`);
     await page.click('[data-testid="resolve-button"]');
     const bar = page.locator('[data-testid="resolve-undo-bar"]');
@@ -201,7 +149,7 @@ describe('dashboard: sounds, unread badges, undo of Kết thúc, sign-out warnin
   });
 
   it('"Đăng xuất" warns an agent who still owns open conversations; without any it signs out at once', async () => {
-    const page = ctx.an; // owns the conversations above
+    const page = ctx.pages.an; // owns the conversations above
     await page.click('[data-testid="logout-button"]');
     const dialog = page.locator('[data-testid="logout-dialog"]');
     await dialog.waitFor();
@@ -213,8 +161,8 @@ describe('dashboard: sounds, unread badges, undo of Kết thúc, sign-out warnin
     await page.click('[data-testid="logout-confirm"]');
     await page.waitForURL(/\/dashboard\/login/);
 
-    const admin = await newPage(); // owns nothing
-    await loginUi(admin, 'admin@chatdesk.local');
+    const admin = await newPage(browser, DESKTOP, { initScript: countOscillators }); // owns nothing
+    await signIn(admin, server.baseUrl, 'admin@chatdesk.local');
     await admin.click('[data-testid="logout-button"]');
     await admin.waitForURL(/\/dashboard\/login/);
     await admin.context().close();

@@ -5,37 +5,16 @@
 // Chromium against the dev server.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-import { startServer, ensureDashboardBuilt, ARTIFACTS } from './lib/server.js';
-import { apiClient, eventually } from './lib/api.js';
+import { DESKTOP, loginUi, newPage, rowSel, shot } from './lib/browser.js';
+import { eventually } from './lib/api.js';
+import { startDeskSuite } from './lib/suite.js';
 
-const PASSWORD = 'matkhau123';
 
 let server;
 let api;
 let browser;
-const ctx = {};
-const shot = (page, name) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: false });
-const rowSel = (id) => `[data-testid="conversation-row"][data-conversation-id="${id}"]`;
-
-async function newPage() {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 800 }, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh', acceptDownloads: true });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10000);
-  page.on('pageerror', (err) => console.error(`[browser error] ${err.message}`));
-  return page;
-}
-
-async function loginUi(page, email) {
-  await page.goto(`${server.baseUrl}/dashboard/login`);
-  await page.fill('#email', email);
-  await page.fill('#password', PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForURL(/\/dashboard\/inbox/);
-  await page.locator('[data-testid="me-name"]').waitFor();
-}
+let ctx;
 
 async function createConversation(name, phone, message = 'Xin chào shop') {
   const r = await api.call('POST', '/conversations', { body: { fields: { name, phone, message } } });
@@ -45,33 +24,19 @@ async function createConversation(name, phone, message = 'Xin chào shop') {
 
 describe('dashboard: abuse controls and personal data (#16)', { timeout: 5 * 60 * 1000 }, () => {
   before(async () => {
-    ensureDashboardBuilt();
-    server = await startServer();
-    api = apiClient(server.baseUrl);
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-      headless: true,
-    });
-    const admin = await api.login('admin@chatdesk.local');
-    ctx.adminToken = admin.token;
-    ctx.pageAn = await newPage();
-    ctx.pageAdmin = await newPage();
-    await Promise.all([loginUi(ctx.pageAn, 'an@chatdesk.local'), loginUi(ctx.pageAdmin, 'admin@chatdesk.local')]);
+    ctx = await startDeskSuite({ logins: ['admin'], pages: ['an', 'admin'], pageOptions: { ...DESKTOP, acceptDownloads: true } });
+    ({ server, api, browser } = ctx);
   });
 
-  after(async () => {
-    await browser?.close().catch(() => {});
-    await server?.stop();
-  });
+  after(() => ctx?.close());
 
   it('failed sign-ins into my account are shown at my next sign-in, until dismissed', async () => {
     for (let i = 0; i < 3; i++) {
       const r = await api.call('POST', '/auth/login', { body: { email: 'binh@chatdesk.local', password: 'doan-sai-' + i } });
       assert.equal(r.status, 401);
     }
-    const page = await newPage();
-    await loginUi(page, 'binh@chatdesk.local');
+    const page = await newPage(browser, { ...DESKTOP, acceptDownloads: true });
+    await loginUi(page, server.baseUrl, 'binh@chatdesk.local');
     const banner = page.locator('[data-testid="login-notice"]');
     await banner.waitFor();
     assert.match(await banner.textContent(), /Có 3 lần đăng nhập sai vào tài khoản của bạn từ 127\.0\.0\.1/);
@@ -85,7 +50,7 @@ describe('dashboard: abuse controls and personal data (#16)', { timeout: 5 * 60 
 
   it('an agent blocks a visitor from the conversation; the admin sees and lifts the block', async () => {
     const conv = await createConversation('Khách Spam', '0905 123 456', 'mua hàng giá rẻ tại spam.example');
-    const page = ctx.pageAn;
+    const page = ctx.pages.an;
     await page.goto(`${server.baseUrl}/dashboard/inbox/${conv.id}`);
     await page.click('[data-testid="block-open"]');
     await page.check('[data-testid="block-kind-phone"]');
@@ -99,7 +64,7 @@ describe('dashboard: abuse controls and personal data (#16)', { timeout: 5 * 60 
     assert.equal(again.status, 403);
     assert.equal(again.body.error.code, 'blocked');
 
-    const admin = ctx.pageAdmin;
+    const admin = ctx.pages.admin;
     await admin.click('nav >> text=Chặn khách');
     await admin.waitForURL(/\/admin\/blocks/);
     const row = admin.locator('[data-testid="block-row"]', { hasText: '0905123456' });
@@ -118,7 +83,7 @@ describe('dashboard: abuse controls and personal data (#16)', { timeout: 5 * 60 
   });
 
   it('the admin sets the privacy notice and consent; exports and erases a contact, which leaves the inbox; all in the audit log', async () => {
-    const admin = ctx.pageAdmin;
+    const admin = ctx.pages.admin;
     await admin.click('nav >> text=Dữ liệu cá nhân');
     await admin.waitForURL(/\/admin\/privacy/);
     await admin.fill('[data-testid="privacy-notice-input"]', 'Cửa hàng Áo Đẹp dùng họ tên, số điện thoại để trả lời bạn; lưu 12 tháng. Liên hệ 024 3825 1234 để xem, sửa, xóa.');
@@ -136,10 +101,10 @@ describe('dashboard: abuse controls and personal data (#16)', { timeout: 5 * 60 
     const c1 = (await api.call('POST', '/conversations', { body: withConsent })).body.conversation;
     const c2 = (await api.call('POST', '/conversations', { body: withConsent })).body.conversation;
     assert.ok(c1 && c2, 'conversations with consent');
-    await ctx.pageAn.goto(`${server.baseUrl}/dashboard/inbox/${c1.id}`);
-    await ctx.pageAn.locator('[data-testid="privacy-consent"]').waitFor();
-    assert.match(await ctx.pageAn.locator('[data-testid="privacy-consent"]').textContent(), /Đã đồng ý thông báo phiên bản 1/);
-    await ctx.pageAn.locator(rowSel(c1.id)).waitFor();
+    await ctx.pages.an.goto(`${server.baseUrl}/dashboard/inbox/${c1.id}`);
+    await ctx.pages.an.locator('[data-testid="privacy-consent"]').waitFor();
+    assert.match(await ctx.pages.an.locator('[data-testid="privacy-consent"]').textContent(), /Đã đồng ý thông báo phiên bản 1/);
+    await ctx.pages.an.locator(rowSel(c1.id)).waitFor();
 
     await admin.fill('[data-testid="contact-phone"]', phone);
     await admin.click('[data-testid="contact-lookup"]');
@@ -159,8 +124,8 @@ describe('dashboard: abuse controls and personal data (#16)', { timeout: 5 * 60 
     await admin.click('[data-testid="contact-erase"]');
     assert.match(await admin.locator('[data-testid="contact-erased"]').textContent(), /Đã xóa 2 cuộc trò chuyện, \d+ tin nhắn/);
     // Live: the erased conversation leaves An's inbox.
-    await ctx.pageAn.locator(rowSel(c1.id)).waitFor({ state: 'detached' });
-    assert.equal((await api.call('GET', `/conversations/${c2.id}`, { token: ctx.adminToken })).status, 404);
+    await ctx.pages.an.locator(rowSel(c1.id)).waitFor({ state: 'detached' });
+    assert.equal((await api.call('GET', `/conversations/${c2.id}`, { token: ctx.tokens.admin })).status, 404);
 
     await admin.click('nav >> text=Nhật ký');
     await admin.waitForURL(/\/admin\/audit/);

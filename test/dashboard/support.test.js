@@ -4,61 +4,24 @@
 // dev server (bin/chatdesk-dev) on a free port with a fresh data dir.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import http from 'node:http';
 import zlib from 'node:zlib';
 import { randomBytes } from 'node:crypto';
-import { chromium } from 'playwright-core';
-import { startServer, ensureDashboardBuilt, ARTIFACTS } from './lib/server.js';
-import { apiClient, eventually } from './lib/api.js';
+import { uniquePhone, fakeHiddenTab, rowSel, shot } from './lib/browser.js';
+import { startDeskSuite } from './lib/suite.js';
+import { eventually } from './lib/api.js';
 import { formatDuration } from '../../web-dashboard/src/lib/format/index.js';
 
-const PASSWORD = 'matkhau123';
 
 let server;
 let api;
-let browser;
-const ctx = {};
+let ctx;
 
-const rowSel = (id) => `[data-testid="conversation-row"][data-conversation-id="${id}"]`;
-const shot = (page, name) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: false });
-
-async function newPage() {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 800 }, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10000);
-  page.on('pageerror', (err) => console.error(`[browser error] ${err.message}`));
-  return page;
-}
-
-async function loginUi(page, email) {
-  await page.goto(`${server.baseUrl}/dashboard/login`);
-  await page.fill('#email', email);
-  await page.fill('#password', PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForURL(/\/dashboard\/inbox/);
-  await page.locator('[data-testid="me-name"]').waitFor();
-}
-
-function uniquePhone() {
-  return '09' + String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
-}
 
 async function createConversation(name, message = 'Xin chào shop') {
   const r = await api.call('POST', '/conversations', { body: { fields: { name, phone: uniquePhone(), message } } });
   assert.equal(r.status, 201, `POST /api/conversations → ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;
-}
-
-/** Makes An the owner whatever round robin did (claim, or an admin transfer). */
-async function ownByAn(id) {
-  return eventually(async () => {
-    const c = (await api.call('GET', `/conversations/${id}`, { token: ctx.tokens.an })).body.conversation;
-    if (c.assigneeId === ctx.agents.an.id) return c;
-    if (!c.assigneeId) await api.call('POST', `/conversations/${id}/claim`, { token: ctx.tokens.an });
-    else await api.call('POST', `/conversations/${id}/transfer`, { token: ctx.tokens.admin, body: { agentId: ctx.agents.an.id } });
-    return false;
-  }, { message: `An owns ${id}` });
 }
 
 // --- a real PNG (random pixels: incompressible, so the upload takes a while) ---
@@ -126,33 +89,14 @@ const visibleRowIds = (page) =>
 
 describe('dashboard support features', { timeout: 5 * 60 * 1000 }, () => {
   before(async () => {
-    ensureDashboardBuilt();
-    server = await startServer();
-    api = apiClient(server.baseUrl);
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-      headless: true,
-    });
-    const [an, binh, admin] = await Promise.all([
-      api.login('an@chatdesk.local'),
-      api.login('binh@chatdesk.local'),
-      api.login('admin@chatdesk.local'),
-    ]);
-    ctx.agents = { an: an.agent, binh: binh.agent, admin: admin.agent };
-    ctx.tokens = { an: an.token, binh: binh.token, admin: admin.token };
-    ctx.pageAn = await newPage();
-    ctx.pageAdmin = await newPage();
-    await Promise.all([loginUi(ctx.pageAn, 'an@chatdesk.local'), loginUi(ctx.pageAdmin, 'admin@chatdesk.local')]);
+    ctx = await startDeskSuite({ pages: ['an', 'admin'] });
+    ({ server, api } = ctx);
   });
 
-  after(async () => {
-    await browser?.close().catch(() => {});
-    await server?.stop();
-  });
+  after(() => ctx?.close());
 
   it('canned replies: admin creates shared ones (409 on a taken shortcut); "/xin" in the composer inserts one that is sent and stored', async () => {
-    const admin = ctx.pageAdmin;
+    const admin = ctx.pages.admin;
     await admin.click('nav >> text=Trả lời chung');
     await admin.waitForURL(/\/admin\/canned/);
     const add = async (shortcut, title, text) => {
@@ -172,8 +116,8 @@ describe('dashboard support features', { timeout: 5 * 60 * 1000 }, () => {
     assert.deepEqual(shared.body.items.map((r) => r.shortcut).sort(), ['xinchao', 'xinloi']);
 
     const { conversation } = await createConversation('Khách Trả Lời Nhanh');
-    await ownByAn(conversation.id);
-    const page = ctx.pageAn;
+    await ctx.own(conversation.id);
+    const page = ctx.pages.an;
     await page.goto(`${server.baseUrl}/dashboard/inbox/${conversation.id}`);
     const input = page.locator('[data-testid="composer-input"]');
     await eventually(async () => !(await input.isDisabled()), { message: 'composer enabled' });
@@ -209,7 +153,7 @@ describe('dashboard support features', { timeout: 5 * 60 * 1000 }, () => {
   });
 
   it('canned replies: an agent manages personal ones (shared listed read-only; 409 on a taken personal shortcut; edit; delete)', async () => {
-    const page = ctx.pageAn;
+    const page = ctx.pages.an;
     await page.goto(`${server.baseUrl}/dashboard/canned`);
     await page.locator('[data-testid="canned-item"][data-shortcut="xinchao"]', { hasText: 'Dùng chung' }).waitFor();
     // shared ones cannot be edited here
@@ -224,7 +168,7 @@ describe('dashboard support features', { timeout: 5 * 60 * 1000 }, () => {
     await page.locator('[data-testid="canned-item"][data-shortcut="cam-on"]').waitFor();
     await add('cam-on', 'Trùng', 'Trùng');
     await page.locator('[data-testid="canned-new-form"]', { hasText: 'Phím tắt này đã được sử dụng.' }).waitFor();
-    // invalid shortcut: the server's field message
+    // invalid shortcut: refused next to the field, in the server's words
     await add('sai phím', 'Sai', 'Sai');
     const bad = await api.call('POST', '/canned-replies', { token: ctx.tokens.an, body: { shortcut: 'sai phím', title: 'Sai', text: 'Sai' } });
     assert.equal(bad.status, 400);
@@ -245,7 +189,7 @@ describe('dashboard support features', { timeout: 5 * 60 * 1000 }, () => {
   });
 
   it('priority and tags: set in the UI (server validation shown), live badges, inbox filters by tag and priority, sort by priority', async () => {
-    const page = ctx.pageAn;
+    const page = ctx.pages.an;
     const [a, b, c] = await Promise.all([
       createConversation('Khách Ưu Tiên A'),
       createConversation('Khách Ưu Tiên B'),
@@ -320,9 +264,9 @@ describe('dashboard support features', { timeout: 5 * 60 * 1000 }, () => {
   });
 
   it('rating: shown live on the conversation view after the visitor rates via REST', async () => {
-    const page = ctx.pageAn;
+    const page = ctx.pages.an;
     const { conversation, visitorToken } = ctx.convA;
-    await ownByAn(conversation.id);
+    await ctx.own(conversation.id);
     const res = await api.call('POST', `/conversations/${conversation.id}/resolve`, { token: ctx.tokens.an });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     await page.goto(`${server.baseUrl}/dashboard/inbox/${conversation.id}`);
@@ -339,7 +283,7 @@ describe('dashboard support features', { timeout: 5 * 60 * 1000 }, () => {
   });
 
   it('statistics page shows the figures of GET /api/admin/stats; a bad range shows the API errors', async () => {
-    const page = ctx.pageAdmin;
+    const page = ctx.pages.admin;
     // firstResponseAt is written with the coalesced activity update (~200 ms)
     const stats = await eventually(async () => {
       const r = await api.call('GET', '/admin/stats', { token: ctx.tokens.admin });
@@ -379,27 +323,25 @@ describe('dashboard support features', { timeout: 5 * 60 * 1000 }, () => {
     assert.ok(rows.some((r) => r.agentId === ctx.agents.an.id && r.ratings === 1));
     await shot(page, 'support-stats');
 
-    // from after to: the API's field errors are shown
-    await page.fill('input[name="from"]', '2026-11-20');
-    await page.fill('input[name="to"]', '2026-11-10');
+    // from after to: refused next to the field, in the API's own words
+    await page.fill('input[name="from"]', '20/11/2026');
+    await page.fill('input[name="to"]', '10/11/2026');
     await page.click('[data-testid="stats-apply"]');
-    await page.locator('[data-testid="stats-error"]').waitFor();
+    await page.locator('#stats-from-error').waitFor();
     const bad = await api.call('GET', '/admin/stats?from=2026-11-20&to=2026-11-10', { token: ctx.tokens.admin });
     assert.equal(bad.status, 400);
-    const shown = await page.locator('[role="alert"]').textContent();
-    assert.ok(shown.includes(bad.body.error.message), shown);
-    for (const f of Object.values(bad.body.error.fields || {})) assert.ok(shown.includes(f), `field error "${f}" shown`);
+    assert.equal(await page.locator('#stats-from-error').textContent(), bad.body.error.fields.from);
   });
 
   it('attachments: file input upload shows progress and the thumbnail (lightbox closes on Esc); a refused type dropped on the thread shows the server message, with no retry', async (t) => {
     const { conversation } = await createConversation('Khách Gửi Ảnh');
-    await ownByAn(conversation.id);
+    await ctx.own(conversation.id);
     const probe = await api.call('POST', `/conversations/${conversation.id}/attachments`, { token: ctx.tokens.an, body: {} });
     if (probe.status === 404 || probe.status === 405) {
       t.skip(`server has no attachments endpoint yet (POST …/attachments → ${probe.status})`);
       return;
     }
-    const page = ctx.pageAn;
+    const page = ctx.pages.an;
     await page.goto(`${server.baseUrl}/dashboard/inbox/${conversation.id}`);
     await eventually(async () => !(await page.locator('[data-testid="composer-input"]').isDisabled()), { message: 'composer enabled' });
     const thumbRequests = [];
@@ -509,7 +451,7 @@ describe('dashboard support features', { timeout: 5 * 60 * 1000 }, () => {
     t.after(() => new Promise((r) => llm.close(r)));
     const llmUrl = `http://127.0.0.1:${llm.address().port}/v1`;
 
-    const page = ctx.pageAdmin;
+    const page = ctx.pages.admin;
     await page.click('nav >> text=Trợ lý ảo');
     await page.waitForURL(/\/admin\/bot/);
     await page.locator('[data-testid="bot-form"]').waitFor();
@@ -551,7 +493,7 @@ describe('dashboard support features', { timeout: 5 * 60 * 1000 }, () => {
     for (const k of ['an', 'admin']) await api.call('PUT', '/agents/me/status', { token: ctx.tokens[k], body: { status: 'away' } });
     try {
       const { conversation, visitorToken } = await createConversation('Khách Hỏi Trợ Lý', '');
-      const an = ctx.pageAn;
+      const an = ctx.pages.an;
       await an.goto(`${server.baseUrl}/dashboard/inbox/${conversation.id}`);
       await an.locator('[data-testid="conversation-view"]').waitFor();
       await eventually(async () => Date.now() - Date.parse(conversation.createdAt) > 1200, { interval: 100, message: 'waited 1 s' });
@@ -564,22 +506,7 @@ describe('dashboard support features', { timeout: 5 * 60 * 1000 }, () => {
       assert.ok(llmCalls.some((c) => c.auth === 'Bearer sk-bi-mat-123'), 'the server called the configured API with the stored key');
 
       // handoff: the row says so, and a hidden tab rings
-      await an.evaluate(() => {
-        window.__notes = [];
-        window.__beeps = 0;
-        class FakeNotification {
-          constructor(title, opts) { window.__notes.push({ title, body: opts && opts.body }); }
-          close() {}
-        }
-        FakeNotification.permission = 'granted';
-        FakeNotification.requestPermission = () => Promise.resolve('granted');
-        window.Notification = FakeNotification;
-        // The dashboard keeps one AudioContext (it may exist already: sounds play in a visible tab too).
-        const proto = window.AudioContext.prototype;
-        const create = proto.createOscillator;
-        proto.createOscillator = function createOscillator() { window.__beeps += 1; return create.call(this); };
-        Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
-      });
+      await fakeHiddenTab(an);
       try {
         const h = await api.call('POST', `/conversations/${conversation.id}/handoff`, { token: visitorToken });
         assert.equal(h.status, 200, JSON.stringify(h.body));

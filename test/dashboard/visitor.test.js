@@ -7,15 +7,11 @@
 // settings). Own server. Screenshots go to artifacts/dashboard/.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
 import WebSocket from 'ws';
-import { startServer, ensureDashboardBuilt, ARTIFACTS } from './lib/server.js';
-import { apiClient, eventually } from './lib/api.js';
+import { DESKTOP, MOBILE, loginUi, newPage, uniquePhone, rowSel, shot } from './lib/browser.js';
+import { eventually } from './lib/api.js';
+import { startDeskSuite } from './lib/suite.js';
 
-const PASSWORD = 'matkhau123';
-const DESKTOP = { viewport: { width: 1366, height: 800 }, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' };
-const MOBILE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 3, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' };
 // a shared affiliate link: one token with nothing a browser would break at
 const SHOPEE = 'https://s.shopee.vn/an_redir?origin_link=https%3A%2F%2Fshopee.vn%2Fproduct%2F123456789%2F9876543210%3Fsp_atk%3D4f1c2d3e5a6b7c8d9e0fa1b2c3d4e5f6%26xptdk%3D4f1c2d3e5a6b7c8d9e0fa1b2c3d4e5f6&affiliate_id=17312345678&sub_id=noichienkhongdau52L';
 const TRACKING = 'SPXVN0412345678901234567890ABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -23,47 +19,13 @@ const TRACKING = 'SPXVN0412345678901234567890ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 let server;
 let api;
 let browser;
-const ctx = {};
+let ctx;
 
-const shot = (page, name) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: false });
-const rowSel = (id) => `[data-testid="conversation-row"][data-conversation-id="${id}"]`;
-
-async function newPage(options = DESKTOP) {
-  const context = await browser.newContext(options);
-  const page = await context.newPage();
-  page.setDefaultTimeout(10000);
-  page.on('pageerror', (err) => console.error(`[browser error] ${err.message}`));
-  return page;
-}
-
-async function loginUi(page, email) {
-  await page.goto(`${server.baseUrl}/dashboard/login`);
-  await page.fill('#email', email);
-  await page.fill('#password', PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForURL(/\/dashboard\/inbox/);
-  await page.locator('[data-testid="me-name"]').waitFor({ state: 'attached' });
-}
-
-function uniquePhone() {
-  return '09' + String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
-}
 
 async function createConversation(name, message = 'Xin chào shop', phone = uniquePhone()) {
   const r = await api.call('POST', '/conversations', { body: { fields: { name, phone, message } } });
   assert.equal(r.status, 201, `POST /api/conversations → ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;
-}
-
-/** Makes An the owner whatever round robin did (claim, or an admin transfer). */
-async function ownByAn(id) {
-  return eventually(async () => {
-    const c = (await api.call('GET', `/conversations/${id}`, { token: ctx.tokens.an })).body.conversation;
-    if (c.assigneeId === ctx.agents.an.id) return c;
-    if (!c.assigneeId) await api.call('POST', `/conversations/${id}/claim`, { token: ctx.tokens.an });
-    else await api.call('POST', `/conversations/${id}/transfer`, { token: ctx.tokens.admin, body: { agentId: ctx.agents.an.id } });
-    return false;
-  }, { message: `An owns ${id}` });
 }
 
 async function say(id, token, text) {
@@ -91,36 +53,20 @@ async function visitorSocket(token) {
 
 describe('issue 14: the agent side', { timeout: 15 * 60 * 1000 }, () => {
   before(async () => {
-    ensureDashboardBuilt();
-    server = await startServer();
-    api = apiClient(server.baseUrl);
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-      headless: true,
-    });
-    const [an, binh, admin] = await Promise.all([
-      api.login('an@chatdesk.local'),
-      api.login('binh@chatdesk.local'),
-      api.login('admin@chatdesk.local'),
-    ]);
-    ctx.agents = { an: an.agent, binh: binh.agent, admin: admin.agent };
-    ctx.tokens = { an: an.token, binh: binh.token, admin: admin.token };
+    ctx = await startDeskSuite();
+    ({ server, api, browser } = ctx);
   });
 
-  after(async () => {
-    await browser?.close().catch(() => {});
-    await server?.stop();
-  });
+  after(() => ctx?.close());
 
   for (const [label, options] of [['desktop 1366×800', DESKTOP], ['mobile 390×844', MOBILE]]) {
     it(`long unbroken text (a Shopee link, a tracking code) wraps inside the thread (${label})`, async () => {
       const { conversation, visitorToken } = await createConversation('Lâm Chí Khanh', 'Mã vận đơn của tôi là ' + TRACKING);
-      await ownByAn(conversation.id);
+      await ctx.own(conversation.id);
       await say(conversation.id, visitorToken, SHOPEE);
       await say(conversation.id, ctx.tokens.an, TRACKING);
-      const page = await newPage(options);
-      await loginUi(page, 'an@chatdesk.local');
+      const page = await newPage(browser, options);
+      await loginUi(page, server.baseUrl, 'an@chatdesk.local');
       await page.goto(`${server.baseUrl}/dashboard/inbox/${conversation.id}`);
       await page.locator('[data-testid="message"][data-sender="agent"]', { hasText: 'SPXVN' }).waitFor();
       await page.locator('[data-testid="message"][data-sender="visitor"]', { hasText: 'an_redir' }).waitFor();
@@ -153,8 +99,8 @@ describe('issue 14: the agent side', { timeout: 15 * 60 * 1000 }, () => {
   it('presence counts only agents available to take a chat: all three away is "0/3 trực tuyến", not "3/3"', async () => {
     const pages = {};
     for (const who of ['an', 'binh', 'admin']) {
-      pages[who] = await newPage();
-      await loginUi(pages[who], `${who}@chatdesk.local`);
+      pages[who] = await newPage(browser);
+      await loginUi(pages[who], server.baseUrl, `${who}@chatdesk.local`);
     }
     const an = pages.an;
     for (const who of ['an', 'binh', 'admin']) await an.locator(`[data-agent-id="${ctx.agents[who].id}"][data-status="online"]`).waitFor();
@@ -173,9 +119,9 @@ describe('issue 14: the agent side', { timeout: 15 * 60 * 1000 }, () => {
 
   it('the file picker has an accept list; a script file is refused with the server\'s message and can only be dismissed', async () => {
     const { conversation } = await createConversation('Khách Gửi Tệp');
-    await ownByAn(conversation.id);
-    const page = await newPage();
-    await loginUi(page, 'an@chatdesk.local');
+    await ctx.own(conversation.id);
+    const page = await newPage(browser);
+    await loginUi(page, server.baseUrl, 'an@chatdesk.local');
     await page.goto(`${server.baseUrl}/dashboard/inbox/${conversation.id}`);
     await eventually(async () => !(await page.locator('[data-testid="composer-input"]').isDisabled()), { message: 'composer enabled' });
     const accept = await page.getAttribute('[data-testid="attach-input"]', 'accept');
@@ -193,8 +139,8 @@ describe('issue 14: the agent side', { timeout: 15 * 60 * 1000 }, () => {
     await page.context().close();
   });
   it('connection state: "Đang kết nối lại…" within 2 s of losing the network, and not "Trực tuyến" meanwhile; gone when the session is ready again', async () => {
-    const page = await newPage();
-    await loginUi(page, 'an@chatdesk.local');
+    const page = await newPage(browser);
+    await loginUi(page, server.baseUrl, 'an@chatdesk.local');
     await page.locator('[aria-label="Trạng thái của bạn"][data-status="online"]').waitFor();
     await page.context().setOffline(true);
     const lostAt = Date.now();
@@ -212,13 +158,13 @@ describe('issue 14: the agent side', { timeout: 15 * 60 * 1000 }, () => {
 
   it('links open in a new tab (http(s) and www. only, never HTML); "Đã xem" under the answer the visitor read', async () => {
     const { conversation, visitorToken } = await createConversation('Lý Công Uẩn', 'Xin chào');
-    await ownByAn(conversation.id);
+    await ctx.own(conversation.id);
     const visitor = await visitorSocket(visitorToken);
     try {
       const sent = await visitor.request('message.send', { clientId: 'v-links', text: 'Shop xem giúp https://shopee.vn/ao-thun?id=7, www.lazada.vn và javascript:alert(1) <img src=x onerror=alert(1)>' });
       assert.equal(sent.type, 'ack', JSON.stringify(sent));
-      const page = await newPage();
-      await loginUi(page, 'an@chatdesk.local');
+      const page = await newPage(browser);
+      await loginUi(page, server.baseUrl, 'an@chatdesk.local');
       await page.goto(`${server.baseUrl}/dashboard/inbox/${conversation.id}`);
       const bubble = page.locator('[data-testid="message"][data-sender="visitor"] [data-testid="bubble"]', { hasText: 'Shop xem giúp' });
       await bubble.waitFor();
@@ -264,8 +210,8 @@ describe('issue 14: the agent side', { timeout: 15 * 60 * 1000 }, () => {
       assert.equal(off.status, 200, JSON.stringify(off.body));
     }
     // An comes online (within the hours now): they are in the inbox, oldest first, marked
-    const page = await newPage();
-    await loginUi(page, 'an@chatdesk.local');
+    const page = await newPage(browser);
+    await loginUi(page, server.baseUrl, 'an@chatdesk.local');
     const section = page.locator('[data-testid="section-left"]');
     await section.locator(rowSel(second.conversation.id)).waitFor();
     const ids = await section.locator('[data-testid="conversation-row"]').evaluateAll((rows) => rows.map((r) => r.dataset.conversationId));
@@ -274,7 +220,7 @@ describe('issue 14: the agent side', { timeout: 15 * 60 * 1000 }, () => {
     assert.equal((await section.locator(rowSel(first.conversation.id)).locator('[data-testid="left-badge"]').textContent()).trim(), 'Để lại ngoài giờ làm việc');
     await shot(page, 'visitor-left-messages');
     // the queue gives them to An (the only one available); answered, one moves to "Của tôi"
-    const owned = await ownByAn(first.conversation.id);
+    const owned = await ctx.own(first.conversation.id);
     assert.equal(owned.leftMessage, 'outside_hours');
     await page.click(rowSel(first.conversation.id));
     await eventually(async () => !(await page.locator('[data-testid="composer-input"]').isDisabled()), { message: 'composer enabled' });
@@ -286,8 +232,8 @@ describe('issue 14: the agent side', { timeout: 15 * 60 * 1000 }, () => {
   });
 
   it('admins set the office hours (days off, holidays, away message, reply time) and the English option', async () => {
-    const page = await newPage();
-    await loginUi(page, 'admin@chatdesk.local');
+    const page = await newPage(browser);
+    await loginUi(page, server.baseUrl, 'admin@chatdesk.local');
     await page.click('nav >> text=Giờ làm việc');
     await page.locator('[data-testid="hours-form"]').waitFor();
     await page.check('[data-testid="hours-enabled"]');

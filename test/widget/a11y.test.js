@@ -6,22 +6,18 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
-import { ARTIFACTS, DevServer, ensureServerBinary, ensureWidget, startHostPage } from './lib.js';
+import { $, launcher, startWidgetSuite } from './lib.js';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const T = 20_000;
 
-let server;
+let suite;
 let host;
 let browser;
 
-const $ = (p, testid) => p.locator(`chatdesk-widget [data-testid="${testid}"]`);
-const launcher = (p) => p.locator('chatdesk-widget button.cd-launcher');
 
 /** axe-core on the widget's element (and its shadow root) only: the host page is not ours. */
 async function widgetViolations(page, state) {
@@ -39,23 +35,11 @@ async function widgetViolations(page, state) {
 
 describe('widget: accessibility (#15)', { timeout: 180_000 }, () => {
   before(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    ensureWidget();
-    server = new DevServer(ensureServerBinary());
-    await server.start();
-    host = await startHostPage(() => server.url);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
-    });
+    suite = await startWidgetSuite();
+    ({ host, browser } = suite);
   });
 
-  after(async () => {
-    await browser?.close().catch(() => {});
-    await host?.close().catch(() => {});
-    await server?.destroy().catch(() => {});
-  });
+  after(() => suite?.close());
 
   it('launcher, form and chat view have no serious or critical violation', async () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'vi-VN' });

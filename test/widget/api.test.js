@@ -12,14 +12,11 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { createServer } from 'node:http';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { ARTIFACTS, DevServer, ensureServerBinary, ensureWidget, freePort, login, rest, sleep, startSMTP } from './lib.js';
+import { $, freePort, launcher, login, rest, shot, sleep, startSMTP, startWidgetSuite } from './lib.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const T = 20_000;
 
+let suite;
 let server;
 let shop;
 let browser;
@@ -28,10 +25,7 @@ let secret;
 let smtp;
 const pages = new Map(); // name → the page's own script, after the stub
 
-const shot = (p, name) => p.screenshot({ path: path.join(ARTIFACTS, name + '.png') });
-const $ = (p, testid) => p.locator(`chatdesk-widget [data-testid="${testid}"]`);
 const field = (p, key) => p.locator(`chatdesk-widget [data-field="${key}"]`);
-const launcher = (p) => p.locator('chatdesk-widget button.cd-launcher');
 const hash = (userId) => crypto.createHmac('sha256', secret).update(userId).digest('hex'); // the shop's server
 
 /** The shop's page: the README's stub, a log of every event, then its own calls, then widget.js (async). */
@@ -100,17 +94,11 @@ async function setVerifiedOnly(on) {
 
 describe('the widget JavaScript API', { timeout: 600_000 }, () => {
   before(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    ensureWidget();
-    server = new DevServer(ensureServerBinary());
-    await server.start();
+    // The shop below is this file's own host page.
+    suite = await startWidgetSuite({ hostPage: false });
+    ({ server, browser } = suite);
     shop = await startShop();
     smtp = await startSMTP();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
-    });
     admin = await login(server.url, 'admin@chatdesk.local');
     for (const f of [
       { key: 'email', label: 'Email', type: 'text', required: false, enabled: true },
@@ -126,10 +114,9 @@ describe('the widget JavaScript API', { timeout: 600_000 }, () => {
   });
 
   after(async () => {
-    await browser?.close().catch(() => {});
     await shop?.close().catch(() => {});
     await smtp?.close().catch(() => {});
-    await server?.destroy().catch(() => {});
+    await suite?.close();
   });
 
   let page;

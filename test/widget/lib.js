@@ -3,6 +3,7 @@
 // REST calls as agents/admin, and an agent WebSocket driven from a page on
 // the server's origin.
 
+import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
@@ -10,6 +11,8 @@ import { existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, stat
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { crc32, deflateSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const WIDGET_DIR = path.join(REPO, 'web-widget');
@@ -18,6 +21,38 @@ export const ARTIFACTS = path.join(REPO, 'artifacts', 'widget');
 export const PASSWORD = 'matkhau123';
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits until fn() returns a truthy value (polling, no fixed sleeps); fails after timeout ms. */
+export async function until(fn, what, timeout = 20_000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    assert.ok(Date.now() < deadline, 'timed out waiting for ' + what);
+    await sleep(100);
+  }
+}
+
+/** A real PNG (RGB gradient) of w×h pixels. */
+export function png(w, h) {
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(td));
+    return Buffer.concat([len, td, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  const raw = Buffer.alloc((w * 3 + 1) * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) raw.set([(x * 255) / w, (y * 255) / h, 128], y * (w * 3 + 1) + 1 + x * 3);
+  }
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
 
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -130,6 +165,61 @@ export class DevServer {
     await Promise.race([done, sleep(15_000)]);
     this.proc = null;
   }
+}
+
+/** A widget element by data-testid (locators pierce its open shadow root). */
+export const $ = (p, testid) => p.locator(`chatdesk-widget [data-testid="${testid}"]`);
+/** The widget's launcher button. */
+export const launcher = (p) => p.locator('chatdesk-widget button.cd-launcher');
+/** A screenshot of the viewport into artifacts/widget/. */
+export const shot = (p, name) => p.screenshot({ path: path.join(ARTIFACTS, name + '.png') });
+
+/** A page of the browser context with its errors (uncaught and console.error) printed. */
+export async function newPage(context) {
+  const p = await context.newPage();
+  p.on('pageerror', (e) => console.log('# page error:', e.message));
+  p.on('console', (m) => {
+    if (m.type() === 'error') console.log('# console error:', m.text());
+  });
+  return p;
+}
+
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'];
+
+/**
+ * One set-up for a widget test file, as every file did it in its before():
+ * the widget built, the real server (env: its extra environment) started,
+ * the hostile host page on another origin (unless hostPage is false), Debian
+ * Chromium (CHROMIUM_PATH overrides) launched headless with chromiumArgs,
+ * and the agents of `logins` signed in one after another. Returns
+ * {server, host, browser, tokens, close}: tokens keyed by agent name
+ * ('an', 'binh', 'admin'); close() closes the browser, the host page and
+ * the server (a failed start closes what it had started, then rethrows).
+ */
+export async function startWidgetSuite({ env = {}, hostPage = true, logins = [], chromiumArgs = CHROMIUM_ARGS } = {}) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  ensureWidget();
+  const suite = { tokens: {} };
+  suite.close = async () => {
+    await suite.browser?.close().catch(() => {});
+    await suite.host?.close().catch(() => {});
+    await suite.server?.destroy().catch(() => {});
+  };
+  try {
+    suite.server = new DevServer(ensureServerBinary(), env);
+    await suite.server.start();
+    if (hostPage) suite.host = await startHostPage(() => suite.server.url);
+    suite.browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+      headless: true,
+      args: chromiumArgs,
+    });
+    for (const name of logins) suite.tokens[name] = await login(suite.server.url, `${name}@chatdesk.local`);
+  } catch (err) {
+    await suite.close();
+    throw err;
+  }
+  return suite;
 }
 
 /** JSON REST call; returns {status, body}. */

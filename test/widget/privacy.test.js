@@ -7,33 +7,17 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { ARTIFACTS, DevServer, ensureServerBinary, ensureWidget, login, rest, sleep, startHostPage } from './lib.js';
+import { $, launcher, rest, shot, startWidgetSuite, until } from './lib.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const T = 20_000;
 
+let suite;
 let server;
 let host;
 let browser;
 let adminToken;
 let anToken;
 
-const $ = (p, testid) => p.locator(`chatdesk-widget [data-testid="${testid}"]`);
-const launcher = (p) => p.locator('chatdesk-widget button.cd-launcher');
-const shot = (p, name) => p.screenshot({ path: path.join(ARTIFACTS, name + '.png') });
-
-async function until(fn, what, timeout = T) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    assert.ok(Date.now() < deadline, 'timed out waiting for ' + what);
-    await sleep(100);
-  }
-}
 
 /** A visitor's page with the form open and filled (not submitted). */
 async function openForm(name, phone, first) {
@@ -56,25 +40,12 @@ const session = (page) => page.evaluate(() => {
 
 describe('widget: spam protection, privacy notice and consent, blocks (#16)', { timeout: 300_000 }, () => {
   before(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    ensureWidget();
-    server = new DevServer(ensureServerBinary(), { CHATDESK_FORM_CHALLENGE_BITS: '16' });
-    await server.start();
-    host = await startHostPage(() => server.url);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
-    });
-    adminToken = await login(server.url, 'admin@chatdesk.local');
-    anToken = await login(server.url, 'an@chatdesk.local');
+    suite = await startWidgetSuite({ env: { CHATDESK_FORM_CHALLENGE_BITS: '16' }, logins: ['admin', 'an'] });
+    ({ server, host, browser } = suite);
+    ({ admin: adminToken, an: anToken } = suite.tokens);
   });
 
-  after(async () => {
-    await browser?.close().catch(() => {});
-    await host?.close().catch(() => {});
-    await server?.destroy().catch(() => {});
-  });
+  after(() => suite?.close());
 
   it('a naive bot script (the POST of docs/api.md) is refused; the real widget opens the conversation', async () => {
     const form = { name: 'Nguyễn Văn Bình', phone: '0912 345 678', message: 'Cho em hỏi giá' };

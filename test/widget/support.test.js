@@ -8,71 +8,21 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
-import {
-  ARTIFACTS, DevServer, ensureServerBinary, ensureWidget, freePort, login, rest, sleep, startHostPage,
-} from './lib.js';
+import { $, freePort, launcher, newPage, png, rest, shot, sleep, startWidgetSuite, until } from './lib.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const T = 20_000;
 const MAX_UPLOAD = 200_000;
 
+let suite;
 let server;
 let host;
 let browser;
 let adminToken;
 let anToken;
 
-const shot = (p, name) => p.screenshot({ path: path.join(ARTIFACTS, name + '.png') });
-const $ = (p, testid) => p.locator(`chatdesk-widget [data-testid="${testid}"]`);
-const launcher = (p) => p.locator('chatdesk-widget button.cd-launcher');
 const activeTestId = (p) => p.evaluate(() => document.querySelector('chatdesk-widget').shadowRoot.activeElement?.getAttribute('data-testid'));
 
-/** Waits until fn() returns a truthy value (polling, no fixed sleeps). */
-async function until(fn, what, timeout = T) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    assert.ok(Date.now() < deadline, 'timed out waiting for ' + what);
-    await sleep(100);
-  }
-}
-
-/** A real PNG (RGB gradient) of w×h pixels. */
-function png(w, h) {
-  const chunk = (type, data) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(td));
-    return Buffer.concat([len, td, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
-  const raw = Buffer.alloc((w * 3 + 1) * h);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) raw.set([(x * 255) / w, (y * 255) / h, 128], y * (w * 3 + 1) + 1 + x * 3);
-  }
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
-}
-
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n'.padEnd(1400, ' '));
-
-async function newPage(ctx) {
-  const p = await ctx.newPage();
-  p.on('pageerror', (e) => console.log('# page error:', e.message));
-  p.on('console', (m) => {
-    if (m.type() === 'error') console.log('# console error:', m.text());
-  });
-  return p;
-}
 
 /** A fresh visitor (own context): fills the form, returns {ctx, page, conversationId, token}. */
 async function visitor(name, phone, first) {
@@ -101,26 +51,12 @@ async function claim(token, id) {
 
 describe('widget support features (rating, attachments, bot)', { timeout: 300_000 }, () => {
   before(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    ensureWidget();
-    const bin = ensureServerBinary();
-    server = new DevServer(bin, { CHATDESK_MAX_UPLOAD_BYTES: String(MAX_UPLOAD) });
-    await server.start();
-    host = await startHostPage(() => server.url);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
-    });
-    adminToken = await login(server.url, 'admin@chatdesk.local');
-    anToken = await login(server.url, 'an@chatdesk.local');
+    suite = await startWidgetSuite({ env: { CHATDESK_MAX_UPLOAD_BYTES: String(MAX_UPLOAD) }, logins: ['admin', 'an'] });
+    ({ server, host, browser } = suite);
+    ({ admin: adminToken, an: anToken } = suite.tokens);
   });
 
-  after(async () => {
-    await browser?.close().catch(() => {});
-    await host?.close().catch(() => {});
-    await server?.destroy().catch(() => {});
-  });
+  after(() => suite?.close());
 
   it('rating: stars after the agent resolves; 4 stars + comment stored; a reload does not ask again', async () => {
     const v = await visitor('Ngô Thanh Vân', '0912 111 222', 'Cho tôi hỏi về đơn hàng DH-1024.');

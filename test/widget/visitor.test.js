@@ -7,14 +7,8 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
-import {
-  ARTIFACTS, DevServer, agentSocket, ensureServerBinary, ensureWidget, login, rest, sleep, startHostPage,
-} from './lib.js';
+import { $, agentSocket, launcher, newPage, rest, shot, sleep, startWidgetSuite, until } from './lib.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const T = 20_000;
 const DESKTOP = { viewport: { width: 1366, height: 800 }, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' };
 const MOBILE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 3, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' };
@@ -22,35 +16,12 @@ const MOBILE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch
 const SHOPEE = 'https://s.shopee.vn/an_redir?origin_link=https%3A%2F%2Fshopee.vn%2Fproduct%2F123456789%2F9876543210%3Fsp_atk%3D4f1c2d3e5a6b7c8d9e0fa1b2c3d4e5f6%26xptdk%3D4f1c2d3e5a6b7c8d9e0fa1b2c3d4e5f6&affiliate_id=17312345678&sub_id=noichienkhongdau52L';
 const TRACKING = 'SPXVN0412345678901234567890ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
+let suite;
 let server;
 let host;
 let browser;
 let tokens;
 
-const shot = (p, name) => p.screenshot({ path: path.join(ARTIFACTS, name + '.png') });
-const $ = (p, testid) => p.locator(`chatdesk-widget [data-testid="${testid}"]`);
-const launcher = (p) => p.locator('chatdesk-widget button.cd-launcher');
-
-/** Waits until fn() returns a truthy value (polling, no fixed sleeps). */
-async function until(fn, what, timeout = T) {
-  const deadline = Date.now() + timeout;
-  let last;
-  for (;;) {
-    last = await fn();
-    if (last) return last;
-    assert.ok(Date.now() < deadline, 'timed out waiting for ' + what);
-    await sleep(100);
-  }
-}
-
-async function newPage(ctx) {
-  const p = await ctx.newPage();
-  p.on('pageerror', (e) => console.log('# page error:', e.message));
-  p.on('console', (m) => {
-    if (m.type() === 'error') console.log('# console error:', m.text());
-  });
-  return p;
-}
 
 /** Opens the panel (click, or a tap on a touch screen). */
 async function openPanel(p, touch = false) {
@@ -109,29 +80,11 @@ function layout(p) {
 
 describe('issue 14: the visitor side', { timeout: 900_000 }, () => {
   before(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    ensureWidget();
-    const bin = ensureServerBinary();
-    server = new DevServer(bin, { CHATDESK_MAX_UPLOAD_BYTES: '200000' });
-    await server.start();
-    host = await startHostPage(() => server.url);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
-    });
-    tokens = {
-      an: await login(server.url, 'an@chatdesk.local'),
-      binh: await login(server.url, 'binh@chatdesk.local'),
-      admin: await login(server.url, 'admin@chatdesk.local'),
-    };
+    suite = await startWidgetSuite({ env: { CHATDESK_MAX_UPLOAD_BYTES: '200000' }, logins: ['an', 'binh', 'admin'] });
+    ({ server, host, browser, tokens } = suite);
   });
 
-  after(async () => {
-    await browser?.close().catch(() => {});
-    await host?.close().catch(() => {});
-    await server?.destroy().catch(() => {});
-  });
+  after(() => suite?.close());
 
   for (const [label, options] of [['desktop 1366×800', DESKTOP], ['mobile 390×844', MOBILE]]) {
     it(`long unbroken text (a Shopee link, a tracking code) wraps inside the bubbles (${label})`, async () => {

@@ -4,17 +4,12 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
-import {
-  ARTIFACTS, DevServer, agentSocket, ensureServerBinary, ensureWidget, login, rest, sleep, startHostPage,
-} from './lib.js';
+import { agentSocket, launcher, login, newPage, rest, shot, sleep, startWidgetSuite } from './lib.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const T = 20_000; // default wait for UI to react
 const MSG_LIMIT = 8; // visitor messages per conversation per minute (server env)
 
+let suite;
 let server;
 let host;
 let browser;
@@ -23,20 +18,9 @@ let page;
 let adminToken;
 let conversationId;
 
-const shot = (p, name) => p.screenshot({ path: path.join(ARTIFACTS, name + '.png') });
 
 // Locators pierce the open shadow root.
 const $ = (p, testid) => p.locator(`[data-testid="${testid}"]`);
-const launcher = (p) => p.locator('chatdesk-widget button.cd-launcher');
-
-async function newPage(ctx) {
-  const p = await ctx.newPage();
-  p.on('pageerror', (e) => console.log('# page error:', e.message));
-  p.on('console', (m) => {
-    if (m.type() === 'error') console.log('# console error:', m.text());
-  });
-  return p;
-}
 
 async function startChat(p, name, phone, topic = 'Mua hàng') {
   await openWidget(p);
@@ -92,18 +76,9 @@ async function agentSays(token, text, convId = conversationId) {
 
 describe('chatdesk widget in a hostile host page', { timeout: 600_000 }, () => {
   before(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    ensureWidget();
-    const bin = ensureServerBinary();
     // A low per-conversation message limit so the rate-limit test can hit it.
-    server = new DevServer(bin, { CHATDESK_RATE_LIMITS: `msg-visitor=${MSG_LIMIT}/1m` });
-    await server.start();
-    host = await startHostPage(() => server.url);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
-    });
+    suite = await startWidgetSuite({ env: { CHATDESK_RATE_LIMITS: `msg-visitor=${MSG_LIMIT}/1m` } });
+    ({ server, host, browser } = suite);
     context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
     page = await newPage(context);
 
@@ -118,11 +93,7 @@ describe('chatdesk widget in a hostile host page', { timeout: 600_000 }, () => {
     }
   });
 
-  after(async () => {
-    await browser?.close().catch(() => {});
-    await host?.close().catch(() => {});
-    await server?.destroy().catch(() => {});
-  });
+  after(() => suite?.close());
 
   it('loads once (included twice), exposes only window.ChatDesk, keeps the page globals', async () => {
     await page.goto(host.url);

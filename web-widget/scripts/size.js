@@ -21,6 +21,7 @@ function newest(dir) {
 
 const inputs = Math.max(
   newest(path.join(root, 'src')),
+  newest(path.join(root, 'scripts')),
   ...['webpack.config.js', 'tailwind.config.js', 'postcss.config.js', 'package-lock.json'].map((f) => statSync(path.join(root, f)).mtimeMs),
 );
 if (!existsSync(out) || statSync(out).mtimeMs < inputs || process.argv.includes('--build')) {

@@ -27,6 +27,8 @@ func TestCoordinator(t *testing.T, newCoord NewCoordinator) {
 		{"Rotation", rotationCases},
 		{"NamedLocks", namedLockCases},
 		{"TypingMarks", typingCases},
+		{"Takeovers", takeoverCases},
+		{"PageMarks", pageCases},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

@@ -39,7 +39,8 @@ func TestStore(t *testing.T, newStore func(t *testing.T) desk.Store) {
 		{"CannedReplies", testCannedReplies},
 		{"Attachments", testAttachments},
 		{"EndedContext", testStoreEndedContext},
-		{"Compliance", testCompliance}, // store_compliance.go
+		{"Compliance", testCompliance},     // store_compliance.go
+		{"ContactIndex", testContactIndex}, // store_contact.go
 	} {
 		t.Run(c.name, func(t *testing.T) { c.run(t, newStore) })
 	}

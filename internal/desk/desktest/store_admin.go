@@ -117,12 +117,18 @@ func testSettings(t *testing.T, newStore func(t *testing.T) desk.Store) {
 	steps := []chat.Settings{
 		{AssignmentMode: chat.AssignDefault, DefaultAgentID: "a1", AllowedOrigins: []string{"https://shop.example"}, WidgetColor: "#112233", WidgetTitle: "Hỗ trợ", WidgetGreeting: "Chào", AutoLanguage: true},
 		{AssignmentMode: chat.AssignRoundRobin, WidgetColor: "#445566", WidgetTitle: "Lần hai"}, // nil origins read back as []
+		{AssignmentMode: chat.AssignRoundRobin, WidgetColor: "#445566", WidgetTitle: "Lần ba", Greetings: []chat.GreetingRule{
+			{Pattern: "/san-pham/*", DelaySeconds: 5, Text: "Cần tư vấn?", Enabled: true}, {Pattern: "sale", Text: "Tắt"},
+		}},
 	}
 	for i, v := range steps {
 		must(t, s.SaveSettings(ctx, v))
 		want := v
 		if want.AllowedOrigins == nil {
 			want.AllowedOrigins = []string{}
+		}
+		if want.Greetings == nil {
+			want.Greetings = []chat.GreetingRule{}
 		}
 		if got, err := s.Settings(ctx); err != nil || !reflect.DeepEqual(got, want) {
 			t.Fatalf("save %d read back %+v, %v; want %+v", i, got, err, want)
@@ -136,7 +142,7 @@ func testSettings(t *testing.T, newStore func(t *testing.T) desk.Store) {
 	if got, err := s.BotSettings(ctx); err != nil || !reflect.DeepEqual(got, want) {
 		t.Fatalf("bot settings read back %+v, %v; want %+v", got, err, want)
 	}
-	if got, _ := s.Settings(ctx); got.WidgetTitle != "Lần hai" {
+	if got, _ := s.Settings(ctx); got.WidgetTitle != "Lần ba" {
 		t.Fatalf("saving bot settings changed the settings: %+v", got)
 	}
 	testOfficeHours(t, s)
@@ -164,7 +170,7 @@ func testIdentitySettings(t *testing.T, s desk.Store) {
 	if got, err := s.IdentitySettings(ctx); err != nil || got.VerifiedOnly || got.Secret != "idsec_other" || got.RotatedAt != nil {
 		t.Fatalf("second save read back %+v, %v", got, err)
 	}
-	if got, _ := s.Settings(ctx); got.WidgetTitle != "Lần hai" {
+	if got, _ := s.Settings(ctx); got.WidgetTitle != "Lần ba" {
 		t.Fatalf("saving identity settings changed the settings: %+v", got)
 	}
 }
@@ -195,7 +201,7 @@ func testOfficeHours(t *testing.T, s desk.Store) {
 	if got, err := s.OfficeHours(ctx); err != nil || got.Holidays == nil || len(got.Holidays) != 0 {
 		t.Fatalf("nil holidays read back as %#v, %v; want []", got.Holidays, err)
 	}
-	if got, _ := s.Settings(ctx); got.WidgetTitle != "Lần hai" {
+	if got, _ := s.Settings(ctx); got.WidgetTitle != "Lần ba" {
 		t.Fatalf("saving office hours changed the settings: %+v", got)
 	}
 	if got, _ := s.BotSettings(ctx); got.Name != "Bé Na" {

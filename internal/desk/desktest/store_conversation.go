@@ -149,9 +149,9 @@ func testUpdateConversation(t *testing.T, newStore func(t *testing.T) desk.Store
 		u     chat.ConversationUpdate
 		check func(*chat.Conversation) error
 	}{
-		{"assign", chat.ConversationUpdate{Status: ptr(chat.StatusAssigned), AssigneeID: ptr("a1"), AssigneeName: ptr("Lan"), AssignedAt: &t1, UpdatedAt: t1},
+		{"assign", chat.ConversationUpdate{Status: ptr(chat.StatusAssigned), AssigneeID: ptr("a1"), AssigneeName: ptr("Lan"), AssigneeAvatar: ptr("/avatars/0123456789abcdef01234567"), AssignedAt: &t1, UpdatedAt: t1},
 			func(c *chat.Conversation) error {
-				if c.Status != chat.StatusAssigned || c.AssigneeID != "a1" || c.AssigneeName != "Lan" || c.AssignedAt == nil || !c.AssignedAt.Equal(t1) || !c.UpdatedAt.Equal(t1) {
+				if c.Status != chat.StatusAssigned || c.AssigneeID != "a1" || c.AssigneeName != "Lan" || c.AssigneeAvatarURL != "/avatars/0123456789abcdef01234567" || c.AssignedAt == nil || !c.AssignedAt.Equal(t1) || !c.UpdatedAt.Equal(t1) {
 					return fmt.Errorf("%+v", c)
 				}
 				return nil
@@ -177,9 +177,9 @@ func testUpdateConversation(t *testing.T, newStore func(t *testing.T) desk.Store
 				}
 				return nil
 			}},
-		{"resolve clears assignment", chat.ConversationUpdate{Status: ptr(chat.StatusResolved), AssigneeID: ptr(""), AssigneeName: ptr(""), AssignedAt: &time.Time{}, ResolvedAt: &t3, FirstResolvedAt: &t3, UpdatedAt: t3},
+		{"resolve clears assignment", chat.ConversationUpdate{Status: ptr(chat.StatusResolved), AssigneeID: ptr(""), AssigneeName: ptr(""), AssigneeAvatar: ptr(""), AssignedAt: &time.Time{}, ResolvedAt: &t3, FirstResolvedAt: &t3, UpdatedAt: t3},
 			func(c *chat.Conversation) error {
-				if c.Status != chat.StatusResolved || c.AssigneeID != "" || c.AssignedAt != nil || c.ResolvedAt == nil || !c.ResolvedAt.Equal(t3) || c.FirstResolvedAt == nil || !c.FirstResolvedAt.Equal(t3) {
+				if c.Status != chat.StatusResolved || c.AssigneeID != "" || c.AssigneeAvatarURL != "" || c.AssignedAt != nil || c.ResolvedAt == nil || !c.ResolvedAt.Equal(t3) || c.FirstResolvedAt == nil || !c.FirstResolvedAt.Equal(t3) {
 					return fmt.Errorf("%+v", c)
 				}
 				return nil

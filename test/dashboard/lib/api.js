@@ -39,3 +39,19 @@ export async function eventually(fn, { timeout = 10000, interval = 200, message 
   }
   throw new Error(`timed out waiting for ${message}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
 }
+
+/**
+ * Makes agentId the owner of conversation convId, whatever round robin did:
+ * the agent claims it while nobody owns it, otherwise the admin transfers it
+ * (the assignment is one more frame, so both are retried until it holds).
+ * token is the agent's, adminToken an admin's. Returns the conversation.
+ */
+export function ownConversation(api, convId, { token, agentId, adminToken }) {
+  return eventually(async () => {
+    const c = (await api.call('GET', `/conversations/${convId}`, { token })).body.conversation;
+    if (c.assigneeId === agentId) return c;
+    if (!c.assigneeId) await api.call('POST', `/conversations/${convId}/claim`, { token });
+    else await api.call('POST', `/conversations/${convId}/transfer`, { token: adminToken, body: { agentId } });
+    return false;
+  }, { message: `agent ${agentId} owns conversation ${convId}` });
+}

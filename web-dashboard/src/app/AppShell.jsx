@@ -3,11 +3,13 @@ import { NavLink, Outlet } from 'react-router';
 import { Avatar, Brand, Button } from '../components/ui/index.jsx';
 import { myOpenCount } from '../features/inbox/inbox-reducer.js';
 import { useAuth } from '../features/auth/hooks/useAuth.js';
+import { AvatarUpload, updateMe } from '../features/auth/index.js';
 import { useInbox } from '../features/inbox/hooks/useInbox.js';
 import { AvailabilityToggle } from '../features/inbox/components/AvailabilityToggle.jsx';
 import { notificationPermission, requestNotificationPermission, beep } from '../lib/notifications/index.js';
 import { ConnectionBanner } from './ConnectionBanner.jsx';
 import { MentionToasts } from './MentionToasts.jsx';
+import { TakeoverToasts } from './TakeoverToasts.jsx';
 import { LoginNoticeBanner } from './LoginNoticeBanner.jsx';
 import { SessionProviders } from './providers.jsx';
 import { PendingResolveBar } from '../features/conversation/index.js';
@@ -121,11 +123,12 @@ function Header() {
         <SoundSelect />
         <AvailabilityToggle />
         <div className="flex items-center gap-2">
-          <span className="hidden sm:inline-flex"><Avatar name={agent?.name} colorKey={agent?.id} size="sm" /></span>
+          <span className="hidden sm:inline-flex"><Avatar name={agent?.name} colorKey={agent?.id} size="sm" src={agent?.avatarUrl} /></span>
           <div className="hidden leading-tight lg:block">
             <div className="text-sm font-medium text-white" data-testid="me-name">{agent?.name}</div>
             <div className="text-[11px] text-slate-400">{agent?.role === 'admin' ? 'Quản trị' : 'Nhân viên'}</div>
           </div>
+          {agent && <AvatarUpload agent={agent} dark label="Đổi ảnh" className="hidden lg:inline-flex" onUploaded={(a) => updateMe({ avatarUrl: a.avatarUrl })} />}
         </div>
         <LogoutButton />
       </div>
@@ -140,7 +143,12 @@ function ResolveUndo() {
 
 function Mentions() {
   const { agent } = useAuth();
-  return agent ? <MentionToasts meId={agent.id} /> : null;
+  return agent ? (
+    <>
+      <MentionToasts meId={agent.id} />
+      <TakeoverToasts meId={agent.id} />
+    </>
+  ) : null;
 }
 
 export function AppShell() {

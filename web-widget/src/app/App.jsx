@@ -4,6 +4,7 @@ import { palette } from '../lib/format.js';
 import { t, lang, setLanguage, chooseLanguage } from '../i18n/index.js';
 import { Launcher } from '../features/launcher/Launcher.jsx';
 import { Preview } from '../features/launcher/Preview.jsx';
+import { useGreeting } from '../features/launcher/useGreeting.js';
 import { Panel } from '../features/panel/Panel.jsx';
 import { PrechatForm } from '../features/prechat/PrechatForm.jsx';
 import { ChatView } from '../features/chat/ChatView.jsx';
@@ -178,6 +179,9 @@ export function App({ local, controller, api, store }) {
   const conv = snap && snap.conversation;
   const agentName = conv && conv.status === 'assigned' && conv.assigneeName ? conv.assigneeName : '';
   const leave = supportOnline === false;
+  // Proactive greetings (Vietnamese, the admin's): never over an open chat
+  // or a conversation that is going.
+  const [greeting, hideGreeting] = useGreeting(vi && remote && remote.greetings, open || !!(session && !(conv && conv.status === 'resolved')));
 
   const onStarted = (s) => {
     store.save({ token: s.token, conversationId: s.conversationId, userId: s.conversation.visitor.userId });
@@ -190,7 +194,7 @@ export function App({ local, controller, api, store }) {
     <div className={`cd-root cd-${cfg.position} ${open ? 'cd-open' : ''}`} style={style} data-state={open ? 'open' : 'closed'} lang={lang}>
       {everOpened && (
         <div className={open ? 'contents' : 'hidden'}>
-          <Panel id={PANEL_ID} title={cfg.title} status={status} agentName={agentName} note={vi && remote && remote.replyTime} onClose={close}>
+          <Panel id={PANEL_ID} title={cfg.title} status={status} agentName={agentName} agentPhoto={agentName && conv.assigneeAvatarUrl ? local.server + conv.assigneeAvatarUrl : ''} note={vi && remote && remote.replyTime} onClose={close}>
             {!session ? (
               <PrechatForm
                 key={pg.resets}
@@ -213,6 +217,9 @@ export function App({ local, controller, api, store }) {
       )}
       {shown && !open && !pg.hidden && preview && (
         <Preview m={preview} onOpen={() => controller.setOpen(true)} onHide={() => setPreview(null)} />
+      )}
+      {shown && !open && !pg.hidden && !preview && greeting && (
+        <Preview m={{ senderName: cfg.title, text: greeting }} onOpen={() => controller.setOpen(true)} onHide={hideGreeting} />
       )}
       {shown && !pg.hidden && (
         <Launcher

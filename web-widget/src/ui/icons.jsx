@@ -48,3 +48,6 @@ export const ClipIcon = icon('w-5 h-5', () => (
 ));
 
 export const FileIcon = icon('w-5 h-5', () => <path d="M14 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8zM14 2v6h6" />);
+
+// The bot: a robot head (antenna, eyes, mouth) — not initials, not a person.
+export const BotIcon = icon('w-5 h-5', () => <path d="M12 3v4M6 7h12a2 2 0 0 1 2 2v9a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2V9a2 2 0 0 1 2-2zM9 12v1M15 12v1M9.5 16h5" />);

@@ -18,6 +18,7 @@ export const ACTION_LABELS = {
   'webhook.updated': 'Sửa webhook',
   'webhook.deleted': 'Xóa webhook',
   'mail.updated': 'Đổi cài đặt email',
+  'contact.relinked': 'Tách/gắn cuộc trò chuyện với khách',
 };
 
 export const ROLE_LABELS = { admin: 'Quản trị', agent: 'Nhân viên', system: 'Hệ thống', anonymous: 'Chưa đăng nhập', visitor: 'Khách' };

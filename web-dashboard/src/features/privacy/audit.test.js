@@ -6,7 +6,7 @@ describe('audit log wording', () => {
   it('names every action the server writes', () => {
     for (const a of ['auth.login', 'auth.login_failed', 'agent.created', 'agent.updated', 'settings.updated', 'form.updated', 'bot.updated',
       'privacy.updated', 'block.added', 'block.removed', 'contact.exported', 'contact.erased', 'retention.run',
-      'webhook.created', 'webhook.updated', 'webhook.deleted', 'mail.updated']) {
+      'webhook.created', 'webhook.updated', 'webhook.deleted', 'mail.updated', 'contact.relinked']) {
       expect(ACTION_LABELS[a]).toBeTruthy();
     }
   });

@@ -188,16 +188,16 @@ export async function postBlob(path, body) {
 }
 
 /**
- * multipart POST through XMLHttpRequest (upload progress): resolves the JSON
+ * multipart POST (or `method`) through XMLHttpRequest (upload progress): resolves the JSON
  * answer, rejects an ApiError (server's message) or an AbortError.
  * onProgress(fraction 0..1).
  */
-export function uploadForm(path, formData, { onProgress, signal } = {}) {
+export function uploadForm(path, formData, { onProgress, signal, method = 'POST' } = {}) {
   return new Promise((resolve, reject) => {
     const XHR = globalThis.XMLHttpRequest;
     const xhr = new XHR();
     const bearer = config.getToken();
-    xhr.open('POST', buildUrl(path));
+    xhr.open(method, buildUrl(path));
     xhr.setRequestHeader('Accept', 'application/json');
     if (bearer) xhr.setRequestHeader('Authorization', `Bearer ${bearer}`);
     if (xhr.upload && onProgress) {

@@ -25,6 +25,12 @@ export function formatTime(v) {
   return d ? timeFmt.format(d) : '';
 }
 
+/** "05/12/2026" (dd/mm/yyyy). */
+export function formatDate(v) {
+  const d = parseDate(v);
+  return d ? dateFmt.format(d) : '';
+}
+
 export function formatDateTime(v) {
   const d = parseDate(v);
   return d ? dateTimeFmt.format(d) : '';

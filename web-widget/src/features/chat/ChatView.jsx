@@ -74,7 +74,7 @@ export function ChatView({ snap, client, visible, cfg }) {
       }}
     >
       {waiting && snap.loaded && <Waiting queue={snap.queue} online={snap.supportOnline} />}
-      <MessageList items={snap.items} visitorName={visitorName} typing={!!snap.typing} client={client} readSeq={conv && conv.agentReadSeq}>
+      <MessageList items={snap.items} visitorName={visitorName} typing={!!snap.typing} client={client} readSeq={conv && conv.agentReadSeq} photo={conv && conv.assigneeAvatarUrl && { id: conv.assigneeId, src: client.server + conv.assigneeAvatarUrl }}>
         {waiting && conv.leftMessage && <LeftMessage conv={conv} cfg={cfg} />}
         {snap.typing && <TypingIndicator name={snap.typing.name} />}
         {conv && conv.status === 'resolved' && <Rating conv={conv} client={client} />}

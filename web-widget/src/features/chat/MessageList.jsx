@@ -40,7 +40,7 @@ function Text({ text }) {
  * visitor's last message the owning agent has read. New messages are
  * announced through the aria-live log.
  */
-export function MessageList({ items, visitorName, typing, client, readSeq, children }) {
+export function MessageList({ items, visitorName, typing, client, readSeq, photo, children }) {
   const ref = useRef(null);
   const stick = useRef(true);
   const count = items.length;
@@ -95,7 +95,7 @@ export function MessageList({ items, visitorName, typing, client, readSeq, child
               data-status={m.local ? m.status : 'sent'}
               data-kind={m.kind || 'text'}
             >
-              {last ? <Avatar kind={mine ? 'visitor' : 'agent'} name={mine ? visitorName : m.senderName || (bot ? t('bot') : '')} /> : <span aria-hidden="true" className="w-7 shrink-0" />}
+              {last ? <Avatar kind={mine ? 'visitor' : bot ? 'bot' : 'agent'} name={mine ? visitorName : m.senderName} src={!mine && photo && photo.id === m.senderId ? photo.src : ''} /> : <span aria-hidden="true" className="w-7 shrink-0" />}
               <div className={`flex min-w-0 max-w-[78%] flex-col ${mine ? 'items-end' : 'items-start'}`}>
                 {!mine && first && (m.senderName || bot) && (
                   <span className="mb-0.5 ml-1 flex items-center gap-1.5 text-xs font-medium text-gray-600" data-testid="agent-name">

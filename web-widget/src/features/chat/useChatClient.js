@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { ChatClient } from '../../lib/connection/client.js';
+import { currentPage, onNavigate } from '../../lib/page.js';
 
 /**
  * Runs one ChatClient for the visitor's session and exposes its snapshot.
@@ -25,6 +26,9 @@ export function useChatClient({ server, api, session, onMessage, onUnauthorized 
       c.on('message', (m) => handlers.current.onMessage(m)),
       c.on('rejected', () => handlers.current.onUnauthorized()),
     ];
+    const page = () => c.setPage(currentPage());
+    page();
+    const offNav = onNavigate(page);
     c.start();
     // Back online, or back to a tab whose socket the browser froze: connect
     // now instead of waiting out the backoff.
@@ -38,6 +42,7 @@ export function useChatClient({ server, api, session, onMessage, onUnauthorized 
     document.addEventListener('visibilitychange', wake);
     return () => {
       offs.forEach((off) => off());
+      offNav();
       window.removeEventListener('online', wake);
       window.removeEventListener('offline', lost);
       document.removeEventListener('visibilitychange', wake);

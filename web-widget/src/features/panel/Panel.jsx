@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { CloseIcon, ChatIcon, SpinnerIcon } from '../../ui/icons.jsx';
 import { initials } from '../../lib/format.js';
 import { t, lang } from '../../i18n/index.js';
@@ -59,10 +59,12 @@ function trapFocus(e, panel) {
  * the conversation.
  * @param {{status: ''|'online'|'offline'|'closed'|'connecting'|'reconnecting'}} props
  */
-export function Panel({ id, title, status, agentName, note, onClose, children, panelRef }) {
+export function Panel({ id, title, status, agentName, agentPhoto, note, onClose, children, panelRef }) {
   const local = useRef(null);
   const ref = panelRef || local;
   useVisualViewport(ref, true);
+  // A photo that fails to load (the agent's replaced, deleted one): initials.
+  const [brokenPhoto, setBrokenPhoto] = useState('');
   const online = status === 'online';
   const linking = status === 'connecting' || status === 'reconnecting';
   return (
@@ -86,7 +88,7 @@ export function Panel({ id, title, status, agentName, note, onClose, children, p
     >
       <header className="cd-safe-top cd-safe-x flex items-center gap-3 px-4 py-3 bg-primary text-on-primary shrink-0">
         <span aria-hidden="true" className="relative w-9 h-9 shrink-0 rounded-full bg-white/20 inline-flex items-center justify-center text-sm font-semibold">
-          {agentName ? initials(agentName) : <ChatIcon className="w-5 h-5" />}
+          {agentPhoto && agentPhoto !== brokenPhoto ? <img src={agentPhoto} alt="" className="w-full h-full rounded-full object-cover" onError={() => setBrokenPhoto(agentPhoto)} /> : agentName ? initials(agentName) : <ChatIcon className="w-5 h-5" />}
           <span className={`absolute -bottom-0.5 -right-0.5 w-3 h-3 rounded-full ring-2 ring-primary ${online ? 'bg-green-400' : linking ? 'bg-amber-400' : 'bg-gray-300'}`} />
         </span>
         <div className="min-w-0 flex-1">

@@ -199,8 +199,20 @@ export class ChatClient {
 
   // ---- the socket's reports --------------------------------------------------
 
+  /**
+   * Reports the visitor's page ({path, title}) over the socket: now if it
+   * changed, and again on every connect.
+   */
+  setPage(p) {
+    this.page = p;
+    const k = p.path + '\n' + p.title;
+    if (k !== this.pageSent && this.sendFrame(REQ.PAGE_VIEW, p)) this.pageSent = k;
+  }
+
   _onReady(d) {
     this.status = 'online';
+    this.pageSent = '';
+    if (this.page) this.setPage(this.page);
     if (this.rest.active) this.rest.leave();
     this.feed.ready(d);
     this.changed();

@@ -47,7 +47,7 @@ export function BlockVisitor({ conversation }) {
       {!open ? (
         <Button variant="danger" size="sm" onClick={() => { setOpen(true); setDone(null); }} data-testid="block-open">Chặn khách…</Button>
       ) : (
-        <form onSubmit={submit} className="space-y-3" aria-label="Chặn khách">
+        <form onSubmit={submit} noValidate className="space-y-3" aria-label="Chặn khách">
           <fieldset className="space-y-1">
             <legend className="mb-1 text-xs text-slate-600">Chặn theo</legend>
             {choices.map((c) => (

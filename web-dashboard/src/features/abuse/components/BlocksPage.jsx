@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, Badge, Button, Card, EmptyState, Field, inputClass } from '../../../components/ui/index.jsx';
 import { formatDateTime } from '../../../lib/format/index.js';
+import { fieldAria, hasErrors, rules, validate } from '../../../lib/validation/index.js';
 import { addBlock, listBlocks, removeBlock } from '../api/blocks.js';
 import { DURATIONS, KIND_LABELS, blockState } from '../blocks.js';
 
@@ -10,9 +11,17 @@ function AddBlockForm({ onAdded }) {
   const [form, setForm] = useState(EMPTY);
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
+  const [invalid, setInvalid] = useState({});
   const set = (k) => (e) => setForm((f) => ({ ...f, [k]: e.target.value }));
+  const fe = { ...(error?.fields || {}), ...invalid };
   const submit = async (e) => {
     e.preventDefault();
+    const bad = validate({ value: [rules.required(form.kind === 'phone' ? 'số điện thoại' : form.kind === 'ip' ? 'địa chỉ IP' : 'mã cuộc trò chuyện')] }, form);
+    setInvalid(bad);
+    if (hasErrors(bad)) {
+      document.getElementById('nb-value')?.focus();
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
@@ -29,14 +38,14 @@ function AddBlockForm({ onAdded }) {
   return (
     <Card className="p-4">
       <h2 className="mb-3 text-sm font-semibold text-slate-900">Thêm chặn</h2>
-      <form onSubmit={submit} className="grid grid-cols-1 gap-3 md:grid-cols-[180px_1fr_1fr_140px_auto]" aria-label="Thêm chặn">
+      <form onSubmit={submit} noValidate className="grid grid-cols-1 items-start gap-3 md:grid-cols-[180px_1fr_1fr_140px_auto]" aria-label="Thêm chặn">
         <Field label="Chặn theo" htmlFor="nb-kind" error={error?.fields?.kind}>
           <select id="nb-kind" value={form.kind} onChange={set('kind')} className={inputClass}>
             {Object.entries(KIND_LABELS).map(([k, l]) => <option key={k} value={k}>{l}</option>)}
           </select>
         </Field>
-        <Field label="Giá trị" htmlFor="nb-value" error={error?.fields?.value}>
-          <input id="nb-value" required value={form.value} onChange={set('value')} className={inputClass} placeholder={placeholder} data-testid="new-block-value" />
+        <Field label="Giá trị" htmlFor="nb-value" error={fe.value}>
+          <input id="nb-value" aria-required="true" {...fieldAria('nb-value', fe.value)} value={form.value} onChange={set('value')} className={inputClass} placeholder={placeholder} data-testid="new-block-value" />
         </Field>
         <Field label="Lý do" htmlFor="nb-reason" error={error?.fields?.reason}>
           <input id="nb-reason" value={form.reason} onChange={set('reason')} maxLength={300} className={inputClass} />

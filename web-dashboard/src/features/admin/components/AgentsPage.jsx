@@ -1,19 +1,34 @@
 import { useState } from 'react';
-import { Alert, Badge, Button, Card, Field, inputClass } from '../../../components/ui/index.jsx';
+import { Alert, Avatar, Badge, Button, Card, Field, inputClass } from '../../../components/ui/index.jsx';
 import { formatDateTime } from '../../../lib/format/index.js';
-import { useAuth } from '../../auth/index.js';
+import { AvatarUpload, updateMe, useAuth } from '../../auth/index.js';
+import { fieldAria, hasErrors, rules, validate } from '../../../lib/validation/index.js';
 import { createAgent, updateAgent } from '../api/agents.js';
 import { useAdminAgents } from '../hooks/useAdminData.js';
 
 const EMPTY = { name: '', email: '', password: '', role: 'agent' };
+const AGENT_SCHEMA = {
+  name: [rules.required('họ tên')],
+  email: [rules.required('email'), rules.email()],
+  password: [rules.required('mật khẩu'), rules.minLength(8)],
+};
+const PASSWORD_SCHEMA = { password: [rules.required('mật khẩu mới'), rules.minLength(8)] };
 
 function CreateAgentForm({ onCreated }) {
   const [form, setForm] = useState(EMPTY);
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
+  const [invalid, setInvalid] = useState({});
   const set = (k) => (e) => setForm((f) => ({ ...f, [k]: e.target.value }));
+  const fe = { ...(error?.fields || {}), ...invalid };
   const submit = async (e) => {
     e.preventDefault();
+    const bad = validate(AGENT_SCHEMA, form);
+    setInvalid(bad);
+    if (hasErrors(bad)) {
+      document.getElementById(`new-agent-${Object.keys(bad)[0]}`)?.focus();
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
@@ -29,15 +44,15 @@ function CreateAgentForm({ onCreated }) {
   return (
     <Card className="p-4">
       <h2 className="mb-3 text-sm font-semibold text-slate-900">Thêm nhân viên</h2>
-      <form onSubmit={submit} className="grid grid-cols-1 gap-3 md:grid-cols-[1fr_1fr_1fr_auto_auto]" aria-label="Thêm nhân viên">
-        <Field label="Họ tên" error={error?.fields?.name}>
-          <input aria-label="Họ tên" required value={form.name} onChange={set('name')} className={inputClass} />
+      <form onSubmit={submit} noValidate className="grid grid-cols-1 items-start gap-3 md:grid-cols-[1fr_1fr_1fr_auto_auto]" aria-label="Thêm nhân viên" data-testid="new-agent-form">
+        <Field label="Họ tên" htmlFor="new-agent-name" error={fe.name}>
+          <input id="new-agent-name" aria-required="true" {...fieldAria('new-agent-name', fe.name)} value={form.name} onChange={set('name')} className={inputClass} />
         </Field>
-        <Field label="Email" error={error?.fields?.email}>
-          <input aria-label="Email" type="email" required value={form.email} onChange={set('email')} className={inputClass} />
+        <Field label="Email" htmlFor="new-agent-email" error={fe.email}>
+          <input id="new-agent-email" type="email" aria-required="true" {...fieldAria('new-agent-email', fe.email)} value={form.email} onChange={set('email')} className={inputClass} />
         </Field>
-        <Field label="Mật khẩu" error={error?.fields?.password}>
-          <input aria-label="Mật khẩu" type="password" required minLength={8} value={form.password} onChange={set('password')} className={inputClass} autoComplete="new-password" />
+        <Field label="Mật khẩu" htmlFor="new-agent-password" error={fe.password} hint="Ít nhất 8 ký tự.">
+          <input id="new-agent-password" type="password" aria-required="true" {...fieldAria('new-agent-password', fe.password)} value={form.password} onChange={set('password')} className={inputClass} autoComplete="new-password" />
         </Field>
         <Field label="Vai trò" error={error?.fields?.role}>
           <select aria-label="Vai trò" value={form.role} onChange={set('role')} className={inputClass}>
@@ -45,7 +60,7 @@ function CreateAgentForm({ onCreated }) {
             <option value="admin">Quản trị</option>
           </select>
         </Field>
-        <div className="flex items-end">
+        <div className="flex items-end self-end">
           <Button type="submit" disabled={busy}>Thêm</Button>
         </div>
       </form>
@@ -61,6 +76,11 @@ function PasswordReset({ agent, onDone }) {
   if (!open) return <Button size="sm" variant="secondary" onClick={() => setOpen(true)}>Đặt lại mật khẩu</Button>;
   const save = async (e) => {
     e.preventDefault();
+    const bad = validate(PASSWORD_SCHEMA, { password: pw });
+    if (hasErrors(bad)) {
+      setError(bad.password);
+      return;
+    }
     try {
       await updateAgent(agent.id, { password: pw });
       setOpen(false);
@@ -71,13 +91,13 @@ function PasswordReset({ agent, onDone }) {
     }
   };
   return (
-    <form onSubmit={save} className="flex flex-col gap-1">
+    <form onSubmit={save} noValidate className="flex flex-col gap-1">
       <div className="flex gap-1">
-        <input aria-label={`Mật khẩu mới cho ${agent.name}`} type="password" autoComplete="new-password" minLength={8} required value={pw} onChange={(e) => setPw(e.target.value)} className={`${inputClass} !w-36 !py-1 text-xs`} placeholder="Mật khẩu mới" />
+        <input id={`pw-${agent.id}`} aria-label={`Mật khẩu mới cho ${agent.name}`} type="password" autoComplete="new-password" aria-required="true" {...fieldAria(`pw-${agent.id}`, error)} value={pw} onChange={(e) => setPw(e.target.value)} className={`${inputClass} !w-36 !py-1 text-xs`} placeholder="Mật khẩu mới" />
         <Button size="sm" type="submit">Lưu</Button>
         <Button size="sm" variant="ghost" onClick={() => setOpen(false)}>Huỷ</Button>
       </div>
-      {error && <span className="text-xs text-red-600">{error}</span>}
+      {error && <span id={`pw-${agent.id}-error`} className="text-xs text-red-600">{error}</span>}
     </form>
   );
 }
@@ -129,8 +149,13 @@ export function AgentsPage() {
               {agents.map((a) => (
                 <tr key={a.id} data-agent-email={a.email} className={a.disabled ? 'bg-slate-50/60' : ''}>
                   <td className="px-4 py-2.5">
-                    <div className="font-medium text-slate-900">{a.name}{a.id === me?.id && <span className="ml-1 text-xs font-normal text-slate-600">(bạn)</span>}</div>
-                    <div className="text-xs text-slate-600">{a.email}</div>
+                    <div className="flex items-center gap-3">
+                      <Avatar name={a.name} colorKey={a.id} src={a.avatarUrl} />
+                      <div>
+                        <div className="font-medium text-slate-900">{a.name}{a.id === me?.id && <span className="ml-1 text-xs font-normal text-slate-600">(bạn)</span>}</div>
+                        <div className="text-xs text-slate-600">{a.email}</div>
+                      </div>
+                    </div>
                   </td>
                   <td className="px-4 py-2.5">
                     <select
@@ -148,6 +173,14 @@ export function AgentsPage() {
                   <td className="whitespace-nowrap px-4 py-2.5 text-slate-600">{formatDateTime(a.createdAt)}</td>
                   <td className="px-4 py-2.5">
                     <div className="flex flex-wrap items-center justify-end gap-2">
+                      <AvatarUpload
+                        agent={a}
+                        onUploaded={(u) => {
+                          setValue((list) => list.map((x) => (x.id === u.id ? { ...x, avatarUrl: u.avatarUrl } : x)));
+                          if (u.id === me?.id) updateMe({ avatarUrl: u.avatarUrl });
+                          setNotice(`Đã đổi ảnh đại diện của ${a.name}.`);
+                        }}
+                      />
                       <PasswordReset agent={a} onDone={setNotice} />
                       {a.id !== me?.id && (
                         a.disabled ? (

@@ -1,7 +1,6 @@
 import { Alert, Button, Card, Field, inputClass } from '../../../components/ui/index.jsx';
 import { getBot, saveBot } from '../api/bot.js';
-import { useLoader } from '../hooks/useLoader.js';
-import { useSaveForm } from '../hooks/useSaveForm.js';
+import { useLoader, useSaveForm } from '../../../lib/hooks/index.js';
 
 const DEFAULTS = {
   enabled: false,

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Alert, Badge, Button, Card, Field, inputClass } from '../../../components/ui/index.jsx';
 import { slugify } from '../../../lib/format/index.js';
+import { fieldAria, hasErrors, rules, validate } from '../../../lib/validation/index.js';
 import { createFormField, deleteFormField, reorderFormFields, updateFormField } from '../api/form-fields.js';
 import { FIELD_TYPES, fieldBody, moveKey, parseOptions, sortFields } from '../form-fields.js';
 import { useFormFields, useSettings } from '../hooks/useAdminData.js';
@@ -9,18 +10,35 @@ import { WidgetFormPreview } from './WidgetFormPreview.jsx';
 const TYPE_LABEL = Object.fromEntries(FIELD_TYPES);
 const NEW_FIELD = { label: '', key: '', keyTouched: false, type: 'text', optionsText: '', required: false };
 
+const FIELD_SCHEMA = {
+  label: [rules.required('nhãn hiển thị')],
+  key: [rules.required('mã trường'), rules.pattern(/^[a-z0-9_]+$/, 'Mã trường chỉ gồm chữ thường không dấu, số và dấu gạch dưới.')],
+};
+
 function AddFieldForm({ draft, setDraft, onAdd, error, busy }) {
+  const [invalid, setInvalid] = useState({});
   const set = (k) => (e) => setDraft((d) => ({ ...d, [k]: e.target.type === 'checkbox' ? e.target.checked : e.target.value }));
+  const fe = { ...(error?.fields || {}), ...invalid };
+  const submit = (e) => {
+    e.preventDefault();
+    const bad = validate(FIELD_SCHEMA, draft);
+    setInvalid(bad);
+    if (hasErrors(bad)) {
+      document.getElementById(bad.label ? 'nf-label' : 'nf-key')?.focus();
+      return;
+    }
+    onAdd();
+  };
   return (
     <Card className="p-4">
       <h2 className="mb-3 text-sm font-semibold text-slate-900">Thêm trường</h2>
-      <form onSubmit={(e) => { e.preventDefault(); onAdd(); }} className="space-y-3" aria-label="Thêm trường">
+      <form onSubmit={submit} noValidate className="space-y-3" aria-label="Thêm trường">
         <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
-          <Field label="Nhãn hiển thị" htmlFor="nf-label" error={error?.fields?.label}>
-            <input id="nf-label" required value={draft.label} onChange={(e) => setDraft((d) => ({ ...d, label: e.target.value, key: d.keyTouched ? d.key : slugify(e.target.value) }))} className={inputClass} placeholder="VD: Sản phẩm quan tâm" />
+          <Field label="Nhãn hiển thị" htmlFor="nf-label" error={fe.label}>
+            <input id="nf-label" aria-required="true" {...fieldAria('nf-label', fe.label)} value={draft.label} onChange={(e) => setDraft((d) => ({ ...d, label: e.target.value, key: d.keyTouched ? d.key : slugify(e.target.value) }))} className={inputClass} placeholder="VD: Sản phẩm quan tâm" />
           </Field>
-          <Field label="Mã trường" htmlFor="nf-key" hint="Chữ thường, số, dấu gạch dưới." error={error?.fields?.key}>
-            <input id="nf-key" required pattern="[a-z0-9_]+" value={draft.key} onChange={(e) => setDraft((d) => ({ ...d, key: e.target.value, keyTouched: true }))} className={inputClass} />
+          <Field label="Mã trường" htmlFor="nf-key" hint="Chữ thường, số, dấu gạch dưới." error={fe.key}>
+            <input id="nf-key" aria-required="true" {...fieldAria('nf-key', fe.key)} value={draft.key} onChange={(e) => setDraft((d) => ({ ...d, key: e.target.value, keyTouched: true }))} className={inputClass} />
           </Field>
           <Field label="Kiểu" htmlFor="nf-type" error={error?.fields?.type}>
             <select id="nf-type" value={draft.type} onChange={set('type')} className={inputClass}>
@@ -82,9 +100,12 @@ function FieldRow({ field, index, count, edit, setEdit, onSave, onToggle, onMove
         ))}
       </div>
       {editing && (
-        <form className="mt-3 space-y-2 border-t border-slate-100 pt-3" onSubmit={(e) => { e.preventDefault(); onSave(field); }}>
+        <form className="mt-3 space-y-2 border-t border-slate-100 pt-3" noValidate onSubmit={(e) => { e.preventDefault(); if (edit.label.trim()) onSave(field); else setEdit({ ...edit, labelError: 'Vui lòng nhập nhãn hiển thị.' }); }}>
           <div className="grid grid-cols-1 gap-2 sm:grid-cols-[1fr_auto]">
-            <input aria-label={`Nhãn của ${field.key}`} required value={edit.label} onChange={(e) => setEdit({ ...edit, label: e.target.value })} className={inputClass} />
+            <div>
+              <input id={`label-${field.key}`} aria-label={`Nhãn của ${field.key}`} aria-required="true" {...fieldAria(`label-${field.key}`, edit.labelError)} value={edit.label} onChange={(e) => setEdit({ ...edit, label: e.target.value, labelError: '' })} className={inputClass} />
+              {edit.labelError && <p id={`label-${field.key}-error`} className="mt-1 text-xs text-red-600" data-testid="field-error">{edit.labelError}</p>}
+            </div>
             <label className="flex items-center gap-2 text-sm text-slate-700">
               <input type="checkbox" checked={edit.required} onChange={(e) => setEdit({ ...edit, required: e.target.checked })} className="h-4 w-4 rounded border-slate-300" /> Bắt buộc
             </label>

@@ -1,7 +1,6 @@
 import { Alert, Button, Card, Field, inputClass } from '../../../components/ui/index.jsx';
 import { getOfficeHours, saveOfficeHours } from '../api/hours.js';
-import { useLoader } from '../hooks/useLoader.js';
-import { useSaveForm } from '../hooks/useSaveForm.js';
+import { useLoader, useSaveForm } from '../../../lib/hooks/index.js';
 
 const DAYS = ['Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy', 'Chủ Nhật'];
 const hoursOf = (r) => r?.officeHours || null;

@@ -1,8 +1,10 @@
 import { Alert, Button, Card, Field, inputClass } from '../../../components/ui/index.jsx';
 import { saveSettings } from '../api/settings.js';
 import { useAdminAgents, useFormFields, useSettings } from '../hooks/useAdminData.js';
-import { useSaveForm } from '../hooks/useSaveForm.js';
+import { useSaveForm } from '../../../lib/hooks/index.js';
 import { WidgetFormPreview } from './WidgetFormPreview.jsx';
+import { fieldAria } from '../../../lib/validation/index.js';
+import { GreetingsCard } from './GreetingsCard.jsx';
 
 const DEFAULTS = {
   assignmentMode: 'round_robin',
@@ -12,6 +14,7 @@ const DEFAULTS = {
   widgetTitle: '',
   widgetGreeting: '',
   autoLanguage: false,
+  greetings: [],
 };
 
 export function parseOrigins(text) {
@@ -31,6 +34,7 @@ async function save(form) {
     widgetTitle: form.widgetTitle.trim(),
     widgetGreeting: form.widgetGreeting.trim(),
     autoLanguage: !!form.autoLanguage,
+    greetings: (form.greetings || []).map((g) => ({ pattern: g.pattern.trim(), delaySeconds: Number(g.delaySeconds) || 0, text: g.text.trim(), enabled: !!g.enabled })),
   };
   const res = await saveSettings(body);
   const s = res?.settings || body;
@@ -38,14 +42,14 @@ async function save(form) {
 }
 
 function SettingsForm({ initial, agents, fields }) {
-  const { form, set, submit, error, saved, busy } = useSaveForm(
+  const { form, set, put, submit, error, saved, busy } = useSaveForm(
     () => ({ ...DEFAULTS, ...initial, originsText: (initial.allowedOrigins || []).join('\n') }), save);
   const fe = error?.fields || {};
   const activeAgents = agents.filter((a) => !a.disabled);
 
   return (
     <div className="grid grid-cols-1 gap-6 lg:grid-cols-[1fr_360px]">
-      <form onSubmit={submit} className="space-y-4" aria-label="Cài đặt">
+      <form onSubmit={submit} noValidate className="space-y-4" aria-label="Cài đặt">
         <Card className="space-y-3 p-4">
           <h2 className="text-sm font-semibold text-slate-900">Phân công cuộc trò chuyện</h2>
           <fieldset className="space-y-2">
@@ -61,7 +65,7 @@ function SettingsForm({ initial, agents, fields }) {
           </fieldset>
           {form.assignmentMode === 'default' && (
             <Field label="Nhân viên mặc định" htmlFor="defaultAgentId" error={fe.defaultAgentId}>
-              <select id="defaultAgentId" required value={form.defaultAgentId || ''} onChange={set('defaultAgentId')} className={inputClass}>
+              <select id="defaultAgentId" aria-required="true" {...fieldAria('defaultAgentId', fe.defaultAgentId)} value={form.defaultAgentId || ''} onChange={set('defaultAgentId')} className={inputClass}>
                 <option value="">— Chọn nhân viên —</option>
                 {activeAgents.map((a) => <option key={a.id} value={a.id}>{a.name} ({a.email})</option>)}
               </select>
@@ -80,7 +84,7 @@ function SettingsForm({ initial, agents, fields }) {
           <Field label="Màu chủ đạo" htmlFor="widgetColorText" error={fe.widgetColor}>
             <div className="flex items-center gap-2">
               <input type="color" aria-label="Chọn màu" value={/^#[0-9a-fA-F]{6}$/.test(form.widgetColor) ? form.widgetColor : '#2563eb'} onChange={set('widgetColor')} className="h-9 w-12 cursor-pointer rounded border border-slate-300 bg-white p-0.5" />
-              <input id="widgetColorText" value={form.widgetColor} onChange={set('widgetColor')} pattern="#[0-9a-fA-F]{6}" className={`${inputClass} !w-32 font-mono`} />
+              <input id="widgetColorText" value={form.widgetColor} onChange={set('widgetColor')} {...fieldAria('widgetColorText', fe.widgetColor)} className={`${inputClass} !w-32 font-mono`} />
             </div>
           </Field>
           <Field label="Tiêu đề" htmlFor="widgetTitle" error={fe.widgetTitle}>
@@ -97,6 +101,7 @@ function SettingsForm({ initial, agents, fields }) {
             </span>
           </label>
         </Card>
+        <GreetingsCard rules={form.greetings || []} onChange={(g) => put('greetings', g)} errors={fe} />
         {error && !error.fields && <Alert>{error.message}</Alert>}
         {error?.fields && <Alert>Vui lòng kiểm tra lại các trường được đánh dấu.</Alert>}
         {saved && <Alert tone="success">Đã lưu cài đặt.</Alert>}
@@ -118,7 +123,7 @@ export function SettingsPage() {
     <div className="mx-auto w-full max-w-6xl space-y-4 p-4 md:p-6">
       <div>
         <h1 className="text-xl font-semibold text-slate-900">Cài đặt</h1>
-        <p className="text-sm text-slate-600">Phân công, website được phép nhúng và giao diện widget.</p>
+        <p className="text-sm text-slate-600">Phân công, website được phép nhúng, giao diện widget và lời chào chủ động.</p>
       </div>
       {error && <Alert>{error.message}</Alert>}
       {loading && !settings && <p className="text-sm text-slate-600">Đang tải…</p>}

@@ -1,9 +1,20 @@
 import { useEffect, useState } from 'react';
-import { Alert, Button, Card, EmptyState, inputClass } from '../../../components/ui/index.jsx';
+import { Alert, Button, Card, DateInput, EmptyState } from '../../../components/ui/index.jsx';
 import { Stars } from '../../../components/ui/support.jsx';
 import { BarChart } from '../../../components/charts/BarChart.jsx';
 import { addDays, formatDuration, vietnamToday } from '../../../lib/format/index.js';
-import { getStats } from '../api/stats.js';
+import { fieldAria, formatDmy, hasErrors, parseDmy, rules, validate } from '../../../lib/validation/index.js';
+import { getStats, getStatsCsv } from '../api/stats.js';
+import { CsvDialectSelect, saveBlob, useCsvDialect } from '../../../components/csv/index.jsx';
+
+const RANGE_SCHEMA = { from: [rules.required('ngày bắt đầu'), rules.date()], to: [rules.required('ngày kết thúc'), rules.date()] };
+
+/** Checks the typed range: {errors} or {range} in YYYY-MM-DD. */
+function readRange(form) {
+  const errors = validate(RANGE_SCHEMA, form);
+  if (!hasErrors(errors) && parseDmy(form.from) > parseDmy(form.to)) errors.from = 'Ngày bắt đầu phải trước hoặc bằng ngày kết thúc.';
+  return hasErrors(errors) ? { errors } : { range: { from: parseDmy(form.from), to: parseDmy(form.to) } };
+}
 
 const fmtAvg = (v) => (v === null || v === undefined ? '—' : (Math.round(v * 10) / 10).toString().replace('.', ','));
 const dayLabel = (d) => `${d.slice(8, 10)}/${d.slice(5, 7)}`;
@@ -44,8 +55,10 @@ function RatingDistribution({ ratings }) {
 
 export function StatsPage() {
   const today = vietnamToday();
-  const [form, setForm] = useState({ from: addDays(today, -6), to: today });
-  const [range, setRange] = useState(form);
+  const [range, setRange] = useState({ from: addDays(today, -6), to: today });
+  const [form, setForm] = useState({ from: formatDmy(range.from), to: formatDmy(range.to) });
+  const [invalid, setInvalid] = useState({});
+  const [exporting, setExporting] = useState(null); // null | 'busy' | error
   const [result, setResult] = useState({ key: null, data: null, error: null });
   const key = `${range.from}|${range.to}`;
 
@@ -60,7 +73,20 @@ export function StatsPage() {
 
   const loading = result.key !== key;
   const s = result.error ? null : result.data;
-  const fe = result.error?.fields || {};
+  const fe = { ...(result.error?.fields || {}), ...invalid };
+  const [sep, setSep] = useCsvDialect();
+  const exportCsv = async () => {
+    const r = readRange(form);
+    setInvalid(r.errors || {});
+    if (r.errors) return;
+    setExporting('busy');
+    try {
+      saveBlob(await getStatsCsv(r.range, sep), `chatdesk-thong-ke-${r.range.from}_${r.range.to}.csv`);
+      setExporting(null);
+    } catch (err) {
+      setExporting(err);
+    }
+  };
 
   return (
     <div className="mx-auto w-full max-w-6xl space-y-4 p-4 md:p-6" data-testid="stats-page">
@@ -70,25 +96,36 @@ export function StatsPage() {
           <p className="text-sm text-slate-600">Theo các cuộc trò chuyện bắt đầu trong khoảng ngày (giờ Việt Nam).</p>
         </div>
         <form
-          className="flex flex-wrap items-end gap-2"
+          className="flex flex-wrap items-start gap-2"
           aria-label="Khoảng thời gian"
+          noValidate
+          data-testid="stats-range"
           onSubmit={(e) => {
             e.preventDefault();
-            setRange({ ...form });
+            const r = readRange(form);
+            setInvalid(r.errors || {});
+            if (r.range) setRange(r.range);
           }}
         >
-          <label className="space-y-1">
-            <span className="block text-xs font-medium text-slate-600">Từ ngày</span>
-            <input type="date" name="from" value={form.from} onChange={(e) => setForm((f) => ({ ...f, from: e.target.value }))} className={inputClass} aria-invalid={!!fe.from} />
-          </label>
-          <label className="space-y-1">
-            <span className="block text-xs font-medium text-slate-600">Đến ngày</span>
-            <input type="date" name="to" value={form.to} onChange={(e) => setForm((f) => ({ ...f, to: e.target.value }))} className={inputClass} aria-invalid={!!fe.to} />
-          </label>
-          <Button type="submit" data-testid="stats-apply">Xem</Button>
-          <Button variant="ghost" onClick={() => { const r = { from: addDays(today, -6), to: today }; setForm(r); setRange(r); }}>7 ngày qua</Button>
+          <div className="w-36 space-y-1">
+            <label htmlFor="stats-from" className="block text-xs font-medium text-slate-600">Từ ngày</label>
+            <DateInput id="stats-from" name="from" value={form.from} onChange={(e) => setForm((f) => ({ ...f, from: e.target.value }))} {...fieldAria('stats-from', fe.from)} />
+            {fe.from && <p id="stats-from-error" className="text-xs text-red-600" data-testid="field-error">{fe.from}</p>}
+          </div>
+          <div className="w-36 space-y-1">
+            <label htmlFor="stats-to" className="block text-xs font-medium text-slate-600">Đến ngày</label>
+            <DateInput id="stats-to" name="to" value={form.to} onChange={(e) => setForm((f) => ({ ...f, to: e.target.value }))} {...fieldAria('stats-to', fe.to)} />
+            {fe.to && <p id="stats-to-error" className="text-xs text-red-600" data-testid="field-error">{fe.to}</p>}
+          </div>
+          <CsvDialectSelect id="stats-csv-dialect" value={sep} onChange={setSep} />
+          <div className="flex gap-2 pt-5">
+            <Button type="submit" data-testid="stats-apply">Xem</Button>
+            <Button variant="ghost" onClick={() => { const r = { from: addDays(today, -6), to: today }; setInvalid({}); setForm({ from: formatDmy(r.from), to: formatDmy(r.to) }); setRange(r); }}>7 ngày qua</Button>
+            <Button variant="secondary" onClick={exportCsv} disabled={exporting === 'busy'} data-testid="stats-export">{exporting === 'busy' ? 'Đang xuất…' : 'Xuất CSV'}</Button>
+          </div>
         </form>
       </div>
+      {exporting && exporting !== 'busy' && <Alert data-testid="stats-export-error">Chưa xuất được tệp: {exporting.message}</Alert>}
       {result.error && (
         <Alert>
           <span data-testid="stats-error">{result.error.message}</span>

@@ -1,4 +1,4 @@
-import { useLoader } from './useLoader.js';
+import { useLoader } from '../../../lib/hooks/index.js';
 import { listAdminAgents } from '../api/agents.js';
 import { listFormFields } from '../api/form-fields.js';
 import { getSettings } from '../api/settings.js';

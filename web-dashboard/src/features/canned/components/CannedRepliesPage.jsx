@@ -1,20 +1,34 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, Button, Card, EmptyState, Field, inputClass } from '../../../components/ui/index.jsx';
 import { useAuth } from '../../auth/index.js';
+import { fieldAria, hasErrors, rules, validate } from '../../../lib/validation/index.js';
 import { adminCannedApi, agentCannedApi } from '../api/canned.js';
 
 const EMPTY = { shortcut: '', title: '', text: '' };
+const REPLY_SCHEMA = {
+  // The server's rule (it lowercases) and its words.
+  shortcut: [rules.required('phím tắt'), rules.pattern(/^[a-zA-Z0-9_-]{1,30}$/, 'Phím tắt gồm 1–30 ký tự a-z, 0-9, - hoặc _.')],
+  title: [rules.required('tiêu đề')],
+  text: [rules.required('nội dung')],
+};
 
 function ReplyForm({ initial, onSave, onCancel, submitLabel }) {
   const [form, setForm] = useState(initial || EMPTY);
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
+  const [invalid, setInvalid] = useState({});
   const set = (k) => (e) => setForm((f) => ({ ...f, [k]: e.target.value }));
-  const fe = error?.fields || {};
+  const fe = { ...(error?.fields || {}), ...invalid };
   // 409 conflict names the shortcut even when `fields` is missing
   const shortcutError = fe.shortcut || (error?.status === 409 ? error.message : null);
   const submit = async (e) => {
     e.preventDefault();
+    const bad = validate(REPLY_SCHEMA, form);
+    setInvalid(bad);
+    if (hasErrors(bad)) {
+      document.getElementById(`${idp}-${Object.keys(bad)[0]}`)?.focus();
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
@@ -28,20 +42,20 @@ function ReplyForm({ initial, onSave, onCancel, submitLabel }) {
   };
   const idp = initial ? `edit-${initial.id}` : 'new';
   return (
-    <form onSubmit={submit} className="space-y-3" data-testid={initial ? 'canned-edit-form' : 'canned-new-form'}>
+    <form onSubmit={submit} noValidate className="space-y-3" data-testid={initial ? 'canned-edit-form' : 'canned-new-form'}>
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-[12rem_1fr]">
         <Field label="Phím tắt" htmlFor={`${idp}-shortcut`} error={shortcutError} hint="Gõ / và phím tắt trong ô soạn tin.">
           <div className="flex items-center rounded-md ring-1 ring-inset ring-slate-300 focus-within:ring-2 focus-within:ring-blue-600">
             <span className="pl-3 font-mono text-sm text-slate-600">/</span>
-            <input id={`${idp}-shortcut`} name="shortcut" required maxLength={30} value={form.shortcut} onChange={set('shortcut')} className="block w-full rounded-md border-0 bg-transparent py-2 pl-1 pr-3 font-mono text-sm focus:ring-0" placeholder="xinchao" aria-invalid={!!shortcutError} />
+            <input id={`${idp}-shortcut`} name="shortcut" aria-required="true" maxLength={30} value={form.shortcut} onChange={set('shortcut')} className="block w-full rounded-md border-0 bg-transparent py-2 pl-1 pr-3 font-mono text-sm focus:ring-0" placeholder="xinchao" {...fieldAria(`${idp}-shortcut`, shortcutError)} />
           </div>
         </Field>
         <Field label="Tiêu đề" htmlFor={`${idp}-title`} error={fe.title}>
-          <input id={`${idp}-title`} name="title" required maxLength={60} value={form.title} onChange={set('title')} className={inputClass} placeholder="Lời chào" />
+          <input id={`${idp}-title`} name="title" aria-required="true" {...fieldAria(`${idp}-title`, fe.title)} maxLength={60} value={form.title} onChange={set('title')} className={inputClass} placeholder="Lời chào" />
         </Field>
       </div>
-      <Field label="Nội dung" htmlFor={`${idp}-text`} error={fe.text}>
-        <textarea id={`${idp}-text`} name="text" required rows={3} maxLength={2000} value={form.text} onChange={set('text')} className={inputClass} placeholder="Xin chào anh/chị, em có thể giúp gì ạ?" />
+      <Field label="Nội dung" htmlFor={`${idp}-text`} error={fe.text} hint="Biến được điền khi chèn: {ten_khach}, {sdt}, {ten_nhan_vien} và mã trường biểu mẫu, VD {san_pham}.">
+        <textarea id={`${idp}-text`} name="text" aria-required="true" {...fieldAria(`${idp}-text`, fe.text)} rows={3} maxLength={2000} value={form.text} onChange={set('text')} className={inputClass} placeholder="Xin chào anh/chị, em có thể giúp gì ạ?" />
       </Field>
       {error && !fe.shortcut && !fe.title && !fe.text && error.status !== 409 && <Alert>{error.message}</Alert>}
       <div className="flex gap-2">

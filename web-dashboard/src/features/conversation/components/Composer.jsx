@@ -1,7 +1,8 @@
-import { useRef, useState } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
 import { Button } from '../../../components/ui/index.jsx';
 import { MAX_TEXT_CHARS } from '../../../lib/realtime/protocol.js';
-import { CannedPicker, filterCanned, findSlashQuery, insertCanned, useCannedReplies } from '../../canned/index.js';
+import { PHONE, useMediaQuery } from '../../../lib/hooks/index.js';
+import { CannedPicker, fillCannedVariables, filterCanned, findSlashQuery, insertCanned, unfilledVariables, useCannedReplies } from '../../canned/index.js';
 
 /**
  * Message input. Enabled only for the owner; everybody else sees why
@@ -18,7 +19,7 @@ export function findMentionQuery(text, caret) {
   return { start: at, query };
 }
 
-export function Composer({ canReply, reason, onSend, onNote, agents = [], onTyping, onStopTyping, onClaim, claiming, attachButton, onPasteFiles }) {
+export function Composer({ canReply, reason, onSend, onNote, agents = [], cannedValues = {}, onTyping, onStopTyping, onClaim, claiming, attachButton, onPasteFiles }) {
   const [text, setText] = useState('');
   const [noteMode, setNoteMode] = useState(false);
   const [noteError, setNoteError] = useState(null);
@@ -27,6 +28,18 @@ export function Composer({ canReply, reason, onSend, onNote, agents = [], onTypi
   const [active, setActive] = useState(0);
   const [dismissed, setDismissed] = useState(null); // "start:query" closed with Esc (typing reopens)
   const inputRef = useRef(null);
+  // Where the caret goes after an insertion (a mention, a canned reply).
+  // Placed in the same commit as the new text, before the browser handles
+  // the next key: a later placement (a frame later) would move the caret
+  // back over what was typed meanwhile, as a fast tap-then-type did.
+  const placeCaret = useRef(null);
+  useLayoutEffect(() => {
+    const el = inputRef.current;
+    if (placeCaret.current === null || !el) return;
+    el.focus();
+    el.setSelectionRange(placeCaret.current, placeCaret.current);
+    placeCaret.current = null;
+  });
   const canned = useCannedReplies(canReply);
 
   const slash = canReply && !noteMode ? findSlashQuery(text, caret) : null;
@@ -40,6 +53,14 @@ export function Composer({ canReply, reason, onSend, onNote, agents = [], onTypi
   const mentionOpen = mentionMatches.length > 0;
   const mentionIndex = Math.min(active, Math.max(0, mentionMatches.length - 1));
   const enabled = canReply || noteMode;
+  // A phone's keyboard has no Enter-to-send habit, and the key hints would
+  // not fit in two lines there.
+  const phone = useMediaQuery(PHONE);
+  const placeholder = noteMode
+    ? (phone ? 'Ghi chú cho đồng nghiệp… (@ để nhắc tên)' : 'Ghi chú cho đồng nghiệp… (@ để nhắc tên, Enter để lưu)')
+    : canReply ? (phone ? 'Nhập tin nhắn…' : 'Nhập tin nhắn… (Enter để gửi, Shift+Enter xuống dòng)') : 'Bạn không thể trả lời cuộc trò chuyện này';
+  // A "{variable}" that could not be filled is never sent to the visitor.
+  const unfilled = noteMode ? [] : unfilledVariables(text);
 
   const track = (el) => setCaret(el.selectionStart ?? el.value.length);
   const change = (value, el) => {
@@ -60,34 +81,26 @@ export function Composer({ canReply, reason, onSend, onNote, agents = [], onTypi
     setText(next);
     setCaret(pos);
     setActive(0);
-    requestAnimationFrame(() => {
-      const el = inputRef.current;
-      if (el) {
-        el.focus();
-        el.setSelectionRange(pos, pos);
-      }
-    });
+    placeCaret.current = pos;
   };
   const pick = (r) => {
     if (!slash) return;
-    const next = insertCanned(text, slash.start, caret, r.text);
+    const next = insertCanned(text, slash.start, caret, fillCannedVariables(r.text, cannedValues).text);
     setText(next.text);
     setCaret(next.caret);
     setActive(0);
     onTyping?.(next.text);
-    requestAnimationFrame(() => {
-      const el = inputRef.current;
-      if (el) {
-        el.focus();
-        el.setSelectionRange(next.caret, next.caret);
-      }
-    });
+    placeCaret.current = next.caret;
   };
 
   const submit = (e) => {
     e?.preventDefault();
     const t = text.trim();
     if (!t || !enabled || saving) return;
+    if (!noteMode && unfilled.length) {
+      inputRef.current?.focus();
+      return;
+    }
     if (noteMode) {
       setSaving(true);
       setNoteError(null);
@@ -105,7 +118,7 @@ export function Composer({ canReply, reason, onSend, onNote, agents = [], onTypi
     onStopTyping?.();
   };
   return (
-    <form onSubmit={submit} className="border-t border-slate-200 bg-white p-3" data-testid="composer">
+    <form onSubmit={submit} noValidate className="border-t border-slate-200 bg-white p-3" data-testid="composer">
       {!canReply && !noteMode && (
         <div className="mb-2 flex flex-wrap items-center justify-between gap-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-inset ring-amber-200" data-testid="composer-reason">
           <span className="flex items-center gap-2">
@@ -161,7 +174,7 @@ export function Composer({ canReply, reason, onSend, onNote, agents = [], onTypi
           Ghi chú
         </button>
         {pickerOpen && (
-          <CannedPicker items={matches} active={activeIndex} onPick={pick} onHover={setActive} query={slash.query} />
+          <CannedPicker items={matches} total={canned.loaded ? canned.items.length : null} active={activeIndex} onPick={pick} onHover={setActive} query={slash.query} values={cannedValues} />
         )}
         {!noteMode && attachButton}
         <textarea
@@ -173,8 +186,10 @@ export function Composer({ canReply, reason, onSend, onNote, agents = [], onTypi
           maxLength={MAX_TEXT_CHARS}
           disabled={!enabled}
           value={text}
-          placeholder={noteMode ? 'Ghi chú cho đồng nghiệp… (@ để nhắc tên, Enter để lưu)' : canReply ? 'Nhập tin nhắn… (Enter để gửi, Shift+Enter xuống dòng)' : 'Bạn không thể trả lời cuộc trò chuyện này'}
+          placeholder={placeholder}
           aria-autocomplete="list"
+          aria-invalid={unfilled.length > 0 || undefined}
+          aria-describedby={unfilled.length ? 'composer-unfilled' : undefined}
           aria-controls={mentionOpen ? 'mention-listbox' : pickerOpen ? 'canned-listbox' : undefined}
           aria-activedescendant={mentionOpen ? `mention-option-${mentionIndex}` : pickerOpen && matches.length ? `canned-option-${activeIndex}` : undefined}
           onChange={(e) => change(e.target.value, e.target)}
@@ -239,10 +254,15 @@ export function Composer({ canReply, reason, onSend, onNote, agents = [], onTypi
           }}
           className={`block max-h-40 min-h-[2.75rem] flex-1 resize-y rounded-md border-0 px-3 py-2 text-sm text-slate-900 ring-1 ring-inset placeholder:text-slate-500 focus:ring-2 disabled:cursor-not-allowed disabled:bg-slate-100 ${noteMode ? 'bg-amber-50 ring-amber-300 focus:ring-amber-500' : 'ring-slate-300 focus:ring-blue-600'}`}
         />
-        <Button type="submit" disabled={!enabled || !text.trim() || saving} data-testid="send-button">
+        <Button type="submit" disabled={!enabled || !text.trim() || saving || unfilled.length > 0} data-testid="send-button">
           {noteMode ? 'Lưu ghi chú' : 'Gửi'}
         </Button>
       </div>
+      {unfilled.length > 0 && (
+        <p id="composer-unfilled" role="alert" className="mt-2 text-xs text-red-700" data-testid="canned-unfilled">
+          Chưa điền được {unfilled.map((n) => `{${n}}`).join(', ')}: hãy sửa thành nội dung thật trước khi gửi (khách không bao giờ nhận được biến chưa điền).
+        </p>
+      )}
     </form>
   );
 }

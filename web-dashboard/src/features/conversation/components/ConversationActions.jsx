@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { Button, inputClass } from '../../../components/ui/index.jsx';
 
-/** Claim / transfer / resolve ("Kết thúc") / reopen. */
-export function ConversationActions({ conversation, me, agents, busy, onClaim, onTransfer, onResolve, onReopen }) {
+/** Claim / takeover ("Xin nhận", admins "Nhận ngay") / transfer / resolve ("Kết thúc") / reopen. */
+export function ConversationActions({ conversation, me, agents, busy, takeoverPending, onClaim, onRequestTakeover, onForceTakeover, onTransfer, onResolve, onReopen }) {
   const [target, setTarget] = useState('');
   const isOwner = conversation.assigneeId && conversation.assigneeId === me.id;
   const isAdmin = me.role === 'admin';
@@ -15,8 +15,15 @@ export function ConversationActions({ conversation, me, agents, busy, onClaim, o
       {open && !conversation.assigneeId && (
         <Button variant="success" size="sm" onClick={onClaim} disabled={busy} data-testid="claim-button">Nhận cuộc trò chuyện</Button>
       )}
+      {open && conversation.assigneeId && !isOwner && !takeoverPending && (
+        <Button variant="secondary" size="sm" onClick={onRequestTakeover} disabled={busy} data-testid="takeover-request">Xin nhận cuộc trò chuyện</Button>
+      )}
+      {open && conversation.assigneeId && !isOwner && isAdmin && (
+        <Button variant="primary" size="sm" onClick={onForceTakeover} disabled={busy} data-testid="takeover-force">Nhận ngay</Button>
+      )}
       {open && (isOwner || isAdmin) && (
         <form
+          noValidate
           className="flex items-center gap-1"
           onSubmit={(e) => {
             e.preventDefault();

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { Alert, Avatar, Badge } from '../../../components/ui/index.jsx';
 import { STATUS_LABELS } from '../../../lib/format/index.js';
@@ -13,14 +13,19 @@ import { usePendingResolves } from '../pending-resolve.js';
 import { pendingResolves } from './PendingResolveBar.jsx';
 import { MessageList } from './MessageList.jsx';
 import { VisitorPanel } from './VisitorPanel.jsx';
+import { ContactPanel } from './ContactPanel.jsx';
 import { OwnerBanner } from './OwnerBanner.jsx';
 import { Composer } from './Composer.jsx';
 import { ConversationActions } from './ConversationActions.jsx';
 import { TriagePanel } from './TriagePanel.jsx';
 import { useUploads } from '../hooks/useUploads.js';
 import { useNotes } from '../hooks/useNotes.js';
+import { useTakeover } from '../hooks/useTakeover.js';
+import { acceptTakeover, cancelTakeover, declineTakeover, forceTakeover, requestTakeover } from '../api/takeover.js';
+import { TakeoverBar } from './TakeoverBar.jsx';
 import { PriorityBadge, Stars, TagList } from '../../../components/ui/support.jsx';
 import { BlockVisitor } from '../../abuse/index.js';
+import { cannedValues } from '../../canned/index.js';
 
 export function ConversationView() {
   const { conversationId } = useParams();
@@ -29,9 +34,10 @@ export function ConversationView() {
 
 function ConversationScreen({ id }) {
   const client = useRealtime();
-  const { conversation, thread, loading, error, visitorTyping, send, retry, discard, addMessage, me, agents, upsertConversation } = useConversation(id);
+  const { conversation, livePage, thread, loading, error, visitorTyping, send, retry, discard, addMessage, me, agents, upsertConversation } = useConversation(id);
   const uploads = useUploads(id, addMessage);
   const { notes, addNote } = useNotes(id);
+  const takeover = useTakeover(id, me.id);
   const agentList = Object.values(agents || {}); // inbox state: id → agent
   const [dragging, setDragging] = useState(false);
   const dragDepth = useRef(0);
@@ -40,6 +46,18 @@ function ConversationScreen({ id }) {
   const resolving = usePendingResolves(pendingResolves).some((x) => x.id === id);
   const [actionError, setActionError] = useState(null);
   const [showInfo, setShowInfo] = useState(false);
+  const infoToggle = useRef(null);
+  const infoClose = useRef(null);
+  // On a phone the panel covers the conversation: focus goes into it and,
+  // when it closes, back to the button that opened it (offsetParent is
+  // null when the "back" bar is hidden, i.e. from 640 px up).
+  useEffect(() => {
+    if (showInfo && infoClose.current?.offsetParent) infoClose.current.focus();
+  }, [showInfo]);
+  const closeInfo = () => {
+    setShowInfo(false);
+    infoToggle.current?.focus();
+  };
 
   // A refusal stays until it is moot: I become the owner, or it is resolved/reopened.
   const stateKey = conversation ? `${conversation.assigneeId === me.id}|${conversation.status === 'resolved'}` : '';
@@ -157,7 +175,7 @@ function ConversationScreen({ id }) {
   const v = conversation.visitor || {};
 
   return (
-    <div className="flex min-h-0 flex-1" data-testid="conversation-view" data-conversation-id={id}>
+    <div className="relative flex min-h-0 flex-1" data-testid="conversation-view" data-conversation-id={id}>
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="flex flex-wrap items-center justify-between gap-2 border-b border-slate-200 bg-white px-4 py-2.5">
           <div className="flex min-w-0 items-center gap-3">
@@ -166,7 +184,8 @@ function ConversationScreen({ id }) {
             <div className="min-w-0">
               <div className="flex items-center gap-2">
                 <h2 className="truncate text-base font-semibold text-slate-900" data-testid="visitor-name">{v.name || 'Khách'}</h2>
-                <Badge tone={conversation.status}>{STATUS_LABELS[conversation.status]}</Badge>
+                {/* The name gives way (truncated), not the status: on a phone it broke onto two lines. */}
+                <Badge tone={conversation.status} className="shrink-0 whitespace-nowrap">{STATUS_LABELS[conversation.status]}</Badge>
                 <PriorityBadge priority={conversation.priority} />
                 {conversation.rating && <Stars stars={conversation.rating.stars} />}
               </div>
@@ -179,17 +198,36 @@ function ConversationScreen({ id }) {
               me={me}
               agents={agents}
               busy={busy || resolving}
+              takeoverPending={!!takeover.takeover}
               onClaim={claim}
+              onRequestTakeover={() => run(async () => {
+                const res = await requestTakeover(id);
+                if (res?.takeover) takeover.setPending({ takeover: res.takeover, deadlineMs: Date.now() + Math.max(0, Date.parse(res.takeover.deadline) - Date.parse(res.takeover.createdAt)) });
+                return res;
+              })}
+              onForceTakeover={() => run(() => forceTakeover(id))}
               onTransfer={(agentId) => run(() => transferConversation(id, agentId))}
               onResolve={() => pendingResolves.schedule(id, v.name)}
               onReopen={() => run(() => reopenConversation(id))}
             />
-            <button type="button" className="rounded p-1.5 text-slate-600 hover:bg-slate-100 xl:hidden" onClick={() => setShowInfo((s) => !s)} aria-label="Thông tin khách">
+            <button type="button" className="rounded p-1.5 text-slate-600 hover:bg-slate-100 xl:hidden" ref={infoToggle} onClick={() => setShowInfo((s) => !s)} aria-label="Thông tin khách" aria-expanded={showInfo} aria-controls="conversation-info" data-testid="info-toggle">
               <svg viewBox="0 0 20 20" className="h-5 w-5" fill="currentColor"><path d="M10 2a8 8 0 100 16 8 8 0 000-16zm1 12H9V9h2v5zm0-7H9V5h2v2z" /></svg>
             </button>
           </div>
         </header>
         <OwnerBanner conversation={conversation} meId={me.id} />
+        <TakeoverBar
+          takeover={conversation.status === 'resolved' ? null : takeover.takeover}
+          secondsLeft={takeover.secondsLeft}
+          ended={takeover.ended}
+          ownerName={owner}
+          isOwner={conversation.assigneeId === me.id}
+          meId={me.id}
+          busy={busy}
+          onAccept={() => run(() => acceptTakeover(id))}
+          onDecline={() => run(() => declineTakeover(id))}
+          onCancel={() => run(() => cancelTakeover(id))}
+        />
         {conversation.handoffAt && !conversation.assigneeId && conversation.status !== 'resolved' && (
           <div className="border-b border-rose-200 bg-rose-50 px-4 py-1.5 text-sm font-medium text-rose-800" data-testid="handoff-banner">
             Khách muốn gặp nhân viên hỗ trợ — trợ lý ảo đã dừng trả lời.
@@ -230,6 +268,7 @@ function ConversationScreen({ id }) {
           }}
           onNote={addNote}
           agents={agentList}
+          cannedValues={cannedValues(conversation, me.name)}
           onTyping={typing.onInput}
           onStopTyping={typing.stop}
           onClaim={!conversation.assigneeId && conversation.status !== 'resolved' ? claim : null}
@@ -238,11 +277,24 @@ function ConversationScreen({ id }) {
           claiming={busy}
         />
       </div>
-      <aside className={`${showInfo ? 'block' : 'hidden'} w-72 shrink-0 overflow-y-auto border-l border-slate-200 bg-white xl:block`}>
+      {/* Below 640 px a 288 px column would leave the conversation ~100 px:
+          there the panel covers the conversation, with its own way back. */}
+      <aside
+        id="conversation-info"
+        className={`${showInfo ? 'block' : 'hidden'} absolute inset-0 z-20 w-full overflow-y-auto bg-white sm:static sm:z-auto sm:w-72 sm:shrink-0 sm:border-l sm:border-slate-200 xl:block`}
+        data-testid="conversation-info"
+      >
+        <div className="sticky top-0 z-10 flex items-center justify-between border-b border-slate-200 bg-white px-4 py-2 sm:hidden">
+          <h2 className="text-sm font-semibold text-slate-900">Thông tin khách</h2>
+          <button type="button" ref={infoClose} onClick={closeInfo} className="rounded-md px-3 py-2 text-sm font-medium text-blue-700 hover:bg-slate-100" data-testid="info-close">
+            Quay lại cuộc trò chuyện
+          </button>
+        </div>
         <div className="border-b border-slate-200 p-4">
           <TriagePanel conversation={conversation} onUpdated={(c) => upsertConversation(c, true)} />
         </div>
-        <VisitorPanel conversation={conversation} />
+        <VisitorPanel conversation={conversation} livePage={livePage} />
+        <ContactPanel key={conversation.id} conversation={conversation} />
         <BlockVisitor key={conversation.id} conversation={conversation} />
       </aside>
     </div>

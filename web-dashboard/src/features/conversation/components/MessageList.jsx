@@ -67,6 +67,17 @@ function SystemMessage({ m }) {
   );
 }
 
+/** A system line only agents see (a takeover request asked, declined, cancelled, expired): a note, not part of the visitor's transcript. */
+function SystemNote({ m }) {
+  return (
+    <div className="my-2 flex justify-center" data-testid="system-note" data-notice={m.notice?.code}>
+      <span className="rounded-full bg-amber-100 px-3 py-1 text-[11px] text-amber-900 ring-1 ring-amber-300">
+        <span className="font-semibold">Nội bộ:</span> {m.text} · {formatTime(m.createdAt)}
+      </span>
+    </div>
+  );
+}
+
 function NoteItem({ m, agents }) {
   const names = (m.note?.mentions || []).map((id) => agents?.find((a) => a.id === id)?.name).filter(Boolean);
   return (
@@ -95,7 +106,7 @@ export function interleave(messages, notes) {
   return out;
 }
 
-function Bubble({ m, mine, pending, seen, onRetry, onDiscard }) {
+function Bubble({ m, mine, pending, seen, onRetry, onDiscard, photo }) {
   const isVisitor = m.senderType === 'visitor';
   const isBot = m.senderType === 'bot';
   const name = isVisitor ? m.senderName || 'Khách' : isBot ? m.senderName || 'Trợ lý ảo' : m.senderName || 'Nhân viên';
@@ -114,7 +125,7 @@ function Bubble({ m, mine, pending, seen, onRetry, onDiscard }) {
           <svg viewBox="0 0 20 20" className="h-4 w-4" fill="currentColor"><path d="M9 2h2v2h3a2 2 0 012 2v7a2 2 0 01-2 2H6a2 2 0 01-2-2V6a2 2 0 012-2h3V2zm-2 6a1 1 0 100 2 1 1 0 000-2zm6 0a1 1 0 100 2 1 1 0 000-2zM7 12h6v1H7v-1zM2 8h1v4H2V8zm15 0h1v4h-1V8z" /></svg>
         </span>
       ) : (
-        <Avatar name={name} colorKey={isVisitor ? m.conversationId : m.senderId || name} size="sm" />
+        <Avatar name={name} colorKey={isVisitor ? m.conversationId : m.senderId || name} size="sm" src={isVisitor ? undefined : photo} />
       )}
       <div className={`flex min-w-0 max-w-[75%] flex-col ${isVisitor ? 'items-start' : 'items-end'}`}>
         {!mine && (
@@ -156,6 +167,7 @@ function Bubble({ m, mine, pending, seen, onRetry, onDiscard }) {
 
 /** Transcript: stored messages by seq, then local pending ones. */
 export function MessageList({ messages, notes = [], agents = [], pending = [], uploads = [], meId, meName, typing, readSeq = 0, onRetry, onDiscard, onRetryUpload, onDiscardUpload, loading, dropProps, dragging }) {
+  const photos = Object.fromEntries(agents.filter((a) => a.avatarUrl).map((a) => [a.id, a.avatarUrl]));
   // "Đã xem" under the last answer (an agent's or the bot's) the visitor has read.
   let seen = null;
   for (const m of messages) if (m.senderType === 'agent' || m.senderType === 'bot') seen = m;
@@ -176,11 +188,11 @@ export function MessageList({ messages, notes = [], agents = [], pending = [], u
       {!loading && count === 0 && <p className="text-center text-sm text-slate-600">Chưa có tin nhắn.</p>}
       {interleave(messages, notes).map((m) =>
         m.note ? (
-          <NoteItem key={m.id} m={m} agents={agents} />
+          m.senderType === 'system' ? <SystemNote key={m.id} m={m} /> : <NoteItem key={m.id} m={m} agents={agents} />
         ) : m.senderType === 'system' ? (
           <SystemMessage key={m.id} m={m} />
         ) : (
-          <Bubble key={m.id} m={m} mine={m.senderType === 'agent' && m.senderId === meId} seen={m === seen} />
+          <Bubble key={m.id} m={m} mine={m.senderType === 'agent' && m.senderId === meId} seen={m === seen} photo={m.senderType === 'agent' ? photos[m.senderId] : undefined} />
         ),
       )}
       {pending.map((p) => (
@@ -188,6 +200,7 @@ export function MessageList({ messages, notes = [], agents = [], pending = [], u
           key={p.clientId}
           m={{ text: p.text, senderType: 'agent', senderId: meId, senderName: meName, createdAt: p.createdAt }}
           mine
+          photo={photos[meId]}
           pending={p}
           onRetry={onRetry}
           onDiscard={onDiscard}

@@ -1,6 +1,8 @@
-/** Who owns the conversation — the one agent allowed to reply. */
+import { Avatar } from '../../../components/ui/index.jsx';
+
+/** Who owns the conversation — the one agent allowed to reply (with their photo). */
 export function OwnerBanner({ conversation, meId }) {
-  const { status, assigneeId, assigneeName } = conversation;
+  const { status, assigneeId, assigneeName, assigneeAvatarUrl } = conversation;
   let tone;
   let text;
   if (status === 'resolved') {
@@ -19,6 +21,7 @@ export function OwnerBanner({ conversation, meId }) {
   return (
     <div className={`flex items-center gap-2 border-b px-4 py-2 text-sm font-medium ${tone}`} data-testid="owner-banner" role="status">
       <span className={`h-2 w-2 rounded-full ${!assigneeId && status !== 'resolved' ? 'bg-amber-500' : status === 'resolved' ? 'bg-slate-400' : 'bg-emerald-500'}`} />
+      {assigneeId && <Avatar name={assigneeName} colorKey={assigneeId} size="sm" src={assigneeAvatarUrl} />}
       <span>{text}</span>
       {assigneeId === meId && status !== 'resolved' && <span className="font-normal">(bạn)</span>}
     </div>

@@ -20,8 +20,9 @@ function Row({ label, children, mono }) {
  * visitor the shop's page identified with a valid hash (ChatDesk.setUser),
  * "Đã xác minh" and the shop's own id of the customer.
  */
-export function VisitorPanel({ conversation }) {
+export function VisitorPanel({ conversation, livePage }) {
   const v = conversation?.visitor || {};
+  const page = livePage || v.currentPage;
   const answers = conversation?.answers || [];
   return (
     <div className="space-y-4 p-4 text-sm" data-testid="visitor-panel">
@@ -52,7 +53,20 @@ export function VisitorPanel({ conversation }) {
             {v.pageUrl ? <a href={v.pageUrl} target="_blank" rel="noreferrer noopener" className="text-blue-600 hover:underline">{v.pageUrl}</a> : null}
           </Row>
           {v.referrer && <Row label="Nguồn giới thiệu">{v.referrer}</Row>}
-          <Row label="Trình duyệt" mono>{v.userAgent}</Row>
+          {page && (
+            <Row label="Đang xem">
+              <span data-testid="current-page" aria-live="polite">
+                <span className="block font-medium">{page.title || page.path}</span>
+                {page.title && <span className="block break-all font-mono text-xs text-slate-600">{page.path}</span>}
+                <span className="block text-xs text-slate-600">lúc {formatDateTime(page.at)}</span>
+              </span>
+            </Row>
+          )}
+          <Row label="Trình duyệt">
+            {v.browser
+              ? <span title={v.userAgent} data-testid="browser">{v.browser}</span>
+              : v.userAgent && <span className="font-mono text-xs">{v.userAgent}</span>}
+          </Row>
           <Row label="Địa chỉ IP" mono>{v.ip}</Row>
           <Row label="Bắt đầu lúc">{formatDateTime(conversation?.createdAt)}</Row>
           {conversation?.privacy && (

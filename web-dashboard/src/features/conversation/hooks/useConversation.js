@@ -83,6 +83,17 @@ export function useConversation(id) {
     };
   }, [client, id]);
 
+  // The visitor's current page, live (visitor.page; the conversation's own
+  // visitor.currentPage is the copy as loaded).
+  const [live, setLive] = useState(null); // {id, page}
+  const livePage = live?.id === id ? live.page : null;
+  useEffect(() => {
+    if (!client) return undefined;
+    return client.on(EVT.VISITOR_PAGE, (data) => {
+      if (data?.conversationId === id && data.page) setLive({ id, page: data.page });
+    });
+  }, [client, id]);
+
   // Mark read (conversation.read) when new messages are visible.
   const lastReadRef = useRef(0);
   useEffect(() => {
@@ -117,5 +128,5 @@ export function useConversation(id) {
   // a message stored through REST (attachment upload): shown now, deduped with its event
   const addMessage = useCallback((message) => feedRef.current?.seed([message]), []);
 
-  return { conversation, thread, loading, error, visitorTyping, send, retry, discard, addMessage, me, agents: state.agents, upsertConversation };
+  return { conversation, livePage, thread, loading, error, visitorTyping, send, retry, discard, addMessage, me, agents: state.agents, upsertConversation };
 }

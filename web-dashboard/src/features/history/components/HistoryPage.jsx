@@ -1,9 +1,16 @@
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { Alert, Badge, Button, Card, EmptyState, Spinner, inputClass } from '../../../components/ui/index.jsx';
+import { Alert, Badge, Button, Card, DateInput, EmptyState, Spinner, inputClass } from '../../../components/ui/index.jsx';
 import { PriorityBadge, Stars, TagList } from '../../../components/ui/support.jsx';
 import { formatDateTime, PRIORITIES, PRIORITY_LABELS, STATUS_LABELS } from '../../../lib/format/index.js';
+import { fieldAria, formatDmy, hasErrors, parseDmy, rules, validate } from '../../../lib/validation/index.js';
 import { useHistorySearch } from '../hooks/useHistorySearch.js';
+import { exportConversations } from '../api/search.js';
+import { CsvDialectSelect, saveBlob, useCsvDialect } from '../../../components/csv/index.jsx';
+import { MATCH_KIND_LABELS, Snippet } from './Snippet.jsx';
+
+// The dates are typed dd/mm/yyyy; the URL (and the API) keep YYYY-MM-DD.
+const DATES = { from: [rules.date()], to: [rules.date()] };
 
 const STATUS_OPTIONS = [
   ['', 'Tất cả trạng thái'],
@@ -24,33 +31,49 @@ export function HistoryPage() {
     sort: params.get('sort') || '',
   };
   const pageSize = Math.min(100, Math.max(1, Number(params.get('limit')) || 20));
-  const [form, setForm] = useState(filters);
+  const [form, setForm] = useState({ ...filters, from: formatDmy(filters.from), to: formatDmy(filters.to) });
+  const [invalid, setInvalid] = useState({});
   const search = useHistorySearch({ ...filters, limit: pageSize });
 
   const submit = (e) => {
     e.preventDefault();
+    const bad = validate(DATES, form);
+    setInvalid(bad);
+    if (hasErrors(bad)) return;
     const next = {};
-    for (const [k, v] of Object.entries(form)) if (v) next[k] = v.trim ? v.trim() : v;
+    for (const [k, v] of Object.entries({ ...form, from: parseDmy(form.from), to: parseDmy(form.to) })) if (v) next[k] = v.trim ? v.trim() : v;
     if (params.get('limit')) next.limit = params.get('limit');
     setParams(next);
   };
   const reset = () => {
     setForm({ q: '', status: '', from: '', to: '', priority: '', tag: '', sort: '' });
+    setInvalid({});
     setParams({});
   };
   const set = (k) => (e) => setForm((f) => ({ ...f, [k]: e.target.value }));
+  const [exporting, setExporting] = useState({ busy: false, error: null });
+  const [sep, setSep] = useCsvDialect();
+  const downloadCsv = async () => {
+    setExporting({ busy: true, error: null });
+    try {
+      saveBlob(await exportConversations({ ...filters, sep }), 'lich-su-tim-kiem.csv');
+      setExporting({ busy: false, error: null });
+    } catch (error) {
+      setExporting({ busy: false, error });
+    }
+  };
 
   return (
     <div className="mx-auto w-full max-w-6xl space-y-4 overflow-y-auto p-4 md:p-6">
       <div>
         <h1 className="text-xl font-semibold text-slate-900">Lịch sử &amp; tìm kiếm</h1>
-        <p className="text-sm text-slate-600">Tìm theo tên hoặc một phần số điện thoại, trạng thái và khoảng ngày bắt đầu.</p>
+        <p className="text-sm text-slate-600">Tìm trong nội dung tin nhắn, ghi chú nội bộ và câu trả lời biểu mẫu (không cần gõ dấu, khớp nguyên từ; đặt cụm từ trong "ngoặc kép"), theo tên hoặc một phần số điện thoại, trạng thái và khoảng ngày bắt đầu.</p>
       </div>
       <Card className="p-4">
-        <form onSubmit={submit} className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4" aria-label="Bộ lọc tìm kiếm">
+        <form onSubmit={submit} noValidate className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4" aria-label="Bộ lọc tìm kiếm" data-testid="history-filters">
           <label className="space-y-1">
-            <span className="block text-xs font-medium text-slate-600">Tên hoặc số điện thoại</span>
-            <input name="q" type="search" value={form.q} onChange={set('q')} placeholder="VD: Bình hoặc 0912 345" className={inputClass} />
+            <span className="block text-xs font-medium text-slate-600">Nội dung, tên hoặc số điện thoại</span>
+            <input name="q" type="search" value={form.q} onChange={set('q')} placeholder="VD: giay dep, #1234 hoặc 0912 345" className={inputClass} />
           </label>
           <label className="space-y-1">
             <span className="block text-xs font-medium text-slate-600">Trạng thái</span>
@@ -58,14 +81,16 @@ export function HistoryPage() {
               {STATUS_OPTIONS.map(([v, l]) => <option key={v} value={v}>{l}</option>)}
             </select>
           </label>
-          <label className="space-y-1">
-            <span className="block text-xs font-medium text-slate-600">Từ ngày</span>
-            <input name="from" type="date" value={form.from} onChange={set('from')} className={inputClass} />
-          </label>
-          <label className="space-y-1">
-            <span className="block text-xs font-medium text-slate-600">Đến ngày</span>
-            <input name="to" type="date" value={form.to} onChange={set('to')} className={inputClass} />
-          </label>
+          <div className="space-y-1">
+            <label htmlFor="history-from" className="block text-xs font-medium text-slate-600">Từ ngày</label>
+            <DateInput id="history-from" name="from" value={form.from} onChange={set('from')} {...fieldAria('history-from', invalid.from)} />
+            {invalid.from && <p id="history-from-error" className="text-xs text-red-600" data-testid="field-error">{invalid.from}</p>}
+          </div>
+          <div className="space-y-1">
+            <label htmlFor="history-to" className="block text-xs font-medium text-slate-600">Đến ngày</label>
+            <DateInput id="history-to" name="to" value={form.to} onChange={set('to')} {...fieldAria('history-to', invalid.to)} />
+            {invalid.to && <p id="history-to-error" className="text-xs text-red-600" data-testid="field-error">{invalid.to}</p>}
+          </div>
           <label className="space-y-1">
             <span className="block text-xs font-medium text-slate-600">Mức ưu tiên</span>
             <select name="priority" value={form.priority} onChange={set('priority')} className={inputClass}>
@@ -84,13 +109,18 @@ export function HistoryPage() {
               <option value="priority">Ưu tiên</option>
             </select>
           </label>
+          <CsvDialectSelect id="history-csv-dialect" value={sep} onChange={setSep} />
           <div className="flex items-end gap-2">
             <Button type="submit" data-testid="history-search">Tìm kiếm</Button>
             <Button variant="ghost" onClick={reset}>Xoá lọc</Button>
+            <Button variant="secondary" onClick={downloadCsv} disabled={exporting.busy} data-testid="history-export" title="Tối đa 5.000 dòng">
+              {exporting.busy ? 'Đang xuất…' : 'Xuất CSV'}
+            </Button>
           </div>
         </form>
       </Card>
       {search.error && <Alert>{search.error.message}</Alert>}
+      {exporting.error && <Alert>{exporting.error.message}</Alert>}
       <Card className="overflow-hidden">
         <div className="overflow-x-auto">
           <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="history-results">
@@ -108,7 +138,8 @@ export function HistoryPage() {
             </thead>
             <tbody className="divide-y divide-slate-100 bg-white">
               {search.items.map((c) => (
-                <tr key={c.id} className="hover:bg-slate-50" data-testid="history-row" data-conversation-id={c.id}>
+                <Fragment key={c.id}>
+                <tr className="hover:bg-slate-50" data-testid="history-row" data-conversation-id={c.id}>
                   <td className="px-4 py-2.5 font-medium">
                     <Link to={`/history/${c.id}`} className="text-blue-700 hover:underline">{c.visitor?.name || 'Khách'}</Link>
                   </td>
@@ -120,6 +151,16 @@ export function HistoryPage() {
                   <td className="whitespace-nowrap px-4 py-2.5 text-slate-600">{formatDateTime(c.createdAt)}</td>
                   <td className="max-w-xs truncate px-4 py-2.5 text-slate-600">{c.lastMessage?.text || ''}</td>
                 </tr>
+                {(search.matches[c.id] || []).map((m) => (
+                  <tr key={`${c.id}:${m.kind}:${m.seq}`} className="bg-slate-50/60" data-testid="history-match" data-kind={m.kind} data-seq={m.seq}>
+                    <td colSpan={8} className="px-4 pb-2.5 pl-8 text-slate-700">
+                      <span className="mr-2 text-xs font-medium text-slate-600">{MATCH_KIND_LABELS[m.kind] || m.kind} · {formatDateTime(m.at)}</span>
+                      <Snippet snippet={m.snippet} />
+                      <Link to={m.kind === 'answer' ? `/history/${c.id}` : `/history/${c.id}?seq=${m.seq}`} className="ml-2 whitespace-nowrap text-blue-700 hover:underline" data-testid="match-open">Xem trong hội thoại</Link>
+                    </td>
+                  </tr>
+                ))}
+                </Fragment>
               ))}
             </tbody>
           </table>

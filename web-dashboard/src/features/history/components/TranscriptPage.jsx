@@ -1,14 +1,18 @@
-import { useEffect, useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { useEffect, useRef, useState } from 'react';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { Alert, Badge } from '../../../components/ui/index.jsx';
 import { STATUS_LABELS, formatDateTime } from '../../../lib/format/index.js';
-import { getConversation, listAllMessages, MessageList, VisitorPanel } from '../../conversation/index.js';
+import { ContactPanel, getConversation, listAllMessages, MessageList, VisitorPanel } from '../../conversation/index.js';
 import { useAuth } from '../../auth/index.js';
 import { PriorityBadge, RatingBlock, TagList } from '../../../components/ui/support.jsx';
 
 /** Read-only full transcript (GET /api/conversations/:id + every messages page). */
 export function TranscriptPage() {
   const { conversationId } = useParams();
+  // ?seq=N (a search match): scroll to that message once loaded and outline it.
+  const [params] = useSearchParams();
+  const focusSeq = params.get('seq');
+  const transcriptRef = useRef(null);
   const { agent } = useAuth();
   const [data, setData] = useState({ conversation: null, messages: [], loading: true, error: null });
 
@@ -19,6 +23,15 @@ export function TranscriptPage() {
       .catch((error) => { if (!cancelled) setData({ conversation: null, messages: [], loading: false, error }); });
     return () => { cancelled = true; };
   }, [conversationId]);
+
+  useEffect(() => {
+    if (data.loading || !focusSeq || !transcriptRef.current) return;
+    const el = transcriptRef.current.querySelector(`[data-seq="${CSS.escape(focusSeq)}"]`);
+    if (!el) return;
+    el.scrollIntoView({ block: 'center' });
+    el.setAttribute('data-focused', 'true');
+    el.classList.add('ring-2', 'ring-amber-400', 'rounded-lg');
+  }, [data.loading, data.messages, focusSeq]);
 
   const c = data.conversation;
   return (
@@ -48,13 +61,14 @@ export function TranscriptPage() {
       </header>
       {data.error && <div className="p-4"><Alert>{data.error.message}</Alert></div>}
       <div className="flex min-h-0 flex-1">
-        <div className="flex min-w-0 flex-1 flex-col" data-testid="transcript">
+        <div ref={transcriptRef} className="flex min-w-0 flex-1 flex-col" data-testid="transcript">
           <MessageList messages={data.messages} meId={agent?.id} loading={data.loading} />
         </div>
         {c && (
           <aside className="hidden w-72 shrink-0 overflow-y-auto border-l border-slate-200 bg-white lg:block">
             <div className="border-b border-slate-200 p-4"><RatingBlock rating={c.rating} /></div>
             <VisitorPanel conversation={c} />
+            <ContactPanel key={c.id} conversation={c} />
           </aside>
         )}
       </div>

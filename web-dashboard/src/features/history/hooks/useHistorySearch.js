@@ -13,14 +13,14 @@ export function useHistorySearch(filters) {
   }
   const cursor = current.cursors[current.page];
   const reqKey = `${key}|${cursor || ''}`;
-  const [result, setResult] = useState({ reqKey: null, items: [], next: null, error: null });
+  const [result, setResult] = useState({ reqKey: null, items: [], matches: {}, next: null, error: null });
 
   useEffect(() => {
     let cancelled = false;
     const [k] = reqKey.split('|');
     searchConversations({ ...JSON.parse(k), cursor })
-      .then((res) => { if (!cancelled) setResult({ reqKey, items: res?.items || [], next: res?.next || null, error: null }); })
-      .catch((error) => { if (!cancelled) setResult({ reqKey, items: [], next: null, error }); });
+      .then((res) => { if (!cancelled) setResult({ reqKey, items: res?.items || [], matches: res?.matches || {}, next: res?.next || null, error: null }); })
+      .catch((error) => { if (!cancelled) setResult({ reqKey, items: [], matches: {}, next: null, error }); });
     return () => { cancelled = true; };
   }, [reqKey, cursor]);
 
@@ -34,6 +34,7 @@ export function useHistorySearch(filters) {
 
   return {
     items: result.items,
+    matches: result.matches,
     next,
     error: result.error,
     loading,

@@ -21,7 +21,7 @@ export function AgentsPresence({ agents, meId }) {
           const st = agentStatus(a);
           return (
             <li key={a.id} className="flex items-center gap-2 rounded px-1 py-1" data-agent-id={a.id} data-status={st}>
-              <Avatar name={a.name} colorKey={a.id} size="sm" online={st === 'away' ? 'away' : st === 'online'} />
+              <Avatar name={a.name} colorKey={a.id} size="sm" src={a.avatarUrl} online={st === 'away' ? 'away' : st === 'online'} />
               <span className="flex-1 truncate text-sm text-slate-800">{a.name}{a.id === meId ? ' (bạn)' : ''}</span>
               <span className={`text-[11px] ${st === 'online' ? 'text-emerald-700' : st === 'away' ? 'text-amber-700' : 'text-slate-500'}`}>{STATUS_TEXT[st]}</span>
             </li>

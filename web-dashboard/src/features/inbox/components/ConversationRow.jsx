@@ -56,6 +56,7 @@ export function ConversationRow({ c, meId }) {
         <div className="mt-1 flex flex-wrap items-center gap-1.5">
           <PriorityBadge priority={c.priority} always />
           <Badge tone={c.status}>{STATUS_LABELS[c.status] || c.status}</Badge>
+          {c.returning && <span data-testid="row-returning" title={`Lần liên hệ thứ ${c.contactConversations}`}><Badge tone="violet">Khách quen</Badge></span>}
           {c.rating && <Stars stars={c.rating.stars} size="text-[11px]" />}
           <span className="truncate text-[11px] text-slate-600">
             {c.assigneeName ? (c.assigneeId === meId ? 'Bạn phụ trách' : `${c.assigneeName} phụ trách`) : 'Chưa có ai phụ trách'}

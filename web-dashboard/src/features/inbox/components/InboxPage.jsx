@@ -26,6 +26,7 @@ export function InboxPage() {
           </select>
         </div>
         <form
+          noValidate
           className="flex items-center gap-2 border-b border-slate-200 px-3 py-2"
           aria-label="Lọc hộp thư"
           onSubmit={(e) => {

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Alert, Button, Card } from '../../../components/ui/index.jsx';
 import { formatDateTime } from '../../../lib/format/index.js';
-import { useLoad } from '../hooks.js';
+import { useLoader } from '../../../lib/hooks/index.js';
 import { getIdentity, rotateIdentitySecret, saveIdentity } from '../api/integrations.js';
 
 const identityOf = (r) => r?.identity || null;
@@ -13,7 +13,7 @@ const identityOf = (r) => r?.identity || null;
  * hash = hex HMAC-SHA256(userId, secret), computed by the shop's server.
  */
 export function IdentitySection() {
-  const { value, loading, error, reload } = useLoad(getIdentity, identityOf);
+  const { value, loading, error, reload } = useLoader(getIdentity, identityOf);
   const [secret, setSecret] = useState('');
   const [verifiedOnly, setVerifiedOnly] = useState(null); // null: as stored
   const [note, setNote] = useState(null);
@@ -78,7 +78,7 @@ export function IdentitySection() {
               <code className="break-all font-mono" data-testid="identity-secret">{secret}</code>
             </Alert>
           )}
-          <form onSubmit={save} className="flex flex-wrap items-end justify-between gap-3" aria-label="Xác minh danh tính">
+          <form onSubmit={save} noValidate className="flex flex-wrap items-end justify-between gap-3" aria-label="Xác minh danh tính">
             <label className="flex items-start gap-2 text-sm">
               <input type="checkbox" checked={checked} onChange={(e) => setVerifiedOnly(e.target.checked)} className="mt-0.5" data-testid="identity-verified-only" />
               <span>

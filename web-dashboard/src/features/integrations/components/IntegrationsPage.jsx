@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, Badge, Button, Card, Field, inputClass } from '../../../components/ui/index.jsx';
 import { formatDateTime } from '../../../lib/format/index.js';
-import { useForm, useLoad } from '../hooks.js';
+import { useLoader, useSaveForm } from '../../../lib/hooks/index.js';
 import { createWebhook, deleteWebhook, getMail, listDeliveries, listWebhooks, redeliver, saveMail, updateWebhook } from '../api/integrations.js';
 import { deliveryStatus, eventLabel, lastOutcome, webhookBody } from '../webhooks.js';
 import { IdentitySection } from './IdentitySection.jsx';
@@ -180,7 +180,7 @@ function Endpoint({ ep, events, onChanged }) {
 }
 
 function Webhooks() {
-  const { value, loading, error, reload } = useLoad(listWebhooks, webhooksOf);
+  const { value, loading, error, reload } = useLoader(listWebhooks, webhooksOf);
   const [adding, setAdding] = useState(false);
   const [secret, setSecret] = useState(null);
   const events = value?.events || [];
@@ -231,7 +231,7 @@ async function storeMail(form) {
 }
 
 function MailForm({ initial }) {
-  const { form, set, submit, error, saved, busy } = useForm(() => toMailForm(initial), storeMail);
+  const { form, set, submit, error, saved, busy } = useSaveForm(() => toMailForm(initial), storeMail);
   const fe = error?.fields || {};
   const env = !!form.fromEnv;
   return (
@@ -277,7 +277,7 @@ function MailForm({ initial }) {
 }
 
 function Mail() {
-  const { value, loading, error } = useLoad(getMail, mailOf);
+  const { value, loading, error } = useLoader(getMail, mailOf);
   return (
     <section className="space-y-3" aria-labelledby="mail-title">
       <div>

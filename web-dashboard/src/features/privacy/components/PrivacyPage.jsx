@@ -39,7 +39,7 @@ function NoticeForm({ view, onSaved }) {
   };
   const fe = error?.fields || {};
   return (
-    <form onSubmit={submit} className="space-y-4" aria-label="Cài đặt dữ liệu cá nhân">
+    <form onSubmit={submit} noValidate className="space-y-4" aria-label="Cài đặt dữ liệu cá nhân">
       <Card className="space-y-3 p-4">
         <div className="flex items-center justify-between gap-2">
           <h2 className="text-sm font-semibold text-slate-900">Thông báo xử lý dữ liệu cá nhân (hiện trên biểu mẫu)</h2>
@@ -137,7 +137,7 @@ function ContactRequests() {
     <Card className="space-y-3 p-4">
       <h2 className="text-sm font-semibold text-slate-900">Yêu cầu của khách: xem, tải về, xóa dữ liệu</h2>
       <p className="text-xs text-slate-600">Khách có quyền xem và yêu cầu xóa dữ liệu của mình. Hãy xác minh người yêu cầu đúng là chủ số điện thoại trước khi thực hiện. Mỗi lần tải về hoặc xóa được ghi vào nhật ký (số điện thoại được che).</p>
-      <form onSubmit={lookup} className="flex flex-wrap items-end gap-2" aria-label="Tra cứu khách">
+      <form onSubmit={lookup} noValidate className="flex flex-wrap items-end gap-2" aria-label="Tra cứu khách">
         <Field label="Số điện thoại" htmlFor="ct-phone" error={error?.fields?.phone}>
           <input id="ct-phone" value={phone} onChange={(e) => setPhone(e.target.value)} className={`${inputClass} !w-56`} placeholder="0912 345 678" data-testid="contact-phone" />
         </Field>

@@ -19,6 +19,11 @@ export function useSaveForm(init, save) {
     const v = e.target.type === 'checkbox' ? e.target.checked : e.target.value;
     setForm((f) => ({ ...f, [k]: v }));
   };
+  // put sets a field to a value (lists edited by their own component).
+  const put = (k, v) => {
+    setSaved(false);
+    setForm((f) => ({ ...f, [k]: v }));
+  };
   const submit = async (e) => {
     e.preventDefault();
     setBusy(true);
@@ -33,5 +38,5 @@ export function useSaveForm(init, save) {
       setBusy(false);
     }
   };
-  return { form, set, submit, error, saved, busy };
+  return { form, set, put, submit, error, saved, busy };
 }
