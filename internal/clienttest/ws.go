@@ -7,6 +7,7 @@ package clienttest
 import (
 	"context"
 	"encoding/json"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -119,18 +120,29 @@ func (c *Conn) WaitType(typ string) Frame {
 	return c.WaitFor(func(f Frame) bool { return f.Type == typ }, typ)
 }
 
-// MessagesUntilReplayDone collects message.created frames up to replay.done.
+// MessagesUntilReplayDone collects the messages received up to
+// replay.done as a client keeps them: one copy of each, ordered by seq. A
+// live event may interleave with the replay (docs/protocol.md): a message
+// published just before the socket subscribed can arrive live, ahead of
+// its replayed copy.
 func (c *Conn) MessagesUntilReplayDone() []*chat.Message {
 	c.t.Helper()
 	var out []*chat.Message
+	seen := map[string]bool{}
 	for {
 		f := c.WaitFor(func(f Frame) bool {
 			return f.Type == protocol.EvtMessageCreated || f.Type == protocol.EvtReplayDone
 		}, "replay")
 		if f.Type == protocol.EvtReplayDone {
+			sort.SliceStable(out, func(i, j int) bool { return out[i].Seq < out[j].Seq })
 			return out
 		}
-		out = append(out, Data[protocol.MessageCreated](c.t, f).Message)
+		m := Data[protocol.MessageCreated](c.t, f).Message
+		if seen[m.ID] {
+			continue
+		}
+		seen[m.ID] = true
+		out = append(out, m)
 	}
 }
 
